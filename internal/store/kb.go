@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// ErrNotFound is returned when a requested row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// KnowledgeBase stores vulnerability advisories (OSV), the KEV catalogue and
+// EPSS scores. It is global: not scoped to an organisation.
+type KnowledgeBase interface {
+	// Import runs fn in one transaction: when fn returns an error, nothing
+	// it wrote is kept.
+	Import(ctx context.Context, fn func(ImportTx) error) error
+	// AliasGraph returns the ids and aliases of every advisory that is not
+	// withdrawn, for alias grouping.
+	AliasGraph(ctx context.Context) ([]AdvisoryIDs, error)
+	// SetGroups stores the alias group of each advisory id given, in one
+	// transaction. Advisories not in the map keep their group.
+	SetGroups(ctx context.Context, groups map[string]string) error
+	// AffectedByKeys returns the affected-package rows whose package key
+	// (see PackageKey) is one of keys.
+	AffectedByKeys(ctx context.Context, keys []string) ([]AffectedRow, error)
+	// AdvisoriesByGroups returns the advisories belonging to the given
+	// alias groups.
+	AdvisoriesByGroups(ctx context.Context, groups []string) ([]AdvisoryInfo, error)
+	// GroupsOf returns the alias group of each given advisory id.
+	GroupsOf(ctx context.Context, ids []string) (map[string]string, error)
+	// RawAdvisory returns an advisory's OSV document as imported.
+	RawAdvisory(ctx context.Context, id string) ([]byte, error)
+	// KEV returns the KEV entries of the given CVE ids that exist.
+	KEV(ctx context.Context, cves []string) (map[string]model.KEV, error)
+	// EPSS returns the EPSS scores of the given CVE ids that exist.
+	EPSS(ctx context.Context, cves []string) (map[string]model.EPSS, error)
+	// Stats summarises the knowledge base.
+	Stats(ctx context.Context) (model.DatabaseInfo, error)
+}
+
+// ImportTx is the write side of one knowledge-base import transaction.
+type ImportTx interface {
+	// AdvisoryState returns what is stored of an advisory, or ErrNotFound.
+	AdvisoryState(ctx context.Context, id string) (AdvisoryState, error)
+	// PutAdvisory inserts or replaces an advisory with its affected rows.
+	PutAdvisory(ctx context.Context, a *Advisory) error
+	// KEV returns the stored KEV entry of a CVE, or ErrNotFound.
+	KEV(ctx context.Context, cve string) (model.KEV, error)
+	// EPSS returns the stored EPSS score of a CVE, or ErrNotFound.
+	EPSS(ctx context.Context, cve string) (model.EPSS, error)
+	// PutKEV inserts or replaces a KEV entry.
+	PutKEV(ctx context.Context, k model.KEV) error
+	// PutEPSS inserts or replaces an EPSS score dated scoreDate.
+	PutEPSS(ctx context.Context, e model.EPSS, scoreDate string) error
+	// Touch records that the knowledge base changed at t.
+	Touch(ctx context.Context, t time.Time) error
+}
+
+// AdvisoryState is the stored version information of an advisory.
+type AdvisoryState struct {
+	Modified  time.Time // zero when the record carries none
+	Hash      string    // digest of the record's content
+	Withdrawn bool
+}
+
+// Advisory is one OSV record as stored.
+type Advisory struct {
+	ID         string
+	Modified   time.Time
+	Published  time.Time
+	Withdrawn  bool
+	Hash       string
+	Summary    string
+	Aliases    []string
+	Severity   model.Severity
+	References []string
+	// Raw is the record as imported, kept for lookups and exports.
+	Raw []byte
+	// Source names the file the record was imported from.
+	Source   string
+	Affected []AffectedRow
+}
+
+// AffectedRow is one affected package of an advisory in compact form.
+type AffectedRow struct {
+	AdvisoryID string
+	// Ecosystem is the full OSV ecosystem, e.g. "Debian:12".
+	Ecosystem string
+	// Key is PackageKey(ecosystem base, normalised name).
+	Key string
+	// Data is the affected entry's ranges and versions, JSON encoded.
+	Data []byte
+}
+
+// AdvisoryIDs is an advisory id with its aliases.
+type AdvisoryIDs struct {
+	ID      string
+	Aliases []string
+}
+
+// AdvisoryInfo is what a scan needs to describe an advisory.
+type AdvisoryInfo struct {
+	ID         string
+	Group      string
+	Aliases    []string
+	Summary    string
+	Severity   model.Severity
+	References []string
+	Modified   time.Time
+	Published  time.Time
+}
+
+// PackageKey is the lookup key of a package: the ecosystem's base name
+// (without ":suffix") and the package name normalised for that ecosystem.
+func PackageKey(ecosystemBase, normalisedName string) string {
+	return ecosystemBase + ":" + normalisedName
+}
