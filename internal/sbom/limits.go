@@ -1,0 +1,178 @@
+package sbom
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+)
+
+// Limits bound what Read accepts, so that a hostile or broken document
+// costs a bounded amount of memory and time. A zero or negative field means
+// the default of DefaultLimits.
+type Limits struct {
+	// MaxBytes is the largest document accepted, in bytes. For a gzip
+	// input it bounds both the compressed and the decompressed size.
+	MaxBytes int64
+	// MaxDepth is the deepest nesting accepted: JSON objects and arrays,
+	// XML elements. The root object or element is level 1.
+	MaxDepth int
+	// MaxComponents is the most component entries accepted, counting
+	// nested ones and the subject's subcomponents (before those already
+	// listed elsewhere are dropped).
+	MaxComponents int
+}
+
+// Default limits. A nested CycloneDX component costs two levels (the
+// "components" array and the component object), so MaxDepth 64 allows
+// about thirty levels of nested components, far more than real SBOMs use.
+const (
+	DefaultMaxBytes      = 512 << 20
+	DefaultMaxDepth      = 64
+	DefaultMaxComponents = 1_000_000
+)
+
+// DefaultLimits returns the limits Read applies when given zero Limits:
+// 512 MiB, 64 levels of nesting and one million components.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: DefaultMaxBytes, MaxDepth: DefaultMaxDepth, MaxComponents: DefaultMaxComponents}
+}
+
+// withDefaults replaces the unset fields of l by the defaults.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	// Keep limit+1 and buffer size arithmetic from overflowing.
+	l.MaxBytes = min(l.MaxBytes, math.MaxInt64-2*bytes.MinRead)
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxComponents <= 0 {
+		l.MaxComponents = d.MaxComponents
+	}
+	return l
+}
+
+// Errors that Read's errors wrap, for errors.Is.
+var (
+	// ErrTooLarge: the document (or its decompressed content) is larger
+	// than Limits.MaxBytes.
+	ErrTooLarge = errors.New("document too large")
+	// ErrTooDeep: the document nests deeper than Limits.MaxDepth.
+	ErrTooDeep = errors.New("document nested too deeply")
+	// ErrTooManyComponents: the document holds more than
+	// Limits.MaxComponents components.
+	ErrTooManyComponents = errors.New("too many components")
+	// ErrForbiddenXML: an XML document holds a DOCTYPE or another DTD
+	// declaration (ENTITY, ELEMENT...), which rocca refuses.
+	ErrForbiddenXML = errors.New("DTD declarations are not accepted")
+	// ErrUnsupported: the format was recognised but cannot be read yet
+	// (SPDX).
+	ErrUnsupported = errors.New("format not supported")
+	// ErrUnknownFormat: the content is not a format rocca recognises.
+	ErrUnknownFormat = errors.New("unrecognised document format")
+	// ErrSyntax: the document is not well-formed JSON or XML.
+	ErrSyntax = errors.New("syntax error")
+)
+
+// kindError is an error whose message is msg alone and which wraps one of
+// the Err* values, so that messages do not repeat the sentinel's text.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// wrapf returns a *kindError of kind with a formatted message.
+func wrapf(kind error, format string, args ...any) error {
+	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
+// gzipMagic starts every gzip stream (RFC 1952).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// maxDeflateRatio is the most a deflate stream can expand (about 1032:1);
+// it caps the size hint taken from a gzip trailer.
+const maxDeflateRatio = 1032
+
+// readInput reads the whole document from r, decompressing it when it is
+// gzip, and enforces limit on both the raw and the decompressed size.
+func readInput(r io.Reader, limit int64) (data []byte, gzipped bool, err error) {
+	raw, err := readBounded(r, limit, sizeHint(r, limit))
+	if err != nil {
+		return nil, false, err
+	}
+	if !bytes.HasPrefix(raw, gzipMagic) {
+		return raw, false, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, true, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	hint := int64(0)
+	if len(raw) >= 18 { // header (10) + trailer (8)
+		hint = int64(binary.LittleEndian.Uint32(raw[len(raw)-4:]))
+		hint = min(hint, int64(len(raw))*maxDeflateRatio, limit+1)
+	}
+	data, err = readBounded(zr, limit, hint)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, true, wrapf(ErrTooLarge, "decompressed content larger than the %s limit", formatBytes(limit))
+	}
+	if err != nil {
+		return nil, true, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	if bytes.HasPrefix(data, gzipMagic) {
+		return nil, true, wrapf(ErrUnknownFormat, "gzip inside gzip is not accepted")
+	}
+	return data, true, nil
+}
+
+// sizeHint guesses how many bytes r holds, to allocate once: the length of
+// an in-memory reader or the size of a regular file, capped at limit+1.
+func sizeHint(r io.Reader, limit int64) int64 {
+	var n int64
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		n = int64(v.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			n = fi.Size()
+		}
+	}
+	return min(max(n, 0), limit+1)
+}
+
+// readBounded reads r to its end into a buffer sized for hint bytes
+// and fails with ErrTooLarge as soon as more than limit bytes arrive.
+func readBounded(r io.Reader, limit, hint int64) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
+	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, wrapf(ErrTooLarge, "document larger than the %s limit", formatBytes(limit))
+	}
+	return buf.Bytes(), nil
+}
+
+// formatBytes renders a byte count for messages: "512 MiB", "1500 bytes".
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d-byte", n)
+}

@@ -1,0 +1,255 @@
+package vex
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/testutil"
+)
+
+func readTestdata(t *testing.T, name string) []Statement {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts, err := Read(bytes.NewReader(b), name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return stmts
+}
+
+func ts(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func checkStatements(t *testing.T, got, want []Statement) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("got %d statements, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range min(len(got), len(want)) {
+		g, w := got[i], want[i]
+		if !g.Timestamp.Equal(w.Timestamp) {
+			t.Errorf("statement %d: timestamp %v, want %v", i, g.Timestamp, w.Timestamp)
+		}
+		g.Timestamp, w.Timestamp = time.Time{}, time.Time{}
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("statement %d:\ngot  %+v\nwant %+v", i, g, w)
+		}
+	}
+}
+
+func TestReadOpenVEX(t *testing.T) {
+	const src = "triage.openvex.json"
+	checkStatements(t, readTestdata(t, src), []Statement{
+		{
+			Vulnerability: "CVE-2021-44228", Aliases: []string{"GHSA-jfh8-c2jp-5v3q"},
+			Products: []string{"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"},
+			Status:   model.StatusNotAffected, Justification: "vulnerable_code_not_in_execute_path",
+			Source: src, Timestamp: ts("2026-03-01T10:00:00Z"), // the document's
+		},
+		{
+			Vulnerability: "CVE-2022-0778",
+			Products: []string{
+				"https://example.com/products/press-controller", "pkg:generic/example/press-controller@4.2.0",
+				"openssl", "cpe:2.3:a:openssl:openssl:3.0.1:*:*:*:*:*:*:*",
+			},
+			Status: model.StatusFixed, Source: src, Timestamp: ts("2026-03-02T08:00:00Z"),
+		},
+		{
+			Vulnerability: "CVE-2023-44487",
+			Products:      []string{"pkg:golang/golang.org/x/net"},
+			Status:        model.StatusUnderInvestigation, Source: src, Timestamp: ts("2026-03-03T11:30:00Z"),
+		},
+		{
+			Vulnerability: "CVE-2022-22965",
+			Products:      []string{"pkg:maven/org.springframework/spring-beans@5.3.17"},
+			Status:        model.StatusNotAffected, Justification: "Spring MVC is not used; the application is not deployed as a WAR.",
+			Source: src, Timestamp: ts("2026-03-01T10:00:00Z"),
+		},
+	})
+}
+
+func TestReadOpenVEXLegacy(t *testing.T) {
+	const src = "legacy-v0.0.1.openvex.json"
+	checkStatements(t, readTestdata(t, src), []Statement{{
+		Vulnerability: "CVE-2022-3786",
+		Products: []string{
+			"pkg:oci/press-hmi@sha256%3A0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+			"pkg:apk/alpine/libssl3@3.0.7-r0",
+		},
+		Status: model.StatusNotAffected, Justification: "component_not_present",
+		Source: src, Timestamp: ts("2023-01-16T19:07:16Z"),
+	}})
+}
+
+func TestReadCycloneDXJSON(t *testing.T) {
+	const src = "vex.cdx.json"
+	checkStatements(t, readTestdata(t, src), []Statement{
+		{
+			Vulnerability: "CVE-2020-25649", Aliases: []string{"GHSA-288c-cq4h-88gq"},
+			Products: []string{"pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"}, // BOM-Link reduced
+			Status:   model.StatusNotAffected, Justification: "code_not_reachable",
+			Source: src, Timestamp: ts("2026-02-10T09:00:00Z"),
+		},
+		{Vulnerability: "CVE-2021-44228", Products: []string{"log4j-core"}, Status: model.StatusNotAffected, Justification: "false_positive", Source: src},
+		{Vulnerability: "CVE-2022-0778", Products: []string{"openssl"}, Status: model.StatusFixed, Justification: "Patched in the vendor build.", Source: src},
+		{Vulnerability: "CVE-2023-0286", Products: []string{"openssl"}, Status: model.StatusFixed, Source: src},
+		{Vulnerability: "CVE-2023-44487", Products: []string{"pkg:golang/golang.org/x/net@v0.15.0"}, Status: model.StatusAffected, Source: src, Timestamp: ts("2026-01-05T00:00:00Z")},
+		// The version-restricted target is dropped, the other kept;
+		// CVE-2024-0002 has only a version-restricted target, and
+		// CVE-2019-10086 no analysis: neither makes a statement.
+		{Vulnerability: "CVE-2024-0001", Products: []string{"bootloader"}, Status: model.StatusUnderInvestigation, Source: src},
+	})
+}
+
+func TestReadCycloneDXXML(t *testing.T) {
+	const src = "vex.cdx.xml"
+	checkStatements(t, readTestdata(t, src), []Statement{
+		{
+			Vulnerability: "CVE-2020-25649", Aliases: []string{"GHSA-288c-cq4h-88gq"},
+			Products: []string{"jackson databind"},
+			Status:   model.StatusNotAffected, Justification: "code_not_reachable",
+			Source: src, Timestamp: ts("2026-02-10T09:00:00Z"),
+		},
+		{Vulnerability: "CVE-2023-44487", Products: []string{"pkg:golang/golang.org/x/net@v0.15.0"}, Status: model.StatusUnderInvestigation, Source: src},
+	})
+}
+
+func TestReadCycloneDXWithoutStatements(t *testing.T) {
+	if got := readTestdata(t, "sbom-without-vulnerabilities.cdx.json"); len(got) != 0 {
+		t.Errorf("got %+v", got)
+	}
+	// A vulnerability analysed without targets (CycloneDX allows it) has
+	// nothing to apply to.
+	doc := `{"bomFormat": "CycloneDX", "vulnerabilities": [{"id": "CVE-1", "analysis": {"state": "not_affected"}}]}`
+	if got, err := Read(strings.NewReader(doc), "x"); err != nil || len(got) != 0 {
+		t.Errorf("got %+v, %v", got, err)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	openvex := func(stmt string) string {
+		return `{"@context": "https://openvex.dev/ns/v0.2.0", "timestamp": "2026-01-01T00:00:00Z",
+"statements": [` + stmt + `]}`
+	}
+	cdx := func(vuln string) string {
+		return `{"bomFormat": "CycloneDX", "specVersion": "1.6", "vulnerabilities": [` + vuln + `]}`
+	}
+	testdata := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name, doc, want string
+	}{
+		{"empty", " \n", "empty VEX document"},
+		{"text", "CVE-2021-44228 not affected", `not a VEX document: expected OpenVEX JSON or CycloneDX VEX (JSON or XML), found content starting with "CVE-2021-44228 not affec…"`},
+		{"json array", `[]`, "not a VEX document"},
+		{"other json", `{"name": "x"}`, "not a VEX document: JSON without an OpenVEX @context or a CycloneDX bomFormat"},
+		{"other context", `{"@context": "https://www.w3.org/ns/activitystreams"}`, "@context \"https://www.w3.org/ns/activitystreams\" is not OpenVEX's"},
+		{"csaf", testdata("csaf.json"), "CSAF documents are not supported"},
+		{"spdx", `{"spdxVersion": "SPDX-2.3"}`, "an SPDX document is not a VEX document"},
+		{"syntax", "{\"@context\": \"https://openvex.dev/ns/v0.2.0\",\n  \"statements\": [}", "line 2, column 18: JSON syntax error: invalid character '}' looking for beginning of value"},
+		{"bad status", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "x"}], "status": "maybe"}`), `statements[0] (CVE-1): unknown status "maybe"`},
+		{"no vulnerability", openvex(`{"products": [{"@id": "x"}], "status": "fixed"}`), "statements[0]: the vulnerability has neither a name nor an @id"},
+		{"no products", openvex(`{"vulnerability": {"name": "CVE-1"}, "status": "fixed"}`), "statements[0] (CVE-1): no product identifiers"},
+		{"empty product", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"hashes": {"sha-256": "ab"}}], "status": "fixed"}`), "no product identifiers"},
+		{"bad timestamp", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "x"}], "status": "fixed", "timestamp": "yesterday"}`), `statements[0] (CVE-1).timestamp: "yesterday" is not an RFC 3339 timestamp`},
+		{"bad document timestamp", `{"@context": "https://openvex.dev/ns/v0.2.0", "timestamp": "2026-13-01T00:00:00Z", "statements": []}`, "timestamp: \"2026-13-01T00:00:00Z\" is not an RFC 3339 timestamp"},
+		{"wrong type", openvex("{\"vulnerability\": {\"name\": \"CVE-1\"},\n\"products\": [{\"@id\": \"x\"}], \"status\": 3}"), "line 3, column 39: statements.status: unexpected JSON number"},
+		{"wrong type in product", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": 5}], "status": "fixed"}`), "statements.products.@id: unexpected JSON number"},
+		{"unknown state", cdx(`{"id": "CVE-1", "analysis": {"state": "fine"}, "affects": [{"ref": "x"}]}`), `vulnerabilities[0] (CVE-1): unknown analysis state "fine"`},
+		{"no id", cdx(`{"analysis": {"state": "not_affected"}, "affects": [{"ref": "x"}]}`), "vulnerabilities[0]: analysed vulnerability without an id"},
+		{"bad lastUpdated", cdx(`{"id": "CVE-1", "analysis": {"state": "in_triage", "lastUpdated": "soon"}, "affects": [{"ref": "x"}]}`), "vulnerabilities[0] (CVE-1).analysis.lastUpdated"},
+		{"doctype", testdata("doctype.cdx.xml"), "line 2: <!DOCTYPE> refused: DTD declarations are not accepted"},
+		{"other xml", `<?xml version="1.0"?><csaf/>`, "XML root element <csaf> in namespace \"\" is not a CycloneDX bom"},
+		{"xml syntax", "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n<vulnerabilities>\n</bom>", "line 3: XML syntax error: element <vulnerabilities> closed by </bom>"},
+		{"xml without root", `<?xml version="1.0"?>`, "XML document without a root element"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Read(strings.NewReader(tc.doc), "x.json")
+			if err == nil {
+				t.Fatalf("no error, got %+v", got)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadLimits(t *testing.T) {
+	big := io.MultiReader(strings.NewReader(`{"@context": "https://openvex.dev/ns/v0.2.0", "x": "`), neverEnding('a'))
+	_, err := Read(big, "big.json")
+	if err == nil || !strings.Contains(err.Error(), "larger than the 64 MiB limit") {
+		t.Errorf("got %v", err)
+	}
+	boom := errors.New("disk on fire")
+	if _, err := Read(iotest.ErrReader(boom), "x"); !errors.Is(err, boom) {
+		t.Errorf("got %v", err)
+	}
+}
+
+type neverEnding byte
+
+func (b neverEnding) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
+}
+
+// TestCorpusCycloneDXVEX reads the VEX examples of CycloneDX's
+// bom-examples, which must all read.
+func TestCorpusCycloneDXVEX(t *testing.T) {
+	root := filepath.Join(testutil.Corpora(t), "sbom", "cyclonedx-bom-examples", "VEX")
+	n := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasPrefix(d.Name(), "vex") || !strings.HasSuffix(p, ".json") {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		stmts, err := Read(bytes.NewReader(b), rel)
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			return nil
+		}
+		n++
+		var summary []string
+		for _, s := range stmts {
+			summary = append(summary, s.Vulnerability+" "+string(s.Status)+" "+strings.Join(s.Products, ","))
+		}
+		t.Logf("%s: %d statements: %s", rel, len(stmts), strings.Join(summary, "; "))
+		return nil
+	})
+	if err != nil {
+		t.Skipf("corpus: %v", err)
+	}
+	if n == 0 {
+		t.Error("no VEX documents read")
+	}
+}
