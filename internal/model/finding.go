@@ -142,3 +142,13 @@ type Unmatched struct {
 	Component Component `json:"component"`
 	Reason    string    `json:"reason"`
 }
+
+// Undetermined is a component the matcher could look up but could not
+// decide against one advisory: its version cannot be ordered against the
+// advisory's ranges (an unparsable version, or a range it cannot evaluate).
+// Such a component is neither reported clean nor affected by that advisory.
+type Undetermined struct {
+	Component Component `json:"component"`
+	Advisory  string    `json:"advisory"`
+	Reason    string    `json:"reason"`
+}

@@ -16,6 +16,9 @@ type ScanResult struct {
 	Findings []Finding `json:"findings"`
 	// Unmatched lists the components that could not be looked up, with why.
 	Unmatched []Unmatched `json:"unmatched"`
+	// Undetermined lists component/advisory pairs the matcher could not
+	// decide, with why: not clean, not known to be affected either.
+	Undetermined []Undetermined `json:"undetermined"`
 	// Database describes the knowledge base used.
 	Database DatabaseInfo `json:"database"`
 	// Generated is when the scan ran.

@@ -1,0 +1,151 @@
+package match_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rocca-project/rocca/internal/kb"
+	"github.com/rocca-project/rocca/internal/match"
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store/sqlstore"
+)
+
+// records is a small knowledge base exercising the OSV semantics the
+// matcher relies on.
+var records = map[string]string{
+	"GO-1.json": `{"id":"GO-1","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-1000"],
+		"affected":[{"package":{"ecosystem":"Go","name":"stdlib"},"ranges":[{"type":"SEMVER","events":[
+			{"introduced":"0"},{"fixed":"1.18.6"},{"introduced":"1.19.0-0"},{"fixed":"1.19.1"}]}]}]}`,
+	"GHSA-1.json": `{"id":"GHSA-1","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-1000"],
+		"database_specific":{"severity":"HIGH"},
+		"affected":[{"package":{"ecosystem":"Go","name":"stdlib"},"ranges":[{"type":"SEMVER","events":[
+			{"introduced":"0"},{"fixed":"1.18.6"}]}]}]}`,
+	"PYSEC-1.json": `{"id":"PYSEC-1","modified":"2024-01-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"PyPI","name":"Foo.Bar"},
+		"ranges":[{"type":"GIT","repo":"https://example.com/r","events":[{"introduced":"abc"},{"fixed":"def"}]},
+		          {"type":"ECOSYSTEM","events":[{"introduced":"1.0"},{"last_affected":"1.4.post1"}]}],
+		"versions":["0.9rc1","1.0beta6.1"]}]}`,
+	"DEB-1.json": `{"id":"DEB-1","modified":"2024-01-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"Debian:12","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[
+			{"introduced":"0"},{"fixed":"3.0.11-1~deb12u1"}]}]}]}`,
+	"DRUPAL-1.json": `{"id":"DRUPAL-1","modified":"2024-01-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"Packagist:https://packages.drupal.org/8","name":"drupal/webform"},
+		"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"5.11.0"}]}]}]}`,
+	"MVN-1.json": `{"id":"MVN-1","modified":"2024-01-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"Maven","name":"org.example:lib"},"ranges":[{"type":"ECOSYSTEM","events":[
+			{"introduced":"0"},{"limit":"2.0"},{"fixed":"1.5"}]}]}]}`,
+	"WD-1.json": `{"id":"WD-1","modified":"2024-01-01T00:00:00Z","withdrawn":"2024-02-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"PyPI","name":"foo-bar"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
+}
+
+func setup(t *testing.T) *match.Matcher {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range records {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "kb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	rep, err := kb.NewImporter(s, slog.New(slog.NewTextHandler(io.Discard, nil))).Import(context.Background(), []string{dir})
+	if err != nil || rep.Failed() || rep.Files[0].Rejected > 0 {
+		t.Fatalf("import: %v %s", err, rep.Summary())
+	}
+	return &match.Matcher{KB: s}
+}
+
+func TestMatch(t *testing.T) {
+	m := setup(t)
+	tests := []struct {
+		purl      string
+		want      string // "ID:advisories:fixed" of each finding, sorted, joined by " "
+		unmatched string // substring of the reason when not matched
+		undecided string // "advisory" the component could not be decided against
+	}{
+		{"pkg:golang/stdlib@go1.18.5", "CVE-2024-1000:GHSA-1,GO-1:1.18.6", "", ""},
+		{"pkg:golang/stdlib@go1.19.0", "CVE-2024-1000:GO-1:1.19.1", "", ""},
+		{"pkg:golang/stdlib@go1.19.1", "", "", ""},
+		{"pkg:golang/stdlib@go1.19.0-rc.1", "CVE-2024-1000:GO-1:1.19.1", "", ""},
+		{"pkg:pypi/foo-bar@1.4.post1", "PYSEC-1:PYSEC-1:", "", ""},
+		{"pkg:pypi/FOO_bar@1.2", "PYSEC-1:PYSEC-1:", "", ""},
+		{"pkg:pypi/foo.bar@1.5", "", "", ""},
+		{"pkg:pypi/foo-bar@0.9rc1", "PYSEC-1:PYSEC-1:", "", ""},
+		{"pkg:pypi/foo-bar@0.9", "", "", ""},
+		// Not PEP 440, but listed verbatim in versions[].
+		{"pkg:pypi/foo-bar@1.0beta6.1", "PYSEC-1:PYSEC-1:", "", ""},
+		// Not PEP 440 and not listed: the ECOSYSTEM range cannot be decided.
+		{"pkg:pypi/foo-bar@1.0beta6.2", "", "", "PYSEC-1"},
+		{"pkg:deb/debian/openssl@3.0.9-1?distro=debian-12", "DEB-1:DEB-1:3.0.11-1~deb12u1", "", ""},
+		{"pkg:deb/debian/openssl@3.0.11-1~deb12u1?distro=debian-12", "", "", ""},
+		{"pkg:deb/debian/openssl@3.0.9-1?distro=debian-11", "", "", ""},
+		{"pkg:composer/drupal/webform@5.10.0", "DRUPAL-1:DRUPAL-1:5.11.0", "", ""},
+		{"pkg:maven/org.example/lib@1.4", "MVN-1:MVN-1:1.5", "", ""},
+		{"pkg:maven/org.example/lib@1.6", "", "", ""},
+		{"pkg:cocoapods/AFNetworking@4.0.1", "", "cocoapods", ""},
+		{"pkg:pypi/foo-bar", "", "version", ""},
+		{"not a purl", "", "invalid purl", ""},
+		{"", "", "no Package URL", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.purl, func(t *testing.T) {
+			res, err := m.Match(context.Background(), []model.Component{{Name: "c", PURL: tt.purl}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs, un := res.Findings, res.Unmatched
+			var undecided []string
+			for _, u := range res.Undetermined {
+				if u.Reason == "" {
+					t.Errorf("undetermined %s without a reason", u.Advisory)
+				}
+				undecided = append(undecided, u.Advisory)
+			}
+			if g := strings.Join(undecided, " "); g != tt.undecided {
+				t.Errorf("undetermined %q (%+v), want %q", g, res.Undetermined, tt.undecided)
+			}
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.Vulnerability.ID+":"+strings.Join(f.Advisories, ",")+":"+strings.Join(f.FixedVersions, ","))
+			}
+			sort.Strings(got)
+			if g := strings.Join(got, " "); g != tt.want {
+				t.Errorf("findings %q, want %q", g, tt.want)
+			}
+			if tt.unmatched == "" && len(un) > 0 {
+				t.Errorf("unexpectedly unmatched: %+v", un)
+			}
+			if tt.unmatched != "" && (len(un) != 1 || !strings.Contains(un[0].Reason, tt.unmatched)) {
+				t.Errorf("unmatched %+v, want a reason containing %q", un, tt.unmatched)
+			}
+		})
+	}
+}
+
+func TestMatchGroupDescription(t *testing.T) {
+	m := setup(t)
+	res, err := m.Match(context.Background(), []model.Component{{Ref: "r1", PURL: "pkg:golang/stdlib@go1.18.0"}})
+	fs := res.Findings
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("findings %+v, %v", fs, err)
+	}
+	v := fs[0].Vulnerability
+	if strings.Join(v.IDs, ",") != "CVE-2024-1000,GHSA-1,GO-1" {
+		t.Errorf("ids %v", v.IDs)
+	}
+	if v.Severity.Rating != model.RatingHigh || !strings.Contains(v.Severity.Source, "GHSA-1") {
+		t.Errorf("severity %+v, want high from GHSA-1", v.Severity)
+	}
+	if fs[0].Component.Ref != "r1" || fs[0].Status != model.StatusAffected {
+		t.Errorf("component/status %+v", fs[0])
+	}
+}
