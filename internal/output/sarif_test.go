@@ -3,14 +3,11 @@ package output
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/rocca-project/rocca/internal/testutil"
 )
 
 // sarifDoc is the part of a SARIF log the tests look at.
@@ -177,22 +174,14 @@ func TestArtifactURI(t *testing.T) {
 // code-scanning rules. It also feeds the validator a deliberately broken
 // log, to prove that this test notices when validation fails.
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
-	exe := os.Getenv("ROCCA_SARIF_MULTITOOL")
-	if exe == "" {
-		t.Skip("ROCCA_SARIF_MULTITOOL is not set; to run this test: " +
-			"ROCCA_SARIF_MULTITOOL=$(scripts/install-sarif-multitool.sh) go test ./internal/output " +
-			"(from the repository root; needs npm the first time)")
-	}
-	if _, err := os.Stat(exe); err != nil {
-		t.Fatalf("ROCCA_SARIF_MULTITOOL: %v", err)
-	}
+	exe := testutil.SARIFMultitool(t)
 	dir := t.TempDir()
 
 	good := render(t, FormatSARIF, fixture())
 	empty := fixture()
 	empty.Findings, empty.Unmatched, empty.Undetermined = nil, nil, nil
 	for name, doc := range map[string][]byte{"rocca.sarif": good, "empty.sarif": render(t, FormatSARIF, empty)} {
-		errs, warnings := validateSARIF(t, exe, dir, name, doc)
+		errs, warnings := testutil.ValidateSARIF(t, exe, dir, name, doc)
 		for _, w := range warnings {
 			t.Logf("%s: validator warning: %s", name, w)
 		}
@@ -213,133 +202,10 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		t.Fatal("the fixture's SARIF does not have the expected layout")
 	}
 	broken = append(broken[:at:at], bytes.Replace(broken[at:], []byte(`"level": "error"`), []byte(`"level": "fatal"`), 1)...)
-	errs, _ := validateSARIF(t, exe, dir, "broken.sarif", broken)
+	errs, _ := testutil.ValidateSARIF(t, exe, dir, "broken.sarif", broken)
 	for _, want := range []string{"JSON1002", "JSON1019"} { // required property missing; not an enum value
 		if !slices.ContainsFunc(errs, func(e string) bool { return strings.HasPrefix(e, want+":") }) {
 			t.Errorf("the validator did not report %s for the broken log; it reported: %q", want, errs)
 		}
 	}
-}
-
-// validateSARIF writes doc to dir/name, runs the validator on it and
-// returns its errors and warnings, each as "RULEID: message". The
-// validator exits 0 whatever it finds, so its own SARIF output is read:
-// an error is a result whose level (given, or its rule's default) is
-// "error", or an error notification of the validator itself.
-func validateSARIF(t *testing.T, exe, dir, name string, doc []byte) (errs, warnings []string) {
-	t.Helper()
-	in := filepath.Join(dir, name)
-	out := filepath.Join(dir, name+".validation.sarif")
-	if err := os.WriteFile(in, doc, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "validate", in, "--output", out, "--log", "ForceOverwrite", "--rule-kind", "Sarif;Gh")
-	// The .NET runtime in the tool needs ICU unless told to do without;
-	// rocca's inputs need no culture data.
-	cmd.Env = append(os.Environ(), "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1", "DOTNET_CLI_TELEMETRY_OPTOUT=1")
-	cmd.Dir = dir
-	done := make(chan struct{})
-	var console []byte
-	var runErr error
-	go func() {
-		console, runErr = cmd.CombinedOutput()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(3 * time.Minute):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Fatalf("validator timed out on %s:\n%s", name, console)
-	}
-	if runErr != nil {
-		var exit *exec.ExitError
-		if !errors.As(runErr, &exit) {
-			t.Fatalf("running the validator: %v", runErr)
-		}
-		t.Fatalf("validator exited with %v on %s:\n%s", runErr, name, console)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatalf("validator wrote no report for %s (%v):\n%s", name, err, console)
-	}
-	var report struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct {
-						ID                   string `json:"id"`
-						DefaultConfiguration struct {
-							Level string `json:"level"`
-						} `json:"defaultConfiguration"`
-					} `json:"rules"`
-				} `json:"driver"`
-			} `json:"tool"`
-			Invocations []struct {
-				ExecutionSuccessful bool `json:"executionSuccessful"`
-				Notifications       []struct {
-					Level   string `json:"level"`
-					Message struct {
-						Text string `json:"text"`
-					} `json:"message"`
-				} `json:"toolExecutionNotifications"`
-				ConfigNotifications []struct {
-					Level   string `json:"level"`
-					Message struct {
-						Text string `json:"text"`
-					} `json:"message"`
-				} `json:"toolConfigurationNotifications"`
-			} `json:"invocations"`
-			Results []struct {
-				RuleID    string `json:"ruleId"`
-				RuleIndex *int   `json:"ruleIndex"`
-				Level     string `json:"level"`
-				Message   struct {
-					Text      string   `json:"text"`
-					ID        string   `json:"id"`
-					Arguments []string `json:"arguments"`
-				} `json:"message"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(data, &report); err != nil {
-		t.Fatalf("validator report for %s: %v", name, err)
-	}
-	if len(report.Runs) == 0 || len(report.Runs[0].Invocations) == 0 {
-		t.Fatalf("validator report for %s has no run or invocation:\n%s", name, console)
-	}
-	run := report.Runs[0]
-	inv := run.Invocations[0]
-	if !inv.ExecutionSuccessful {
-		t.Fatalf("validator did not run successfully on %s:\n%s", name, console)
-	}
-	for _, n := range append(inv.Notifications, inv.ConfigNotifications...) {
-		if n.Level == "error" {
-			t.Fatalf("validator error on %s: %s\n%s", name, n.Message.Text, console)
-		}
-	}
-	for _, r := range run.Results {
-		level := r.Level
-		if level == "" && r.RuleIndex != nil && *r.RuleIndex < len(run.Tool.Driver.Rules) {
-			level = run.Tool.Driver.Rules[*r.RuleIndex].DefaultConfiguration.Level
-		}
-		if level == "" {
-			level = "warning" // SARIF's default
-		}
-		text := r.Message.Text
-		if text == "" {
-			text = r.Message.ID + " " + strings.Join(r.Message.Arguments, "; ")
-		}
-		entry := r.RuleID + ": " + text
-		switch level {
-		case "error":
-			errs = append(errs, entry)
-		case "warning":
-			warnings = append(warnings, entry)
-		}
-	}
-	if len(errs) > 0 {
-		t.Logf("validator console output for %s:\n%s", name, console)
-	}
-	return errs, warnings
 }

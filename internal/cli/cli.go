@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/scan"
+)
+
+// Exit codes, documented in the README and in `rocca --help`.
+const (
+	ExitOK       = 0 // success; for scan: no finding breaks --fail-on
+	ExitFindings = 1 // scan: findings break the --fail-on policy
+	ExitUsage    = 2 // bad command line
+	ExitInput    = 3 // an input file is unreadable or invalid
+	ExitFailure  = 4 // rocca itself failed (database, I/O)
+)
+
+const exitCodesHelp = `Exit codes:
+  0  success (scan: no finding breaks the --fail-on policy)
+  1  scan: findings break the --fail-on policy
+  2  usage error (unknown command or flag, missing argument)
+  3  input error (unreadable or invalid SBOM, VEX or feed file)
+  4  rocca failed (database or I/O error)`
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{code: ExitUsage, err: fmt.Errorf(format, a...)}
+}
+
+func inputErr(err error) error { return &exitError{code: ExitInput, err: err} }
+
+// env is what every command shares: streams, flags and how to open the App.
+type env struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	flags  config.Flags
+}
+
+// open resolves the configuration and opens the App.
+func (e *env) open() (*app.App, error) {
+	cfg, err := config.Resolve(e.flags, e.getenv)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	a, err := app.Open(e.ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Run executes rocca with args (without the program name) and returns the
+// process exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.code != ExitFindings {
+			fmt.Fprintf(stderr, "rocca: %v\n", ee.err)
+		}
+		if ee.code == ExitUsage {
+			fmt.Fprintln(stderr, "Run 'rocca --help' for usage.")
+		}
+		return ee.code
+	}
+	var ie *scan.InputError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(stderr, "rocca: %v\n", err)
+		return ExitInput
+	}
+	// Errors cobra raises itself (unknown command, wrong arguments) are usage errors.
+	if isCobraUsage(err) {
+		fmt.Fprintf(stderr, "rocca: %v\nRun 'rocca --help' for usage.\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "rocca: %v\n", err)
+	return ExitFailure
+}
+
+// isCobraUsage recognises the errors cobra itself returns for a bad
+// command line (it has no typed errors for them).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rocca",
+		Short: "Vulnerability management for the Cyber Resilience Act and NIS2",
+		Long: `rocca keeps products, their SBOMs and a factory's assets under vulnerability watch,
+offline, from a local knowledge base of OSV advisories, CISA KEV and FIRST EPSS.
+
+Database: --database PATH, else $` + config.EnvDatabaseURL + `, else a SQLite file in the
+user's data directory (~/.local/share/rocca/rocca.db on Linux).
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringVar(&e.flags.Database, "database", "", "database: SQLite file path (default: user data directory; env "+config.EnvDatabaseURL+")")
+	root.PersistentFlags().StringVar(&e.flags.LogLevel, "log-level", "", "log level on stderr: debug, info, warn, error (default warn)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr("%v", err)
+	})
+	root.AddCommand(newVersionCmd(e), newDBCmd(e), newScanCmd(e), newDemoCmd(e))
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage-classified error.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErr("%s: expected %s, got %d arguments", cmd.CommandPath(), what, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, vet, staticcheck, and every Go test
+# (unit, fuzz seeds, corpus end-to-end tests, SARIF schema validation).
+#
+# Tools the tests need are installed into a cache directory when missing
+# (ROCCA_TOOLS_DIR, default ~/.cache/rocca-tools). A tool that cannot be
+# installed (no network) is reported and the tests that need it skip with
+# a message; everything else still runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=local
+export ROCCA_TOOLS_DIR="${ROCCA_TOOLS_DIR:-$HOME/.cache/rocca-tools}"
+mkdir -p "$ROCCA_TOOLS_DIR"
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "gofmt"
+unformatted=$(gofmt -l cmd internal bench 2>/dev/null || true)
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed on:" >&2; echo "$unformatted" >&2; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck"
+STATICCHECK="$ROCCA_TOOLS_DIR/bin/staticcheck"
+if [ ! -x "$STATICCHECK" ]; then
+  GOBIN="$ROCCA_TOOLS_DIR/bin" go install honnef.co/go/tools/cmd/staticcheck@v0.8.2 >&2 || true
+fi
+if [ -x "$STATICCHECK" ]; then
+  "$STATICCHECK" ./...
+else
+  echo "WARNING: staticcheck could not be installed; skipped" >&2
+fi
+
+step "SARIF validator"
+if [ -z "${ROCCA_SARIF_MULTITOOL:-}" ]; then
+  if ROCCA_SARIF_MULTITOOL=$(scripts/install-sarif-multitool.sh); then
+    export ROCCA_SARIF_MULTITOOL
+    echo "using $ROCCA_SARIF_MULTITOOL" >&2
+  else
+    echo "WARNING: @microsoft/sarif-multitool could not be installed; the SARIF schema test will skip" >&2
+    unset ROCCA_SARIF_MULTITOOL
+  fi
+fi
+
+step "go test"
+go test -count=1 -timeout 15m "$@" ./...
