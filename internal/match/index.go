@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
+	"runtime"
+	"sync"
 
 	"github.com/rocca-project/rocca/internal/osv"
 	"github.com/rocca-project/rocca/internal/store"
@@ -31,31 +34,59 @@ func LoadIndex(ctx context.Context, kb store.KnowledgeBase, keys []string) (*Ind
 	return newIndex(rows)
 }
 
+// parallelDecodeMin is the number of rows below which decoding them on
+// several goroutines is not worth starting them.
+const parallelDecodeMin = 2048
+
+// newIndex decodes the rows' affected entries, on every CPU when there are
+// many (decoding is most of the cost of loading), and keys them by package.
 func newIndex(rows []store.AffectedRow) (*Index, error) {
-	idx := &Index{byKey: make(map[string][]entry, len(rows))}
-	for _, r := range rows {
-		e := entry{advisory: r.AdvisoryID, ecosystem: r.Ecosystem}
-		if err := json.Unmarshal(r.Data, &e.affected); err != nil {
-			return nil, fmt.Errorf("match: affected entry of %s: %w", r.AdvisoryID, err)
+	entries := make([]entry, len(rows))
+	workers := min(runtime.GOMAXPROCS(0), len(rows)/parallelDecodeMin+1)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(rows)/workers, (w+1)*len(rows)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				r := &rows[i]
+				e := &entries[i]
+				e.advisory, e.ecosystem = r.AdvisoryID, r.Ecosystem
+				if err := json.Unmarshal(r.Data, &e.affected); err != nil {
+					errs[w] = fmt.Errorf("match: affected entry of %s: %w", r.AdvisoryID, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		idx.byKey[r.Key] = append(idx.byKey[r.Key], e)
+	}
+	idx := &Index{byKey: make(map[string][]entry, len(rows)/2+1)}
+	for i := range rows {
+		idx.byKey[rows[i].Key] = append(idx.byKey[rows[i].Key], entries[i])
 	}
 	return idx, nil
 }
 
-// Lookup returns the entries of a package key whose ecosystem fits the
+// Lookup yields the entries of a package key whose ecosystem fits the
 // component's: when both name a release ("Debian:12", "AlmaLinux:8") they
 // must be equal; otherwise the base ecosystem (already in the key) decides,
 // so "Packagist:https://packages.drupal.org/8" serves composer components.
-func (idx *Index) Lookup(key, ecosystem string) []entry {
-	all := idx.byKey[key]
-	out := all[:0:0]
-	for _, e := range all {
-		if ecosystemFits(ecosystem, e.ecosystem) {
-			out = append(out, e)
+// The entries are yielded in place, not copied; callers must not keep them
+// beyond the Index's life nor modify them.
+func (idx *Index) Lookup(key, ecosystem string) iter.Seq[*entry] {
+	return func(yield func(*entry) bool) {
+		all := idx.byKey[key]
+		for i := range all {
+			if ecosystemFits(ecosystem, all[i].ecosystem) && !yield(&all[i]) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // Len returns the number of affected entries held.

@@ -64,7 +64,7 @@ func (m *Matcher) Match(ctx context.Context, comps []model.Component) (Result, e
 	var doubtOrder []pair
 	for i := range targets {
 		t := &targets[i]
-		for _, e := range idx.Lookup(t.key, t.ecosystem) {
+		for e := range idx.Lookup(t.key, t.ecosystem) {
 			v, err := e.affected.Evaluate(t.version)
 			if err != nil {
 				p := pair{t.comp, e.advisory}
