@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -170,13 +169,6 @@ func (im *Importer) putRecord(ctx context.Context, tx store.ImportTx, data []byt
 	return nil
 }
 
-// compactAffected is what the matcher needs of an affected entry.
-type compactAffected struct {
-	Package  osv.Package `json:"package"`
-	Ranges   []osv.Range `json:"ranges,omitempty"`
-	Versions []string    `json:"versions,omitempty"`
-}
-
 func toAdvisory(rec *osv.Record, raw []byte, hash, source string) (*store.Advisory, []string) {
 	sev, warnings := severity.FromRecord(rec)
 	adv := &store.Advisory{
@@ -208,7 +200,7 @@ func toAdvisory(rec *osv.Record, raw []byte, hash, source string) (*store.Adviso
 		if a.Package.Ecosystem == "" || a.Package.Name == "" {
 			continue // bare GIT ranges cannot be looked up by package
 		}
-		data, _ := json.Marshal(compactAffected{Package: a.Package, Ranges: a.Ranges, Versions: a.Versions})
+		data := a.EncodeCompact()
 		base := ecosystem.Base(a.Package.Ecosystem)
 		adv.Affected = append(adv.Affected, store.AffectedRow{
 			AdvisoryID: rec.ID,

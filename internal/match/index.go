@@ -2,7 +2,6 @@ package match
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"runtime"
@@ -52,7 +51,7 @@ func newIndex(rows []store.AffectedRow) (*Index, error) {
 				r := &rows[i]
 				e := &entries[i]
 				e.advisory, e.ecosystem = r.AdvisoryID, r.Ecosystem
-				if err := json.Unmarshal(r.Data, &e.affected); err != nil {
+				if err := osv.DecodeCompact(r.Data, &e.affected); err != nil {
 					errs[w] = fmt.Errorf("match: affected entry of %s: %w", r.AdvisoryID, err)
 					return
 				}

@@ -91,7 +91,8 @@ type AffectedRow struct {
 	Ecosystem string
 	// Key is PackageKey(ecosystem base, normalised name).
 	Key string
-	// Data is the affected entry's ranges and versions, JSON encoded.
+	// Data is the affected entry's package, ranges and versions in the
+	// compact form of osv.(*Affected).EncodeCompact (older databases: JSON).
 	Data []byte
 }
 
