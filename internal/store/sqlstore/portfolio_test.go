@@ -167,7 +167,7 @@ func TestPortfolioIngestAndFindingPages(t *testing.T) {
 				f := model.TrackedFinding{VersionID: va.ID, ComponentID: cs[1+i%2].ID, ComponentKey: fmt.Sprintf("pkg:x/c%03d", i),
 					VulnID: fmt.Sprintf("CVE-2024-%04d", i), VulnIDs: []string{"X"}, State: model.FindingOpen,
 					Severity: model.Severity{Rating: []model.Rating{model.RatingLow, model.RatingHigh, model.RatingCritical}[i%3], Score: float64(i%10) / 2},
-					KEV: i%5 == 0, EPSS: float64(i%7) / 7, FirstSeen: seen.Add(time.Duration(i%4) * time.Second), LastSeen: seen}
+					KEV:      i%5 == 0, EPSS: float64(i%7) / 7, FirstSeen: seen.Add(time.Duration(i%4) * time.Second), LastSeen: seen}
 				if err := tx.PutFinding(ctx, &f); err != nil {
 					return err
 				}
