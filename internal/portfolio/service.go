@@ -17,6 +17,7 @@ type Store interface {
 	store.Portfolio
 	store.Tenants
 	store.KnowledgeBase
+	store.AliasIndex
 }
 
 // Service implements the portfolio's use cases.

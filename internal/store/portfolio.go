@@ -157,3 +157,10 @@ type FindingPage struct {
 	// Next is the cursor of the following page; empty on the last page.
 	Next string
 }
+
+// AliasIndex finds knowledge-base advisories by any of their ids.
+type AliasIndex interface {
+	// AdvisoriesKnownAs returns the ids of the advisories (withdrawn ones
+	// excluded) whose id or one of whose aliases is id.
+	AdvisoriesKnownAs(ctx context.Context, id string) ([]string, error)
+}
