@@ -47,6 +47,17 @@ func isUniqueViolation(err error) bool {
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
 }
 
+// isForeignKeyViolation recognises a foreign-key error of either engine.
+// The portfolio tables reference their parents through (org_id, id), so
+// a violation means the parent is not the organisation's.
+func isForeignKeyViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
+}
+
 // notFound maps sql.ErrNoRows to store.ErrNotFound and wraps other errors.
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -52,18 +52,17 @@ func (t *ingestTx) PutSBOM(ctx context.Context, b *model.StoredSBOM, content []b
 	if err != nil {
 		return fmt.Errorf("store: put SBOM: %w", err)
 	}
-	res, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO sbom (`+sbomCols+`, compression, content)
-		SELECT ?, org_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'deflate', ? FROM product_version WHERE org_id = ? AND id = ?`),
-		b.ID, b.Name, b.Digest, b.Size, b.Format, b.SpecVersion, b.Encoding, b.Serial, b.Components, stamp(b.Created),
-		packed, t.org, b.VersionID)
-	if isUniqueViolation(err) {
+	_, err = t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO sbom (`+sbomCols+`, compression, content)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'deflate', ?)`),
+		b.ID, t.org, b.VersionID, b.Name, b.Digest, b.Size, b.Format, b.SpecVersion, b.Encoding, b.Serial, b.Components,
+		stamp(b.Created), packed)
+	switch {
+	case isUniqueViolation(err):
 		return fmt.Errorf("store: put SBOM: %w", store.ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("store: put SBOM: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	case isForeignKeyViolation(err):
 		return fmt.Errorf("store: put SBOM: version: %w", store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("store: put SBOM: %w", err)
 	}
 	return nil
 }

@@ -25,17 +25,15 @@ func (s *Store) CreateProduct(ctx context.Context, org string, p *model.Product)
 	if p.Created.IsZero() {
 		p.Created = now()
 	}
-	res, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product (`+productCols+`)
-		SELECT ?, id, ?, ?, ?, ?, ?, ? FROM organisation WHERE id = ?`),
-		p.ID, p.Name, string(p.Role), p.IntendedPurpose, formatDate(p.SupportEnd), p.SecurityContact, stamp(p.Created), org)
-	if isUniqueViolation(err) {
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		p.ID, org, p.Name, string(p.Role), p.IntendedPurpose, formatDate(p.SupportEnd), p.SecurityContact, stamp(p.Created))
+	switch {
+	case isUniqueViolation(err):
 		return fmt.Errorf("store: product %q: %w", p.Name, store.ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("store: create product: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	case isForeignKeyViolation(err):
 		return fmt.Errorf("store: create product: organisation: %w", store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("store: create product: %w", err)
 	}
 	return nil
 }
@@ -93,17 +91,17 @@ func (s *Store) CreateVersion(ctx context.Context, org string, v *model.Version)
 	if v.Created.IsZero() {
 		v.Created = now()
 	}
-	res, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product_version (`+versionCols+`)
-		SELECT ?, org_id, id, ?, ?, ?, '', ? FROM product WHERE org_id = ? AND id = ?`),
-		v.ID, v.Name, string(v.Lifecycle), formatDate(v.ReleaseDate), stamp(v.Created), org, v.ProductID)
-	if isUniqueViolation(err) {
+	// The foreign key (org_id, product_id) → product (org_id, id) refuses
+	// a product of another organisation.
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product_version (`+versionCols+`) VALUES (?, ?, ?, ?, ?, ?, '', ?)`),
+		v.ID, org, v.ProductID, v.Name, string(v.Lifecycle), formatDate(v.ReleaseDate), stamp(v.Created))
+	switch {
+	case isUniqueViolation(err):
 		return fmt.Errorf("store: version %q: %w", v.Name, store.ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("store: create version: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	case isForeignKeyViolation(err):
 		return fmt.Errorf("store: create version: product: %w", store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("store: create version: %w", err)
 	}
 	return nil
 }

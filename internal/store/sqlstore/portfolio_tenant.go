@@ -111,13 +111,13 @@ func (s *Store) CreateAPIKey(ctx context.Context, org string, k *model.APIKey, h
 	if k.Created.IsZero() {
 		k.Created = now()
 	}
-	res, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO api_key (id, org_id, label, prefix, key_hash, created_at)
-		SELECT ?, id, ?, ?, ?, ? FROM organisation WHERE id = ?`), k.ID, k.Label, k.Prefix, hash, stamp(k.Created), org)
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO api_key (id, org_id, label, prefix, key_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`), k.ID, org, k.Label, k.Prefix, hash, stamp(k.Created))
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("store: create API key: organisation: %w", store.ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create API key: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: create API key: organisation: %w", store.ErrNotFound)
 	}
 	return nil
 }
@@ -159,6 +159,9 @@ func (s *Store) CreateUploadToken(ctx context.Context, org string, t *model.Uplo
 	t.Updated = t.Created
 	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO upload_token (token, org_id, version_id, sbom_id, state, error, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), t.Token, org, t.VersionID, t.SBOMID, t.State, t.Error, stamp(t.Created), stamp(t.Updated))
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("store: create upload token: organisation: %w", store.ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create upload token: %w", err)
 	}
