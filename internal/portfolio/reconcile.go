@@ -8,6 +8,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
+	"github.com/rocca-project/rocca/internal/uid"
 )
 
 // findingKey identifies a finding of a version across uploads: the
@@ -41,6 +42,7 @@ func (s *Service) reconcile(ctx context.Context, tx store.IngestTx, res *IngestR
 	event := func(f *model.TrackedFinding, kind model.FindingEventKind, detail string) {
 		events = append(events, model.FindingEvent{FindingID: f.ID, VersionID: versionID, SBOMID: sbomID, Kind: kind, Detail: detail, At: at})
 	}
+	var put []*model.TrackedFinding
 	seen := make(map[findingKey]bool, len(matched))
 	for _, m := range matched {
 		k := findingKey{m.Component.Key(), m.Vulnerability.ID}
@@ -53,7 +55,8 @@ func (s *Service) reconcile(ctx context.Context, tx store.IngestTx, res *IngestR
 		var detail string
 		switch {
 		case f == nil:
-			f = &model.TrackedFinding{VersionID: versionID, ComponentKey: k.component, VulnID: k.vuln, FirstSeen: at}
+			// The id is made here so that the finding's event can refer to it.
+			f = &model.TrackedFinding{ID: uid.New(), VersionID: versionID, ComponentKey: k.component, VulnID: k.vuln, FirstSeen: at}
 			kind = model.EventNew
 		case f.State == model.FindingResolved:
 			kind, detail = model.EventNew, "reopened: matches again"
@@ -64,9 +67,7 @@ func (s *Service) reconcile(ctx context.Context, tx store.IngestTx, res *IngestR
 			}
 		}
 		apply(f, m, compID[k.component], at)
-		if err := tx.PutFinding(ctx, f); err != nil {
-			return err
-		}
+		put = append(put, f)
 		if kind != "" {
 			event(f, kind, detail)
 		}
@@ -77,10 +78,11 @@ func (s *Service) reconcile(ctx context.Context, tx store.IngestTx, res *IngestR
 			continue
 		}
 		f.State, f.ResolvedAt = model.FindingResolved, at
-		if err := tx.PutFinding(ctx, f); err != nil {
-			return err
-		}
+		put = append(put, f)
 		event(f, model.EventResolved, "no longer matches the current SBOM")
+	}
+	if err := tx.PutFindings(ctx, put); err != nil {
+		return err
 	}
 	for _, e := range events {
 		switch e.Kind {

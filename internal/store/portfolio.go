@@ -113,6 +113,8 @@ type IngestTx interface {
 	VersionFindings(ctx context.Context, versionID string) ([]model.TrackedFinding, error)
 	// PutFinding inserts or updates a finding (by ID).
 	PutFinding(ctx context.Context, f *model.TrackedFinding) error
+	// PutFindings inserts or updates findings (by ID) in batches.
+	PutFindings(ctx context.Context, fs []*model.TrackedFinding) error
 	// AddEvents appends finding events.
 	AddEvents(ctx context.Context, evs []model.FindingEvent) error
 }

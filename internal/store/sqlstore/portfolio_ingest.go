@@ -155,24 +155,38 @@ func (t *ingestTx) VersionFindings(ctx context.Context, versionID string) ([]mod
 	return out, rows.Err()
 }
 
+// findingUpsert is the conflict clause of finding inserts: a finding keeps
+// its id, organisation, version, key and first_seen; the rest follows the
+// latest match.
+const findingUpsert = ` ON CONFLICT (id) DO UPDATE SET component_id = excluded.component_id,
+	component_name = excluded.component_name, component_version = excluded.component_version,
+	component_group = excluded.component_group, component_purl = excluded.component_purl,
+	ecosystem = excluded.ecosystem, package = excluded.package, vuln_ids = excluded.vuln_ids,
+	advisories = excluded.advisories, summary = excluded.summary, severity_rating = excluded.severity_rating,
+	severity_rank = excluded.severity_rank, severity_score = excluded.severity_score,
+	severity_vector = excluded.severity_vector, severity_source = excluded.severity_source, kev = excluded.kev,
+	kev_date_added = excluded.kev_date_added, epss_score = excluded.epss_score,
+	epss_percentile = excluded.epss_percentile, fixed_versions = excluded.fixed_versions, state = excluded.state,
+	last_seen = excluded.last_seen, resolved_at = excluded.resolved_at
+	WHERE finding.org_id = excluded.org_id`
+
 func (t *ingestTx) PutFinding(ctx context.Context, f *model.TrackedFinding) error {
-	newID(&f.ID)
-	f.OrgID = t.org
-	args := findingArgs(f)
-	_, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO finding (`+findingCols+`) VALUES (`+placeholders(len(args))+`)
-		ON CONFLICT (id) DO UPDATE SET component_id = excluded.component_id, component_name = excluded.component_name,
-		component_version = excluded.component_version, component_group = excluded.component_group,
-		component_purl = excluded.component_purl, ecosystem = excluded.ecosystem, package = excluded.package,
-		vuln_ids = excluded.vuln_ids, advisories = excluded.advisories, summary = excluded.summary,
-		severity_rating = excluded.severity_rating, severity_rank = excluded.severity_rank,
-		severity_score = excluded.severity_score, severity_vector = excluded.severity_vector,
-		severity_source = excluded.severity_source, kev = excluded.kev, kev_date_added = excluded.kev_date_added,
-		epss_score = excluded.epss_score, epss_percentile = excluded.epss_percentile,
-		fixed_versions = excluded.fixed_versions, state = excluded.state, last_seen = excluded.last_seen,
-		resolved_at = excluded.resolved_at
-		WHERE finding.org_id = excluded.org_id`), args...)
+	return t.PutFindings(ctx, []*model.TrackedFinding{f})
+}
+
+func (t *ingestTx) PutFindings(ctx context.Context, fs []*model.TrackedFinding) error {
+	rows := make([][]any, len(fs))
+	for i, f := range fs {
+		newID(&f.ID)
+		f.OrgID = t.org
+		rows[i] = findingArgs(f)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	err := t.insertBatches(ctx, `INSERT INTO finding (`+findingCols+`) VALUES `, findingUpsert, len(rows[0]), rows)
 	if err != nil {
-		return fmt.Errorf("store: put finding: %w", err)
+		return fmt.Errorf("store: put findings: %w", err)
 	}
 	return nil
 }
