@@ -236,3 +236,37 @@ func TestAPIKeys(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentIngestOfSameBytes(t *testing.T) {
+	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+		ctx := context.Background()
+		const n = 4
+		results := make(chan portfolio.IngestResult, n)
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				res, err := svc.Ingest(ctx, org, v.ID, demoSBOM, "ci.json")
+				results <- res
+				errs <- err
+			}()
+		}
+		stored, ids := 0, map[string]bool{}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			res := <-results
+			ids[res.SBOM.ID] = true
+			if !res.Duplicate {
+				stored++
+			}
+		}
+		if stored != 1 || len(ids) != 1 {
+			t.Errorf("%d uploads processed, %d SBOM ids; want 1 and 1", stored, len(ids))
+		}
+		evs, _ := svc.Store.FindingEvents(ctx, org, v.ID, 0, 1000)
+		if fs := findings(t, svc, org, v.ID); len(evs) != len(fs) {
+			t.Errorf("%d events for %d findings", len(evs), len(fs))
+		}
+	})
+}
