@@ -138,6 +138,8 @@ user's data directory (~/.local/share/rocca/rocca.db on Linux).
 		return usageErr("%v", err)
 	})
 	root.AddCommand(newVersionCmd(e), newDBCmd(e), newScanCmd(e), newDemoCmd(e))
+	// Server and tenant administration (portfolio, issue #4).
+	root.AddCommand(newServeCmd(e), newOrgCmd(e), newAPIKeyCmd(e), newProductCmd(e))
 	return root
 }
 

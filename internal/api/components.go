@@ -1,0 +1,98 @@
+package api
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// listComponents lists the components of the version's current SBOM, in
+// document order, the root (subject) excluded, a page at a time.
+func (a *API) listComponents(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	start := 0
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		b, err := base64.RawURLEncoding.DecodeString(c)
+		n, err2 := strconv.Atoi(string(b))
+		if err != nil || err2 != nil || n < 0 {
+			return badRequest("cursor: not a cursor of this list; start again without it")
+		}
+		start = n
+	}
+	var comps []model.StoredComponent
+	if v.CurrentSBOM != "" {
+		all, err := a.svc.Store.Components(r.Context(), orgOf(k), v.CurrentSBOM)
+		if err != nil {
+			return err
+		}
+		for _, c := range all {
+			if !c.Root {
+				comps = append(comps, c)
+			}
+		}
+	}
+	body := list(comps[min(start, len(comps)):min(start+limit, len(comps))])
+	if start+limit < len(comps) {
+		body.Next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(start + limit)))
+	}
+	return writeJSON(w, http.StatusOK, body)
+}
+
+// componentBody is a component with its dependency path from the root.
+type componentBody struct {
+	model.StoredComponent
+	// Path runs from the SBOM's root to this component (both included);
+	// empty when the SBOM's graph does not connect them.
+	Path []pathStep `json:"path"`
+}
+
+type pathStep struct {
+	ID      string `json:"id,omitempty"`
+	Ref     string `json:"ref"`
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+	PURL    string `json:"purl,omitempty"`
+}
+
+func (a *API) getComponent(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	c, err := a.svc.Store.Component(r.Context(), orgOf(k), r.PathValue("component"))
+	if err != nil {
+		return err
+	}
+	path, err := a.svc.DependencyPath(r.Context(), orgOf(k), c)
+	if err != nil {
+		return err
+	}
+	body := componentBody{StoredComponent: c, Path: []pathStep{}}
+	for _, p := range path {
+		body.Path = append(body.Path, pathStep{ID: p.ID, Ref: p.Ref, Name: p.Name, Version: p.Version, PURL: p.PURL})
+	}
+	return writeJSON(w, http.StatusOK, body)
+}
+
+// Page sizes.
+const (
+	defaultLimit = 100
+	maxLimit     = 1000
+)
+
+func pageLimit(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return defaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxLimit {
+		return 0, badRequest("limit: want an integer from 1 to " + strconv.Itoa(maxLimit))
+	}
+	return n, nil
+}

@@ -1,0 +1,276 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/store"
+	"github.com/rocca-project/rocca/internal/uid"
+)
+
+// The Dependency-Track-compatible subset. A Dependency-Track project
+// (name + version, or its UUID) is a rocca product (by name) and one of
+// its versions (by name); the project UUID is the rocca version's id.
+// What is and is not supported is written down in docs/dependency-track.md.
+
+// dtUpload is the body of PUT /api/v1/bom (and the fields of POST).
+type dtUpload struct {
+	Project        string  `json:"project"`
+	ProjectName    string  `json:"projectName"`
+	ProjectVersion string  `json:"projectVersion"`
+	AutoCreate     bool    `json:"autoCreate"`
+	ParentName     string  `json:"parentName"`
+	ParentVersion  string  `json:"parentVersion"`
+	ParentUUID     string  `json:"parentUUID"`
+	ProjectTags    []dtTag `json:"projectTags"`
+	IsLatest       bool    `json:"isLatest"`
+	BOM            string  `json:"bom"`
+}
+
+type dtTag struct {
+	Name string `json:"name"`
+}
+
+// dtPutBOM accepts a JSON body with a base64-encoded BOM.
+func (a *API) dtPutBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	// Base64 grows the BOM by a third; leave room for the other fields.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBOM/3*4+maxJSONBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return badRequest("reading the request body: " + err.Error())
+	}
+	var in dtUpload
+	if err := json.Unmarshal(body, &in); err != nil {
+		return badRequest("request body: " + err.Error())
+	}
+	if in.BOM == "" {
+		return badRequest("bom: required (the BOM, base64-encoded)")
+	}
+	raw, err := decodeBase64(in.BOM)
+	if err != nil {
+		return badRequest("bom: not valid base64: " + err.Error())
+	}
+	if int64(len(raw)) > a.maxBOM {
+		return &http.MaxBytesError{Limit: a.maxBOM}
+	}
+	return a.dtUpload(w, r, k, in, raw)
+}
+
+func decodeBase64(s string) ([]byte, error) {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, nil
+		}
+	}
+	_, err := base64.StdEncoding.DecodeString(s)
+	return nil, err
+}
+
+// dtPostBOM accepts multipart/form-data: the same fields as PUT, with the
+// BOM (not base64-encoded) as a file part or a text field named bom.
+func (a *API) dtPostBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	r.Body = http.MaxBytesReader(w, r.Body, a.maxBOM+maxJSONBytes)
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return badRequest("multipart/form-data body: " + err.Error())
+	}
+	defer r.MultipartForm.RemoveAll()
+	f := r.MultipartForm.Value
+	get := func(name string) string {
+		if v := f[name]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	in := dtUpload{Project: get("project"), ProjectName: get("projectName"), ProjectVersion: get("projectVersion"),
+		ParentName: get("parentName"), ParentVersion: get("parentVersion"), ParentUUID: get("parentUUID")}
+	in.AutoCreate, _ = strconv.ParseBool(get("autoCreate"))
+	in.IsLatest, _ = strconv.ParseBool(get("isLatest"))
+	for _, t := range strings.Split(get("projectTags"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			in.ProjectTags = append(in.ProjectTags, dtTag{Name: t})
+		}
+	}
+	raw, err := multipartBOM(r.MultipartForm)
+	if err != nil {
+		return err
+	}
+	return a.dtUpload(w, r, k, in, raw)
+}
+
+func multipartBOM(form *multipart.Form) ([]byte, error) {
+	if fhs := form.File["bom"]; len(fhs) > 0 {
+		f, err := fhs[0].Open()
+		if err != nil {
+			return nil, badRequest("bom: " + err.Error())
+		}
+		defer f.Close()
+		raw, err := io.ReadAll(f)
+		if err != nil {
+			return nil, badRequest("bom: " + err.Error())
+		}
+		return raw, nil
+	}
+	if v := form.Value["bom"]; len(v) > 0 && v[0] != "" {
+		return []byte(v[0]), nil
+	}
+	return nil, badRequest("bom: required (a file part or a text field holding the BOM)")
+}
+
+// dtUpload resolves the project and queues the BOM.
+func (a *API) dtUpload(w http.ResponseWriter, r *http.Request, k model.APIKey, in dtUpload, raw []byte) error {
+	versionID, err := a.dtResolve(r.Context(), orgOf(k), in)
+	if err != nil {
+		return err
+	}
+	token, err := a.queue.Submit(r.Context(), orgOf(k), versionID, raw, "bom")
+	if portfolio.IsInput(err) {
+		return &errProblem{problem{Status: http.StatusBadRequest, Title: "The uploaded BOM is invalid",
+			Detail: err.Error(), Errors: []string{err.Error()}}}
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"token": token})
+}
+
+// dtResolve finds (or, with autoCreate, creates) the version a
+// Dependency-Track upload names. The parent, when named, must exist; it
+// is not recorded (rocca products do not nest).
+func (a *API) dtResolve(ctx context.Context, org string, in dtUpload) (string, error) {
+	if in.ParentUUID != "" {
+		if _, err := a.svc.Store.Version(ctx, org, in.ParentUUID); err != nil {
+			return "", dtNotFound(err, "the parent project could not be found")
+		}
+	} else if in.ParentName != "" {
+		if _, err := a.lookupVersion(ctx, org, in.ParentName, in.ParentVersion); err != nil {
+			return "", dtNotFound(err, "the parent project could not be found")
+		}
+	}
+	if in.Project != "" {
+		v, err := a.svc.Store.Version(ctx, org, in.Project)
+		if err != nil {
+			return "", dtNotFound(err, "the project could not be found")
+		}
+		return v.ID, nil
+	}
+	if in.ProjectName == "" || in.ProjectVersion == "" {
+		return "", badRequest("either project (a UUID) or projectName and projectVersion are required")
+	}
+	v, err := a.lookupVersion(ctx, org, in.ProjectName, in.ProjectVersion)
+	if err == nil {
+		return v.ID, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	if !in.AutoCreate {
+		return "", notFoundf("the project could not be found; set autoCreate to create it")
+	}
+	return a.autoCreate(ctx, org, in.ProjectName, in.ProjectVersion)
+}
+
+func dtNotFound(err error, detail string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return notFoundf(detail)
+	}
+	return err
+}
+
+func (a *API) lookupVersion(ctx context.Context, org, product, version string) (model.Version, error) {
+	p, err := a.svc.Store.ProductByName(ctx, org, product)
+	if err != nil {
+		return model.Version{}, err
+	}
+	return a.svc.Store.VersionByName(ctx, org, p.ID, version)
+}
+
+// autoCreate creates the product and version, tolerating a concurrent
+// upload that creates them first.
+func (a *API) autoCreate(ctx context.Context, org, product, version string) (string, error) {
+	p, err := a.svc.Store.ProductByName(ctx, org, product)
+	if errors.Is(err, store.ErrNotFound) {
+		p = model.Product{Name: product, Role: model.RoleManufacturer}
+		err = a.svc.CreateProduct(ctx, org, &p)
+		if errors.Is(err, store.ErrConflict) {
+			p, err = a.svc.Store.ProductByName(ctx, org, product)
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	v := model.Version{ProductID: p.ID, Name: version, Lifecycle: model.LifecycleDevelopment}
+	err = a.svc.CreateVersion(ctx, org, &v)
+	if errors.Is(err, store.ErrConflict) {
+		v, err = a.svc.Store.VersionByName(ctx, org, p.ID, version)
+	}
+	if err != nil {
+		return "", err
+	}
+	return v.ID, nil
+}
+
+// dtToken answers whether an upload is still being processed.
+func (a *API) dtToken(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	t, err := a.svc.Store.UploadToken(r.Context(), orgOf(k), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	processing := t.State == model.UploadQueued || t.State == model.UploadProcessing
+	return writeJSON(w, http.StatusOK, map[string]bool{"processing": processing})
+}
+
+// dtProject is Dependency-Track's project, as far as rocca fills it.
+type dtProject struct {
+	UUID          string  `json:"uuid"`
+	Name          string  `json:"name"`
+	Version       string  `json:"version"`
+	Classifier    string  `json:"classifier"`
+	Active        bool    `json:"active"`
+	LastBOMImport int64   `json:"lastBomImport,omitempty"`
+	Tags          []dtTag `json:"tags"`
+}
+
+func (a *API) dtProjectLookup(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	name, version := r.URL.Query().Get("name"), r.URL.Query().Get("version")
+	if name == "" || version == "" {
+		return badRequest("name and version are required")
+	}
+	v, err := a.lookupVersion(r.Context(), orgOf(k), name, version)
+	if err != nil {
+		return dtNotFound(err, "the project could not be found")
+	}
+	pj := dtProject{UUID: v.ID, Name: name, Version: v.Name, Classifier: "APPLICATION",
+		Active: v.Lifecycle != model.LifecycleEndOfSupport, Tags: []dtTag{}}
+	if v.CurrentSBOM != "" {
+		if b, err := a.svc.Store.SBOM(r.Context(), orgOf(k), v.CurrentSBOM); err == nil {
+			pj.LastBOMImport = b.Created.UnixMilli()
+		}
+	}
+	return writeJSON(w, http.StatusOK, pj)
+}
+
+// vulnUUID gives a vulnerability id a stable UUID, as Dependency-Track
+// clients expect one.
+func vulnUUID(id string) string { return uid.FromName("rocca-vulnerability", id) }

@@ -1,0 +1,140 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/sbom"
+	"github.com/rocca-project/rocca/internal/store/sqlstore"
+	"github.com/rocca-project/rocca/internal/testutil/demokb"
+)
+
+// server is a running API over a database with the demo knowledge base and
+// two organisations: acme (with a product, a version and the demo SBOM
+// ingested) and bolt (empty).
+type server struct {
+	*httptest.Server
+	api      *api.API
+	queue    *portfolio.Queue
+	svc      *portfolio.Service
+	st       *sqlstore.Store
+	demo     []byte
+	acmeKey  string
+	boltKey  string
+	acme     model.Organisation
+	bolt     model.Organisation
+	product  model.Product
+	version  model.Version
+	ingested portfolio.IngestResult
+}
+
+// engines starts one server per test engine and runs fn on each.
+func engines(t *testing.T, maxBOM int64, fn func(t *testing.T, s *server)) {
+	es, demo := demokb.Open(t)
+	for _, e := range es {
+		t.Run(e.Name, func(t *testing.T) { fn(t, start(t, e.Store, demo, maxBOM)) })
+	}
+}
+
+func start(t *testing.T, st *sqlstore.Store, demo []byte, maxBOM int64) *server {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := portfolio.New(st, log, sbom.Limits{})
+	q := portfolio.NewQueue(svc, 2, 16)
+	a := api.New(api.Options{Service: svc, Queue: q, Log: log, Ready: st.Ready, MaxBOMBytes: maxBOM})
+	s := &server{Server: httptest.NewServer(a), api: a, queue: q, svc: svc, st: st, demo: demo}
+	t.Cleanup(func() {
+		s.Close()
+		if err := q.Shutdown(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	for _, o := range []*model.Organisation{&s.acme, &s.bolt} {
+		if o == &s.acme {
+			o.Name = "acme"
+		} else {
+			o.Name = "bolt"
+		}
+		if err := st.CreateOrg(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	if s.acmeKey, _, err = svc.CreateAPIKey(ctx, "acme", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if s.boltKey, _, err = svc.CreateAPIKey(ctx, "bolt", "test"); err != nil {
+		t.Fatal(err)
+	}
+	s.product = model.Product{Name: "Linea HMI Gateway", Role: model.RoleManufacturer}
+	if err := svc.CreateProduct(ctx, s.acme.ID, &s.product); err != nil {
+		t.Fatal(err)
+	}
+	s.version = model.Version{ProductID: s.product.ID, Name: "4.2.0", Lifecycle: model.LifecycleOnMarket}
+	if err := svc.CreateVersion(ctx, s.acme.ID, &s.version); err != nil {
+		t.Fatal(err)
+	}
+	if s.ingested, err = svc.Ingest(ctx, s.acme.ID, s.version.ID, demokb.WithGraph(demo), "hmi.cdx.json"); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// response is a finished request.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// do sends a request with the key (none when empty).
+func (s *server) do(t *testing.T, method, path, key, contentType string, body []byte) response {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("X-Api-Key", key)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func (s *server) get(t *testing.T, path, key string) response {
+	t.Helper()
+	return s.do(t, "GET", path, key, "", nil)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// Route is one endpoint of the API.
+type Route struct {
+	Method  string
+	Pattern string
+	// Auth is true when the route needs an organisation's API key.
+	Auth    bool
+	handler http.Handler
+}
+
+// Routes lists every endpoint. rocca's own resources use plural nouns
+// (/products, /versions...); the Dependency-Track-compatible subset keeps
+// Dependency-Track's singular paths (/bom, /project, /finding, /event), so
+// the two never collide.
+func (a *API) Routes() []Route {
+	return []Route{
+		a.open("GET", "/healthz", a.healthz),
+		a.open("GET", "/readyz", a.readyz),
+		a.open("GET", "/api/v1/openapi.json", a.openapi),
+
+		a.auth("GET", "/api/v1/organisation", a.getOrganisation),
+		a.auth("GET", "/api/v1/products", a.listProducts),
+		a.auth("POST", "/api/v1/products", a.createProduct),
+		a.auth("GET", "/api/v1/products/{product}", a.getProduct),
+		a.auth("GET", "/api/v1/products/{product}/versions", a.listVersions),
+		a.auth("POST", "/api/v1/products/{product}/versions", a.createVersion),
+		a.auth("GET", "/api/v1/versions/{version}", a.getVersion),
+		a.auth("GET", "/api/v1/versions/{version}/sboms", a.listSBOMs),
+		a.auth("POST", "/api/v1/versions/{version}/sboms", a.uploadSBOM),
+		a.auth("GET", "/api/v1/versions/{version}/components", a.listComponents),
+		a.auth("GET", "/api/v1/versions/{version}/findings", a.listFindings),
+		a.auth("GET", "/api/v1/versions/{version}/finding-events", a.listFindingEvents),
+		a.auth("GET", "/api/v1/sboms/{sbom}", a.getSBOM),
+		a.auth("GET", "/api/v1/sboms/{sbom}/content", a.getSBOMContent),
+		a.auth("GET", "/api/v1/components/{component}", a.getComponent),
+		a.auth("GET", "/api/v1/uploads/{token}", a.getUpload),
+		a.auth("GET", "/api/v1/vulnerabilities/{id}", a.getVulnerability),
+
+		// Dependency-Track-compatible subset (docs/dependency-track.md).
+		a.auth("PUT", "/api/v1/bom", a.dtPutBOM),
+		a.auth("POST", "/api/v1/bom", a.dtPostBOM),
+		a.auth("GET", "/api/v1/bom/token/{token}", a.dtToken),
+		a.auth("GET", "/api/v1/event/token/{token}", a.dtToken),
+		a.auth("GET", "/api/v1/project/lookup", a.dtProjectLookup),
+		a.auth("GET", "/api/v1/finding/project/{project}", a.dtProjectFindings),
+	}
+}
+
+func (a *API) open(method, pattern string, h public) Route {
+	return Route{Method: method, Pattern: pattern, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.finish(w, r, h(w, r))
+	})}
+}
+
+func (a *API) auth(method, pattern string, h authed) Route {
+	return Route{Method: method, Pattern: pattern, Auth: true, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		k, err := a.svc.Authenticate(r.Context(), apiKey(r))
+		if err != nil {
+			a.finish(w, r, err)
+			return
+		}
+		a.finish(w, r, h(w, r, k))
+	})}
+}
+
+// apiKey returns the key a request presents: X-Api-Key (Dependency-Track's
+// header) or an Authorization bearer token.
+func apiKey(r *http.Request) string {
+	if k := r.Header.Get("X-Api-Key"); k != "" {
+		return k
+	}
+	if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(tok)
+	}
+	return ""
+}
+
+// finish renders a handler's error, if any, as a problem.
+func (a *API) finish(w http.ResponseWriter, r *http.Request, err error) {
+	if err == nil {
+		return
+	}
+	p, known := toProblem(err)
+	if !known {
+		a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	}
+	if p.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="rocca"`)
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		w.Header().Set("Connection", "close")
+	}
+	writeProblem(w, r, p)
+}
+
+// orgOf is the organisation a key belongs to: every handler scopes its
+// reads and writes to it.
+func orgOf(k model.APIKey) string { return k.OrgID }

@@ -1,0 +1,153 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rocca-project/rocca/internal/api"
+)
+
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	raw, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi %q", doc.OpenAPI)
+	}
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	registered := map[string]bool{}
+	for _, r := range api.New(api.Options{}).Routes() {
+		registered[r.Method+" "+r.Pattern] = true
+	}
+	var missing, extra []string
+	for k := range registered {
+		if !documented[k] {
+			missing = append(missing, k)
+		}
+	}
+	for k := range documented {
+		if !registered[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	if len(missing) > 0 {
+		t.Errorf("routes missing from openapi.json: %v", missing)
+	}
+	if len(extra) > 0 {
+		t.Errorf("openapi.json documents routes that do not exist: %v", extra)
+	}
+}
+
+// request builds a request for a route with this org's ids in its path
+// and a body that would succeed for the owner.
+func (s *server) request(t *testing.T, r api.Route, componentID, token string) (path, ctype string, body []byte) {
+	t.Helper()
+	path = strings.NewReplacer(
+		"{product}", s.product.ID, "{version}", s.version.ID, "{sbom}", s.ingested.SBOM.ID,
+		"{component}", componentID, "{token}", token, "{project}", s.version.ID, "{id}", "CVE-2021-44228",
+	).Replace(r.Pattern)
+	switch r.Method + " " + r.Pattern {
+	case "POST /api/v1/products":
+		ctype, body = "application/json", []byte(`{"name":"new product"}`)
+	case "POST /api/v1/products/{product}/versions":
+		ctype, body = "application/json", []byte(`{"name":"9.9"}`)
+	case "POST /api/v1/versions/{version}/sboms":
+		body = s.demo
+	case "PUT /api/v1/bom":
+		ctype, body = "application/json", mustJSON(map[string]any{"project": s.version.ID, "bom": s.demo})
+	case "POST /api/v1/bom":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("project", s.version.ID)
+		fw, _ := mw.CreateFormFile("bom", "bom.json")
+		fw.Write(s.demo)
+		mw.Close()
+		ctype, body = mw.FormDataContentType(), buf.Bytes()
+	case "GET /api/v1/project/lookup":
+		path += "?name=" + strings.ReplaceAll(s.product.Name, " ", "%20") + "&version=" + s.version.Name
+	}
+	return path, ctype, body
+}
+
+// Routes that carry no id of the organisation: another organisation's key
+// reaches its own data (or the global knowledge base), never acme's.
+var unscoped = map[string]int{
+	"GET /api/v1/organisation":         http.StatusOK,
+	"GET /api/v1/products":             http.StatusOK,
+	"POST /api/v1/products":            http.StatusCreated,
+	"GET /api/v1/vulnerabilities/{id}": http.StatusOK,
+	"GET /healthz":                     http.StatusOK,
+	"GET /readyz":                      http.StatusOK,
+	"GET /api/v1/openapi.json":         http.StatusOK,
+}
+
+func TestTenantIsolation(t *testing.T) {
+	engines(t, 0, func(t *testing.T, s *server) {
+		comps := s.get(t, "/api/v1/versions/"+s.version.ID+"/components?limit=1", s.acmeKey)
+		var cl struct{ Items []struct{ ID string } }
+		comps.decode(t, &cl)
+		if len(cl.Items) != 1 {
+			t.Fatalf("components: %s", comps.body)
+		}
+		token, err := s.queue.Submit(t.Context(), s.acme.ID, s.version.ID, s.demo, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		acmeIDs := []string{s.acme.ID, s.product.ID, s.version.ID, s.ingested.SBOM.ID, cl.Items[0].ID, token}
+		for _, r := range s.api.Routes() {
+			name := r.Method + " " + r.Pattern
+			path, ctype, body := s.request(t, r, cl.Items[0].ID, token)
+			if !r.Auth {
+				if res := s.do(t, r.Method, path, "", ctype, body); res.status != unscoped[name] {
+					t.Errorf("%s without key: %d", name, res.status)
+				}
+				continue
+			}
+			res := s.do(t, r.Method, path, "", ctype, body)
+			if res.status != http.StatusUnauthorized || res.header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("%s without key: %d %s", name, res.status, res.header.Get("Content-Type"))
+			}
+			if res := s.do(t, r.Method, path, "rocca_wrong", ctype, body); res.status != http.StatusUnauthorized {
+				t.Errorf("%s with an unknown key: %d", name, res.status)
+			}
+			res = s.do(t, r.Method, path, s.boltKey, ctype, body)
+			want, ok := unscoped[name]
+			if !ok {
+				want = http.StatusNotFound
+			}
+			if res.status != want {
+				t.Errorf("%s with another organisation's key: %d, want %d: %s", name, res.status, want, res.body)
+			}
+			for _, id := range acmeIDs {
+				if bytes.Contains(res.body, []byte(id)) {
+					t.Errorf("%s with another organisation's key leaks %s: %s", name, id, res.body)
+				}
+			}
+			// The owner succeeds, so the 404 above is the isolation, not a broken request.
+			if res := s.do(t, r.Method, path, s.acmeKey, ctype, body); res.status >= 300 {
+				t.Errorf("%s with the owner's key: %d %s", name, res.status, res.body)
+			}
+		}
+	})
+}

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+func (a *API) listSBOMs(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	bs, err := a.svc.Store.SBOMs(r.Context(), orgOf(k), v.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, list(bs))
+}
+
+// uploadSBOM ingests the raw request body as an SBOM of the version,
+// synchronously: 201 with what was stored, 200 when the version already
+// had these exact bytes, 400 with the reader's reasons when invalid.
+func (a *API) uploadSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	raw, err := readBody(w, r, a.maxBOM)
+	if err != nil {
+		return err
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "upload"
+	}
+	res, err := a.svc.Ingest(r.Context(), orgOf(k), v.ID, raw, name)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if res.Duplicate {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/v1/sboms/"+res.SBOM.ID)
+	return writeJSON(w, status, res)
+}
+
+func (a *API) getSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	b, err := a.svc.Store.SBOM(r.Context(), orgOf(k), r.PathValue("sbom"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, b)
+}
+
+// getSBOMContent returns the SBOM exactly as uploaded.
+func (a *API) getSBOMContent(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	b, err := a.svc.Store.SBOM(r.Context(), orgOf(k), r.PathValue("sbom"))
+	if err != nil {
+		return err
+	}
+	content, err := a.svc.Store.SBOMContent(r.Context(), orgOf(k), b.ID)
+	if err != nil {
+		return err
+	}
+	ct := "application/octet-stream"
+	switch {
+	case b.Encoding == "json" && b.Format == "CycloneDX":
+		ct = "application/vnd.cyclonedx+json"
+	case b.Encoding == "xml" && b.Format == "CycloneDX":
+		ct = "application/vnd.cyclonedx+xml"
+	case b.Encoding == "json" && b.Format == "SPDX":
+		ct = "application/spdx+json"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("ETag", `"sha256:`+b.Digest+`"`)
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(content)
+	return err
+}
+
+func (a *API) getUpload(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	t, err := a.svc.Store.UploadToken(r.Context(), orgOf(k), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, t)
+}

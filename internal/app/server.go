@@ -1,0 +1,99 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/sbom"
+)
+
+// Portfolio returns the portfolio service on the App's store. SBOMs are
+// read with the reader's default limits except for the size, which the
+// caller bounds (the API's body limit).
+func (a *App) Portfolio(maxBOMBytes int64) *portfolio.Service {
+	lim := sbom.DefaultLimits()
+	if maxBOMBytes > 0 {
+		lim.MaxBytes = maxBOMBytes
+	}
+	return portfolio.New(a.Store, a.Log, lim)
+}
+
+// ServerOptions configure the HTTP server.
+type ServerOptions struct {
+	// Addr is the listen address, HOST:PORT.
+	Addr string
+	// MaxBOMBytes bounds an uploaded SBOM (api.DefaultMaxBOMBytes when 0).
+	MaxBOMBytes int64
+	// Workers and Backlog size the upload queue.
+	Workers, Backlog int
+}
+
+// Server is rocca's HTTP server with its background upload queue.
+type Server struct {
+	HTTP  *http.Server
+	queue *portfolio.Queue
+	app   *App
+}
+
+// NewServer builds the server: portfolio service, upload queue and API.
+func (a *App) NewServer(o ServerOptions) *Server {
+	if o.MaxBOMBytes <= 0 {
+		o.MaxBOMBytes = api.DefaultMaxBOMBytes
+	}
+	svc := a.Portfolio(o.MaxBOMBytes)
+	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1))
+	h := api.New(api.Options{Service: svc, Queue: q, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
+	return &Server{app: a, queue: q, HTTP: &http.Server{
+		Addr:    o.Addr,
+		Handler: h,
+		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
+		// CI runners) and synchronous ingestion get minutes.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}}
+}
+
+// Serve checks that the database is ready, listens and serves until ctx
+// ends, then shuts down gracefully within grace: stop accepting, finish
+// in-flight requests, drain the upload queue. It returns nil after a clean
+// shutdown.
+func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
+	if err := s.app.Store.Ready(ctx); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	ln, err := net.Listen("tcp", s.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine())
+	errc := make(chan error, 1)
+	go func() { errc <- s.HTTP.Serve(ln) }()
+	select {
+	case err := <-errc:
+		_ = s.queue.Shutdown(context.Background())
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.app.Log.Info("shutting down", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	herr := s.HTTP.Shutdown(sctx)
+	qerr := s.queue.Shutdown(sctx)
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		herr = errors.Join(herr, err)
+	}
+	if err := errors.Join(herr, qerr); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	s.app.Log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// Administration of tenants: organisations, their API keys and products.
+// These commands act on the database directly, as the operator.
+
+// adminErr classifies store errors: a missing or duplicate name is the
+// operator's input, anything else a failure.
+func adminErr(what string, err error) error {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) || portfolio.IsInput(err) {
+		return inputErr(fmt.Errorf("%s: %w", what, err))
+	}
+	return err
+}
+
+func parentCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  exactArgs(0, "a subcommand"),
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(subs...)
+	return cmd
+}
+
+// withApp opens the App for the duration of fn.
+func (e *env) withApp(fn func(a *app.App) error) error {
+	a, err := e.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
+}
+
+func newOrgCmd(e *env) *cobra.Command {
+	create := &cobra.Command{
+		Use:   "create NAME",
+		Short: "Create an organisation (a tenant)",
+		Args:  exactArgs(1, "the organisation's NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withApp(func(a *app.App) error {
+				o := model.Organisation{Name: args[0]}
+				if o.Name == "" {
+					return usageErr("org create: NAME must not be empty")
+				}
+				if err := a.Store.CreateOrg(cmd.Context(), &o); err != nil {
+					return adminErr("org create", err)
+				}
+				fmt.Fprintf(e.stdout, "%s\t%s\n", o.ID, o.Name)
+				return nil
+			})
+		},
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List organisations",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withApp(func(a *app.App) error {
+				orgs, err := a.Store.Orgs(cmd.Context())
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tNAME\tCREATED")
+				for _, o := range orgs {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", o.ID, o.Name, o.Created.Format(time.DateTime))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	return parentCmd("org", "Manage organisations (tenants)", create, list)
+}
+
+func newAPIKeyCmd(e *env) *cobra.Command {
+	var org, label string
+	create := &cobra.Command{
+		Use:   "create --org NAME --name LABEL",
+		Short: "Create an API key for an organisation and print it (once)",
+		Long: `Create an API key scoped to one organisation. The key is printed once on
+stdout and never again: rocca stores only its SHA-256 digest. Send it in the
+X-Api-Key header (or Authorization: Bearer KEY).`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if org == "" || label == "" {
+				return usageErr("apikey create: --org and --name are required")
+			}
+			return e.withApp(func(a *app.App) error {
+				secret, k, err := a.Portfolio(0).CreateAPIKey(cmd.Context(), org, label)
+				if err != nil {
+					return adminErr("apikey create", err)
+				}
+				fmt.Fprintln(e.stdout, secret)
+				fmt.Fprintf(e.stderr, "API key %s (%s) created for %s; it is shown only this once.\n", k.ID, k.Label, org)
+				return nil
+			})
+		},
+	}
+	create.Flags().StringVar(&org, "org", "", "organisation name")
+	create.Flags().StringVar(&label, "name", "", "label of the key (what uses it)")
+	var listOrg string
+	list := &cobra.Command{
+		Use:   "list --org NAME",
+		Short: "List an organisation's API keys",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if listOrg == "" {
+				return usageErr("apikey list: --org is required")
+			}
+			return e.withApp(func(a *app.App) error {
+				o, err := a.Store.OrgByName(cmd.Context(), listOrg)
+				if err != nil {
+					return adminErr("apikey list", err)
+				}
+				keys, err := a.Store.APIKeys(cmd.Context(), o.ID)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tLABEL\tPREFIX\tCREATED\tLAST USED\tREVOKED")
+				for _, k := range keys {
+					fmt.Fprintf(tw, "%s\t%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Label, k.Prefix, k.Created.Format(time.DateTime),
+						dateOrDash(k.LastUsed), dateOrDash(k.Revoked))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	list.Flags().StringVar(&listOrg, "org", "", "organisation name")
+	revoke := &cobra.Command{
+		Use:   "revoke ID",
+		Short: "Revoke an API key (by the ID 'apikey list' shows)",
+		Args:  exactArgs(1, "the key's ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withApp(func(a *app.App) error {
+				if err := a.Store.RevokeAPIKey(cmd.Context(), args[0], time.Now()); err != nil {
+					return adminErr("apikey revoke", err)
+				}
+				fmt.Fprintf(e.stderr, "API key %s revoked.\n", args[0])
+				return nil
+			})
+		},
+	}
+	return parentCmd("apikey", "Manage organisations' API keys", create, list, revoke)
+}
+
+func newProductCmd(e *env) *cobra.Command {
+	var org string
+	list := &cobra.Command{
+		Use:   "list --org NAME",
+		Short: "List an organisation's products",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if org == "" {
+				return usageErr("product list: --org is required")
+			}
+			return e.withApp(func(a *app.App) error {
+				o, err := a.Store.OrgByName(cmd.Context(), org)
+				if err != nil {
+					return adminErr("product list", err)
+				}
+				ps, err := a.Store.Products(cmd.Context(), o.ID)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tNAME\tCRA ROLE\tSUPPORT END\tVERSIONS")
+				for _, p := range ps {
+					vs, err := a.Store.Versions(cmd.Context(), o.ID, p.ID)
+					if err != nil {
+						return err
+					}
+					names := make([]string, len(vs))
+					for i, v := range vs {
+						names[i] = v.Name
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", p.ID, p.Name, p.Role, dateOrDash(p.SupportEnd), names)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	list.Flags().StringVar(&org, "org", "", "organisation name")
+	return parentCmd("product", "Inspect organisations' products", list)
+}
+
+func dateOrDash(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format(time.DateOnly)
+}

@@ -1,0 +1,153 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/cli"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	db, sbomPath := demoDB(t)
+	code, out, errs := run(t, "org", "create", "Example Macchine", "--database", db)
+	if code != cli.ExitOK || !strings.Contains(out, "Example Macchine") {
+		t.Fatalf("org create: %d %s %s", code, out, errs)
+	}
+	if code, _, _ := run(t, "org", "create", "Example Macchine", "--database", db); code != cli.ExitInput {
+		t.Errorf("duplicate org create: exit %d", code)
+	}
+	code, key, errs := run(t, "apikey", "create", "--org", "Example Macchine", "--name", "ci", "--database", db)
+	key = strings.TrimSpace(key)
+	if code != cli.ExitOK || !strings.HasPrefix(key, "rocca_") || !strings.Contains(errs, "only this once") {
+		t.Fatalf("apikey create: %d %q %s", code, key, errs)
+	}
+	if code, _, _ := run(t, "apikey", "create", "--org", "nobody", "--name", "ci", "--database", db); code != cli.ExitInput {
+		t.Errorf("apikey for unknown org: exit %d", code)
+	}
+
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--addr", addr, "--database", db}, &stdout, &stderr)
+	}()
+	base := "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not come up: %v\n%s", err, stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if res, err := http.Get(base + "/readyz"); err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", res, err)
+	}
+
+	// One Dependency-Track style upload through the real listener.
+	doc, err := os.ReadFile(sbomPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"projectName": "gateway", "projectVersion": "1.0", "autoCreate": true,
+		"bom": base64.StdEncoding.EncodeToString(doc)})
+	req, _ := http.NewRequest("PUT", base+"/api/v1/bom", bytes.NewReader(body))
+	req.Header.Set("X-Api-Key", key)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(b), "token") {
+		t.Fatalf("PUT /api/v1/bom: %d %s", res.StatusCode, b)
+	}
+
+	// Shut down as on SIGINT (main cancels the context): the queued upload is
+	// drained, the exit code is 0.
+	cancel()
+	select {
+	case code := <-done:
+		if code != cli.ExitOK {
+			t.Fatalf("serve exit %d\n%s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	logs := stderr.String()
+	for _, want := range []string{"listening", "shutting down", "stopped", "upload processed"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q:\n%s", want, logs)
+		}
+	}
+	code, out, errs = run(t, "product", "list", "--org", "Example Macchine", "--database", db)
+	if code != cli.ExitOK || !strings.Contains(out, "gateway") || !strings.Contains(out, "[1.0]") {
+		t.Errorf("product list: %d %s %s", code, out, errs)
+	}
+	code, out, _ = run(t, "apikey", "list", "--org", "Example Macchine", "--database", db)
+	id := strings.Fields(strings.Split(out, "\n")[1])[0]
+	if code != cli.ExitOK || !strings.Contains(out, "ci") || !strings.Contains(out, key[:10]) {
+		t.Fatalf("apikey list: %d %s", code, out)
+	}
+	if code, _, errs := run(t, "apikey", "revoke", id, "--database", db); code != cli.ExitOK {
+		t.Errorf("apikey revoke: %d %s", code, errs)
+	}
+	if code, _, _ := run(t, "apikey", "revoke", "no-such-key", "--database", db); code != cli.ExitInput {
+		t.Errorf("revoke unknown key: exit %d", code)
+	}
+	code, out, _ = run(t, "org", "list", "--database", db)
+	if code != cli.ExitOK || !strings.Contains(out, "Example Macchine") {
+		t.Errorf("org list: %d %s", code, out)
+	}
+	if code, _, _ := run(t, "serve", "--addr", addr, "--max-bom-bytes", "0", "--database", filepath.Join(t.TempDir(), "x.db")); code != cli.ExitUsage {
+		t.Errorf("serve --max-bom-bytes 0: exit %d", code)
+	}
+}

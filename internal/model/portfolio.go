@@ -1,0 +1,192 @@
+package model
+
+import "time"
+
+// Organisation is a tenant: every product, SBOM, finding and API key
+// belongs to exactly one.
+type Organisation struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+}
+
+// CRARole is the role an organisation has for a product under the CRA.
+type CRARole string
+
+// CRA roles of economic operators.
+const (
+	RoleManufacturer CRARole = "manufacturer"
+	RoleImporter     CRARole = "importer"
+	RoleDistributor  CRARole = "distributor"
+)
+
+// Valid reports whether r is one of the CRA roles.
+func (r CRARole) Valid() bool {
+	return r == RoleManufacturer || r == RoleImporter || r == RoleDistributor
+}
+
+// Product is a product with digital elements.
+type Product struct {
+	ID              string    `json:"id"`
+	OrgID           string    `json:"organisationId"`
+	Name            string    `json:"name"`
+	Role            CRARole   `json:"craRole"`
+	IntendedPurpose string    `json:"intendedPurpose,omitempty"`
+	SupportEnd      time.Time `json:"supportPeriodEnd,omitzero"`
+	SecurityContact string    `json:"securityContact,omitempty"`
+	Created         time.Time `json:"created"`
+}
+
+// Lifecycle is the market state of a product version.
+type Lifecycle string
+
+// Lifecycle states.
+const (
+	LifecycleDevelopment  Lifecycle = "development"
+	LifecycleOnMarket     Lifecycle = "on_market"
+	LifecycleEndOfSupport Lifecycle = "end_of_support"
+)
+
+// Valid reports whether l is a lifecycle state.
+func (l Lifecycle) Valid() bool {
+	return l == LifecycleDevelopment || l == LifecycleOnMarket || l == LifecycleEndOfSupport
+}
+
+// Version is one release of a product.
+type Version struct {
+	ID          string    `json:"id"`
+	OrgID       string    `json:"organisationId"`
+	ProductID   string    `json:"productId"`
+	Name        string    `json:"name"`
+	Lifecycle   Lifecycle `json:"lifecycle"`
+	ReleaseDate time.Time `json:"releaseDate,omitzero"`
+	// CurrentSBOM is the id of the SBOM whose components the version's
+	// findings are computed from; empty before the first upload.
+	CurrentSBOM string    `json:"currentSbomId,omitempty"`
+	Created     time.Time `json:"created"`
+}
+
+// StoredSBOM describes an uploaded SBOM; its original bytes are kept
+// byte for byte apart from this record.
+type StoredSBOM struct {
+	ID          string `json:"id"`
+	OrgID       string `json:"organisationId"`
+	VersionID   string `json:"versionId"`
+	Name        string `json:"name"`
+	Digest      string `json:"sha256"`
+	Size        int64  `json:"size"`
+	Format      string `json:"format"`
+	SpecVersion string `json:"specVersion,omitempty"`
+	Encoding    string `json:"encoding,omitempty"`
+	Serial      string `json:"serial,omitempty"`
+	// Components counts the components, the subject excluded.
+	Components int       `json:"components"`
+	Created    time.Time `json:"created"`
+}
+
+// StoredComponent is a component of a stored SBOM.
+type StoredComponent struct {
+	ID        string `json:"id"`
+	SBOMID    string `json:"sbomId"`
+	VersionID string `json:"versionId"`
+	// Root marks the SBOM's subject (metadata.component), the root of the
+	// dependency graph.
+	Root bool `json:"root,omitempty"`
+	Component
+}
+
+// FindingState tells whether a finding still matches.
+type FindingState string
+
+// Finding states.
+const (
+	FindingOpen     FindingState = "open"
+	FindingResolved FindingState = "resolved"
+)
+
+// TrackedFinding is a finding of a product version as the portfolio
+// tracks it over successive SBOM uploads: one component (by Key) × one
+// vulnerability (alias group, by its preferred id).
+type TrackedFinding struct {
+	ID          string `json:"id"`
+	OrgID       string `json:"organisationId"`
+	VersionID   string `json:"versionId"`
+	ComponentID string `json:"componentId"`
+	// ComponentKey identifies the component across uploads (Component.Key).
+	ComponentKey string    `json:"componentKey"`
+	Component    Component `json:"component"`
+	Ecosystem    string    `json:"ecosystem,omitempty"`
+	Package      string    `json:"package,omitempty"`
+	// VulnID is the preferred id of the vulnerability's alias group.
+	VulnID     string   `json:"vulnerabilityId"`
+	VulnIDs    []string `json:"vulnerabilityIds"`
+	Advisories []string `json:"advisories"`
+	Summary    string   `json:"summary,omitempty"`
+	Severity   Severity `json:"severity"`
+	KEV        bool     `json:"kev"`
+	// KEVAdded is the date the CVE entered the KEV catalogue.
+	KEVAdded       time.Time    `json:"kevDateAdded,omitzero"`
+	EPSS           float64      `json:"epss"`
+	EPSSPercentile float64      `json:"epssPercentile"`
+	FixedVersions  []string     `json:"fixedVersions,omitempty"`
+	State          FindingState `json:"state"`
+	FirstSeen      time.Time    `json:"firstSeen"`
+	LastSeen       time.Time    `json:"lastSeen"`
+	ResolvedAt     time.Time    `json:"resolvedAt,omitzero"`
+}
+
+// FindingEventKind names what happened to a finding.
+type FindingEventKind string
+
+// Finding event kinds.
+const (
+	EventNew      FindingEventKind = "new"
+	EventChanged  FindingEventKind = "changed"
+	EventResolved FindingEventKind = "resolved"
+)
+
+// FindingEvent is one entry of a version's append-only finding history.
+type FindingEvent struct {
+	Seq       int64            `json:"seq"`
+	FindingID string           `json:"findingId"`
+	VersionID string           `json:"versionId"`
+	SBOMID    string           `json:"sbomId,omitempty"`
+	Kind      FindingEventKind `json:"kind"`
+	// Detail says what changed, e.g. "severity high → critical".
+	Detail string    `json:"detail,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// APIKey is an organisation's API key, without the secret: only its
+// SHA-256 digest is stored.
+type APIKey struct {
+	ID    string `json:"id"`
+	OrgID string `json:"organisationId"`
+	Label string `json:"label"`
+	// Prefix is the start of the key, to recognise it in lists.
+	Prefix   string    `json:"prefix"`
+	Created  time.Time `json:"created"`
+	LastUsed time.Time `json:"lastUsed,omitzero"`
+	Revoked  time.Time `json:"revoked,omitzero"`
+}
+
+// Upload processing states.
+const (
+	UploadQueued     = "queued"
+	UploadProcessing = "processing"
+	UploadDone       = "done"
+	UploadFailed     = "failed"
+)
+
+// UploadToken tracks one asynchronous SBOM upload.
+type UploadToken struct {
+	Token     string `json:"token"`
+	OrgID     string `json:"organisationId"`
+	VersionID string `json:"versionId"`
+	// SBOMID is set once the upload is stored.
+	SBOMID  string    `json:"sbomId,omitempty"`
+	State   string    `json:"state"`
+	Error   string    `json:"error,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+}

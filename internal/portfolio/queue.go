@@ -1,0 +1,131 @@
+package portfolio
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// Queue processes SBOM uploads in the background with a bounded number of
+// workers and a bounded backlog. Each upload has a token row in the
+// database (queued → processing → done or failed), so a client can poll
+// its state from any request, and any instance sharing the database.
+//
+// The backlog itself lives in memory: an upload accepted but not yet
+// processed when the process dies stays "queued". Durable jobs replace the
+// channel by a job table (the token row already is the job's record; the
+// SBOM bytes would be stored with it) without changing Submit's contract.
+type Queue struct {
+	svc  *Service
+	log  *slog.Logger
+	jobs chan job
+	wg   sync.WaitGroup
+
+	mu     sync.RWMutex
+	closed bool
+	// ctx is cancelled when Shutdown gives up waiting.
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+type job struct {
+	org, version, token, name string
+	raw                       []byte
+	doc                       *model.SBOM
+}
+
+// NewQueue starts workers goroutines processing up to backlog pending
+// uploads.
+func NewQueue(svc *Service, workers, backlog int) *Queue {
+	ctx, cancel := context.WithCancel(context.Background())
+	q := &Queue{svc: svc, log: svc.Log, jobs: make(chan job, max(backlog, 1)), ctx: ctx, cancel: cancel}
+	for range max(workers, 1) {
+		q.wg.Add(1)
+		go q.work()
+	}
+	return q
+}
+
+// Submit validates an SBOM for one of org's versions and queues it. It
+// returns the upload token, an InputError when the SBOM is invalid
+// (nothing is stored then), ErrBusy when the backlog is full, or
+// ErrShuttingDown.
+func (q *Queue) Submit(ctx context.Context, org, versionID string, raw []byte, name string) (string, error) {
+	doc, err := q.svc.Parse(raw, name)
+	if err != nil {
+		return "", err
+	}
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.closed {
+		return "", ErrShuttingDown
+	}
+	t := model.UploadToken{VersionID: versionID, State: model.UploadQueued, Created: q.svc.now()}
+	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
+		return "", err
+	}
+	select {
+	case q.jobs <- job{org: org, version: versionID, token: t.Token, name: name, raw: raw, doc: doc}:
+		return t.Token, nil
+	default:
+		_ = q.svc.Store.SetUploadState(ctx, org, t.Token, model.UploadFailed, "", ErrBusy.Error(), q.svc.now())
+		return "", ErrBusy
+	}
+}
+
+func (q *Queue) work() {
+	defer q.wg.Done()
+	for j := range q.jobs {
+		q.run(j)
+	}
+}
+
+func (q *Queue) run(j job) {
+	ctx := q.ctx
+	log := q.log.With("org", j.org, "version", j.version, "token", j.token)
+	if err := q.svc.Store.SetUploadState(ctx, j.org, j.token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
+		log.Error("upload state", "error", err)
+	}
+	start := time.Now()
+	res, err := q.svc.ingestParsed(ctx, j.org, j.version, j.raw, j.name, j.doc)
+	state, msg := model.UploadDone, ""
+	if err != nil {
+		state, msg = model.UploadFailed, err.Error()
+		log.Error("upload failed", "error", err)
+	} else {
+		log.Info("upload processed", "sbom", res.SBOM.ID, "duplicate", res.Duplicate, "took", time.Since(start))
+	}
+	// Record the outcome even when the queue's context was cancelled.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := q.svc.Store.SetUploadState(sctx, j.org, j.token, state, res.SBOM.ID, msg, q.svc.now()); err != nil {
+		log.Error("upload state", "error", err)
+	}
+}
+
+// Shutdown stops accepting uploads and waits until the queued ones are
+// processed. When ctx ends first, running work is cancelled and
+// Shutdown returns ctx's error once the workers have stopped.
+func (q *Queue) Shutdown(ctx context.Context) error {
+	q.mu.Lock()
+	if !q.closed {
+		q.closed = true
+		close(q.jobs)
+	}
+	q.mu.Unlock()
+	done := make(chan struct{})
+	go func() { q.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		q.cancel()
+		return nil
+	case <-ctx.Done():
+		q.cancel()
+		<-done
+		return errors.Join(errors.New("upload queue: shutdown timed out; pending uploads were cancelled"), ctx.Err())
+	}
+}

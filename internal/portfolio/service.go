@@ -1,0 +1,69 @@
+package portfolio
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/match"
+	"github.com/rocca-project/rocca/internal/sbom"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// Store is the storage the service needs: the tenant-scoped portfolio, the
+// administrative tenants view, and the global knowledge base.
+type Store interface {
+	store.Portfolio
+	store.Tenants
+	store.KnowledgeBase
+	store.AliasIndex
+}
+
+// Service implements the portfolio's use cases.
+type Service struct {
+	Store Store
+	Log   *slog.Logger
+	// Limits bound the SBOM reader.
+	Limits sbom.Limits
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+}
+
+// New returns a service on st.
+func New(st Store, log *slog.Logger, lim sbom.Limits) *Service {
+	return &Service{Store: st, Log: log, Limits: lim}
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store} }
+
+// InputError is a problem with what the client sent (an invalid SBOM, a
+// bad field), as opposed to a failure of rocca.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// IsInput reports whether err is an InputError.
+func IsInput(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}
+
+// inputf returns an InputError with a formatted message.
+func inputf(format string, a ...any) error {
+	return &InputError{Err: fmt.Errorf(format, a...)}
+}
+
+// ErrBusy is returned when the upload queue is full.
+var ErrBusy = errors.New("upload queue is full; retry later")
+
+// ErrShuttingDown is returned for work submitted during shutdown.
+var ErrShuttingDown = errors.New("server is shutting down")

@@ -1,0 +1,149 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+const productCols = `id, org_id, name, cra_role, intended_purpose, support_end, security_contact, created_at`
+
+func scanProduct(sc interface{ Scan(...any) error }) (model.Product, error) {
+	var p model.Product
+	var role, end, created string
+	err := sc.Scan(&p.ID, &p.OrgID, &p.Name, &role, &p.IntendedPurpose, &end, &p.SecurityContact, &created)
+	p.Role, p.SupportEnd, p.Created = model.CRARole(role), parseTime(end), parseTime(created)
+	return p, err
+}
+
+// CreateProduct implements store.Portfolio.
+func (s *Store) CreateProduct(ctx context.Context, org string, p *model.Product) error {
+	newID(&p.ID)
+	p.OrgID = org
+	if p.Created.IsZero() {
+		p.Created = now()
+	}
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		p.ID, org, p.Name, string(p.Role), p.IntendedPurpose, formatDate(p.SupportEnd), p.SecurityContact, stamp(p.Created))
+	switch {
+	case isUniqueViolation(err):
+		return fmt.Errorf("store: product %q: %w", p.Name, store.ErrConflict)
+	case isForeignKeyViolation(err):
+		return fmt.Errorf("store: create product: organisation: %w", store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("store: create product: %w", err)
+	}
+	return nil
+}
+
+// Product implements store.Portfolio.
+func (s *Store) Product(ctx context.Context, org, id string) (model.Product, error) {
+	p, err := scanProduct(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND id = ?`), org, id))
+	if err != nil {
+		return p, notFound(err, "product")
+	}
+	return p, nil
+}
+
+// ProductByName implements store.Portfolio.
+func (s *Store) ProductByName(ctx context.Context, org, name string) (model.Product, error) {
+	p, err := scanProduct(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND name = ?`), org, name))
+	if err != nil {
+		return p, notFound(err, "product")
+	}
+	return p, nil
+}
+
+// Products implements store.Portfolio.
+func (s *Store) Products(ctx context.Context, org string) ([]model.Product, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? ORDER BY name`), org)
+	if err != nil {
+		return nil, fmt.Errorf("store: products: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Product
+	for rows.Next() {
+		p, err := scanProduct(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: products: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+const versionCols = `id, org_id, product_id, name, lifecycle, release_date, current_sbom_id, created_at`
+
+func scanVersion(sc interface{ Scan(...any) error }) (model.Version, error) {
+	var v model.Version
+	var lc, rel, created string
+	err := sc.Scan(&v.ID, &v.OrgID, &v.ProductID, &v.Name, &lc, &rel, &v.CurrentSBOM, &created)
+	v.Lifecycle, v.ReleaseDate, v.Created = model.Lifecycle(lc), parseTime(rel), parseTime(created)
+	return v, err
+}
+
+// CreateVersion implements store.Portfolio.
+func (s *Store) CreateVersion(ctx context.Context, org string, v *model.Version) error {
+	newID(&v.ID)
+	v.OrgID = org
+	if v.Created.IsZero() {
+		v.Created = now()
+	}
+	// The foreign key (org_id, product_id) → product (org_id, id) refuses
+	// a product of another organisation.
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product_version (`+versionCols+`) VALUES (?, ?, ?, ?, ?, ?, '', ?)`),
+		v.ID, org, v.ProductID, v.Name, string(v.Lifecycle), formatDate(v.ReleaseDate), stamp(v.Created))
+	switch {
+	case isUniqueViolation(err):
+		return fmt.Errorf("store: version %q: %w", v.Name, store.ErrConflict)
+	case isForeignKeyViolation(err):
+		return fmt.Errorf("store: create version: product: %w", store.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("store: create version: %w", err)
+	}
+	return nil
+}
+
+// Version implements store.Portfolio.
+func (s *Store) Version(ctx context.Context, org, id string) (model.Version, error) {
+	return getVersion(ctx, s.db, s.d, org, id, "")
+}
+
+func getVersion(ctx context.Context, q queryer, d dialect, org, id, suffix string) (model.Version, error) {
+	v, err := scanVersion(q.QueryRowContext(ctx, d.rebind(`SELECT `+versionCols+` FROM product_version WHERE org_id = ? AND id = ?`+suffix), org, id))
+	if err != nil {
+		return v, notFound(err, "version")
+	}
+	return v, nil
+}
+
+// VersionByName implements store.Portfolio.
+func (s *Store) VersionByName(ctx context.Context, org, productID, name string) (model.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
+		WHERE org_id = ? AND product_id = ? AND name = ?`), org, productID, name))
+	if err != nil {
+		return v, notFound(err, "version")
+	}
+	return v, nil
+}
+
+// Versions implements store.Portfolio.
+func (s *Store) Versions(ctx context.Context, org, productID string) ([]model.Version, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
+		WHERE org_id = ? AND product_id = ? ORDER BY created_at, id`), org, productID)
+	if err != nil {
+		return nil, fmt.Errorf("store: versions: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: versions: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
