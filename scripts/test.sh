@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, vet, staticcheck, and every Go test
-# (unit, fuzz seeds, corpus end-to-end tests, SARIF schema validation).
+# (unit, fuzz seeds, corpus end-to-end tests, SARIF schema validation),
+# with the storage and API tests run on SQLite and on a real PostgreSQL.
+#
+# PostgreSQL: scripts/postgres.sh starts a throw-away cluster (installing the
+# Debian package postgresql when initdb/pg_ctl are missing), exports its URL
+# as ROCCA_TEST_POSTGRES_URL with ROCCA_REQUIRE_POSTGRES=1, and the trap below
+# removes it when this script ends, failed or not. A cluster that cannot be
+# started fails the run. To test against a server of your own instead, set
+# ROCCA_TEST_POSTGRES_URL yourself (a role allowed to CREATE DATABASE).
 #
 # Tools the tests need are installed into a cache directory when missing
 # (ROCCA_TOOLS_DIR, default ~/.cache/rocca-tools). A tool that cannot be
@@ -43,6 +51,20 @@ if [ -z "${ROCCA_SARIF_MULTITOOL:-}" ]; then
     echo "WARNING: @microsoft/sarif-multitool could not be installed; the SARIF schema test will skip" >&2
     unset ROCCA_SARIF_MULTITOOL
   fi
+fi
+
+step "PostgreSQL"
+if [ -z "${ROCCA_TEST_POSTGRES_URL:-}" ]; then
+  # shellcheck source=scripts/postgres.sh
+  source scripts/postgres.sh
+  trap 'rocca_pg_stop' EXIT
+  if ! rocca_pg_start; then
+    echo "FATAL: could not start a PostgreSQL cluster for the tests (see above)" >&2
+    exit 1
+  fi
+else
+  export ROCCA_REQUIRE_POSTGRES=1
+  echo "using the PostgreSQL of ROCCA_TEST_POSTGRES_URL" >&2
 fi
 
 step "go test"
