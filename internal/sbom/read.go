@@ -22,16 +22,28 @@ import (
 // or ErrSyntax where one applies, and the reader's error when reading r
 // fails.
 func Read(r io.Reader, name string, lim Limits) (*model.SBOM, error) {
+	d, rd, err := load(r, name, lim)
+	if err != nil {
+		return nil, err
+	}
+	return rd.decode(d)
+}
+
+// load reads and probes the document and finds the reader of its format.
+// The reader returned has a decode function: a format that is recognised
+// but not supported is an error wrapping ErrUnsupported.
+func load(r io.Reader, name string, lim Limits) (*document, *reader, error) {
 	lim = lim.withDefaults()
 	data, gzipped, err := readInput(r, lim.MaxBytes)
 	if err != nil {
-		return nil, &Error{Name: name, Offset: -1, Err: err}
+		return nil, nil, &Error{Name: name, Offset: -1, Err: err}
 	}
 	d := &document{name: name, data: data, gzipped: gzipped, lim: lim}
 	if err := d.probe(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for _, rd := range readers {
+	for i := range readers {
+		rd := &readers[i]
 		version, ok := rd.detect(d)
 		if !ok {
 			continue
@@ -41,11 +53,11 @@ func Read(r io.Reader, name string, lim Limits) (*model.SBOM, error) {
 			if version != "" {
 				what += " " + version
 			}
-			return nil, d.errorAt(-1, "", wrapf(ErrUnsupported, "%s document detected: SPDX is not supported yet (rocca reads CycloneDX JSON and XML)", what))
+			return nil, nil, d.errorAt(-1, "", wrapf(ErrUnsupported, "%s document detected: SPDX is not supported yet (rocca reads CycloneDX JSON and XML)", what))
 		}
-		return rd.decode(d)
+		return d, rd, nil
 	}
-	return nil, d.unknownFormat()
+	return nil, nil, d.unknownFormat()
 }
 
 // A reader recognises one document format and, when the format is
