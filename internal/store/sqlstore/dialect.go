@@ -10,9 +10,16 @@ type dialect struct {
 	name string
 	// dollar is true when placeholders are $1, $2 ... instead of ?.
 	dollar bool
+	// tableExists counts the tables named by its one parameter.
+	tableExists string
 }
 
-var sqliteDialect = dialect{name: "sqlite"}
+var (
+	sqliteDialect = dialect{name: "sqlite",
+		tableExists: `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`}
+	postgresDialect = dialect{name: "postgres", dollar: true,
+		tableExists: `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`}
+)
 
 // rebind rewrites ? placeholders for the dialect. Queries in this package
 // never contain a literal '?' inside strings.

@@ -219,7 +219,7 @@ func (s *Store) RawAdvisory(ctx context.Context, id string) ([]byte, error) {
 
 // AliasGraph implements store.KnowledgeBase.
 func (s *Store) AliasGraph(ctx context.Context) ([]store.AdvisoryIDs, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, aliases FROM advisory WHERE withdrawn = ? ORDER BY id`, false)
+	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, aliases FROM advisory WHERE withdrawn = ? ORDER BY id`), false)
 	if err != nil {
 		return nil, fmt.Errorf("store: alias graph: %w", err)
 	}

@@ -8,28 +8,51 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
-// Store is rocca's database: the knowledge base today, the portfolio later.
+// Store is rocca's database: the knowledge base and the portfolio.
 type Store struct {
 	db *sql.DB
 	d  dialect
+	// path is the SQLite file ("" on PostgreSQL and for :memory:).
+	path string
+}
+
+// IsPostgres reports whether dbURL names a PostgreSQL database.
+func IsPostgres(dbURL string) bool {
+	return strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://")
 }
 
 // Open opens (creating when needed) the database at dbURL and applies the
 // pending migrations. dbURL is a file path, a "file:" URI or "sqlite://"
-// URL for SQLite; "postgres://" URLs are reserved for the PostgreSQL engine.
+// URL for SQLite, or a "postgres://" (or "postgresql://") URL.
 func Open(ctx context.Context, dbURL string) (*Store, error) {
-	switch {
-	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
-		return nil, fmt.Errorf("open %s: the PostgreSQL engine is not available in this build yet; use a SQLite file path", redact(dbURL))
+	s, err := OpenNoMigrate(ctx, dbURL)
+	if err != nil {
+		return nil, err
 	}
-	path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: %w", s.describe(dbURL), err)
 	}
+	return s, nil
+}
+
+// OpenNoMigrate opens the database at dbURL like Open but applies no
+// migration: for commands that report or copy the database as it is.
+func OpenNoMigrate(ctx context.Context, dbURL string) (*Store, error) {
+	if IsPostgres(dbURL) {
+		return openPostgres(ctx, dbURL)
+	}
+	return openSQLite(dbURL)
+}
+
+func openSQLite(dbURL string) (*Store, error) {
+	path := SQLitePath(dbURL)
 	if path == "" {
 		return nil, fmt.Errorf("open database: empty path")
 	}
@@ -50,23 +73,70 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 	// connections.
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, d: sqliteDialect}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+	if path != ":memory:" {
+		s.path = path
 	}
 	return s, nil
+}
+
+func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %s", redact(dbURL), scrub(err, dbURL))
+	}
+	// A bounded pool: ingestion transactions, API reads and the upload
+	// workers share it.
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %s", redact(dbURL), scrub(err, dbURL))
+	}
+	return &Store{db: db, d: postgresDialect}, nil
+}
+
+// SQLitePath returns the file a SQLite database URL names.
+func SQLitePath(dbURL string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path
 }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Engine names the SQL engine in use.
+// Engine names the SQL engine in use: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.d.name }
 
+func (s *Store) describe(dbURL string) string {
+	if s.d.dollar {
+		return redact(dbURL)
+	}
+	return SQLitePath(dbURL)
+}
+
+// redact returns a PostgreSQL URL without its password.
 func redact(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
 		return "postgres://…"
 	}
 	return p.Redacted()
+}
+
+// scrub returns err's message with the URL's password removed, in case a
+// driver repeats its connection string.
+func scrub(err error, dbURL string) string {
+	msg := err.Error()
+	if p, perr := url.Parse(dbURL); perr == nil && p.User != nil {
+		if pw, ok := p.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+	}
+	return msg
 }
