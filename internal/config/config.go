@@ -4,55 +4,181 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
-// EnvDatabaseURL names the environment variable selecting the database.
-const EnvDatabaseURL = "ROCCA_DATABASE_URL"
+const pathSep = string(filepath.Separator)
 
-// Config is rocca's effective configuration.
+// Config is rocca's effective configuration, resolved once by Resolve.
 type Config struct {
 	// DatabaseURL is a SQLite file path (or file:/sqlite:// URL) or a
 	// postgres:// URL.
 	DatabaseURL string
-	// DatabaseSource tells where DatabaseURL came from: flag, env, default.
+	// DatabaseSource tells where DatabaseURL came from (see Setting.Source).
 	DatabaseSource string
 	// LogLevel is the minimum level logged to stderr.
 	LogLevel slog.Level
+	// Addr is the server's listen address, HOST:PORT.
+	Addr string
+	// MaxBOMBytes bounds an uploaded SBOM.
+	MaxBOMBytes int64
+	// Workers and Backlog size the server's upload queue.
+	Workers, Backlog int
+	// ShutdownTimeout bounds the server's graceful shutdown.
+	ShutdownTimeout time.Duration
+	// File is the configuration file read ("" when none), FileSource how
+	// it was named (flag --config or environment ROCCA_CONFIG).
+	File, FileSource string
+
+	origins [nSettings]string
 }
 
-// Flags are the command-line values that take part in resolution; empty
-// strings mean "not given".
+// Flags are the command-line values that take part in resolution, as
+// typed; empty strings mean "not given".
 type Flags struct {
-	Database string
-	LogLevel string
+	ConfigFile      string
+	Database        string
+	LogLevel        string
+	Addr            string
+	MaxBOMBytes     string
+	Workers         string
+	Backlog         string
+	ShutdownTimeout string
 }
 
-// Resolve builds the configuration: flags win over the environment, which
-// wins over defaults. getenv is os.Getenv in production.
+func (f Flags) value(key string) string {
+	switch key {
+	case "database":
+		return f.Database
+	case "log_level":
+		return f.LogLevel
+	case "addr":
+		return f.Addr
+	case "max_bom_bytes":
+		return f.MaxBOMBytes
+	case "workers":
+		return f.Workers
+	case "backlog":
+		return f.Backlog
+	case "shutdown_timeout":
+		return f.ShutdownTimeout
+	}
+	return ""
+}
+
+// Resolve builds the configuration. Each setting is taken from the first
+// of: its flag, its environment variable, the configuration file (named by
+// --config, else ROCCA_CONFIG; none by default), its default. getenv is
+// os.Getenv in production. Errors name the setting and where its value
+// came from.
 func Resolve(f Flags, getenv func(string) string) (Config, error) {
-	c := Config{LogLevel: slog.LevelWarn}
-	switch {
-	case f.Database != "":
-		c.DatabaseURL, c.DatabaseSource = f.Database, "flag --database"
-	case getenv(EnvDatabaseURL) != "":
-		c.DatabaseURL, c.DatabaseSource = getenv(EnvDatabaseURL), "environment "+EnvDatabaseURL
-	default:
-		dir, err := DataDir(getenv)
+	var c Config
+	c.File, c.FileSource = f.ConfigFile, "flag --config"
+	if c.File == "" {
+		c.File, c.FileSource = getenv(EnvConfig), "environment "+EnvConfig
+	}
+	if c.File == "" {
+		c.FileSource = ""
+	}
+	var file map[string]fileValue
+	if c.File != "" {
+		data, err := readFile(c.File)
 		if err != nil {
 			return c, err
 		}
-		c.DatabaseURL, c.DatabaseSource = filepath.Join(dir, "rocca.db"), "default"
-	}
-	if f.LogLevel != "" {
-		if err := c.LogLevel.UnmarshalText([]byte(f.LogLevel)); err != nil {
-			return c, fmt.Errorf("--log-level %q: want debug, info, warn or error", f.LogLevel)
+		if file, err = parseFile(data, knownKey); err != nil {
+			return c, fmt.Errorf("config file %s: %w", c.File, err)
 		}
 	}
+	for i, s := range settings {
+		raw, origin := f.value(s.key), "flag --"+s.flag
+		if raw == "" {
+			raw, origin = getenv(s.env), "environment "+s.env
+		}
+		if fv, ok := file[s.key]; raw == "" && ok {
+			raw, origin = fv.value, fmt.Sprintf("file %s:%d", c.File, fv.line)
+			if s.key == "database" {
+				raw = relativeTo(c.File, raw)
+			}
+		}
+		if raw == "" {
+			var err error
+			if raw, err = s.def(getenv); err != nil {
+				return c, err
+			}
+			origin = "default"
+		}
+		if err := s.set(&c, raw); err != nil {
+			return c, fmt.Errorf("%s %q (%s): %w", s.key, redactURL(raw), origin, err)
+		}
+		c.origins[i] = origin
+	}
+	c.DatabaseSource = c.origins[0]
 	return c, nil
+}
+
+// relativeTo resolves a relative SQLite path given in a configuration
+// file against the file's directory, so that the file means the same
+// database whatever the working directory.
+func relativeTo(file, db string) string {
+	if strings.Contains(db, "://") || strings.HasPrefix(db, "file:") || db == ":memory:" || filepath.IsAbs(db) {
+		return db
+	}
+	return filepath.Join(filepath.Dir(file), db)
+}
+
+// Setting is one resolved value as `rocca config` shows it.
+type Setting struct {
+	// Key is the name in the configuration file.
+	Key string `json:"key"`
+	// Value is the effective value, with passwords redacted.
+	Value string `json:"value"`
+	// Source is where the value came from: "flag --NAME",
+	// "environment NAME", "file PATH:LINE" or "default".
+	Source string `json:"source"`
+	// Env and Flag name the environment variable and the flag.
+	Env  string `json:"env"`
+	Flag string `json:"flag"`
+	// Doc says what the setting is.
+	Doc string `json:"doc"`
+}
+
+// Settings returns every setting with its effective value (secrets
+// redacted) and origin, in a fixed order.
+func (c Config) Settings() []Setting {
+	out := make([]Setting, len(settings))
+	for i, s := range settings {
+		out[i] = Setting{Key: s.key, Value: s.get(c), Source: c.origins[i], Env: s.env, Flag: "--" + s.flag, Doc: s.doc}
+	}
+	return out
+}
+
+// Source returns where the setting key came from ("" for an unknown key).
+func (c Config) Source(key string) string {
+	for i, s := range settings {
+		if s.key == key {
+			return c.origins[i]
+		}
+	}
+	return ""
+}
+
+// WithDefaultLogLevel returns c with its log level set to l when the level
+// was not configured (its source is the default): `rocca serve` logs at
+// info by default, the other commands at warn.
+func (c Config) WithDefaultLogLevel(l slog.Level) Config {
+	for i, s := range settings {
+		if s.key == "log_level" && c.origins[i] == "default" {
+			c.LogLevel = l
+			c.origins[i] = "default (serve)"
+		}
+	}
+	return c
 }
 
 // DataDir returns the per-user directory for rocca's data:
@@ -84,14 +210,32 @@ func DataDir(getenv func(string) string) (string, error) {
 }
 
 // Redacted returns the database URL without any password.
-func (c Config) Redacted() string {
-	u := c.DatabaseURL
-	if at := strings.LastIndex(u, "@"); at > 0 && strings.Contains(u, "://") {
-		scheme := u[:strings.Index(u, "://")+3]
-		userinfo := u[len(scheme):at]
-		if name, _, ok := strings.Cut(userinfo, ":"); ok {
-			return scheme + name + ":***" + u[at:]
+func (c Config) Redacted() string { return redactURL(c.DatabaseURL) }
+
+// redactURL replaces the password of a URL's user info and of a password
+// query parameter with ***. Other strings are returned unchanged.
+func redactURL(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		// Unparseable: keep the scheme and host only if we can find them.
+		if at := strings.LastIndex(s, "@"); at > 0 {
+			return s[:strings.Index(s, "://")+3] + "***" + s[at:]
+		}
+		return s
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "***")
 		}
 	}
-	return u
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "***")
+		u.RawQuery = q.Encode()
+	}
+	out := u.String()
+	// url escapes * in the user info as %2A; show it plainly.
+	return strings.Replace(out, ":%2A%2A%2A@", ":***@", 1)
 }

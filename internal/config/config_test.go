@@ -2,16 +2,20 @@ package config
 
 import (
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 )
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestResolve(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("default paths are tested on Linux")
 	}
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	tests := []struct {
 		name    string
 		flags   Flags
@@ -26,11 +30,15 @@ func TestResolve(t *testing.T) {
 		{"xdg default", Flags{}, map[string]string{"XDG_DATA_HOME": "/data", "HOME": "/h"}, filepath.Join("/data", "rocca", "rocca.db"), "default", slog.LevelWarn, false},
 		{"home default", Flags{}, map[string]string{"HOME": "/h"}, "/h/.local/share/rocca/rocca.db", "default", slog.LevelWarn, false},
 		{"log level", Flags{LogLevel: "debug"}, map[string]string{"HOME": "/h"}, "/h/.local/share/rocca/rocca.db", "default", slog.LevelDebug, false},
+		{"log level env", Flags{}, map[string]string{"HOME": "/h", EnvLogLevel: "ERROR"}, "/h/.local/share/rocca/rocca.db", "default", slog.LevelError, false},
 		{"bad log level", Flags{LogLevel: "loud"}, map[string]string{"HOME": "/h"}, "", "", 0, true},
+		{"log level offset refused", Flags{LogLevel: "info+2"}, map[string]string{"HOME": "/h"}, "", "", 0, true},
+		{"missing config file", Flags{ConfigFile: "/nonexistent/rocca.conf"}, map[string]string{"HOME": "/h"}, "", "", 0, true},
+		{"missing config file from env", Flags{}, map[string]string{"HOME": "/h", EnvConfig: "/nonexistent/rocca.conf"}, "", "", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Resolve(tt.flags, env(tt.env))
+			c, err := Resolve(tt.flags, envOf(tt.env))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
@@ -44,9 +52,156 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// TestPrecedence checks flags > environment > file > defaults for every
+// setting, and that each value's source is reported.
+func TestPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rocca.conf")
+	body := `# rocca test configuration
+database = "postgres://rocca:filesecret@db.example:5432/rocca"
+log_level = info
+addr = "0.0.0.0:9000"   # all interfaces
+max_bom_bytes = 10MiB
+workers = 3
+backlog = 5
+shutdown_timeout = '45s'
+`
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fileOnly, err := Resolve(Flags{ConfigFile: conf}, envOf(map[string]string{"HOME": "/h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{DatabaseURL: "postgres://rocca:filesecret@db.example:5432/rocca", LogLevel: slog.LevelInfo,
+		Addr: "0.0.0.0:9000", MaxBOMBytes: 10 << 20, Workers: 3, Backlog: 5, ShutdownTimeout: 45 * time.Second}
+	if fileOnly.DatabaseURL != want.DatabaseURL || fileOnly.LogLevel != want.LogLevel || fileOnly.Addr != want.Addr ||
+		fileOnly.MaxBOMBytes != want.MaxBOMBytes || fileOnly.Workers != want.Workers || fileOnly.Backlog != want.Backlog ||
+		fileOnly.ShutdownTimeout != want.ShutdownTimeout {
+		t.Errorf("from file: %+v", fileOnly)
+	}
+	if got := fileOnly.Source("addr"); got != "file "+conf+":4" {
+		t.Errorf("addr source %q", got)
+	}
+	if fileOnly.File != conf || fileOnly.FileSource != "flag --config" {
+		t.Errorf("file %q from %q", fileOnly.File, fileOnly.FileSource)
+	}
+
+	env := map[string]string{"HOME": "/h", EnvConfig: conf, EnvAddr: "127.0.0.1:7000", EnvWorkers: "7", EnvDatabaseURL: "/env.db"}
+	withEnv, err := Resolve(Flags{}, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withEnv.Addr != "127.0.0.1:7000" || withEnv.Workers != 7 || withEnv.Backlog != 5 || withEnv.DatabaseURL != "/env.db" {
+		t.Errorf("env over file: %+v", withEnv)
+	}
+	if withEnv.Source("workers") != "environment ROCCA_WORKERS" || withEnv.Source("backlog") != "file "+conf+":7" ||
+		withEnv.FileSource != "environment ROCCA_CONFIG" {
+		t.Errorf("sources: workers %q backlog %q file %q", withEnv.Source("workers"), withEnv.Source("backlog"), withEnv.FileSource)
+	}
+
+	withFlags, err := Resolve(Flags{Addr: "[::1]:6000", Workers: "1", MaxBOMBytes: "1024"}, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withFlags.Addr != "[::1]:6000" || withFlags.Workers != 1 || withFlags.MaxBOMBytes != 1024 || withFlags.Source("workers") != "flag --workers" {
+		t.Errorf("flags over env: %+v", withFlags)
+	}
+
+	defaults, err := Resolve(Flags{}, envOf(map[string]string{"HOME": "/h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if defaults.Addr != DefaultAddr || defaults.Workers != DefaultWorkers || defaults.Backlog != DefaultBacklog ||
+		defaults.MaxBOMBytes != DefaultMaxBOMBytes || defaults.ShutdownTimeout != DefaultShutdownTimeout || defaults.File != "" {
+		t.Errorf("defaults: %+v", defaults)
+	}
+	for _, s := range defaults.Settings() {
+		if s.Source != "default" {
+			t.Errorf("%s from %q, want default", s.Key, s.Source)
+		}
+	}
+	if got := defaults.WithDefaultLogLevel(slog.LevelInfo); got.LogLevel != slog.LevelInfo {
+		t.Errorf("serve default level %v", got.LogLevel)
+	}
+	if got := withFlags.WithDefaultLogLevel(slog.LevelDebug); got.LogLevel != slog.LevelInfo {
+		t.Errorf("a configured level was overridden: %v", got.LogLevel)
+	}
+}
+
+func TestSettingsHideSecrets(t *testing.T) {
+	c, err := Resolve(Flags{Database: "postgres://rocca:s3cr%40t@db:5432/rocca?sslmode=require&password=other"}, envOf(map[string]string{"HOME": "/h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range c.Settings() {
+		if strings.Contains(s.Value, "s3cr") || strings.Contains(s.Value, "other") {
+			t.Errorf("%s leaks a secret: %s", s.Key, s.Value)
+		}
+	}
+	if got := c.Settings()[0].Value; !strings.HasPrefix(got, "postgres://rocca:***@db:5432/rocca?") {
+		t.Errorf("database shown as %q", got)
+	}
+}
+
+func TestBadValuesNameTheirSource(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rocca.conf")
+	if err := os.WriteFile(conf, []byte("workers = 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		flags Flags
+		env   map[string]string
+		want  string
+	}{
+		{"file", Flags{ConfigFile: conf}, nil, "workers \"0\" (file " + conf + ":1)"},
+		{"env", Flags{}, map[string]string{EnvMaxBOMBytes: "lots"}, "max_bom_bytes \"lots\" (environment ROCCA_MAX_BOM_BYTES)"},
+		{"flag", Flags{Addr: "8080"}, nil, "addr \"8080\" (flag --addr): want HOST:PORT"},
+		{"duration", Flags{ShutdownTimeout: "-1s"}, nil, "shutdown_timeout"},
+		{"too big", Flags{MaxBOMBytes: "5GiB"}, nil, "max_bom_bytes"},
+		{"password not echoed", Flags{Database: "postgres://u:pw@h/db", Workers: "x"}, nil, "workers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"HOME": "/h"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			_, err := Resolve(tt.flags, envOf(env))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRelativeDatabaseInFile(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rocca.conf")
+	if err := os.WriteFile(conf, []byte("database = data/rocca.db\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Resolve(Flags{ConfigFile: conf}, envOf(map[string]string{"HOME": "/h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "data", "rocca.db"); c.DatabaseURL != want {
+		t.Errorf("database %q, want %q", c.DatabaseURL, want)
+	}
+}
+
 func TestRedacted(t *testing.T) {
-	c := Config{DatabaseURL: "postgres://rocca:secret@db:5432/rocca"}
-	if got, want := c.Redacted(), "postgres://rocca:***@db:5432/rocca"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	tests := []struct{ in, want string }{
+		{"postgres://rocca:secret@db:5432/rocca", "postgres://rocca:***@db:5432/rocca"},
+		{"postgres://rocca@db/rocca", "postgres://rocca@db/rocca"},
+		{"/var/lib/rocca/rocca.db", "/var/lib/rocca/rocca.db"},
+		{"postgres://db/rocca?password=secret", "postgres://db/rocca?password=%2A%2A%2A"},
+	}
+	for _, tt := range tests {
+		if got := (Config{DatabaseURL: tt.in}).Redacted(); got != tt.want {
+			t.Errorf("Redacted(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -1,0 +1,163 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables. Each setting has one; EnvConfig names the file.
+const (
+	EnvConfig          = "ROCCA_CONFIG"
+	EnvDatabaseURL     = "ROCCA_DATABASE_URL"
+	EnvLogLevel        = "ROCCA_LOG_LEVEL"
+	EnvAddr            = "ROCCA_ADDR"
+	EnvMaxBOMBytes     = "ROCCA_MAX_BOM_BYTES"
+	EnvWorkers         = "ROCCA_WORKERS"
+	EnvBacklog         = "ROCCA_BACKLOG"
+	EnvShutdownTimeout = "ROCCA_SHUTDOWN_TIMEOUT"
+)
+
+// Defaults of the server settings.
+const (
+	DefaultAddr            = "127.0.0.1:8080"
+	DefaultMaxBOMBytes     = 50 << 20
+	DefaultWorkers         = 2
+	DefaultBacklog         = 64
+	DefaultShutdownTimeout = 30 * time.Second
+)
+
+// setting describes one configuration value: its key in the file, its
+// environment variable, its flag, its default and how to parse it into
+// Config.
+type setting struct {
+	key, env, flag string
+	doc            string
+	def            func(getenv func(string) string) (string, error)
+	set            func(c *Config, v string) error
+	get            func(c Config) string
+}
+
+func constant(v string) func(func(string) string) (string, error) {
+	return func(func(string) string) (string, error) { return v, nil }
+}
+
+// nSettings is the number of settings.
+const nSettings = 7
+
+// settings lists every setting, in the order `rocca config` prints them.
+// Index 0 is the database (Config.DatabaseSource mirrors its origin).
+var settings = [nSettings]setting{
+	{key: "database", env: EnvDatabaseURL, flag: "database",
+		doc: "SQLite file path or postgres:// URL",
+		def: func(getenv func(string) string) (string, error) {
+			dir, err := DataDir(getenv)
+			if err != nil {
+				return "", err
+			}
+			return dir + pathSep + "rocca.db", nil
+		},
+		set: func(c *Config, v string) error { c.DatabaseURL = v; return nil },
+		get: func(c Config) string { return c.Redacted() }},
+	{key: "log_level", env: EnvLogLevel, flag: "log-level",
+		doc: "debug, info, warn or error (serve: info unless set)", def: constant("warn"),
+		set: func(c *Config, v string) error {
+			switch strings.ToLower(v) {
+			case "debug", "info", "warn", "warning", "error":
+			default:
+				return errors.New("want debug, info, warn or error")
+			}
+			return c.LogLevel.UnmarshalText([]byte(strings.TrimSuffix(strings.ToLower(v), "ing")))
+		},
+		get: func(c Config) string { return levelName(c.LogLevel) }},
+	{key: "addr", env: EnvAddr, flag: "addr", doc: "serve: listen address HOST:PORT", def: constant(DefaultAddr),
+		set: func(c *Config, v string) error {
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return errors.New("want HOST:PORT")
+			}
+			c.Addr = v
+			return nil
+		},
+		get: func(c Config) string { return c.Addr }},
+	{key: "max_bom_bytes", env: EnvMaxBOMBytes, flag: "max-bom-bytes",
+		doc: "serve: largest SBOM upload (bytes, or with KiB/MiB/GiB)", def: constant(strconv.Itoa(DefaultMaxBOMBytes)),
+		set: func(c *Config, v string) (err error) { c.MaxBOMBytes, err = parseBytes(v); return err },
+		get: func(c Config) string { return strconv.FormatInt(c.MaxBOMBytes, 10) }},
+	{key: "workers", env: EnvWorkers, flag: "workers", doc: "serve: SBOM uploads processed at once",
+		def: constant(strconv.Itoa(DefaultWorkers)),
+		set: func(c *Config, v string) (err error) { c.Workers, err = parseCount(v, 256); return err },
+		get: func(c Config) string { return strconv.Itoa(c.Workers) }},
+	{key: "backlog", env: EnvBacklog, flag: "backlog", doc: "serve: uploads queued before new ones get 503",
+		def: constant(strconv.Itoa(DefaultBacklog)),
+		set: func(c *Config, v string) (err error) { c.Backlog, err = parseCount(v, 100000); return err },
+		get: func(c Config) string { return strconv.Itoa(c.Backlog) }},
+	{key: "shutdown_timeout", env: EnvShutdownTimeout, flag: "shutdown-timeout",
+		doc: "serve: how long shutdown waits (Go duration: 30s, 2m)", def: constant(DefaultShutdownTimeout.String()),
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errors.New("want a positive duration such as 30s or 2m")
+			}
+			c.ShutdownTimeout = d
+			return nil
+		},
+		get: func(c Config) string { return c.ShutdownTimeout.String() }},
+}
+
+func knownKey(k string) bool {
+	for _, s := range settings {
+		if s.key == k {
+			return true
+		}
+	}
+	return false
+}
+
+func levelName(l slog.Level) string {
+	switch l {
+	case slog.LevelDebug:
+		return "debug"
+	case slog.LevelInfo:
+		return "info"
+	case slog.LevelWarn:
+		return "warn"
+	case slog.LevelError:
+		return "error"
+	}
+	return strings.ToLower(l.String())
+}
+
+// maxBOMLimit caps max_bom_bytes: an SBOM is held in memory while parsed.
+const maxBOMLimit = 4 << 30
+
+// parseBytes reads a positive byte count, optionally with a binary unit.
+func parseBytes(v string) (int64, error) {
+	mult := int64(1)
+	num := v
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			num, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > maxBOMLimit/mult {
+		return 0, fmt.Errorf("want a byte count from 1 to 4GiB (e.g. 52428800 or 50MiB)")
+	}
+	return n * mult, nil
+}
+
+func parseCount(v string, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > hi {
+		return 0, fmt.Errorf("want a whole number from 1 to %d", hi)
+	}
+	return n, nil
+}
