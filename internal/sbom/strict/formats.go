@@ -137,9 +137,11 @@ func isEmail(s string) bool {
 }
 
 // isIRIReference reports whether s is an IRI reference (RFC 3987): any
-// Unicode text without spaces, control characters or characters IRIs
-// exclude ("<>\"{}|\\^`"), with "%" followed by two hex digits, and with at
-// most one "#".
+// Unicode text without spaces, control characters or the delimiters "<",
+// ">" and '"', with "%" followed by two hex digits, and with at most one
+// "#". Like the reference JSON Schema validators, it lets through the
+// characters RFC 3987 excludes but real tools emit in templated URLs
+// ("{}|\\^`", as in Maven's "${project.url}").
 func isIRIReference(s string) bool {
 	if !utf8.ValidString(s) || strings.Count(s, "#") > 1 {
 		return false
@@ -148,7 +150,7 @@ func isIRIReference(s string) bool {
 		switch {
 		case r <= ' ' || r == 0x7f || unicode.IsControl(r) || unicode.IsSpace(r):
 			return false
-		case strings.ContainsRune("<>\"{}|\\^`", r):
+		case r == '<' || r == '>' || r == '"':
 			return false
 		case r == '%':
 			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {

@@ -29,6 +29,8 @@ func TestFormats(t *testing.T) {
 		{"iri relative", isIRIReference, "../x", true},
 		{"iri space", isIRIReference, "https://example.com/a b", false},
 		{"iri bad percent", isIRIReference, "https://example.com/%zz", false},
+		{"iri maven template", isIRIReference, "https://github.com/x/${project.artifactId}/issues", true},
+		{"iri angle", isIRIReference, "https://example.com/<a>", false},
 		{"serial", isSerialNumber, "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79", true},
 		{"serial upper", isSerialNumber, "urn:uuid:3E671687-395B-41F5-A30F-A58921A69B79", false},
 		{"serial no urn", isSerialNumber, "3e671687-395b-41f5-a30f-a58921a69b79", false},
