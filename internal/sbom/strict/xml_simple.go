@@ -134,7 +134,8 @@ func xSerial(s string) string {
 	return strconv.Quote(s) + " is not a urn:uuid serial number (lower-case RFC 4122 UUID)"
 }
 
-// xBOMLinkOrRef accepts a non-empty bom-ref or a BOM-Link.
+// xRefOrLink accepts a non-empty bom-ref or a BOM-Link (refLinkType or
+// bomLinkType; both are non-empty strings).
 func xRefOrLink(s string) string {
 	if s == "" {
 		return "reference must not be empty"
