@@ -18,9 +18,22 @@ type App struct {
 	Store  *sqlstore.Store
 }
 
-// Open opens the database named by cfg and builds the App.
+// Open opens the database named by cfg, applies the pending schema
+// migrations and builds the App.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
-	st, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	return open(ctx, cfg, log, sqlstore.Open)
+}
+
+// OpenNoMigrate is Open without migrating: for commands that migrate
+// themselves and report it (db migrate) or copy the database as it is
+// (db backup).
+func OpenNoMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	return open(ctx, cfg, log, sqlstore.OpenNoMigrate)
+}
+
+func open(ctx context.Context, cfg config.Config, log *slog.Logger,
+	opener func(context.Context, string) (*sqlstore.Store, error)) (*App, error) {
+	st, err := opener(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
 )
@@ -96,4 +97,9 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	}
 	s.app.Log.Info("stopped")
 	return nil
+}
+
+// ServerOptionsOf returns the server options of a configuration.
+func ServerOptionsOf(c config.Config) ServerOptions {
+	return ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog}
 }

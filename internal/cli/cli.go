@@ -56,18 +56,29 @@ type env struct {
 	flags  config.Flags
 }
 
-// open resolves the configuration and opens the App.
-func (e *env) open() (*app.App, error) {
+// config resolves the configuration from the flags, the environment and
+// the configuration file; a bad value is a usage error.
+func (e *env) config() (config.Config, error) {
 	cfg, err := config.Resolve(e.flags, e.getenv)
 	if err != nil {
-		return nil, usageErr("%v", err)
+		return cfg, usageErr("%v", err)
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	a, err := app.Open(e.ctx, cfg, log)
+	return cfg, nil
+}
+
+// logger returns the stderr logger at the configured level.
+func (e *env) logger(cfg config.Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+}
+
+// open resolves the configuration and opens the App, applying pending
+// schema migrations.
+func (e *env) open() (*app.App, error) {
+	cfg, err := e.config()
 	if err != nil {
 		return nil, err
 	}
-	return a, nil
+	return app.Open(e.ctx, cfg, e.logger(cfg))
 }
 
 // Run executes rocca with args (without the program name) and returns the
@@ -125,21 +136,26 @@ func newRoot(e *env) *cobra.Command {
 		Long: `rocca keeps products, their SBOMs and a factory's assets under vulnerability watch,
 offline, from a local knowledge base of OSV advisories, CISA KEV and FIRST EPSS.
 
-Database: --database PATH, else $` + config.EnvDatabaseURL + `, else a SQLite file in the
-user's data directory (~/.local/share/rocca/rocca.db on Linux).
+Database: --database PATH, else $` + config.EnvDatabaseURL + `, else the configuration
+file, else a SQLite file in the user's data directory (~/.local/share/rocca/rocca.db
+on Linux). Every setting is taken from its flag, else its environment variable, else
+the configuration file (--config FILE or $` + config.EnvConfig + `), else its default:
+'rocca config' shows the effective values and where each came from.
 
 ` + exitCodesHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&e.flags.Database, "database", "", "database: SQLite file path (default: user data directory; env "+config.EnvDatabaseURL+")")
-	root.PersistentFlags().StringVar(&e.flags.LogLevel, "log-level", "", "log level on stderr: debug, info, warn, error (default warn)")
+	root.PersistentFlags().StringVar(&e.flags.ConfigFile, "config", "", "configuration file (env "+config.EnvConfig+"; default: none)")
+	root.PersistentFlags().StringVar(&e.flags.Database, "database", "", "database: SQLite file path or postgres:// URL (default: user data directory; env "+config.EnvDatabaseURL+")")
+	root.PersistentFlags().StringVar(&e.flags.LogLevel, "log-level", "", "log level on stderr: debug, info, warn, error (default warn, serve: info; env "+config.EnvLogLevel+")")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr("%v", err)
 	})
-	root.AddCommand(newVersionCmd(e), newDBCmd(e), newScanCmd(e), newDemoCmd(e))
+	root.AddCommand(newVersionCmd(e), newDBCmd(e), newScanCmd(e), newDemoCmd(e), newSBOMCmd(e))
 	// Server and tenant administration (portfolio, issue #4).
 	root.AddCommand(newServeCmd(e), newOrgCmd(e), newAPIKeyCmd(e), newProductCmd(e))
+	root.AddCommand(newConfigCmd(e))
 	return root
 }
 

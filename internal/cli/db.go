@@ -2,22 +2,28 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/store/sqlstore"
 )
 
 func newDBCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
-		Short: "Manage the vulnerability knowledge base",
+		Short: "Manage the database: knowledge-base import, schema migrations, backups",
 		Args:  exactArgs(0, "a subcommand"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return cmd.Help()
 		},
 	}
-	cmd.AddCommand(newDBImportCmd(e), newDBInfoCmd(e))
+	cmd.AddCommand(newDBImportCmd(e), newDBInfoCmd(e), newDBMigrateCmd(e), newDBBackupCmd(e))
 	return cmd
 }
 
@@ -116,10 +122,109 @@ func newDBInfoCmd(e *env) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "database:   %s (%s, from %s)\n", a.Config.Redacted(), a.Store.Engine(), a.Config.DatabaseSource)
+			if v, err := a.Store.SchemaVersion(cmd.Context()); err == nil {
+				fmt.Fprintf(e.stdout, "schema:     version %d\n", v)
+			}
 			fmt.Fprintf(e.stdout, "advisories: %d\nKEV:        %d\nEPSS:       %d\n", st.Advisories, st.KEVEntries, st.EPSSScores)
 			if !st.UpdatedAt.IsZero() {
 				fmt.Fprintf(e.stdout, "updated:    %s\n", st.UpdatedAt.Format(time.RFC3339))
 			}
+			return nil
+		},
+	}
+}
+
+// Database maintenance: schema migrations and backups.
+
+func newDBMigrateCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply the embedded schema migrations and report the schema version",
+		Long: `Apply the schema migrations embedded in this rocca that the database does not
+have yet, each in its own transaction, and report the schema version before
+and after. Every command applies pending migrations when it opens the
+database; 'db migrate' does it explicitly, e.g. right after an upgrade and a
+backup, before starting 'rocca serve'. A database of a newer rocca is refused.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := e.config()
+			if err != nil {
+				return err
+			}
+			a, err := app.OpenNoMigrate(e.ctx, cfg, e.logger(cfg))
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			rep, err := a.Store.Migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "database: %s (%s)\n", cfg.Redacted(), a.Store.Engine())
+			if len(rep.Applied) == 0 {
+				fmt.Fprintf(e.stdout, "schema version %d: up to date\n", rep.To)
+				return nil
+			}
+			fmt.Fprintf(e.stdout, "schema version %d -> %d: applied %s\n", rep.From, rep.To, strings.Join(rep.Applied, ", "))
+			return nil
+		},
+	}
+}
+
+func newDBBackupCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write a consistent copy of the SQLite database to FILE (PostgreSQL: use pg_dump)",
+		Long: `Write a consistent copy of the SQLite database to FILE while the database stays
+in use (rocca serve may keep running): SQLite's VACUUM INTO copies one snapshot.
+FILE must not exist; rocca never overwrites it. The copy is taken as the
+database is, without applying migrations, and is readable only by its owner.
+
+Restore: stop rocca, then either copy the backup over the database file
+(delete its -wal and -shm files first) or point ROCCA_DATABASE_URL (or
+--database, or the configuration file) at the backup; start rocca.
+
+PostgreSQL databases are backed up with PostgreSQL's own tools: this
+command then prints the pg_dump and pg_restore commands and exits with
+the usage error code.`,
+		Example: `  rocca db backup /var/backups/rocca-$(date +%F).db
+  ROCCA_DATABASE_URL=/var/backups/rocca-2026-12-01.db rocca db info`,
+		Args: exactArgs(1, "the backup FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := e.config()
+			if err != nil {
+				return err
+			}
+			if sqlstore.IsPostgres(cfg.DatabaseURL) {
+				return usageErr("db backup: %s is a PostgreSQL database; back it up with pg_dump:\n"+
+					"  pg_dump --format=custom --file=%s '%s'\n"+
+					"and restore it into an empty database with:\n"+
+					"  pg_restore --no-owner --dbname='<postgres URL>' %s", cfg.Redacted(), args[0], cfg.Redacted(), args[0])
+			}
+			if _, err := os.Stat(sqlstore.SQLitePath(cfg.DatabaseURL)); err != nil {
+				return inputErr(fmt.Errorf("db backup: no database at %s: %w", cfg.Redacted(), err))
+			}
+			a, err := app.OpenNoMigrate(e.ctx, cfg, e.logger(cfg))
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			err = a.Store.Backup(cmd.Context(), args[0])
+			if errors.Is(err, sqlstore.ErrBackupExists) {
+				return usageErr("db backup: %s already exists; rocca does not overwrite it (choose a new name)", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			v, err := a.Store.SchemaVersion(cmd.Context())
+			if err != nil {
+				return err
+			}
+			st, err := os.Stat(args[0])
+			if err != nil {
+				return fmt.Errorf("db backup: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "backup of %s written to %s (%d bytes, schema version %d)\n", cfg.Redacted(), args[0], st.Size(), v)
 			return nil
 		},
 	}

@@ -1,17 +1,16 @@
 package cli
 
 import (
-	"time"
+	"log/slog"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/config"
 )
 
 func newServeCmd(e *env) *cobra.Command {
-	var o app.ServerOptions
-	var grace time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the REST API server (portfolio API and Dependency-Track-compatible upload)",
@@ -24,33 +23,47 @@ reachable and migrated).
 Every /api/v1 request needs an organisation's API key in the X-Api-Key header
 (or Authorization: Bearer KEY): create one with 'rocca apikey create'.
 
-Logs are structured (log/slog) on stderr, at info level unless --log-level is
-given. SIGINT or SIGTERM shut the server down gracefully: it stops accepting
-connections, finishes requests in flight and the queued uploads (within
---shutdown-timeout), then closes the database.`,
+Pending schema migrations are applied at start; serve refuses to run on a
+database whose schema is not the one this rocca needs.
+
+Settings come from the flags, else the environment (ROCCA_ADDR,
+ROCCA_MAX_BOM_BYTES, ROCCA_WORKERS, ROCCA_BACKLOG, ROCCA_SHUTDOWN_TIMEOUT),
+else the configuration file, else the defaults: see 'rocca config'.
+
+Logs are structured (log/slog) on stderr, at info level unless a log level is
+configured. SIGINT or SIGTERM shut the server down gracefully: it stops
+accepting connections, finishes requests in flight and the queued uploads
+(within the shutdown timeout), then closes the database.`,
 		Example: `  rocca org create "Example Macchine"
   rocca apikey create --org "Example Macchine" --name ci
-  rocca serve --addr 0.0.0.0:8080`,
+  rocca serve --addr 0.0.0.0:8080
+  ROCCA_CONFIG=/etc/rocca/rocca.conf rocca serve`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.MaxBOMBytes <= 0 {
-				return usageErr("--max-bom-bytes must be positive")
+			cfg, err := e.config()
+			if err != nil {
+				return err
 			}
-			if e.flags.LogLevel == "" {
-				e.flags.LogLevel = "info"
-			}
-			a, err := e.open()
+			cfg = cfg.WithDefaultLogLevel(slog.LevelInfo)
+			a, err := app.Open(e.ctx, cfg, e.logger(cfg))
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			return a.NewServer(o).Serve(cmd.Context(), grace)
+			return a.NewServer(app.ServerOptionsOf(cfg)).Serve(cmd.Context(), cfg.ShutdownTimeout)
 		},
 	}
-	cmd.Flags().StringVar(&o.Addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
-	cmd.Flags().Int64Var(&o.MaxBOMBytes, "max-bom-bytes", api.DefaultMaxBOMBytes, "largest SBOM upload accepted, in bytes (larger bodies get 413)")
-	cmd.Flags().IntVar(&o.Workers, "workers", 2, "SBOM uploads processed at once")
-	cmd.Flags().IntVar(&o.Backlog, "backlog", 64, "uploads queued before new ones get 503")
-	cmd.Flags().DurationVar(&grace, "shutdown-timeout", 30*time.Second, "how long shutdown waits for requests and queued uploads")
+	addServerFlags(cmd, &e.flags)
 	return cmd
+}
+
+// addServerFlags registers the server settings' flags (on serve, and on
+// config to show their effect). They are strings: config parses and
+// validates them with the same rules as the environment and the file.
+func addServerFlags(cmd *cobra.Command, f *config.Flags) {
+	cmd.Flags().StringVar(&f.Addr, "addr", "", "listen address HOST:PORT (default "+config.DefaultAddr+")")
+	cmd.Flags().StringVar(&f.MaxBOMBytes, "max-bom-bytes", "", "largest SBOM upload accepted, in bytes or with KiB/MiB/GiB; larger bodies get 413 (default 50MiB)")
+	cmd.Flags().StringVar(&f.Workers, "workers", "", "SBOM uploads processed at once (default "+strconv.Itoa(config.DefaultWorkers)+")")
+	cmd.Flags().StringVar(&f.Backlog, "backlog", "", "uploads queued before new ones get 503 (default "+strconv.Itoa(config.DefaultBacklog)+")")
+	cmd.Flags().StringVar(&f.ShutdownTimeout, "shutdown-timeout", "", "how long shutdown waits for requests and queued uploads (default "+config.DefaultShutdownTimeout.String()+")")
 }

@@ -1,0 +1,83 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rocca-project/rocca/internal/cli"
+)
+
+func TestConfigCommand(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rocca.conf")
+	body := "database = \"postgres://rocca:filesecret@db.internal:5432/rocca\"\nworkers = 4\nbacklog = 10\n"
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ROCCA_CONFIG", conf)
+	t.Setenv("ROCCA_WORKERS", "6")
+	t.Setenv("ROCCA_DATABASE_URL", "")
+	code, out, errs := run(t, "config", "--backlog", "12")
+	if code != cli.ExitOK {
+		t.Fatalf("config: %d %s", code, errs)
+	}
+	if strings.Contains(out, "filesecret") {
+		t.Errorf("config prints the password:\n%s", out)
+	}
+	for _, want := range []string{
+		"configuration file: " + conf + " (from environment ROCCA_CONFIG)",
+		"postgres://rocca:***@db.internal:5432/rocca",
+		"file " + conf + ":1",
+		"environment ROCCA_WORKERS",
+		"flag --backlog",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("config output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, _ = run(t, "config", "--json")
+	var doc struct {
+		File     string
+		Settings []struct{ Key, Value, Source string }
+	}
+	if code != cli.ExitOK || json.Unmarshal([]byte(out), &doc) != nil || doc.File != conf {
+		t.Fatalf("config --json: %d %s", code, out)
+	}
+	got := map[string]string{}
+	for _, s := range doc.Settings {
+		got[s.Key] = s.Value + " from " + s.Source
+	}
+	if got["workers"] != "6 from environment ROCCA_WORKERS" || got["backlog"] != "10 from file "+conf+":3" {
+		t.Errorf("settings %v", got)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.conf")
+	if err := os.WriteFile(bad, []byte("workers = 4\nport = 80\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown key", []string{"config", "--config", bad}, `line 2: unknown setting "port"`},
+		{"missing file", []string{"config", "--config", filepath.Join(dir, "none.conf")}, "no such file"},
+		{"bad flag value", []string{"config", "--workers", "many"}, `workers "many" (flag --workers)`},
+		{"serve bad addr", []string{"serve", "--addr", "8080", "--database", filepath.Join(dir, "x.db")}, "want HOST:PORT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errs := run(t, tt.args...)
+			if code != cli.ExitUsage || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, cli.ExitUsage, tt.want)
+			}
+		})
+	}
+}
