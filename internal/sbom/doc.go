@@ -13,9 +13,11 @@
 //     to 1.7 are read; a newer 1.x is read leniently with a warning.
 //   - CycloneDX XML: a root element <bom> in a CycloneDX namespace
 //     (1.0 to 1.7; newer namespaces are read leniently with a warning).
-//   - SPDX JSON, SPDX 3 JSON-LD, tag-value, YAML, RDF/XML and XML are
-//     recognised and refused with an error wrapping ErrUnsupported that
-//     names the format and version, until their readers are written.
+//   - SPDX 2.2 and 2.3 in JSON (a root object with spdxVersion),
+//     tag-value (an "SPDXVersion:" line) and YAML (a "spdxVersion:" key);
+//     SPDX 3.0 JSON-LD (an @context naming spdx.org/rdf/3). SPDX 2.1 and
+//     older, RDF/XML and XML are recognised and refused with an error
+//     wrapping ErrUnsupported that names the format and version.
 //
 // Adding a format means writing a reader (detect and decode functions) in a
 // file of its own and listing it in readers (read.go).
@@ -32,6 +34,42 @@
 // a component with the same bom-ref is already listed. Values are kept as
 // written (XML values are trimmed of surrounding white space); a component
 // without a purl is kept, with an empty PURL.
+//
+// # SPDX
+//
+// SPDX 2 is decoded with github.com/spdx/tools-golang into its 2.3 model
+// (spdx2.go); SPDX 3 JSON-LD with encoding/json (spdx3.go). Packages are
+// the components (SPDX 3: software_Package, ai_AIPackage,
+// dataset_DatasetPackage); files and snippets are not, being the contents
+// of packages. Ref is the SPDX id; Supplier and Author come from the
+// supplier and originator without their "Organization:"/"Person:" prefix
+// (SPDX 3: the names of the suppliedBy and originatedBy agents); Hashes
+// from the checksums (verifiedUsing); Licenses from the concluded then the
+// declared licence, NOASSERTION and NONE left out (SPDX 3: the
+// hasConcludedLicense and hasDeclaredLicense relationships); Type from the
+// primary purpose (APPLICATION → application, OPERATING-SYSTEM →
+// operating-system, ...; purposes CycloneDX has no word for, such as
+// SOURCE, stay in lower case); PURL from the PACKAGE-MANAGER purl
+// reference (SPDX 3: software_packageUrl or a packageUrl identifier) and
+// CPE from the SECURITY cpe23Type reference (cpe23 identifier). Without a
+// purl reference, one is derived from a maven-central, npm, nuget or bower
+// reference, whose locator names the package exactly (PURLDerivedFrom
+// "SPDX externalRef <type>").
+//
+// The subject is the package the document DESCRIBES (SPDX 3: the
+// SpdxDocument's rootElement, through an Sbom, or its describes
+// relationships); it is not repeated in Components. A document describing
+// several packages has the document itself as subject, with an edge to
+// each. Edges: DEPENDS_ON, CONTAINS, STATIC_LINK, DYNAMIC_LINK and
+// HAS_PREREQUISITE go from A to B; DEPENDENCY_OF, CONTAINED_BY, the
+// *_DEPENDENCY_OF types, OPTIONAL_COMPONENT_OF and PREREQUISITE_FOR from B
+// to A (SPDX 3: dependsOn, contains, hasStaticLink, hasDynamicLink,
+// hasPrerequisite, hasOptional/ProvidedDependency, hasOptionalComponent,
+// from → to). Other relationship types make no edge. An edge to a file or
+// snippet is dropped; one to another document or to an id no element has
+// is dropped with a warning. Tool creators become Tools, Organization and
+// Person creators Authors; documentNamespace (SPDX 3: the SpdxDocument's
+// id) is the Serial.
 //
 // # Limits
 //

@@ -47,7 +47,9 @@ func FuzzRead(f *testing.F) {
 			}
 			return
 		}
-		if s == nil || s.Format != "CycloneDX" || (s.Encoding != "json" && s.Encoding != "xml") {
+		okCDX := s != nil && s.Format == "CycloneDX" && (s.Encoding == "json" || s.Encoding == "xml")
+		okSPDX := s != nil && s.Format == "SPDX" && (s.Encoding == "json" || s.Encoding == "yaml" || s.Encoding == "tag-value" || s.Encoding == "json-ld")
+		if !okCDX && !okSPDX {
 			t.Fatalf("accepted as %+v", s)
 		}
 		if len(s.Components) > lim.MaxComponents {

@@ -53,7 +53,7 @@ func load(r io.Reader, name string, lim Limits) (*document, *reader, error) {
 			if version != "" {
 				what += " " + version
 			}
-			return nil, nil, d.errorAt(-1, "", wrapf(ErrUnsupported, "%s document detected: SPDX is not supported yet (rocca reads CycloneDX JSON and XML)", what))
+			return nil, nil, d.errorAt(-1, "", wrapf(ErrUnsupported, "%s document detected: this serialisation is not supported (rocca reads CycloneDX JSON and XML, SPDX 2.2/2.3 JSON, YAML and tag-value, and SPDX 3 JSON-LD)", what))
 		}
 		return d, rd, nil
 	}
@@ -195,7 +195,7 @@ func (d *document) unknownFormat() error {
 	default:
 		what = fmt.Sprintf("content starting with %s", quoteStart(d.data, 24))
 	}
-	return d.errorAt(-1, "", wrapf(ErrUnknownFormat, "unrecognised format: %s; rocca reads CycloneDX JSON and XML (optionally gzip-compressed)", what))
+	return d.errorAt(-1, "", wrapf(ErrUnknownFormat, "unrecognised format: %s; rocca reads CycloneDX JSON and XML, SPDX JSON, YAML, tag-value and SPDX 3 JSON-LD (optionally gzip-compressed)", what))
 }
 
 // Error is an error reading a document.

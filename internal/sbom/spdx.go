@@ -5,10 +5,9 @@ import (
 	"regexp"
 )
 
-// SPDX documents are recognised so that the error says what the document
-// is, but not read yet: each reader below has a nil decode. Reading one of
-// them means writing its decode function (in a file of its own, e.g.
-// spdx_json.go) and setting it here.
+// SPDX 2 JSON, tag-value and YAML are decoded in spdx2*.go, SPDX 3
+// JSON-LD in spdx3*.go. SPDX RDF/XML and XML are recognised so that the
+// error says what the document is, but not read (a nil decode).
 
 var spdxJSON = reader{
 	format: "SPDX JSON",
@@ -19,6 +18,7 @@ var spdxJSON = reader{
 		v, _ := d.memberString("spdxVersion")
 		return clip(v, 16), true
 	},
+	decode: decodeSPDXJSON,
 }
 
 var spdx3JSONLD = reader{
@@ -27,6 +27,7 @@ var spdx3JSONLD = reader{
 		ctx := d.member("@context")
 		return "", d.syntax == syntaxJSON && bytes.Contains(ctx, []byte("spdx.org/rdf/3"))
 	},
+	decode: decodeSPDX3,
 }
 
 // SPDX tag-value puts "SPDXVersion: SPDX-2.3" on a line of its own; the
@@ -42,6 +43,7 @@ var spdxTagValue = reader{
 	detect: func(d *document) (string, bool) {
 		return textVersion(d, tagValueVersion)
 	},
+	decode: decodeSPDXTagValue,
 }
 
 var spdxYAML = reader{
@@ -49,6 +51,7 @@ var spdxYAML = reader{
 	detect: func(d *document) (string, bool) {
 		return textVersion(d, yamlVersion)
 	},
+	decode: decodeSPDXYAML,
 }
 
 func textVersion(d *document, re *regexp.Regexp) (string, bool) {
