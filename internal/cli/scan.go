@@ -20,6 +20,7 @@ type scanFlags struct {
 	failOn  []string
 	vex     []string
 	maxSize int64
+	strict  bool
 }
 
 func newScanCmd(e *env) *cobra.Command {
@@ -27,7 +28,7 @@ func newScanCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan SBOM",
 		Short: "Match an SBOM's components against the local knowledge base",
-		Long: `Scan an SBOM (CycloneDX JSON or XML; "-" reads standard input) offline against the
+		Long: `Scan an SBOM (CycloneDX, SPDX; see 'rocca sbom --help'; "-" reads standard input) offline against the
 local knowledge base and report the vulnerabilities affecting its components.
 
 Components are identified by their Package URL. Those that cannot be looked up
@@ -55,6 +56,7 @@ document (OpenVEX or CycloneDX VEX) are shown as such and never fail.
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringSliceVar(&f.failOn, "fail-on", nil, "exit 1 when a finding is at least this severity (low, medium, high, critical) and/or known exploited (kev)")
 	fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX or CycloneDX VEX file marking findings not_affected/fixed (repeatable)")
+	fl.BoolVar(&f.strict, "strict", false, "refuse an SBOM that does not conform to its specification version (exit 3, issues listed)")
 	fl.Int64Var(&f.maxSize, "max-sbom-size", sbom.DefaultLimits().MaxBytes, "largest SBOM accepted, in bytes (after decompression)")
 	return cmd
 }
@@ -73,7 +75,7 @@ func runScan(cmd *cobra.Command, e *env, path string, f scanFlags) error {
 		return inputErr(err)
 	}
 	defer in.Close()
-	req := scan.Request{SBOM: in, Name: name, Tool: Version(), Now: time.Now()}
+	req := scan.Request{SBOM: in, Name: name, Tool: Version(), Now: time.Now(), Strict: f.strict}
 	req.Limits = sbom.DefaultLimits()
 	req.Limits.MaxBytes = f.maxSize
 	for _, v := range f.vex {
@@ -107,23 +109,30 @@ func runScan(cmd *cobra.Command, e *env, path string, f scanFlags) error {
 }
 
 func writeReport(stdout io.Writer, path string, format output.Format, res *model.ScanResult) error {
+	return writeOutput(stdout, path, func(w io.Writer) error { return output.Write(w, format, res) })
+}
+
+// writeOutput runs write on stdout when path is empty, else on a temporary
+// file renamed to path once complete, so that a failed run never leaves a
+// half-written file behind.
+func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" {
-		return output.Write(stdout, format, res)
+		return write(stdout)
 	}
-	tmp, err := os.CreateTemp(dirOf(path), ".rocca-report-*")
+	tmp, err := os.CreateTemp(dirOf(path), ".rocca-output-*")
 	if err != nil {
-		return fmt.Errorf("write report: %w", err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := output.Write(tmp, format, res); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write report %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

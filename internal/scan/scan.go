@@ -34,6 +34,9 @@ type Request struct {
 	Tool string
 	// Now is the scan time.
 	Now time.Time
+	// Strict refuses an SBOM that does not conform to its specification
+	// version (sbom.ReadStrict).
+	Strict bool
 }
 
 // NamedReader is an input with its name for messages.
@@ -44,7 +47,11 @@ type NamedReader struct {
 
 // Run performs the scan against kb.
 func Run(ctx context.Context, kb store.KnowledgeBase, req Request) (*model.ScanResult, error) {
-	doc, err := sbom.Read(req.SBOM, req.Name, req.Limits)
+	read := sbom.Read
+	if req.Strict {
+		read = sbom.ReadStrict
+	}
+	doc, err := read(req.SBOM, req.Name, req.Limits)
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
