@@ -35,7 +35,7 @@ func (s *Service) DependencyPath(ctx context.Context, org string, c model.Stored
 	if root == "" || c.Ref == "" {
 		return nil, nil
 	}
-	refs := shortestPath(edges, root, c.Ref)
+	refs := model.NewGraph(edges, root).Path(c.Ref)
 	if refs == nil {
 		return nil, nil
 	}
@@ -48,35 +48,4 @@ func (s *Service) DependencyPath(ctx context.Context, org string, c model.Stored
 		}
 	}
 	return out, nil
-}
-
-// shortestPath runs a breadth-first search from one ref to another.
-func shortestPath(edges []model.Dependency, from, to string) []string {
-	next := make(map[string][]string, len(edges))
-	for _, d := range edges {
-		next[d.Ref] = append(next[d.Ref], d.DependsOn...)
-	}
-	prev := map[string]string{from: ""}
-	queue := []string{from}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		if cur == to {
-			var path []string
-			for r := to; r != ""; r = prev[r] {
-				path = append([]string{r}, path...)
-				if r == from {
-					break
-				}
-			}
-			return path
-		}
-		for _, n := range next[cur] {
-			if _, ok := prev[n]; !ok {
-				prev[n] = cur
-				queue = append(queue, n)
-			}
-		}
-	}
-	return nil
 }

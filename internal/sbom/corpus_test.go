@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
@@ -107,16 +108,7 @@ func TestFastPathMatchesCycloneDXGo(t *testing.T) {
 			continue
 		}
 		want := &model.SBOM{Format: "CycloneDX", SpecVersion: bom.SpecVersion.String(), Encoding: "json"}
-		var comps []cdx.Component
-		if bom.Components != nil {
-			comps = *bom.Components
-		}
-		var subject *cdx.Component
-		if bom.Metadata != nil {
-			subject = bom.Metadata.Component
-		}
-		d := &document{lim: DefaultLimits()}
-		if err := flatten(d, want, cdxTree, comps, subject); err != nil {
+		if err := fromBOM(&document{lim: DefaultLimits()}, want, &bom); err != nil {
 			t.Fatal(err)
 		}
 		got.Warnings, want.Warnings = nil, nil
@@ -167,4 +159,134 @@ func TestSpecTestResources(t *testing.T) {
 		}
 	}
 	t.Logf("%d valid documents read; invalid ones: %d rejected, %d read (their faults lie in fields rocca ignores)", valid, invalidRejected, invalidRead)
+}
+
+// TestCorpusJSONXMLEquivalence reads each product that CycloneDX's
+// bom-examples give in both JSON and XML (same directory, same file name
+// but for the extension) and checks that both encodings yield the same
+// SBOM: every field of every component, the subject, the metadata and the
+// dependency graph. Differences that lie in the source files themselves
+// are listed in knownDifferences with the reason, and removed from both
+// sides before the comparison.
+func TestCorpusJSONXMLEquivalence(t *testing.T) {
+	dir := filepath.Join("sbom", "cyclonedx-bom-examples", "SBOM")
+	files := corpusFiles(t, dir, ".json")
+	root := filepath.Join(testutil.Corpora(t), dir)
+	pairs := 0
+	for _, jsonPath := range files {
+		xmlPath := strings.TrimSuffix(jsonPath, ".json") + ".xml"
+		if _, err := os.Stat(xmlPath); err != nil {
+			continue
+		}
+		rel, _ := filepath.Rel(root, strings.TrimSuffix(jsonPath, ".json"))
+		t.Run(rel, func(t *testing.T) {
+			fromJSON, err := readCorpus(t, jsonPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromXML, err := readCorpus(t, xmlPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []*model.SBOM{fromJSON, fromXML} {
+				s.Encoding, s.Warnings = "", nil
+			}
+			if fix := knownDifferences[filepath.ToSlash(rel)]; fix != nil {
+				fix(t, fromJSON, fromXML)
+			}
+			if diff := sbomDiff(fromXML, fromJSON); diff != "" {
+				t.Errorf("XML (got) and JSON (want) differ:\n%s", diff)
+			}
+			t.Logf("%d components, %d dependency entries, %d tools, subject %s", len(fromJSON.Components), len(fromJSON.Dependencies), len(fromJSON.Tools), subjectName(fromJSON))
+		})
+		pairs++
+	}
+	if pairs < 10 {
+		t.Errorf("only %d JSON/XML pairs found", pairs)
+	}
+}
+
+// knownDifferences holds, per pair (path without extension), what the
+// two source files really have different, verified and then removed from
+// both readings so that the rest is still compared. Each check fails the
+// test when the difference is not (or no longer) there as described.
+var knownDifferences = map[string]func(t *testing.T, fromJSON, fromXML *model.SBOM){
+	// The JSON and XML files of these products come from separate runs of
+	// the generator, so each has its own serialNumber and timestamp
+	// (seconds to a minute apart); components and graph are the same.
+	"juice-shop/v11.1.2/bom":                 separateRuns,
+	"cern-lhc-vdm-editor-e564943/bom":        separateRuns,
+	"proton-bridge/proton-bridge-v1.6.3.bom": separateRuns,
+	"proton-bridge/proton-bridge-v1.8.0.bom": separateRuns,
+	"protonmail-webclient-v4-0912dff/bom":    separateRuns,
+	// The Maven plugin's XML writes <scope>required</scope> on every
+	// component, its JSON no scope at all; and one licence is an
+	// expression in JSON, absent from the XML.
+	"dropwizard-1.3.15/bom": func(t *testing.T, j, x *model.SBOM) {
+		xmlOnlyScope(t, j, x)
+		licenceDiffers(t, j, x, "pkg:maven/org.glassfish.hk2/osgi-resource-locator@1.0.1?type=jar",
+			[]string{"(CDDL-1.0 OR GPL-2.0-with-classpath-exception)"}, nil)
+	},
+	// keycloak: the same scope difference; the subject is an application
+	// in JSON, a library in XML; and the XML breaks one licence name over
+	// two lines (the reader trims values, it does not rewrite them).
+	"keycloak-10.0.2/bom": func(t *testing.T, j, x *model.SBOM) {
+		xmlOnlyScope(t, j, x)
+		if j.Subject.Type != "application" || x.Subject.Type != "library" {
+			t.Errorf("subject types %q (JSON) and %q (XML), expected application and library", j.Subject.Type, x.Subject.Type)
+		}
+		x.Subject.Type = j.Subject.Type
+		const name = "Apache License, Version 2.0 and Common Development And Distribution License (CDDL) Version 1.0"
+		const broken = "Apache License, Version 2.0 and\n        Common Development And Distribution License (CDDL) Version 1.0"
+		for _, ref := range []string{"pkg:maven/org.apache.tomcat/tomcat-servlet-api@7.0.92?type=jar", "pkg:maven/org.apache.tomcat/tomcat-servlet-api@8.5.38?type=jar"} {
+			licenceDiffers(t, j, x, ref, []string{name}, []string{broken})
+		}
+	},
+}
+
+// separateRuns checks that the two files have different serial numbers
+// and timestamps, and removes both.
+func separateRuns(t *testing.T, j, x *model.SBOM) {
+	t.Helper()
+	if j.Serial == x.Serial || j.Serial == "" || j.Created.Equal(x.Created) {
+		t.Errorf("expected different serial numbers and timestamps, got %q %v and %q %v", j.Serial, j.Created, x.Serial, x.Created)
+	}
+	j.Serial, x.Serial = "", ""
+	j.Created, x.Created = time.Time{}, time.Time{}
+}
+
+// xmlOnlyScope checks that every component (and the subject) has scope
+// "required" in the XML and none in the JSON, and removes it.
+func xmlOnlyScope(t *testing.T, j, x *model.SBOM) {
+	t.Helper()
+	n := 0
+	for i := range min(len(j.Components), len(x.Components)) {
+		if j.Components[i].Scope == "" && x.Components[i].Scope == "required" {
+			x.Components[i].Scope = ""
+			n++
+		}
+	}
+	if n != len(x.Components) {
+		t.Errorf("scope required only in the XML for %d of %d components", n, len(x.Components))
+	}
+	if j.Subject.Scope == "" && x.Subject.Scope == "required" {
+		x.Subject.Scope = ""
+	}
+}
+
+// licenceDiffers checks the licences of the component ref in both
+// readings and then makes the XML's equal to the JSON's.
+func licenceDiffers(t *testing.T, j, x *model.SBOM, ref string, inJSON, inXML []string) {
+	t.Helper()
+	for i := range min(len(j.Components), len(x.Components)) {
+		if j.Components[i].Ref != ref {
+			continue
+		}
+		if !reflect.DeepEqual(j.Components[i].Licenses, inJSON) || !reflect.DeepEqual(x.Components[i].Licenses, inXML) {
+			t.Errorf("%s: licences %q (JSON) and %q (XML), expected %q and %q", ref, j.Components[i].Licenses, x.Components[i].Licenses, inJSON, inXML)
+		}
+		x.Components[i].Licenses = j.Components[i].Licenses
+		return
+	}
+	t.Errorf("%s not found", ref)
 }

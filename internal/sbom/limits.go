@@ -25,6 +25,12 @@ type Limits struct {
 	// nested ones and the subject's subcomponents (before those already
 	// listed elsewhere are dropped).
 	MaxComponents int
+	// MaxDependencies is the most dependency-graph items accepted: the
+	// document's dependency entries plus the refs they list, plus one entry
+	// and one ref per nesting edge (a component nested in another). The
+	// graph is built in memory with a map, so it is bounded apart from
+	// the components.
+	MaxDependencies int
 }
 
 // Default limits. A nested CycloneDX component costs two levels (the
@@ -34,12 +40,16 @@ const (
 	DefaultMaxBytes      = 512 << 20
 	DefaultMaxDepth      = 64
 	DefaultMaxComponents = 1_000_000
+	// DefaultMaxDependencies allows ten graph items per component of a
+	// document at DefaultMaxComponents.
+	DefaultMaxDependencies = 10_000_000
 )
 
 // DefaultLimits returns the limits Read applies when given zero Limits:
-// 512 MiB, 64 levels of nesting and one million components.
+// 512 MiB, 64 levels of nesting, one million components and ten million
+// dependency-graph items.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: DefaultMaxBytes, MaxDepth: DefaultMaxDepth, MaxComponents: DefaultMaxComponents}
+	return Limits{MaxBytes: DefaultMaxBytes, MaxDepth: DefaultMaxDepth, MaxComponents: DefaultMaxComponents, MaxDependencies: DefaultMaxDependencies}
 }
 
 // withDefaults replaces the unset fields of l by the defaults.
@@ -56,6 +66,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxComponents <= 0 {
 		l.MaxComponents = d.MaxComponents
 	}
+	if l.MaxDependencies <= 0 {
+		l.MaxDependencies = d.MaxDependencies
+	}
 	return l
 }
 
@@ -69,6 +82,9 @@ var (
 	// ErrTooManyComponents: the document holds more than
 	// Limits.MaxComponents components.
 	ErrTooManyComponents = errors.New("too many components")
+	// ErrTooManyDependencies: the document's dependency graph holds more
+	// than Limits.MaxDependencies entries and references.
+	ErrTooManyDependencies = errors.New("too many dependencies")
 	// ErrForbiddenXML: an XML document holds a DOCTYPE or another DTD
 	// declaration (ENTITY, ELEMENT...), which rocca refuses.
 	ErrForbiddenXML = errors.New("DTD declarations are not accepted")

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
@@ -40,18 +41,29 @@ func gzipBytes(t testing.TB, b []byte) []byte {
 
 // nestedWant is what testdata/nested.cdx.{json,xml} hold: nested
 // components flattened parent first, then the subject's subcomponents not
-// already listed (golang.org/x/net is listed, so only the bootloader).
+// already listed (golang.org/x/net is listed, so only the bootloader). The
+// graph holds the declared dependencies, then the nesting: the subject's
+// subcomponents join its declared entry, log4j-core and log4j-api get
+// entries of their own.
 var nestedWant = &model.SBOM{
 	Format:      "CycloneDX",
 	SpecVersion: "1.6",
+	Serial:      "urn:uuid:6f1c0e8e-3b52-4d0a-9a57-2a7c1e0f4b11",
+	Created:     time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
 	Subject:     &model.Component{Ref: "product", Name: "press-controller", Version: "4.2.0", Type: "firmware"},
 	Components: []model.Component{
-		{Ref: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", Name: "log4j-core", Version: "2.14.1", Group: "org.apache.logging.log4j", PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", Type: "library"},
+		{Ref: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", Name: "log4j-core", Version: "2.14.1", Group: "org.apache.logging.log4j", PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", Type: "library",
+			Hashes: []model.Hash{{Alg: "SHA-256", Value: "ade7402a70667a727635d5c4c29495f4ff96f061f12539763f6f123973b465b0"}}, Licenses: []string{"Apache-2.0"}},
 		{Ref: "log4j-api", Name: "log4j-api", Version: "2.14.1", Group: "org.apache.logging.log4j", PURL: "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1", Type: "library"},
 		{Ref: "vendored-notice", Name: "NOTICE.txt", Type: "file"},
 		{Ref: "pkg:golang/golang.org/x/net@v0.15.0", Name: "golang.org/x/net", Version: "v0.15.0", PURL: "pkg:golang/golang.org/x/net@v0.15.0", Type: "library"},
 		{Ref: "openssl", Name: "openssl", Version: "3.0.1", CPE: "cpe:2.3:a:openssl:openssl:3.0.1:*:*:*:*:*:*:*", Type: "library"},
 		{Ref: "bootloader", Name: "bootloader", Version: "1.0.3", Type: "firmware"},
+	},
+	Dependencies: []model.Dependency{
+		{Ref: "product", DependsOn: []string{"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", "openssl", "bootloader", "pkg:golang/golang.org/x/net@v0.15.0"}},
+		{Ref: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", DependsOn: []string{"log4j-api"}},
+		{Ref: "log4j-api", DependsOn: []string{"vendored-notice"}},
 	},
 }
 
@@ -77,8 +89,8 @@ func TestReadNested(t *testing.T) {
 			}
 			want := *nestedWant
 			want.Encoding = tc.encoding
-			if !reflect.DeepEqual(got, &want) {
-				t.Errorf("got\n%+v\nwant\n%+v", got, &want)
+			if diff := sbomDiff(got, &want); diff != "" {
+				t.Error(diff)
 			}
 		})
 	}
@@ -101,10 +113,6 @@ func TestRead(t *testing.T) {
 		{file: "bad-syntax.cdx.json", err: ErrSyntax, contains: []string{"bad-syntax.cdx.json:6:45 (byte 181): ", "invalid character '\"' after object key:value pair"}},
 		{file: "wrong-type.cdx.json", err: nil, contains: []string{"wrong-type.cdx.json:7:17 (byte 193): components.version: expected a string, found a number"}},
 		{file: "doctype.cdx.xml", err: ErrForbiddenXML, contains: []string{"doctype.cdx.xml:2:1 (byte 39): <!DOCTYPE> declaration refused"}},
-		{file: "example.spdx", err: ErrUnsupported, contains: []string{"example.spdx: SPDX tag-value SPDX-2.3 document detected: SPDX is not supported yet"}},
-		{file: "example.spdx.json", err: ErrUnsupported, contains: []string{"SPDX JSON SPDX-2.3 document"}},
-		{file: "example.spdx.yaml", err: ErrUnsupported, contains: []string{"SPDX YAML SPDX-2.2 document"}},
-		{file: "example.spdx3.json", err: ErrUnsupported, contains: []string{"SPDX 3 JSON-LD document"}},
 		{file: "triage.openvex.json", err: ErrUnknownFormat, contains: []string{"an OpenVEX document, not an SBOM"}},
 		{file: "components.csv", err: ErrUnknownFormat, contains: []string{`content starting with "name,version\nlog4j-core,"…`}},
 	} {
@@ -138,6 +146,22 @@ func TestRead(t *testing.T) {
 			}
 			if tc.warning != "" && !strings.Contains(strings.Join(got.Warnings, "\n"), tc.warning) {
 				t.Errorf("warnings %q lack %q", got.Warnings, tc.warning)
+			}
+		})
+	}
+}
+
+// TestSPDXNotCycloneDX checks that SPDX documents, in every serialisation,
+// are left to the SPDX readers: never read as CycloneDX.
+func TestSPDXNotCycloneDX(t *testing.T) {
+	for _, file := range []string{"example.spdx", "example.spdx.json", "example.spdx.yaml", "example.spdx3.json"} {
+		t.Run(file, func(t *testing.T) {
+			s, err := Read(bytes.NewReader(readFile(t, file)), file, Limits{})
+			switch {
+			case err != nil && !errors.Is(err, ErrUnsupported):
+				t.Errorf("error %v, want a reading or ErrUnsupported", err)
+			case err == nil && s.Format != "SPDX":
+				t.Errorf("read as %s", s.Format)
 			}
 		})
 	}
@@ -220,6 +244,9 @@ func TestLimits(t *testing.T) {
 		{"too deep xml", deepXML(40), Limits{}, ErrTooDeep, "elements nested deeper than 64 levels"},
 		{"too many components", nested, Limits{MaxComponents: 5}, ErrTooManyComponents, "7 components, more than the limit of 5"},
 		{"too many components xml", readFile(t, "nested.cdx.xml"), Limits{MaxComponents: 3}, ErrTooManyComponents, "7 components"},
+		// 1 declared entry with 2 refs, 3 nesting entries with 4 refs.
+		{"too many dependencies", nested, Limits{MaxDependencies: 9}, ErrTooManyDependencies, "t: dependencies: 10 dependency entries and references, more than the limit of 9"},
+		{"too many dependencies xml", readFile(t, "nested.cdx.xml"), Limits{MaxDependencies: 9}, ErrTooManyDependencies, "10 dependency entries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Read(bytes.NewReader(tc.data), "t", tc.lim)
@@ -242,6 +269,7 @@ func TestLimits(t *testing.T) {
 		{"exact size", nested, Limits{MaxBytes: int64(len(nested))}},
 		{"huge limits", nested, Limits{MaxBytes: math.MaxInt64, MaxDepth: math.MaxInt, MaxComponents: math.MaxInt}},
 		{"exact count", nested, Limits{MaxComponents: 7}}, // 6 listed once the subject's duplicate is dropped
+		{"exact dependencies", nested, Limits{MaxDependencies: 10}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Read(bytes.NewReader(tc.data), "t", tc.lim); err != nil {
