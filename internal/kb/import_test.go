@@ -18,16 +18,34 @@ import (
 	"github.com/rocca-project/rocca/internal/osv"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
+	"github.com/rocca-project/rocca/internal/testutil"
 )
 
 func openStore(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "kb.db"))
+	return openURL(t, filepath.Join(t.TempDir(), "kb.db"))
+}
+
+func openURL(t *testing.T, dbURL string) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlstore.Open(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// onEngines runs fn as a subtest on a fresh knowledge base of every test
+// engine: SQLite, and PostgreSQL when the test command provides one
+// (testutil.Engines). Only the tests whose outcome depends on the storage
+// (re-import decisions, withdrawal, rollback, alias groups) use it: each
+// PostgreSQL case costs a CREATE DATABASE and the migrations.
+func onEngines(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
+	t.Helper()
+	for _, e := range testutil.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { fn(t, openURL(t, e.URL)) })
+	}
 }
 
 func newImporter(s store.KnowledgeBase) *kb.Importer {
@@ -88,7 +106,10 @@ func counts(f *kb.FileReport) string {
 }
 
 func TestImportZipIdempotentAndVersioned(t *testing.T) {
-	s := openStore(t)
+	onEngines(t, testImportZipIdempotentAndVersioned)
+}
+
+func testImportZipIdempotentAndVersioned(t *testing.T, s *sqlstore.Store) {
 	im := newImporter(s)
 	z1 := writeZip(t, map[string]string{
 		"A-1.json": record("A-1", "2024-01-01T00:00:00Z", "1.0"),
@@ -113,6 +134,18 @@ func TestImportZipIdempotentAndVersioned(t *testing.T) {
 			t.Errorf("%s: %s, want %s", st.name, got, st.want)
 		}
 	}
+	got := storedFixed(t, s)
+	for id, fixed := range map[string]string{"A-1": "2.0", "A-2": "2.0", "A-3": "1.0"} {
+		if got[id] != fixed {
+			t.Errorf("%s: stored fixed %q, want %s", id, got[id], fixed)
+		}
+	}
+}
+
+// storedFixed returns the "fixed" version of each advisory's stored
+// affected entry for PyPI demo-pkg (the package record() writes).
+func storedFixed(t *testing.T, s *sqlstore.Store) map[string]string {
+	t.Helper()
 	rows, err := s.AffectedByKeys(context.Background(), []string{store.PackageKey("PyPI", "demo-pkg")})
 	if err != nil {
 		t.Fatal(err)
@@ -131,11 +164,7 @@ func TestImportZipIdempotentAndVersioned(t *testing.T) {
 			}
 		}
 	}
-	for id, fixed := range map[string]string{"A-1": "2.0", "A-2": "2.0", "A-3": "1.0"} {
-		if got[id] != fixed {
-			t.Errorf("%s: stored fixed %q, want %s", id, got[id], fixed)
-		}
-	}
+	return got
 }
 
 func TestImportRejectsBadRecordsAndContinues(t *testing.T) {
@@ -223,21 +252,44 @@ func TestImportWholeFileFailuresStoreNothing(t *testing.T) {
 }
 
 func TestImportArchiveTotalLimitRollsBack(t *testing.T) {
-	s := openStore(t)
+	onEngines(t, testImportArchiveTotalLimitRollsBack)
+}
+
+// testImportArchiveTotalLimitRollsBack imports an archive that fails as a
+// whole after some of its records were written (the total byte limit trips
+// on a later entry): the transaction must undo those writes and leave what
+// an earlier import stored as it was.
+func testImportArchiveTotalLimitRollsBack(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
 	im := newImporter(s)
-	im.Limits.MaxArchiveBytes = 400
+	first := writeFile(t, "A-1.json", record("A-1", "2024-01-01T00:00:00Z", "1.0"))
+	if got, want := counts(importOne(t, im, first)), "new=1 updated=0 unchanged=0 older=0 rejected=0"; got != want {
+		t.Fatalf("first import: %s, want %s", got, want)
+	}
+	rec := record("A-1", "2024-06-01T00:00:00Z", "2.0")
+	im.Limits.MaxArchiveBytes = int64(2*len(rec) + len(rec)/2) // two entries fit, the third trips the limit
 	z := writeZip(t, map[string]string{
-		"A-1.json": record("A-1", "2024-01-01T00:00:00Z", "1.0"),
-		"A-2.json": record("A-2", "2024-01-01T00:00:00Z", "1.0"),
-		"A-3.json": record("A-3", "2024-01-01T00:00:00Z", "1.0"),
+		"A-1.json": rec,
+		"A-2.json": record("A-2", "2024-06-01T00:00:00Z", "2.0"),
+		"A-3.json": record("A-3", "2024-06-01T00:00:00Z", "2.0"),
 	})
 	f := importOne(t, im, z)
 	if !strings.Contains(f.Err, "byte limit") {
 		t.Fatalf("err %q, want a limit error", f.Err)
 	}
-	st, _ := s.Stats(context.Background())
-	if st.Advisories != 0 {
-		t.Errorf("%d advisories stored from a rejected archive", st.Advisories)
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Advisories != 1 {
+		t.Errorf("%d advisories after a rejected archive, want the 1 stored before", st.Advisories)
+	}
+	if got := storedFixed(t, s); len(got) != 1 || got["A-1"] != "1.0" {
+		t.Errorf("after rollback stored fixed versions = %v, want only A-1 fixed in 1.0", got)
+	}
+	raw, err := s.RawAdvisory(ctx, "A-1")
+	if err != nil || !strings.Contains(string(raw), "2024-01-01") {
+		t.Errorf("A-1 document after rollback = %.80q, %v; want the first import's", raw, err)
 	}
 }
 
@@ -281,7 +333,10 @@ func TestImportKEVAndEPSS(t *testing.T) {
 }
 
 func TestImportDirectoryAndWithdrawn(t *testing.T) {
-	s := openStore(t)
+	onEngines(t, testImportDirectoryAndWithdrawn)
+}
+
+func testImportDirectoryAndWithdrawn(t *testing.T, s *sqlstore.Store) {
 	im := newImporter(s)
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "sub"), 0o750)
@@ -302,7 +357,10 @@ func TestImportDirectoryAndWithdrawn(t *testing.T) {
 }
 
 func TestImportGroupsAliases(t *testing.T) {
-	s := openStore(t)
+	onEngines(t, testImportGroupsAliases)
+}
+
+func testImportGroupsAliases(t *testing.T, s *sqlstore.Store) {
 	im := newImporter(s)
 	z := writeZip(t, map[string]string{
 		"GO-1.json":    record("GO-1", "2024-01-01T00:00:00Z", "1.0", "CVE-2024-0001", "GHSA-aaaa"),
