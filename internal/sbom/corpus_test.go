@@ -290,3 +290,76 @@ func licenceDiffers(t *testing.T, j, x *model.SBOM, ref string, inJSON, inXML []
 	}
 	t.Errorf("%s not found", ref)
 }
+
+// corpusCounts records, for each SBOM of CycloneDX's bom-examples, what
+// Read yields: components, components with a purl, purls derived,
+// distinct dependency edges (declared and nesting), roots of the graph and
+// components the root depends on directly. The figures were cross-checked
+// against an independent reading of the JSON files (a short script
+// applying the rules of doc.go); JSON and XML agree. A subject without
+// dependencies of its own leaves the graph rooted at the nodes nobody
+// depends on (dropwizard, keycloak: multi-module builds; cern, juice-shop
+// v11, protonmail: no dependencies at all).
+var corpusCounts = map[string]struct{ components, purls, derived, edges, roots, direct int }{
+	"cern-lhc-vdm-editor-e564943/bom":        {43, 43, 0, 0, 44, 0},
+	"dropwizard-1.3.15/bom":                  {167, 167, 0, 170, 30, 37},
+	"juice-shop/v11.1.2/bom":                 {840, 840, 0, 0, 841, 0},
+	"juice-shop/via_npm/bare/bom.1.2":        {1115, 1115, 0, 1900, 1, 71},
+	"juice-shop/via_npm/bare/bom.1.3":        {1115, 1115, 0, 1900, 1, 71},
+	"juice-shop/via_npm/bare/bom.1.4":        {1115, 1115, 0, 1900, 1, 71},
+	"juice-shop/via_npm/flat/bom.1.2":        {1115, 1115, 0, 1775, 1, 71},
+	"juice-shop/via_npm/flat/bom.1.3":        {1115, 1115, 0, 1775, 1, 71},
+	"juice-shop/via_npm/flat/bom.1.4":        {1115, 1115, 0, 1775, 1, 71},
+	"keycloak-10.0.2/bom":                    {903, 903, 0, 994, 176, 260},
+	"laravel-7.12.0/bom.1.1":                 {62, 62, 0, 0, 0, 0}, // XML only; 1.1 has no dependencies, these components no bom-ref
+	"laravel-7.12.0/bom.1.2":                 {62, 62, 0, 113, 1, 1},
+	"laravel-7.12.0/bom.1.3":                 {62, 62, 0, 113, 1, 1},
+	"laravel-7.12.0/bom.1.4":                 {62, 62, 0, 113, 1, 1},
+	"proton-bridge/proton-bridge-v1.6.3.bom": {201, 201, 0, 232, 1, 56},
+	"proton-bridge/proton-bridge-v1.8.0.bom": {201, 201, 0, 232, 1, 56},
+	"protonmail-webclient-v4-0912dff/bom":    {883, 883, 0, 0, 884, 0},
+}
+
+func TestCorpusCycloneDXCounts(t *testing.T) {
+	dir := filepath.Join("sbom", "cyclonedx-bom-examples", "SBOM")
+	root := filepath.Join(testutil.Corpora(t), dir)
+	seen := 0
+	for _, path := range corpusFiles(t, dir, ".json", ".xml") {
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		want, ok := corpusCounts[strings.TrimSuffix(strings.TrimSuffix(rel, ".json"), ".xml")]
+		if !ok {
+			t.Errorf("%s: not in corpusCounts", rel)
+			continue
+		}
+		seen++
+		t.Run(rel, func(t *testing.T) {
+			s, err := readCorpus(t, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := want
+			got.components, got.purls, got.derived, got.edges, got.direct = len(s.Components), 0, 0, 0, 0
+			g := s.Graph()
+			got.roots = len(g.Roots())
+			for _, c := range s.Components {
+				if c.PURL != "" {
+					got.purls++
+				}
+				if c.PURLDerivedFrom != "" {
+					got.derived++
+				}
+				if g.Direct(c.Ref) {
+					got.direct++
+				}
+			}
+			got.edges = g.Edges()
+			if got != want {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+	if seen != 33 {
+		t.Errorf("%d files, want 33", seen)
+	}
+}
