@@ -124,15 +124,20 @@ var jsonTree = tree[cdxJSONComponent]{
 func decodeCycloneDXJSON(d *document) (*model.SBOM, error) {
 	var doc cdxJSONDocument
 	var warnings []string
-	if err := json.Unmarshal(d.data, &doc); err != nil {
-		te, ok := errors.AsType[*json.UnmarshalTypeError](err)
-		if !ok || !lenientField(te.Field) {
-			return nil, d.jsonError(err)
-		}
-		warnings = append(warnings, d.ignoredValue(te))
-		var ids cdxJSONIdentity
-		if err := json.Unmarshal(d.data, &ids); err != nil {
-			return nil, d.jsonError(err)
+	// A large document is decoded on every CPU when it is well formed
+	// (cyclonedx_parallel.go); otherwise, and when that path gives up, it is
+	// decoded here, which also explains what is wrong with it.
+	if !d.decodeParallel(&doc, parallelMinBytes) {
+		if err := json.Unmarshal(d.data, &doc); err != nil {
+			te, ok := errors.AsType[*json.UnmarshalTypeError](err)
+			if !ok || !lenientField(te.Field) {
+				return nil, d.jsonError(err)
+			}
+			warnings = append(warnings, d.ignoredValue(te))
+			var ids cdxJSONIdentity
+			if err := json.Unmarshal(d.data, &ids); err != nil {
+				return nil, d.jsonError(err)
+			}
 		}
 	}
 	s := &model.SBOM{Format: formatCycloneDX, SpecVersion: doc.SpecVersion, Encoding: "json"}

@@ -1,0 +1,92 @@
+package sbom
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// checkParallel asserts the parallel path's contract on data: when it
+// accepts the document, json.Unmarshal accepts it too and gives the same
+// projection.
+func checkParallel(t testing.TB, name string, data []byte) (accepted bool) {
+	t.Helper()
+	var par, seq cdxJSONDocument
+	d := &document{data: data}
+	if !d.decodeParallel(&par, 0) {
+		return false
+	}
+	if err := json.Unmarshal(data, &seq); err != nil {
+		t.Fatalf("%s: the parallel path accepted a document json.Unmarshal refuses: %v", name, err)
+	}
+	if !reflect.DeepEqual(par, seq) {
+		t.Fatalf("%s: the parallel path decoded the document differently", name)
+	}
+	return true
+}
+
+func TestDecodeParallelMatchesUnmarshal(t *testing.T) {
+	big := generatedBOM(2_000)
+	cases := []struct {
+		name   string
+		doc    string
+		accept bool
+	}{
+		{"generated", string(big), true},
+		{"empty object", `{}`, true},
+		{"nulls", `{"bomFormat":"CycloneDX","components":null,"dependencies":null,"metadata":null}`, true},
+		{"empty arrays", `{"components":[],"dependencies":[ ]}`, true},
+		{"dependencies", `{"components":[{"bom-ref":"a","name":"a"}],"dependencies":[{"ref":"a","dependsOn":["b"]},{"ref":"b"}]}`, true},
+		{"unknown members kept out", `{"vulnerabilities":[{"id":"CVE-1"}],"components":[{"name":"x"}]}`, true},
+		{"missing comma between elements", `{"components":[{"name":"a"} {"name":"b"}]}`, false},
+		{"trailing comma", `{"components":[{"name":"a"},]}`, false},
+		{"garbage after the root", `{"components":[]} x`, false},
+		{"missing colon", `{"components" []}`, false},
+		{"case-folded key", `{"Components":[{"name":"a"}]}`, false},
+		{"repeated key", `{"components":[{"name":"a"}],"components":[]}`, false},
+		{"escaped key", `{"comp\u006fnents":[]}`, false},
+		{"type error in a component", `{"components":[{"name":1}]}`, false},
+		{"components not an array", `{"components":{"name":"a"}}`, false},
+		{"invalid unknown member", `{"components":[],"x":[1,,2]}`, false},
+		{"invalid literal", `{"components":[{"name":"a","x":tru}]}`, false},
+		{"array root", `[{"components":[]}]`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := checkParallel(t, c.name, []byte(c.doc)); got != c.accept {
+				t.Errorf("accepted %v, want %v", got, c.accept)
+			}
+		})
+	}
+}
+
+// TestDecodeParallelCorpus runs the parallel path on every CycloneDX JSON
+// document of the corpora, however small.
+func TestDecodeParallelCorpus(t *testing.T) {
+	n := 0
+	for _, path := range corpusFiles(t, filepath.Join("sbom", "cyclonedx-bom-examples"), ".json") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data[:min(len(data), 200)]), "CycloneDX") && checkParallel(t, path, data) {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("the parallel path accepted no corpus document")
+	}
+	t.Logf("%d documents decoded in parallel, identical to json.Unmarshal", n)
+}
+
+func FuzzDecodeParallel(f *testing.F) {
+	f.Add([]byte(`{"components":[{"name":"a","components":[{"name":"b"}]}],"dependencies":[{"ref":"a"}]}`))
+	f.Add([]byte(`{"specVersion":"1.6","metadata":{"component":{"name":"x"}},"components":[]}`))
+	f.Add([]byte(`{"components":[{"name":"a"},{"name":"b\""}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkParallel(t, "fuzz input", data)
+	})
+}
