@@ -2,7 +2,9 @@ package match
 
 import (
 	"context"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/severity"
@@ -12,17 +14,53 @@ import (
 // maxReferences bounds the URLs carried per vulnerability.
 const maxReferences = 20
 
-// describe builds the Vulnerability of each alias group from all its
-// records, with KEV and EPSS data of its CVE ids.
-func (m *Matcher) describe(ctx context.Context, groups []string) (map[string]model.Vulnerability, error) {
-	advs, err := m.KB.AdvisoriesByGroups(ctx, groups)
+// minIDsPerWorker is the number of advisory ids below which describing
+// them on another goroutine is not worth it.
+const minIDsPerWorker = 1024
+
+// describeAdvisories returns the alias group of each given advisory (those
+// the knowledge base has, not withdrawn) and the Vulnerability of each of
+// those groups, merged from all its records, with KEV and EPSS data of its
+// CVE ids. ids must be sorted and distinct.
+func (m *Matcher) describeAdvisories(ctx context.Context, ids []string) (map[string]string, map[string]model.Vulnerability, error) {
+	parts := split(ids, max(1, min(runtime.GOMAXPROCS(0), len(ids)/minIDsPerWorker)))
+	found := make([][]store.AdvisoryInfo, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for w, part := range parts {
+		wg.Go(func() { found[w], errs[w] = m.KB.GroupMembers(ctx, part) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	// A group whose records were asked for from several parts is listed
+	// by each: keep every record once.
+	seen := make(map[string]bool, len(ids))
+	members := make(map[string][]store.AdvisoryInfo, len(ids))
+	groupOf := make(map[string]string, len(ids))
+	for _, advs := range found {
+		for _, a := range advs {
+			if seen[a.ID] {
+				continue
+			}
+			seen[a.ID] = true
+			groupOf[a.ID] = a.Group
+			members[a.Group] = append(members[a.Group], a)
+		}
+	}
+	vulns, err := m.describeGroups(ctx, members)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	members := map[string][]store.AdvisoryInfo{}
-	for _, a := range advs {
-		members[a.Group] = append(members[a.Group], a)
-	}
+	return groupOf, vulns, nil
+}
+
+// describeGroups builds the Vulnerability of each alias group from its
+// records, with KEV and EPSS data of its CVE ids.
+func (m *Matcher) describeGroups(ctx context.Context, members map[string][]store.AdvisoryInfo) (map[string]model.Vulnerability, error) {
 	out := make(map[string]model.Vulnerability, len(members))
 	var cves []string
 	for g, ms := range members {
@@ -35,41 +73,55 @@ func (m *Matcher) describe(ctx context.Context, groups []string) (map[string]mod
 		}
 	}
 	cves = dedupe(cves)
-	kev, err := m.KB.KEV(ctx, cves)
-	if err != nil {
-		return nil, err
+	var kev map[string]model.KEV
+	var epss map[string]model.EPSS
+	var kevErr, epssErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { kev, kevErr = m.KB.KEV(ctx, cves) })
+	epss, epssErr = m.KB.EPSS(ctx, cves)
+	wg.Wait()
+	if kevErr != nil {
+		return nil, kevErr
 	}
-	epss, err := m.KB.EPSS(ctx, cves)
-	if err != nil {
-		return nil, err
+	if epssErr != nil {
+		return nil, epssErr
+	}
+	if len(kev) == 0 && len(epss) == 0 {
+		return out, nil
 	}
 	for g, v := range out {
+		changed := false
 		for _, id := range v.IDs {
 			if k, ok := kev[id]; ok && (v.KEV == nil || k.DateAdded.Before(v.KEV.DateAdded)) {
-				k := k
 				v.KEV = &k
+				changed = true
 			}
 			if e, ok := epss[id]; ok && (v.EPSS == nil || e.Score > v.EPSS.Score) {
-				e := e
 				v.EPSS = &e
+				changed = true
 			}
 		}
-		out[g] = v
+		if changed {
+			out[g] = v
+		}
 	}
 	return out, nil
 }
 
 // merge describes one vulnerability from the records of its alias group.
 func merge(ms []store.AdvisoryInfo) model.Vulnerability {
-	sort.Slice(ms, func(i, j int) bool { return ms[i].ID < ms[j].ID })
+	if len(ms) > 1 {
+		sort.Slice(ms, func(i, j int) bool { return ms[i].ID < ms[j].ID })
+	}
 	var v model.Vulnerability
-	ids := map[string]bool{}
-	refs := map[string]bool{}
+	n := 0
+	for _, a := range ms {
+		n += 1 + len(a.Aliases)
+	}
+	ids := make([]string, 0, n)
 	for i, a := range ms {
-		ids[a.ID] = true
-		for _, al := range a.Aliases {
-			ids[al] = true
-		}
+		ids = append(ids, a.ID)
+		ids = append(ids, a.Aliases...)
 		if v.Summary == "" {
 			v.Summary = a.Summary
 		}
@@ -79,16 +131,12 @@ func merge(ms []store.AdvisoryInfo) model.Vulnerability {
 			v.Severity = severity.Worst(v.Severity, a.Severity)
 		}
 		for _, r := range a.References {
-			if !refs[r] && len(v.References) < maxReferences {
-				refs[r] = true
+			if len(v.References) < maxReferences && !contains(v.References, r) {
 				v.References = append(v.References, r)
 			}
 		}
 	}
-	for id := range ids {
-		v.IDs = append(v.IDs, id)
-	}
-	sort.Strings(v.IDs)
+	v.IDs = dedupe(ids)
 	v.ID = preferredID(v.IDs, ms)
 	return v
 }
@@ -105,4 +153,13 @@ func preferredID(ids []string, ms []store.AdvisoryInfo) string {
 		return ms[0].ID
 	}
 	return ""
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

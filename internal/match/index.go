@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"runtime"
-	"sync"
 
 	"github.com/rocca-project/rocca/internal/osv"
 	"github.com/rocca-project/rocca/internal/store"
@@ -26,49 +24,24 @@ type Index struct {
 
 // LoadIndex loads the entries of the given package keys.
 func LoadIndex(ctx context.Context, kb store.KnowledgeBase, keys []string) (*Index, error) {
-	rows, err := kb.AffectedByKeys(ctx, keys)
-	if err != nil {
+	idx := &Index{byKey: make(map[string][]entry, len(keys))}
+	if err := idx.load(ctx, kb, keys); err != nil {
 		return nil, err
 	}
-	return newIndex(rows)
+	return idx, nil
 }
 
-// parallelDecodeMin is the number of rows below which decoding them on
-// several goroutines is not worth starting them.
-const parallelDecodeMin = 2048
-
-// newIndex decodes the rows' affected entries, on every CPU when there are
-// many (decoding is most of the cost of loading), and keys them by package.
-func newIndex(rows []store.AffectedRow) (*Index, error) {
-	entries := make([]entry, len(rows))
-	workers := min(runtime.GOMAXPROCS(0), len(rows)/parallelDecodeMin+1)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(rows)/workers, (w+1)*len(rows)/workers
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				r := &rows[i]
-				e := &entries[i]
-				e.advisory, e.ecosystem = r.AdvisoryID, r.Ecosystem
-				if err := osv.DecodeCompact(r.Data, &e.affected); err != nil {
-					errs[w] = fmt.Errorf("match: affected entry of %s: %w", r.AdvisoryID, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+// load adds the entries of keys to the index, decoding each row's compact
+// form as it arrives from the store.
+func (idx *Index) load(ctx context.Context, kb store.KnowledgeBase, keys []string) error {
+	return kb.EachAffected(ctx, keys, func(r *store.AffectedRow) error {
+		e := entry{advisory: r.AdvisoryID, ecosystem: r.Ecosystem}
+		if err := osv.DecodeCompact(r.Data, &e.affected); err != nil {
+			return fmt.Errorf("match: affected entry of %s: %w", r.AdvisoryID, err)
 		}
-	}
-	idx := &Index{byKey: make(map[string][]entry, len(rows)/2+1)}
-	for i := range rows {
-		idx.byKey[rows[i].Key] = append(idx.byKey[rows[i].Key], entries[i])
-	}
-	return idx, nil
+		idx.byKey[r.Key] = append(idx.byKey[r.Key], e)
+		return nil
+	})
 }
 
 // Lookup yields the entries of a package key whose ecosystem fits the

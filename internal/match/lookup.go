@@ -14,15 +14,7 @@ func (m *Matcher) Describe(ctx context.Context, advisoryIDs []string) ([]model.V
 	if len(advisoryIDs) == 0 {
 		return nil, nil
 	}
-	groupOf, err := m.KB.GroupsOf(ctx, dedupe(append([]string(nil), advisoryIDs...)))
-	if err != nil {
-		return nil, err
-	}
-	var groups []string
-	for _, g := range groupOf {
-		groups = append(groups, g)
-	}
-	vulns, err := m.describe(ctx, dedupe(groups))
+	_, vulns, err := m.describeAdvisories(ctx, dedupe(append([]string(nil), advisoryIDs...)))
 	if err != nil {
 		return nil, err
 	}

@@ -50,50 +50,44 @@ type Result struct {
 // Match matches an SBOM's components against the knowledge base.
 func (m *Matcher) Match(ctx context.Context, comps []model.Component) (Result, error) {
 	targets, unmatched := resolve(comps)
-	keys := uniqueKeys(targets)
-	idx, err := LoadIndex(ctx, m.KB, keys)
+	outcomes, err := evaluate(ctx, m.KB, targets)
 	if err != nil {
 		return Result{}, err
 	}
-	var hits []hit
 	type pair struct {
 		comp     int
 		advisory string
 	}
-	doubts := map[pair]string{}
+	var hits []hit
 	var doubtOrder []pair
-	for i := range targets {
-		t := &targets[i]
-		for e := range idx.Lookup(t.key, t.ecosystem) {
-			v, err := e.affected.Evaluate(t.version)
-			if err != nil {
-				p := pair{t.comp, e.advisory}
-				if _, seen := doubts[p]; !seen {
-					doubts[p] = err.Error()
-					doubtOrder = append(doubtOrder, p)
-				}
-				continue
+	doubts := map[pair]string{}
+	for i := range outcomes {
+		o := &outcomes[i]
+		hits = append(hits, o.hits...)
+		for _, d := range o.doubts {
+			p := pair{targets[i].comp, d.advisory}
+			if _, seen := doubts[p]; !seen {
+				doubts[p] = d.reason
+				doubtOrder = append(doubtOrder, p)
 			}
-			if !v.Affected {
-				continue
-			}
-			hits = append(hits, hit{comp: t.comp, target: t, advisory: e.advisory, fixed: v.Fixed})
 		}
 	}
 	findings, err := m.group(ctx, comps, hits)
 	if err != nil {
 		return Result{}, err
 	}
-	affected := make(map[pair]bool, len(hits))
-	for _, h := range hits {
-		affected[pair{h.comp, h.advisory}] = true
-	}
 	var undetermined []model.Undetermined
-	for _, p := range doubtOrder {
-		if affected[p] {
-			continue
+	if len(doubtOrder) > 0 {
+		affected := make(map[pair]bool, len(hits))
+		for _, h := range hits {
+			affected[pair{h.comp, h.advisory}] = true
 		}
-		undetermined = append(undetermined, model.Undetermined{Component: comps[p.comp], Advisory: p.advisory, Reason: doubts[p]})
+		for _, p := range doubtOrder {
+			if affected[p] {
+				continue
+			}
+			undetermined = append(undetermined, model.Undetermined{Component: comps[p.comp], Advisory: p.advisory, Reason: doubts[p]})
+		}
 	}
 	return Result{Findings: findings, Unmatched: unmatched, Undetermined: undetermined}, nil
 }
@@ -138,84 +132,6 @@ func resolveOne(c model.Component) (target, string) {
 	v, _ := version.Parse(co.Ecosystem, co.Version)
 	base := ecosystem.Base(co.Ecosystem)
 	return target{ecosystem: co.Ecosystem, name: co.Name, key: store.PackageKey(base, co.Name), version: v}, ""
-}
-
-func uniqueKeys(ts []target) []string {
-	seen := make(map[string]bool, len(ts))
-	keys := make([]string, 0, len(ts))
-	for _, t := range ts {
-		if !seen[t.key] {
-			seen[t.key] = true
-			keys = append(keys, t.key)
-		}
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// group merges hits of advisories in the same alias group into one finding
-// per component and vulnerability, described from all the group's records.
-func (m *Matcher) group(ctx context.Context, comps []model.Component, hits []hit) ([]model.Finding, error) {
-	if len(hits) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, 0, len(hits))
-	for _, h := range hits {
-		ids = append(ids, h.advisory)
-	}
-	groupOf, err := m.KB.GroupsOf(ctx, dedupe(ids))
-	if err != nil {
-		return nil, err
-	}
-	var groupNames []string
-	for _, g := range groupOf {
-		groupNames = append(groupNames, g)
-	}
-	vulns, err := m.describe(ctx, dedupe(groupNames))
-	if err != nil {
-		return nil, err
-	}
-	type fkey struct {
-		comp  int
-		group string
-	}
-	byKey := map[fkey]*model.Finding{}
-	var order []fkey
-	for _, h := range hits {
-		g := groupOf[h.advisory]
-		if g == "" {
-			g = h.advisory
-		}
-		k := fkey{h.comp, g}
-		f := byKey[k]
-		if f == nil {
-			f = &model.Finding{
-				Component:     comps[h.comp],
-				Ecosystem:     h.target.ecosystem,
-				Package:       h.target.name,
-				Vulnerability: vulns[g],
-				Status:        model.StatusAffected,
-			}
-			if f.Vulnerability.ID == "" {
-				f.Vulnerability = model.Vulnerability{ID: h.advisory, IDs: []string{h.advisory},
-					Severity: model.Severity{Rating: model.RatingUnknown, Source: "advisory details missing"}}
-			}
-			byKey[k] = f
-			order = append(order, k)
-		}
-		f.Advisories = appendUnique(f.Advisories, h.advisory)
-		for _, fx := range h.fixed {
-			f.FixedVersions = appendUnique(f.FixedVersions, fx)
-		}
-	}
-	out := make([]model.Finding, 0, len(order))
-	for _, k := range order {
-		f := byKey[k]
-		sort.Strings(f.Advisories)
-		sortVersions(f.Ecosystem, f.FixedVersions)
-		out = append(out, *f)
-	}
-	return out, nil
 }
 
 // sortVersions orders versions of an ecosystem, lowest first; strings that

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
@@ -15,9 +17,9 @@ import (
 // as [] when empty, never null; res itself is not modified. The order of
 // findings is the result's own.
 //
-// Findings are streamed one at a time: a scan of a large SBOM has tens of
-// thousands of them, and indenting the whole document in memory at once
-// costs more than the rest of the scan's output.
+// The document around the findings is written by encoding/json; the
+// findings, tens of thousands in a scan of a large SBOM, by findingEncoder,
+// in blocks encoded on every CPU and written in order.
 func writeJSON(w io.Writer, res *model.ScanResult) error {
 	out := *res
 	out.Findings = []model.Finding{}
@@ -40,29 +42,52 @@ func writeJSON(w io.Writer, res *model.ScanResult) error {
 		bw.WriteString(slot)
 	} else {
 		bw.WriteString("\n  \"findings\": [\n    ")
-		var raw, buf bytes.Buffer
-		enc := json.NewEncoder(&raw)
-		enc.SetEscapeHTML(false)
-		for i, f := range res.Findings {
-			f.Advisories = nonNil(f.Advisories)
-			f.Vulnerability.IDs = nonNil(f.Vulnerability.IDs)
-			raw.Reset()
-			if err := enc.Encode(&f); err != nil {
-				return err
-			}
-			buf.Reset()
-			if err := json.Indent(&buf, bytes.TrimSuffix(raw.Bytes(), []byte("\n")), "    ", "  "); err != nil {
-				return err
-			}
-			if i > 0 {
-				bw.WriteString(",\n    ")
-			}
-			bw.Write(buf.Bytes())
+		if err := writeFindings(bw, res.Findings); err != nil {
+			return err
 		}
 		bw.WriteString("\n  ],\n")
 	}
 	bw.Write(frame[at+len(slot):])
 	return bw.Flush()
+}
+
+// findingsPerBlock is the number of findings one goroutine encodes at a
+// time; a round of blocks (one per CPU) is held in memory at once.
+const findingsPerBlock = 1024
+
+// writeFindings writes the findings as the elements of an array opened
+// by the caller ("[\n    " written), separated by ",\n    ".
+func writeFindings(w io.Writer, fs []model.Finding) error {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(fs)/findingsPerBlock))
+	bufs := make([][]byte, workers)
+	errs := make([]error, workers)
+	for lo := 0; lo < len(fs); lo += workers * findingsPerBlock {
+		var wg sync.WaitGroup
+		for k := range workers {
+			from := min(len(fs), lo+k*findingsPerBlock)
+			to := min(len(fs), from+findingsPerBlock)
+			wg.Go(func() {
+				e := findingEncoder{b: bufs[k][:0], prefix: "    "}
+				for i := from; i < to; i++ {
+					if i > 0 {
+						e.b = append(e.b, ",\n    "...)
+					}
+					e.finding(&fs[i])
+				}
+				bufs[k], errs[k] = e.b, e.err
+			})
+		}
+		wg.Wait()
+		for k := range workers {
+			if errs[k] != nil {
+				return errs[k]
+			}
+			if _, err := w.Write(bufs[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // marshalIndent is json.MarshalIndent with a trailing newline and without

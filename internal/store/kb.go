@@ -31,6 +31,16 @@ type KnowledgeBase interface {
 	AdvisoriesByGroups(ctx context.Context, groups []string) ([]AdvisoryInfo, error)
 	// GroupsOf returns the alias group of each given advisory id.
 	GroupsOf(ctx context.Context, ids []string) (map[string]string, error)
+	// EachAffected calls fn with every affected-package row whose package
+	// key is one of keys: AffectedByKeys without collecting the rows. The
+	// row and its Data are only valid until fn returns (its strings may
+	// be kept). Several calls may run at once.
+	EachAffected(ctx context.Context, keys []string, fn func(*AffectedRow) error) error
+	// GroupMembers returns the advisories, not withdrawn, of the alias
+	// groups the given advisory ids belong to, each once, with its Group:
+	// GroupsOf and AdvisoriesByGroups in one step. Several calls may run
+	// at once.
+	GroupMembers(ctx context.Context, ids []string) ([]AdvisoryInfo, error)
 	// RawAdvisory returns an advisory's OSV document as imported.
 	RawAdvisory(ctx context.Context, id string) ([]byte, error)
 	// KEV returns the KEV entries of the given CVE ids that exist.

@@ -26,8 +26,16 @@ func (s *Store) Import(ctx context.Context, fn func(store.ImportTx) error) error
 	}
 	itx := &importTx{tx: tx, d: s.d}
 	if err := fn(itx); err != nil {
+		itx.close()
 		tx.Rollback()
 		return err
+	}
+	if itx.dirty {
+		if err := itx.storeSummary(ctx); err != nil {
+			itx.close()
+			tx.Rollback()
+			return err
+		}
 	}
 	itx.close()
 	if err := tx.Commit(); err != nil {
@@ -40,6 +48,9 @@ type importTx struct {
 	tx    *sql.Tx
 	d     dialect
 	stmts map[string]*sql.Stmt
+	// dirty is set when the transaction wrote advisories, KEV or EPSS
+	// rows: the cached summary is then recounted before the commit.
+	dirty bool
 }
 
 // stmt returns a prepared statement of the transaction, cached by query.
@@ -92,6 +103,7 @@ func (t *importTx) AdvisoryState(ctx context.Context, id string) (store.Advisory
 }
 
 func (t *importTx) PutAdvisory(ctx context.Context, a *store.Advisory) error {
+	t.dirty = true
 	raw, err := compress(a.Raw)
 	if err != nil {
 		return fmt.Errorf("store: put advisory %s: %w", a.ID, err)
@@ -167,6 +179,7 @@ func (t *importTx) EPSS(ctx context.Context, cve string) (model.EPSS, error) {
 }
 
 func (t *importTx) PutKEV(ctx context.Context, k model.KEV) error {
+	t.dirty = true
 	err := t.exec(ctx, `INSERT INTO kev (cve, date_added, due_date, ransomware, name) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (cve) DO UPDATE SET date_added = excluded.date_added, due_date = excluded.due_date,
 		ransomware = excluded.ransomware, name = excluded.name`,
@@ -178,6 +191,7 @@ func (t *importTx) PutKEV(ctx context.Context, k model.KEV) error {
 }
 
 func (t *importTx) PutEPSS(ctx context.Context, e model.EPSS, scoreDate string) error {
+	t.dirty = true
 	err := t.exec(ctx, `INSERT INTO epss (cve, score, percentile, score_date) VALUES (?, ?, ?, ?)
 		ON CONFLICT (cve) DO UPDATE SET score = excluded.score, percentile = excluded.percentile, score_date = excluded.score_date`,
 		e.CVE, e.Score, e.Percentile, scoreDate)
@@ -396,23 +410,6 @@ func (s *Store) EPSS(ctx context.Context, cves []string) (map[string]model.EPSS,
 		return nil, fmt.Errorf("store: EPSS: %w", err)
 	}
 	return out, nil
-}
-
-// Stats implements store.KnowledgeBase.
-func (s *Store) Stats(ctx context.Context) (model.DatabaseInfo, error) {
-	var info model.DatabaseInfo
-	var updated sql.NullString
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT
-		(SELECT COUNT(*) FROM advisory WHERE withdrawn = ?),
-		(SELECT COUNT(*) FROM kev),
-		(SELECT COUNT(*) FROM epss),
-		(SELECT value FROM kb_meta WHERE key = 'updated_at')`), false).
-		Scan(&info.Advisories, &info.KEVEntries, &info.EPSSScores, &updated)
-	if err != nil {
-		return info, fmt.Errorf("store: stats: %w", err)
-	}
-	info.UpdatedAt = parseTime(updated.String)
-	return info, nil
 }
 
 func inChunks(vals []string, fn func([]string) error) error {

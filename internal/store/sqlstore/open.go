@@ -17,7 +17,10 @@ import (
 // Store is rocca's database: the knowledge base and the portfolio.
 type Store struct {
 	db *sql.DB
-	d  dialect
+	// rdb, on a SQLite file, is a pool of read-only connections for the
+	// knowledge-base reads of a scan (see reader); nil otherwise.
+	rdb *sql.DB
+	d   dialect
 	// path is the SQLite file ("" on PostgreSQL and for :memory:).
 	path string
 }
@@ -75,9 +78,22 @@ func openSQLite(dbURL string) (*Store, error) {
 	s := &Store{db: db, d: sqliteDialect}
 	if path != ":memory:" {
 		s.path = path
+		// Readers beside the writer: in WAL mode they neither block it nor
+		// wait for it, and a scan loads on every CPU through them.
+		rdb, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+		rdb.SetMaxOpenConns(readConns)
+		rdb.SetMaxIdleConns(readConns)
+		s.rdb = rdb
 	}
 	return s, nil
 }
+
+// readConns bounds the read-only SQLite connections of a store.
+const readConns = 4
 
 func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 	db, err := sql.Open("pgx", dbURL)
@@ -108,7 +124,12 @@ func SQLitePath(dbURL string) string {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.rdb != nil {
+		s.rdb.Close()
+	}
+	return s.db.Close()
+}
 
 // Engine names the SQL engine in use: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.d.name }

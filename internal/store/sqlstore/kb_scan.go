@@ -1,0 +1,163 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// The reads a scan makes, shaped for speed: rows are streamed rather than
+// collected, strings that repeat are shared, and the JSON lists of the
+// advisory table are split without the reflection-based decoder. Several
+// of these may run at once: on SQLite they use the read pool (see
+// reader), so that loading runs on every CPU.
+
+// reader is the pool the knowledge-base reads of a scan use: on a SQLite
+// file, a pool of read-only connections beside the single writing one;
+// otherwise the store's own pool.
+func (s *Store) reader() *sql.DB {
+	if s.rdb != nil {
+		return s.rdb
+	}
+	return s.db
+}
+
+// EachAffected implements store.KnowledgeBase.
+func (s *Store) EachAffected(ctx context.Context, keys []string, fn func(*store.AffectedRow) error) error {
+	intern := map[string]string{}
+	share := func(b []byte) string {
+		if v, ok := intern[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		intern[v] = v
+		return v
+	}
+	err := inChunks(keys, func(part []string) error {
+		q := s.d.rebind(`SELECT f.advisory_id, f.ecosystem, f.pkg_key, f.data FROM affected f
+			WHERE f.pkg_key IN (` + placeholders(len(part)) + `) ORDER BY f.advisory_id, f.ordinal`)
+		rows, err := s.reader().QueryContext(ctx, q, anys(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var eco, key sql.RawBytes
+		var r store.AffectedRow
+		for rows.Next() {
+			var data sql.RawBytes
+			if err := rows.Scan(&r.AdvisoryID, &eco, &key, &data); err != nil {
+				return err
+			}
+			r.Ecosystem, r.Key, r.Data = share(eco), share(key), data
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("store: affected packages: %w", err)
+	}
+	return nil
+}
+
+// GroupMembers implements store.KnowledgeBase.
+func (s *Store) GroupMembers(ctx context.Context, ids []string) ([]store.AdvisoryInfo, error) {
+	var out []store.AdvisoryInfo
+	seen := map[string]bool{}
+	groups := map[string]string{}
+	err := inChunks(ids, func(part []string) error {
+		q := s.d.rebind(`WITH g (gid) AS (SELECT CASE WHEN group_id = '' THEN id ELSE group_id END FROM advisory
+				WHERE id IN (` + placeholders(len(part)) + `))
+			SELECT id, group_id, aliases, summary, severity_rating, severity_score, severity_vector, severity_source,
+				refs, modified, published FROM advisory
+			WHERE withdrawn = ? AND (group_id IN (SELECT gid FROM g) OR (group_id = '' AND id IN (SELECT gid FROM g)))`)
+		rows, err := s.reader().QueryContext(ctx, q, append(anys(part), false)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var group, rating, mod, pub sql.RawBytes
+		var aliases, refs string
+		for rows.Next() {
+			var a store.AdvisoryInfo
+			if err := rows.Scan(&a.ID, &group, &aliases, &a.Summary, &rating, &a.Severity.Score,
+				&a.Severity.Vector, &a.Severity.Source, &refs, &mod, &pub); err != nil {
+				return err
+			}
+			if seen[a.ID] {
+				continue
+			}
+			seen[a.ID] = true
+			a.Group = a.ID
+			if len(group) > 0 {
+				g, ok := groups[string(group)]
+				if !ok {
+					g = string(group)
+					groups[g] = g
+				}
+				a.Group = g
+			}
+			a.Severity.Rating = model.Rating(rating)
+			if a.Aliases, err = stringList(aliases); err != nil {
+				return fmt.Errorf("aliases of %s: %w", a.ID, err)
+			}
+			if a.References, err = stringList(refs); err != nil {
+				return fmt.Errorf("references of %s: %w", a.ID, err)
+			}
+			a.Modified, a.Published = parseTime(string(mod)), parseTime(string(pub))
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: advisories of alias groups: %w", err)
+	}
+	return out, nil
+}
+
+// stringList decodes a JSON array of strings as PutAdvisory writes them
+// (json.Marshal: no blanks). The elements share s's memory. Anything
+// else, such as an escaped character, goes through encoding/json.
+func stringList(s string) ([]string, error) {
+	if s == "[]" {
+		return []string{}, nil
+	}
+	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 {
+		return stringListJSON(s)
+	}
+	body := s[1 : len(s)-1]
+	out := make([]string, 0, strings.Count(body, `","`)+1)
+	for len(body) > 0 {
+		if body[0] != '"' {
+			return stringListJSON(s)
+		}
+		end := strings.IndexByte(body[1:], '"')
+		if end < 0 {
+			return stringListJSON(s)
+		}
+		out = append(out, body[1:1+end])
+		body = body[2+end:]
+		if len(body) == 0 {
+			break
+		}
+		if body[0] != ',' || len(body) == 1 {
+			return stringListJSON(s)
+		}
+		body = body[1:]
+	}
+	return out, nil
+}
+
+func stringListJSON(s string) ([]string, error) {
+	var out []string
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
