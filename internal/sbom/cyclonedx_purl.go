@@ -7,6 +7,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/purl"
+	"github.com/rocca-project/rocca/internal/uid"
 )
 
 // Purl derivation for CycloneDX components that carry no purl. Only
@@ -93,22 +94,4 @@ func purlFromSWID(s cdxSWID) (string, bool) {
 }
 
 // isGUID reports whether s has the 8-4-4-4-12 hexadecimal form of a GUID.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
+func isGUID(s string) bool { return uid.Valid(s) }
