@@ -11,7 +11,8 @@
 // median and minimum milliseconds over the repetitions, and the largest
 // peak RSS in MiB.
 //
-// -generate writes a CycloneDX 1.6 JSON document of N components shaped
+// -generate writes a CycloneDX 1.6 JSON document (or, with -format
+// spdx-json, an SPDX 2.3 JSON document of the same packages) of N components shaped
 // like a package manager's output (purl, two hashes, licence, external
 // references, properties; every component depending on up to three
 // others), for the 50,000-component target of issue #3.
@@ -41,6 +42,7 @@ func main() {
 		child    = flag.Bool("child", false, "internal: measure one read of one file and print ms, rss, components, edges")
 		generate = flag.Int("generate", 0, "write a generated CycloneDX 1.6 JSON SBOM of this many components to -o")
 		out      = flag.String("o", "", "output file for -generate")
+		format   = flag.String("format", "cyclonedx-json", "format of -generate: cyclonedx-json or spdx-json (SPDX 2.3)")
 	)
 	flag.Parse()
 	switch {
@@ -48,7 +50,15 @@ func main() {
 		if *out == "" {
 			fail("-generate needs -o FILE")
 		}
-		if err := os.WriteFile(*out, generated(*generate), 0o644); err != nil {
+		gen := generated
+		switch *format {
+		case "cyclonedx-json":
+		case "spdx-json":
+			gen = generatedSPDX
+		default:
+			fail("-format: want cyclonedx-json or spdx-json")
+		}
+		if err := os.WriteFile(*out, gen(*generate), 0o644); err != nil {
 			fail(err.Error())
 		}
 	case *child:
@@ -185,4 +195,51 @@ func generated(n int) []byte {
 		fail(err.Error())
 	}
 	return buf.Bytes()
+}
+
+// generatedSPDX is the SPDX 2.3 JSON twin of generated: the same packages
+// with purl external references, checksums and licences, DEPENDS_ON
+// relationships in the same shape, and a described root package.
+func generatedSPDX(n int) []byte {
+	type obj = map[string]any
+	id := func(i int) string { return fmt.Sprintf("SPDXRef-Package-%06d", i) }
+	pkgs := make([]obj, 0, n+1)
+	rels := make([]obj, 0, 3*n+8)
+	pkgs = append(pkgs, obj{"SPDXID": "SPDXRef-Root", "name": "benchmark-app", "versionInfo": "1.0.0",
+		"downloadLocation": "NOASSERTION", "filesAnalyzed": false, "primaryPackagePurpose": "APPLICATION"})
+	rels = append(rels, obj{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-Root"})
+	for i := range n {
+		name := fmt.Sprintf("package-%06d", i)
+		version := fmt.Sprintf("%d.%d.%d", i%7, i%13, i%101)
+		pkgs = append(pkgs, obj{
+			"SPDXID": id(i), "name": name, "versionInfo": version,
+			"supplier":         fmt.Sprintf("Organization: Supplier %d", i%200),
+			"downloadLocation": "https://registry.npmjs.org/" + name + "/-/" + name + "-" + version + ".tgz",
+			"filesAnalyzed":    false, "licenseConcluded": "MIT", "licenseDeclared": "MIT", "copyrightText": "NOASSERTION",
+			"primaryPackagePurpose": "LIBRARY",
+			"checksums": []obj{
+				{"algorithm": "SHA512", "checksumValue": fmt.Sprintf("%0128x", i)},
+				{"algorithm": "SHA256", "checksumValue": fmt.Sprintf("%064x", i)},
+			},
+			"externalRefs": []obj{{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+				"referenceLocator": fmt.Sprintf("pkg:npm/%%40scope-%d/%s@%s", i%50, name, version)}},
+		})
+		for k := 1; k <= 3 && i+k*7 < n; k++ {
+			rels = append(rels, obj{"spdxElementId": id(i), "relationshipType": "DEPENDS_ON", "relatedSpdxElement": id(i + k*7)})
+		}
+	}
+	for i := 0; i < min(n, 7); i++ {
+		rels = append(rels, obj{"spdxElementId": "SPDXRef-Root", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": id(i)})
+	}
+	doc := obj{
+		"spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "benchmark-app",
+		"documentNamespace": "https://example.com/spdx/benchmark-app-1.0.0",
+		"creationInfo":      obj{"created": "2026-12-01T00:00:00Z", "creators": []string{"Tool: bench/parse-1"}},
+		"packages":          pkgs, "relationships": rels,
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		fail(err.Error())
+	}
+	return b
 }
