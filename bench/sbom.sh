@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SBOM parse benchmark (issue #3): parse time and peak memory of a fresh
 # process reading (a) the largest real SBOMs of the shared corpora and (b) a
-# generated 50,000-component CycloneDX 1.6 JSON document (also converted to
-# XML by rocca itself is not done: XML is measured on the real documents),
-# with the lenient reader and with strict validation. Prints a Markdown
+# generated 50,000-component CycloneDX 1.6 JSON document and its SPDX 2.3
+# JSON twin (XML is measured on the real documents), with the lenient
+# reader and with strict validation. Prints a Markdown
 # fragment with the machine and the date.
 #
 #   bench/sbom.sh            # BENCH_REPS (default 5), BENCH_N (default 50000)
@@ -18,13 +18,16 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 go build -o "$OUT/parse" ./bench/parse
 "$OUT/parse" -generate "$N" -o "$OUT/generated-$N.cdx.json"
+"$OUT/parse" -generate "$N" -format spdx-json -o "$OUT/generated-$N.spdx.json"
 
-files=("$OUT/generated-$N.cdx.json")
+files=("$OUT/generated-$N.cdx.json" "$OUT/generated-$N.spdx.json")
 if [ -d "$CORPORA/sbom" ]; then
   files+=(
     "$CORPORA/sbom/cyclonedx-bom-examples/SBOM/keycloak-10.0.2/bom.xml"
     "$CORPORA/sbom/cyclonedx-bom-examples/SBOM/keycloak-10.0.2/bom.json"
     "$CORPORA/sbom/cyclonedx-bom-examples/SBOM/juice-shop/via_npm/bare/bom.1.4.json"
+    "$CORPORA/sbom/spdx-tools-golang/json/test_fixtures/spdx2_3.json"
+    "$CORPORA/sbom/spdx-examples/ai/example01/spdx3.0/simplehtr-example.json"
     "$CORPORA/sbom/spdx-tools-golang/examples/sample-docs/tv/SPDXTagExample-v2.3.spdx"
   )
 else
