@@ -164,3 +164,26 @@ func TestScanStrict(t *testing.T) {
 		t.Errorf("strict scan: exit %d, stderr %q", code, errs)
 	}
 }
+
+func TestSBOMHelp(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"sbom", "--help"}, []string{"inspect", "check", "convert", "SPDX 3.0 JSON-LD"}},
+		{[]string{"sbom", "inspect", "--help"}, []string{"--strict", "--format", "Exit codes"}},
+		{[]string{"sbom", "check", "--help"}, []string{"--profile", "--fail-under", "BSI TR-03183-2"}},
+		{[]string{"sbom", "convert", "--help"}, []string{"--to", "cyclonedx-json", "--output"}},
+		{[]string{"scan", "--help"}, []string{"--strict"}},
+	} {
+		code, out, _ := run(t, c.args...)
+		if code != cli.ExitOK {
+			t.Errorf("%v: exit %d", c.args, code)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: help lacks %q", c.args, w)
+			}
+		}
+	}
+}
