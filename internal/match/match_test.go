@@ -2,10 +2,12 @@ package match_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -147,5 +149,57 @@ func TestMatchGroupDescription(t *testing.T) {
 	}
 	if fs[0].Component.Ref != "r1" || fs[0].Status != model.StatusAffected {
 		t.Errorf("component/status %+v", fs[0])
+	}
+}
+
+// TestMatchManyPackagesAgreesWithOneByOne matches an SBOM with enough
+// packages to be loaded and evaluated on several goroutines and checks
+// that it finds exactly what matching each component alone finds, in the
+// same order as the components.
+func TestMatchManyPackagesAgreesWithOneByOne(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	m := setup(t)
+	ctx := context.Background()
+	real := []string{"pkg:golang/stdlib@go1.18.5", "pkg:pypi/foo-bar@1.4.post1", "pkg:deb/debian/openssl@3.0.9-1?distro=debian-12",
+		"pkg:composer/drupal/webform@5.10.0", "pkg:maven/org.example/lib@1.4", "pkg:pypi/foo-bar@1.0beta6.2", "pkg:golang/stdlib@go1.19.0"}
+	var comps []model.Component
+	for i := range 3000 {
+		p := fmt.Sprintf("pkg:npm/filler-%04d@1.0.0", i)
+		if i%400 == 0 {
+			p = real[(i/400)%len(real)]
+		}
+		comps = append(comps, model.Component{Ref: fmt.Sprintf("c%d", i), Name: "c", PURL: p})
+	}
+	describe := func(fs []model.Finding, us []model.Undetermined) string {
+		var b strings.Builder
+		for _, f := range fs {
+			fmt.Fprintf(&b, "%s %s %v %v %s %v\n", f.Component.Ref, f.Vulnerability.ID, f.Vulnerability.IDs, f.Advisories,
+				f.Vulnerability.Severity.Rating, f.FixedVersions)
+		}
+		for _, u := range us {
+			fmt.Fprintf(&b, "undetermined %s %s %s\n", u.Component.Ref, u.Advisory, u.Reason)
+		}
+		return b.String()
+	}
+	all, err := m.Match(ctx, comps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs []model.Finding
+	var us []model.Undetermined
+	for _, c := range comps {
+		if strings.HasPrefix(c.PURL, "pkg:npm/filler-") {
+			continue
+		}
+		one, err := m.Match(ctx, []model.Component{c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, one.Findings...)
+		us = append(us, one.Undetermined...)
+	}
+	got, want := describe(all.Findings, all.Undetermined), describe(fs, us)
+	if got != want || len(all.Findings) != 7 {
+		t.Errorf("together:\n%s\none by one:\n%s", got, want)
 	}
 }

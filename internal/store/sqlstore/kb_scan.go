@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
@@ -128,7 +129,7 @@ func stringList(s string) ([]string, error) {
 	if s == "[]" {
 		return []string{}, nil
 	}
-	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 {
+	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' || !plainText(s) {
 		return stringListJSON(s)
 	}
 	body := s[1 : len(s)-1]
@@ -152,6 +153,17 @@ func stringList(s string) ([]string, error) {
 		body = body[1:]
 	}
 	return out, nil
+}
+
+// plainText reports whether s holds no escape, no control character and
+// only valid UTF-8: JSON strings in it then mean their bytes.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '\\' {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 func stringListJSON(s string) ([]string, error) {
