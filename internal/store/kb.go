@@ -32,7 +32,8 @@ type KnowledgeBase interface {
 	// GroupsOf returns the alias group of each given advisory id.
 	GroupsOf(ctx context.Context, ids []string) (map[string]string, error)
 	// EachAffected calls fn with every affected-package row whose package
-	// key is one of keys: AffectedByKeys without collecting the rows. The
+	// key is one of keys: AffectedByKeys without collecting the rows, by
+	// key, and per key in the same order (advisory id, entry). The
 	// row and its Data are only valid until fn returns (its strings may
 	// be kept). Several calls may run at once.
 	EachAffected(ctx context.Context, keys []string, fn func(*AffectedRow) error) error

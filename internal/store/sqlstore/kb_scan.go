@@ -41,7 +41,7 @@ func (s *Store) EachAffected(ctx context.Context, keys []string, fn func(*store.
 	}
 	err := inChunks(keys, func(part []string) error {
 		q := s.d.rebind(`SELECT f.advisory_id, f.ecosystem, f.pkg_key, f.data FROM affected f
-			WHERE f.pkg_key IN (` + placeholders(len(part)) + `) ORDER BY f.advisory_id, f.ordinal`)
+			WHERE f.pkg_key IN (` + placeholders(len(part)) + `) ORDER BY f.pkg_key, f.advisory_id, f.ordinal`)
 		rows, err := s.reader().QueryContext(ctx, q, anys(part)...)
 		if err != nil {
 			return err
