@@ -3,12 +3,18 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,16 +31,20 @@ import (
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
 )
 
-// Benchmarks of the server path. Figures and how to reproduce them:
-// bench/PORTFOLIO-FIGURES.md.
+// Benchmarks of the server path. Figures: BENCHMARKS.md, section "Issue #4 —
+// portfolio server"; bench/portfolio.sh runs the whole measurement on both
+// engines.
 //
-//	ROCCA_BENCH_DB    a knowledge base to ingest against: a SQLite file
-//	                  (copied first, so it is not modified) or a postgres://
-//	                  URL; default: the demo knowledge base.
+//	ROCCA_BENCH_DB    a knowledge base to ingest against: a SQLite file or a
+//	                  postgres:// URL. Either is copied first (the file and
+//	                  its WAL; the PostgreSQL database with CREATE DATABASE
+//	                  … TEMPLATE, so nobody may be connected to it), so the
+//	                  benchmark never writes into it. Default: the demo
+//	                  knowledge base.
 //	ROCCA_BENCH_SBOM  the SBOM to upload (e.g. bench/gensbom -n 10000);
 //	                  default: 10,000 synthetic npm components.
 
-// benchStore opens the knowledge base named by ROCCA_BENCH_DB.
+// benchStore opens a copy of the knowledge base named by ROCCA_BENCH_DB.
 func benchStore(b *testing.B) (*sqlstore.Store, string) {
 	b.Helper()
 	src := os.Getenv("ROCCA_BENCH_DB")
@@ -42,29 +52,93 @@ func benchStore(b *testing.B) (*sqlstore.Store, string) {
 		es, _ := demokb.Open(b)
 		return es[0].Store, "demo knowledge base (SQLite)"
 	}
-	u := src
-	if !strings.HasPrefix(src, "postgres") {
-		u = filepath.Join(b.TempDir(), "kb.db")
-		for _, suffix := range []string{"", "-wal"} {
-			data, err := os.ReadFile(src + suffix)
-			if err != nil && suffix == "" {
-				b.Fatal(err)
-			}
-			if err == nil {
-				if err := os.WriteFile(u+suffix, data, 0o600); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
+	var u, name string
+	if sqlstore.IsPostgres(src) {
+		u, name = benchCopyPostgres(b, src)
+	} else {
+		u, name = benchCopySQLite(b, src), filepath.Base(src)
 	}
 	st, err := sqlstore.Open(context.Background(), u)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	info, _ := st.Stats(context.Background())
-	return st, fmt.Sprintf("%s (%s, %d advisories)", filepath.Base(src), st.Engine(), info.Advisories)
+	info, err := st.Stats(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if info.Advisories == 0 {
+		b.Fatalf("ROCCA_BENCH_DB %s holds no advisories", name)
+	}
+	return st, fmt.Sprintf("%s (%s, %d advisories)", name, st.Engine(), info.Advisories)
 }
+
+// benchCopySQLite copies the SQLite file src (and its WAL) into a temporary
+// directory and returns the copy's path.
+func benchCopySQLite(b *testing.B, src string) string {
+	b.Helper()
+	dst := filepath.Join(b.TempDir(), "kb.db")
+	for _, suffix := range []string{"", "-wal"} {
+		data, err := os.ReadFile(src + suffix)
+		if err != nil {
+			if suffix == "" || !errors.Is(err, fs.ErrNotExist) {
+				b.Fatalf("copy knowledge base: %v", err)
+			}
+			continue
+		}
+		if err := os.WriteFile(dst+suffix, data, 0o600); err != nil {
+			b.Fatalf("copy knowledge base: %v", err)
+		}
+	}
+	return dst
+}
+
+// benchCopyPostgres creates a new database from the PostgreSQL database src
+// as its template (a file-level copy made by the server), dropped when the
+// benchmark ends, and returns its URL and a printable name.
+func benchCopyPostgres(b *testing.B, src string) (string, string) {
+	b.Helper()
+	u, err := url.Parse(src)
+	if err != nil {
+		b.Fatalf("ROCCA_BENCH_DB: %v", err)
+	}
+	tmpl := strings.TrimPrefix(u.Path, "/")
+	if tmpl == "" {
+		b.Fatalf("ROCCA_BENCH_DB %s names no database", u.Redacted())
+	}
+	// CREATE DATABASE runs from another database of the same server.
+	admin := *u
+	admin.Path = "/postgres"
+	db, err := sql.Open("pgx", admin.String())
+	if err != nil {
+		b.Fatalf("connect to %s: %v", admin.Redacted(), err)
+	}
+	defer db.Close()
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	name := "rocca_bench_" + hex.EncodeToString(rnd[:])
+	ctx := context.Background()
+	q := fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, pgIdent(tmpl))
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		b.Fatalf("copy knowledge base %s: %v", tmpl, err)
+	}
+	b.Cleanup(func() {
+		db, err := sql.Open("pgx", admin.String())
+		if err != nil {
+			b.Logf("drop %s: %v", name, err)
+			return
+		}
+		defer db.Close()
+		if _, err := db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			b.Logf("drop %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String(), tmpl
+}
+
+// pgIdent quotes a PostgreSQL identifier.
+func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 func benchSBOM(b *testing.B) []byte {
 	b.Helper()
