@@ -2,7 +2,7 @@
 // database, scans an SBOM and writes the JSON report, reps times, and
 // writes a CPU profile of all repetitions.
 //
-//	go run ./bench/scanprof -db rocca.db -reps 5 -cpuprofile cpu.out SBOM
+//	go run ./bench/scanprof -db rocca.db -reps 5 -cpuprofile cpu.out [-memprofile mem.out] SBOM
 //
 // It prints the wall time of each repetition and of its parts (open,
 // scan, report), so that a change can be measured without the noise of
@@ -30,6 +30,7 @@ func main() {
 	reps := flag.Int("reps", 5, "repetitions")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile of all repetitions to this file")
 	out := flag.String("o", "", "write the last report to this file")
+	mem := flag.String("memprofile", "", "write an allocation profile of all repetitions to this file")
 	flag.Parse()
 	if *db == "" || flag.NArg() != 1 || *reps < 1 {
 		fmt.Fprintln(os.Stderr, "usage: scanprof -db DB [-reps N] [-cpuprofile F] [-o report.json] SBOM")
@@ -57,6 +58,16 @@ func main() {
 			w = f
 		}
 		if err := once(context.Background(), *db, flag.Arg(0), w); err != nil {
+			fail(err)
+		}
+	}
+	if *mem != "" {
+		f, err := os.Create(*mem)
+		if err != nil {
+			fail(err)
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 			fail(err)
 		}
 	}

@@ -12,9 +12,10 @@ import (
 	"github.com/rocca-project/rocca/internal/store"
 )
 
-// The reads a scan makes, shaped for speed: rows are streamed rather than
-// collected, strings that repeat are shared, and the JSON lists of the
-// advisory table are split without the reflection-based decoder. Several
+// The reads a scan makes, shaped for speed: one statement per call whose
+// text does not depend on the number of values (anyOf), rows streamed
+// rather than collected, strings that repeat shared, and the JSON lists of
+// the advisory table split without the reflection-based decoder. Several
 // of these may run at once: on SQLite they use the read pool (see
 // reader), so that loading runs on every CPU.
 
@@ -39,10 +40,10 @@ func (s *Store) EachAffected(ctx context.Context, keys []string, fn func(*store.
 		intern[v] = v
 		return v
 	}
-	err := inChunks(keys, func(part []string) error {
-		q := s.d.rebind(`SELECT f.advisory_id, f.ecosystem, f.pkg_key, f.data FROM affected f
-			WHERE f.pkg_key IN (` + placeholders(len(part)) + `) ORDER BY f.pkg_key, f.advisory_id, f.ordinal`)
-		rows, err := s.reader().QueryContext(ctx, q, anys(part)...)
+	in, arg := anyOf(s.d, "f.pkg_key", keys)
+	err := func() error {
+		rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT f.advisory_id, f.ecosystem, f.pkg_key, f.data
+			FROM affected f WHERE `+in+` ORDER BY f.pkg_key, f.advisory_id, f.ordinal`), arg)
 		if err != nil {
 			return err
 		}
@@ -60,7 +61,7 @@ func (s *Store) EachAffected(ctx context.Context, keys []string, fn func(*store.
 			}
 		}
 		return rows.Err()
-	})
+	}()
 	if err != nil {
 		return fmt.Errorf("store: affected packages: %w", err)
 	}
@@ -72,13 +73,14 @@ func (s *Store) GroupMembers(ctx context.Context, ids []string) ([]store.Advisor
 	var out []store.AdvisoryInfo
 	seen := map[string]bool{}
 	groups := map[string]string{}
-	err := inChunks(ids, func(part []string) error {
+	in, arg := anyOf(s.d, "id", ids)
+	err := func() error {
 		q := s.d.rebind(`WITH g (gid) AS (SELECT CASE WHEN group_id = '' THEN id ELSE group_id END FROM advisory
-				WHERE id IN (` + placeholders(len(part)) + `))
+				WHERE ` + in + `)
 			SELECT id, group_id, aliases, summary, severity_rating, severity_score, severity_vector, severity_source,
 				refs, modified, published FROM advisory
 			WHERE withdrawn = ? AND (group_id IN (SELECT gid FROM g) OR (group_id = '' AND id IN (SELECT gid FROM g)))`)
-		rows, err := s.reader().QueryContext(ctx, q, append(anys(part), false)...)
+		rows, err := s.reader().QueryContext(ctx, q, arg, false)
 		if err != nil {
 			return err
 		}
@@ -115,11 +117,27 @@ func (s *Store) GroupMembers(ctx context.Context, ids []string) ([]store.Advisor
 			out = append(out, a)
 		}
 		return rows.Err()
-	})
+	}()
 	if err != nil {
 		return nil, fmt.Errorf("store: advisories of alias groups: %w", err)
 	}
 	return out, nil
+}
+
+// anyOf returns a condition that col is one of vals, with its one
+// parameter: a JSON array expanded by json_each on SQLite, a text[] on
+// PostgreSQL. Unlike an IN list of placeholders, the statement's text does
+// not grow with vals: preparing a statement with hundreds of placeholders
+// cost SQLite more than running it.
+func anyOf(d dialect, col string, vals []string) (string, any) {
+	if d.dollar {
+		return col + " = ANY(?)", nonNil(vals)
+	}
+	b, err := json.Marshal(nonNil(vals))
+	if err != nil { // cannot happen for strings
+		b = []byte("[]")
+	}
+	return col + " IN (SELECT value FROM json_each(?))", string(b)
 }
 
 // stringList decodes a JSON array of strings as PutAdvisory writes them
