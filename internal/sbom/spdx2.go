@@ -20,9 +20,13 @@ import (
 // differ only in how the library's Document is obtained:
 //
 //   - JSON: encoding/json straight into the version's Document type (the
-//     pre-scan has bounded the depth).
+//     pre-scan has bounded the depth); a document of 64 KiB or more is
+//     decoded in parts on every CPU, with the same result
+//     (spdx_parallel.go), falling back to the whole-document decoding on
+//     any fault, which gives the positioned error.
 //   - YAML: converted to JSON by sigs.k8s.io/yaml (the library's own
-//     route), and the JSON is then bounded and decoded like a JSON document.
+//     route), and the JSON is then bounded and decoded like a JSON document
+//     (in parts too when large).
 //   - tag-value: split into tag/value pairs by rocca's own tokenizer, which
 //     keeps each pair's line, then parsed by the library's SPDX 2.3
 //     tag-value parser, also for 2.2 documents: 2.3 only added tags, and
@@ -103,6 +107,9 @@ func (d *document) loadSPDXJSON() (*spdx2Doc, error) {
 	if err := d.checkSPDX2Version(version); err != nil {
 		return nil, err
 	}
+	if doc, ok := parseSPDX2Parallel(d.data, version, spdxSplitMinBytes); ok {
+		return &spdx2Doc{doc: doc, version: version, encoding: "json"}, nil
+	}
 	if off, i, ok := nullPackage(d.data, d.member("packages")); ok {
 		return nil, d.errorf(off, "packages", "%w: packages[%d] is null, not a package", ErrSyntax, i)
 	}
@@ -144,6 +151,9 @@ func (d *document) loadSPDXYAML() (*spdx2Doc, error) {
 	version, _ := jd.memberString("spdxVersion")
 	if err := d.checkSPDX2Version(version); err != nil {
 		return nil, err
+	}
+	if doc, ok := parseSPDX2Parallel(data, version, spdxSplitMinBytes); ok {
+		return &spdx2Doc{doc: doc, version: version, encoding: "yaml"}, nil
 	}
 	if _, i, ok := nullPackage(data, jd.member("packages")); ok {
 		return nil, d.errorf(-1, "packages", "%w: packages[%d] is null, not a package", ErrSyntax, i)
