@@ -34,6 +34,9 @@ func linkSPDXRelationships(docID common.ElementID, rels []*v2_3.Relationship, de
 		}
 	}
 	rels = kept
+	if len(describes) == 0 && len(files) == 0 {
+		return rels // nothing to add: the index below would go unused
+	}
 	listed := make(map[string]bool, len(rels)+len(describes))
 	for _, r := range rels {
 		listed[relationshipKey(r)] = true
@@ -101,7 +104,9 @@ func takeHasFiles[P any](pkgs []*P, id func(*P) common.ElementID) ([]spdxPackage
 				SpecialID:     e.FieldByName("SpecialID").String(),
 			}
 		}
-		out = append(out, spdxPackageFiles{id: id(p), files: ids})
+		if len(ids) > 0 {
+			out = append(out, spdxPackageFiles{id: id(p), files: ids})
+		}
 		pkgs[i] = exportedCopy(p)
 	}
 	return out, true

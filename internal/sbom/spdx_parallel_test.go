@@ -234,3 +234,15 @@ func FuzzSPDXParallel(f *testing.F) {
 		checkSPDXParallel(t, "fuzz input", data, v2_2.Version)
 	})
 }
+
+// BenchmarkReadSPDXJSONLarge reads a generated SPDX 2.3 JSON document of
+// 20,000 packages (about 17 MB), which takes the split path.
+func BenchmarkReadSPDXJSONLarge(b *testing.B) {
+	data := generatedSPDX2(20_000, v2_3.Version)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(data), "big", Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
