@@ -79,6 +79,9 @@ SAMPLER=$!
 
 # ---------------------------------------------------------------- build
 step "build"
+# The tree as built (others may commit while the benchmarks run).
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+DIRTY=$(git status --porcelain -- '*.go' '*.sql' go.mod go.sum 2>/dev/null | wc -l)
 go build -o "$WORK/rocca" ./cmd/rocca
 go build -o "$WORK/gensbom" ./bench/gensbom
 go test -c -o "$WORK/api.test" ./internal/api
@@ -202,7 +205,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
 os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME" || uname -s)
 cat <<EOF
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') with \`bench/portfolio.sh\` at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- 2>/dev/null || echo ' (working tree with local changes)').
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') with \`bench/portfolio.sh\` built from commit $COMMIT$( [ "$DIRTY" = 0 ] || echo " plus $DIRTY uncommitted Go/SQL files of the working tree").
 
 Machine: $(nproc) CPUs ($cpu), $mem RAM, $os, kernel $(uname -r), $(go version | cut -d' ' -f3-4),
 PostgreSQL $PG_VERSION ($( [ -n "$OWN_PG" ] && echo "throw-away cluster of scripts/postgres.sh: fsync, synchronous_commit and full_page_writes off, loopback TCP" || echo "server of ROCCA_TEST_POSTGRES_URL")).
