@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
-	"unicode"
 
 	"github.com/spdx/tools-golang/convert"
 	"github.com/spdx/tools-golang/spdx/v2/common"
@@ -125,24 +124,19 @@ func splitSPDX(data []byte) (*spdxSplit, bool) {
 
 // splitKeyIndex returns the index of key in spdxSplitKeys, -1 when it is
 // none of them, and -2 when encoding/json would take it for one of them
-// without its being written exactly so.
+// without its being written exactly so: it matches keys to field names
+// by Unicode simple case folding (encoding/json's foldName), the relation
+// strings.EqualFold tests.
 func splitKeyIndex(key string) int {
 	for i, k := range spdxSplitKeys {
 		if key == k {
 			return i
 		}
-		if strings.EqualFold(key, k) || foldKey(key) == foldKey(k) {
+		if strings.EqualFold(key, k) {
 			return -2
 		}
 	}
 	return -1
-}
-
-// foldKey folds s as encoding/json compares object keys with field names
-// (upper case of the lower case of each rune), so that a key it would
-// match is recognised even where strings.EqualFold's folding differs.
-func foldKey(s string) string {
-	return strings.Map(func(r rune) rune { return unicode.ToUpper(unicode.ToLower(r)) }, s)
 }
 
 // parseSPDX2Parallel decodes data, an SPDX 2 JSON document of the given

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spdx/tools-golang/spdx/v2/v2_2"
 	"github.com/spdx/tools-golang/spdx/v2/v2_3"
+	"sigs.k8s.io/yaml"
 )
 
 // checkSPDXParallel asserts the split path's contract on data read as the
@@ -196,31 +197,73 @@ func TestSPDXParallelCorpus(t *testing.T) {
 	t.Logf("%d of %d SPDX 2 JSON documents decoded in parts, identical to the ordinary path", accepted, spdx2)
 }
 
-// TestSPDXParallelRead checks that Read takes the split path for a large
-// document and gives what the ordinary path gives, for JSON and YAML.
+// TestSPDXParallelRead checks that Read takes the split path for large
+// JSON and YAML documents and gives what the ordinary path gives.
 func TestSPDXParallelRead(t *testing.T) {
 	data := generatedSPDX2(2_000, v2_3.Version)
-	if len(data) < spdxSplitMinBytes {
-		t.Fatalf("generated document of %d bytes is below the split bound", len(data))
-	}
-	d := &document{name: "big", data: data, lim: Limits{}.withDefaults()}
-	seq, err := d.parseSPDX2JSON(data, v2_3.Version)
+	yamlData, err := yaml.JSONToYAML(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := d.spdx2Model(&spdx2Doc{doc: seq, version: v2_3.Version, encoding: "json"})
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		encoding string
+		input    []byte
+	}{{"json", data}, {"yaml", yamlData}} {
+		t.Run(tc.encoding, func(t *testing.T) {
+			asJSON := data
+			if tc.encoding == "yaml" {
+				if asJSON, err = yaml.YAMLToJSON(tc.input); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, ok := parseSPDX2Parallel(asJSON, v2_3.Version, spdxSplitMinBytes); !ok {
+				t.Fatalf("the %d-byte document does not take the split path", len(asJSON))
+			}
+			d := &document{name: "big", data: asJSON, lim: Limits{}.withDefaults()}
+			seq, err := d.parseSPDX2JSON(asJSON, v2_3.Version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := d.spdx2Model(&spdx2Doc{doc: seq, version: v2_3.Version, encoding: tc.encoding})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Read(bytes.NewReader(tc.input), "big", Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatal("Read gave another SBOM than the ordinary path")
+			}
+			if len(got.Components) != 1_999 || len(got.Dependencies) == 0 {
+				t.Fatalf("%d components, %d dependency entries", len(got.Components), len(got.Dependencies))
+			}
+		})
 	}
-	got, err := Read(bytes.NewReader(data), "big", Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatal("Read gave another SBOM than the ordinary path")
-	}
-	if len(got.Components) != 1_999 || len(got.Dependencies) == 0 {
-		t.Fatalf("%d components, %d dependency entries", len(got.Components), len(got.Dependencies))
+}
+
+// TestSPDXParallelErrors checks that a large document the split path
+// refuses gets the ordinary path's positioned error.
+func TestSPDXParallelErrors(t *testing.T) {
+	good := string(generatedSPDX2(2_000, v2_3.Version))
+	for _, tc := range []struct {
+		name, old, new, want string
+	}{
+		{"null package", `"packages": [`, `"packages": [null,`, "packages: syntax error: packages[0] is null, not a package"},
+		{"type error", `"name": "pkg-7"`, `"name": 7`, "packages.name: expected a string, found a number"},
+		{"bad id", `"SPDXID": "SPDXRef-Package-9"`, `"SPDXID": "Package-9"`, "failed to parse ElementID: Package-9"},
+		{"syntax", `"versionInfo": "1.5"`, `"versionInfo": "1.5",,`, "syntax error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := strings.Replace(good, tc.old, tc.new, 1)
+			if bad == good {
+				t.Fatalf("%q not found", tc.old)
+			}
+			_, err := Read(strings.NewReader(bad), "big.json", Limits{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "big.json:") {
+				t.Fatalf("error %v, want a positioned error with %q", err, tc.want)
+			}
+		})
 	}
 }
 
