@@ -49,19 +49,19 @@ const (
 // specVal describes the value a property may hold.
 type specVal struct {
 	typ      specType
-	kind     string      // specObj: the object kind
-	elem     *specVal    // specArr: the element
-	unique   bool        // specArr: elements must be distinct
-	minItems int         // specArr
-	maxItems int         // specArr, 0 = unbounded
-	enum     []specEnum  // specStr: allowed values
-	format   specFormat  // specStr
-	minLen   int         // specStr, in characters
-	maxLen   int         // specStr, 0 = unbounded
-	min, max *float64    // specInt/specNum bounds
-	byVer    []specAlt   // the shape differs by version: the last alternative whose since ≤ version applies
-	either   []*specVal  // one of several shapes, chosen by the value's JSON type
-	custom   specChecker // a rule the vocabulary cannot say (licence choice)
+	kind     string     // specObj: the object kind
+	elem     *specVal   // specArr: the element
+	unique   bool       // specArr: elements must be distinct
+	minItems int        // specArr
+	maxItems int        // specArr, 0 = unbounded
+	enum     []specEnum // specStr: allowed values
+	format   specFormat // specStr
+	minLen   int        // specStr, in characters
+	maxLen   int        // specStr, 0 = unbounded
+	min, max *float64   // specInt/specNum bounds
+	byVer    []specAlt  // the shape differs by version: the last alternative whose since ≤ version applies
+	either   []*specVal // one of several shapes, chosen by the value's JSON type
+	custom   specCustom // a rule the vocabulary cannot say (licence choice)
 }
 
 // specAlt is the shape of a value from a version on.
@@ -76,9 +76,14 @@ type specEnum struct {
 	since specVer
 }
 
-// specChecker checks a value against a rule of its own; it reports through
-// the walker and returns nothing.
-type specChecker func(w *jsonWalker, n *jsonNode, ptr string, depth int)
+// specCustom reads and checks a value (whose first token is t, of the
+// right JSON type) by a rule of its own, reporting through the walker, and
+// returns the value's hash.
+type specCustom func(w *jsonWalker, t jsonTok, depth int) uint64
+
+// specChecker checks a further rule on an object once its members are
+// read; it reports through the walker.
+type specChecker func(w *jsonWalker, o jsonObj)
 
 // specProp is one property of an object kind.
 type specProp struct {
@@ -101,22 +106,17 @@ type specKind struct {
 	// check is a further rule on the whole object (hash length per
 	// algorithm), nil when none.
 	check specChecker
+	// index maps each property name to its place in props, and reqIndex
+	// gives the place of each required property (-1: not a property);
+	// specBuild fills both.
+	index    map[string]int
+	reqIndex []int
 }
 
 // specReq is a required property and the versions that require it.
 type specReq struct {
 	name         string
 	since, until specVer // until 0 = still required in 1.6
-}
-
-// prop returns the description of property name in version v.
-func (k *specKind) prop(name string, v specVer) (*specVal, bool) {
-	for i := range k.props {
-		if k.props[i].name == name {
-			return k.props[i].val, k.props[i].since <= v
-		}
-	}
-	return nil, false
 }
 
 // at returns the shape of val in version v, resolving version alternatives.

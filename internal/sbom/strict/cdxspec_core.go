@@ -15,6 +15,19 @@ func specBuild() map[string]*specKind {
 			if k.closedFrom == 0 {
 				k.closedFrom = 2
 			}
+			k.index = make(map[string]int, len(k.props))
+			for i, p := range k.props {
+				if _, dup := k.index[p.name]; !dup {
+					k.index[p.name] = i
+				}
+			}
+			for _, r := range k.required {
+				i, ok := k.index[r.name]
+				if !ok {
+					i = -1
+				}
+				k.reqIndex = append(k.reqIndex, i)
+			}
 			m[k.name] = k
 		}
 	}

@@ -1,8 +1,10 @@
 package strict
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
+	"hash/maphash"
+	"strconv"
 	"strings"
 )
 
@@ -15,92 +17,260 @@ const jsonMaxIssues = 1000
 // of the value at fault; nil means the document conforms. Versions 1.2 to
 // 1.6 are checked; a document declaring another version yields one Issue
 // saying so.
+//
+// The document is checked in one pass over its tokens, without building a
+// tree: memory beyond the document is the set of bom-refs, the dependency
+// references to resolve and the item hashes of arrays whose items must be
+// unique.
 func CycloneDXJSON(data []byte) []Issue {
-	lines := newJSONLines(data)
-	root, err := jsonDecode(data)
-	if err != nil {
-		var de *jsonDecodeError
-		if errors.As(err, &de) {
-			return []Issue{{Pointer: "", Line: lines.line(de.off), Message: de.msg}}
-		}
-		return []Issue{{Pointer: "", Line: 1, Message: err.Error()}}
+	s := jsonScanner{data: data}
+	root, ok := s.next(0)
+	if !ok {
+		return jsonFatal(data, s.err)
 	}
 	if root.kind != jsonObject {
-		return []Issue{{Pointer: "", Line: lines.line(root.off), Message: "a CycloneDX document is a JSON object, not " + jsonArticle(root.kind)}}
+		if err := jsonSyntax(data); err != nil {
+			return jsonFatal(data, err)
+		}
+		return []Issue{{Pointer: "", Line: jsonLine(data, root.off), Message: "a CycloneDX document is a JSON object, not " + jsonArticle(root.kind)}}
 	}
-	ver, issue, ok := jsonSpecVersion(root, lines)
+	// The version decides every rule, so it is read first; when the
+	// specVersion member is repeated the last one counts, which the walk
+	// notices.
+	sv, found := jsonRootMember(data, "specVersion", false)
+	ver, _, ok := jsonSpecVersion(data, root.off, sv, found)
 	if !ok {
-		return []Issue{issue}
+		if err := jsonSyntax(data); err != nil {
+			return jsonFatal(data, err)
+		}
+		sv, found = jsonRootMember(data, "specVersion", true)
+		var issue Issue
+		if ver, issue, ok = jsonSpecVersion(data, root.off, sv, found); !ok {
+			return []Issue{issue}
+		}
 	}
-	w := &jsonWalker{ver: ver, kinds: specTable, lines: lines, refs: map[string]string{}}
-	w.value(&specVal{typ: specObj, kind: "bom"}, root, "", 0)
-	w.resolveRefs()
-	return w.issues
+	for {
+		w := newJSONWalker(data, ver)
+		w.value(&specVal{typ: specObj, kind: "bom"}, 0)
+		w.sc.end()
+		if w.sc.err != nil {
+			return jsonFatal(data, w.sc.err)
+		}
+		if w.lastSV.off == sv.off {
+			w.resolveRefs()
+			return w.result()
+		}
+		// A later specVersion member overrides the first one.
+		sv = w.lastSV
+		v, issue, ok := jsonSpecVersion(data, root.off, sv, true)
+		if !ok {
+			return []Issue{issue}
+		}
+		if v == ver {
+			w.resolveRefs()
+			return w.result()
+		}
+		ver = v
+	}
 }
 
-// jsonSpecVersion reads specVersion and maps it to a version strict
-// validation covers.
-func jsonSpecVersion(root *jsonNode, lines jsonLines) (specVer, Issue, bool) {
-	sv, ok := root.get("specVersion")
-	if !ok {
-		return 0, Issue{Pointer: "", Line: lines.line(root.off), Message: `missing required property "specVersion"`}, false
+// jsonFatal is the single issue of a document that is not JSON.
+func jsonFatal(data []byte, err *jsonDecodeError) []Issue {
+	return []Issue{{Pointer: "", Line: jsonLine(data, err.off), Message: err.msg}}
+}
+
+// jsonRootMember finds the first (or, with last, the final) value of a
+// member of the root object, reading only as far as it must.
+func jsonRootMember(data []byte, key string, last bool) (jsonTok, bool) {
+	s := jsonScanner{data: data}
+	var found jsonTok
+	ok := false
+	if _, open := s.next(0); !open || !s.objectStart() {
+		return found, false
 	}
+	for {
+		raw, esc, _ := s.key()
+		if s.err != nil {
+			return found, ok
+		}
+		if jsonKeyIs(raw, esc, key) {
+			t := s
+			if v, good := t.next(1); good {
+				found, ok = v, true
+				if !last {
+					return found, ok
+				}
+			}
+		}
+		s.skip(nil, 1)
+		if !s.objectNext() {
+			return found, ok
+		}
+	}
+}
+
+// jsonSpecVersion maps the specVersion value to a version strict
+// validation covers.
+func jsonSpecVersion(data []byte, rootOff int, sv jsonTok, found bool) (specVer, Issue, bool) {
+	if !found {
+		return 0, Issue{Pointer: "", Line: jsonLine(data, rootOff), Message: `missing required property "specVersion"`}, false
+	}
+	line := jsonLine(data, sv.off)
 	if sv.kind != jsonString {
-		return 0, Issue{Pointer: "/specVersion", Line: lines.line(sv.off),
+		return 0, Issue{Pointer: "/specVersion", Line: line,
 			Message: "specVersion must be a string, not " + jsonArticle(sv.kind)}, false
 	}
-	switch sv.str {
+	switch v := sv.str(); v {
 	case "1.2", "1.3", "1.4", "1.5", "1.6":
-		return specVer(sv.str[2] - '0'), Issue{}, true
+		return specVer(v[2] - '0'), Issue{}, true
 	case "1.7":
-		return 0, Issue{Pointer: "/specVersion", Line: lines.line(sv.off),
+		return 0, Issue{Pointer: "/specVersion", Line: line,
 			Message: "strict validation covers CycloneDX 1.2–1.6; 1.7 is read leniently only"}, false
+	default:
+		return 0, Issue{Pointer: "/specVersion", Line: line,
+			Message: fmt.Sprintf("strict validation covers CycloneDX 1.2–1.6, not %q", v)}, false
 	}
-	return 0, Issue{Pointer: "/specVersion", Line: lines.line(sv.off),
-		Message: fmt.Sprintf("strict validation covers CycloneDX 1.2–1.6, not %q", sv.str)}, false
 }
 
-// jsonWalker checks decoded values against the description and collects
-// issues, declared bom-refs and the references that must resolve.
+// jsonWalker checks the document's tokens against the description as it
+// reads them and collects issues, declared bom-refs and the references
+// that must resolve.
 type jsonWalker struct {
-	ver    specVer
-	kinds  map[string]*specKind // the description (specTable)
-	lines  jsonLines
-	issues []Issue
-	refs   map[string]string // bom-ref value → pointer of its first declaration
-	uses   []jsonRefUse
-	capped bool
+	ver   specVer
+	kinds map[string]*specKind // the description (specTable)
+	sc    jsonScanner
+	hs    *jsonHasher
+	ptr   []byte // JSON pointer of the value being checked
+	key   []byte // scratch for unescaped keys
+	// members holds the values of the open objects whose kind has a
+	// check, innermost last.
+	members []jsonMember
+	issues  []jsonIssue
+	refs    map[string]string // bom-ref value → pointer of its first declaration
+	uses    []jsonRefUse
+	usePtrs []byte // the pointers of uses, end to end
+	capped  bool
+	lastSV  jsonTok // the last root specVersion member read
 }
 
-// jsonRefUse is a reference that must name a bom-ref of the document.
-type jsonRefUse struct {
-	ref, ptr string
+// jsonIssue is an issue whose line is not yet known (off < 0: no line).
+type jsonIssue struct {
+	ptr, msg string
 	off      int
 }
 
-// report records an issue at the value n (which may be nil).
-func (w *jsonWalker) report(n *jsonNode, ptr, format string, args ...any) {
-	if len(w.issues) >= jsonMaxIssues {
-		if !w.capped {
-			w.capped = true
-			w.issues = append(w.issues, Issue{Pointer: "", Message: fmt.Sprintf("more than %d issues; the rest are not reported", jsonMaxIssues)})
-		}
+// jsonRefUse is a reference that must name a bom-ref of the document: the
+// string token at off, with n raw bytes (esc: they need unescaping), whose
+// pointer is usePtrs[p0:p1]. Uses are many (one per dependency edge), so
+// they hold no strings of their own.
+type jsonRefUse struct {
+	off, n, p0, p1 int
+	esc            bool
+}
+
+// newJSONWalker prepares the walk of data under version ver.
+func newJSONWalker(data []byte, ver specVer) *jsonWalker {
+	return &jsonWalker{ver: ver, kinds: specTable, sc: jsonScanner{data: data},
+		hs: &jsonHasher{seed: maphash.MakeSeed()}, refs: map[string]string{}, ptr: make([]byte, 0, 128)}
+}
+
+// report records an issue at the current pointer about the value at off.
+func (w *jsonWalker) report(off int, format string, args ...any) {
+	if w.full() {
 		return
 	}
-	line := 0
-	if n != nil {
-		line = w.lines.line(n.off)
-	}
-	w.issues = append(w.issues, Issue{Pointer: ptr, Line: line, Message: fmt.Sprintf(format, args...)})
+	w.issues = append(w.issues, jsonIssue{ptr: string(w.ptr), off: off, msg: fmt.Sprintf(format, args...)})
 }
+
+// reportChild records an issue about the member key (at off) of the
+// current value.
+func (w *jsonWalker) reportChild(off int, key, format string, args ...any) {
+	if w.full() {
+		return
+	}
+	w.issues = append(w.issues, jsonIssue{ptr: jsonPtr(string(w.ptr), key), off: off, msg: fmt.Sprintf(format, args...)})
+}
+
+// full reports (and notes) that no further issue fits.
+func (w *jsonWalker) full() bool {
+	if len(w.issues) >= jsonMaxIssues {
+		w.capped = true
+		return true
+	}
+	return false
+}
+
+// insert places issues about a container at mark, the place they take in
+// document order (before the issues of the container's items).
+func (w *jsonWalker) insert(mark int, add []jsonIssue) {
+	if len(add) == 0 {
+		return
+	}
+	if mark >= jsonMaxIssues {
+		w.capped = true
+		return
+	}
+	rest := append([]jsonIssue(nil), w.issues[mark:]...)
+	w.issues = append(append(w.issues[:mark], add...), rest...)
+	if len(w.issues) > jsonMaxIssues {
+		w.issues = w.issues[:jsonMaxIssues]
+		w.capped = true
+	}
+}
+
+// result renders the issues with their lines, and the cap notice.
+func (w *jsonWalker) result() []Issue {
+	if w.capped {
+		w.issues = append(w.issues, jsonIssue{off: -1, msg: fmt.Sprintf("more than %d issues; the rest are not reported", jsonMaxIssues)})
+	}
+	if len(w.issues) == 0 {
+		return nil
+	}
+	return jsonLines(w.sc.data, w.issues)
+}
+
+// push appends a key to the pointer and returns the length to pop back to.
+func (w *jsonWalker) push(key []byte) int {
+	n := len(w.ptr)
+	w.ptr = append(w.ptr, '/')
+	for _, c := range key {
+		switch c {
+		case '~':
+			w.ptr = append(w.ptr, '~', '0')
+		case '/':
+			w.ptr = append(w.ptr, '~', '1')
+		default:
+			w.ptr = append(w.ptr, c)
+		}
+	}
+	return n
+}
+
+// pushIndex appends an array index to the pointer.
+func (w *jsonWalker) pushIndex(i int) int {
+	n := len(w.ptr)
+	w.ptr = strconv.AppendInt(append(w.ptr, '/'), int64(i), 10)
+	return n
+}
+
+// pop truncates the pointer back to n.
+func (w *jsonWalker) pop(n int) { w.ptr = w.ptr[:n] }
 
 // resolveRefs reports dependency references naming no bom-ref.
 func (w *jsonWalker) resolveRefs() {
 	for _, u := range w.uses {
-		if _, ok := w.refs[u.ref]; ok || u.ref == "" || strings.HasPrefix(u.ref, "urn:cdx:") {
+		ref := w.sc.data[u.off+1 : u.off+1+u.n]
+		if u.esc {
+			ref = jsonUnescape(nil, ref)
+		}
+		if _, ok := w.refs[string(ref)]; ok || len(ref) == 0 || bytes.HasPrefix(ref, []byte("urn:cdx:")) {
 			continue
 		}
-		w.report(&jsonNode{off: u.off}, u.ptr, "%q is not the bom-ref of any component or service in the document", u.ref)
+		if w.full() {
+			return
+		}
+		w.issues = append(w.issues, jsonIssue{ptr: string(w.usePtrs[u.p0:u.p1]), off: u.off,
+			msg: fmt.Sprintf("%q is not the bom-ref of any component or service in the document", ref)})
 	}
 }
 

@@ -1,7 +1,6 @@
 package strict
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -10,10 +9,10 @@ import (
 var specHashAlgs = [...]string{"MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "SHA3-256", "SHA3-384",
 	"SHA3-512", "BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3"}
 
-// format checks a string against a named format.
-func (w *jsonWalker) format(f specFormat, n *jsonNode, ptr string) {
-	s := n.str
-	bad := func(what string) { w.report(n, ptr, "%q is not %s", s, what) }
+// format checks a string (s, the value of t) against a named format.
+func (w *jsonWalker) format(f specFormat, s string, t *jsonTok) {
+	off := t.off
+	bad := func(what string) { w.report(off, "%q is not %s", s, what) }
 	switch f {
 	case specFmtDateTime:
 		if !isDateTime(s) {
@@ -40,7 +39,7 @@ func (w *jsonWalker) format(f specFormat, n *jsonNode, ptr string) {
 			bad("a serial number (urn:uuid: and a lower-case UUID)")
 		}
 	case specFmtHashAlg:
-		w.hashAlg(n, ptr)
+		w.hashAlg(s, off)
 	case specFmtHashValue:
 		if !isHashContent(s) {
 			bad("a hash value (32, 40, 64, 96 or 128 hexadecimal digits)")
@@ -54,38 +53,40 @@ func (w *jsonWalker) format(f specFormat, n *jsonNode, ptr string) {
 			bad(`an OpenCRE identifier ("CRE:123-456")`)
 		}
 	case specFmtBOMRef, specFmtRef, specFmtRefOrLink, specFmtDepRef:
-		w.ref(f, n, ptr)
+		w.ref(f, s, t)
 	}
 }
 
 // hashAlg checks a hash algorithm name.
-func (w *jsonWalker) hashAlg(n *jsonNode, ptr string) {
+func (w *jsonWalker) hashAlg(s string, off int) {
 	for _, a := range specHashAlgs {
-		if a == n.str {
+		if a == s {
 			return
 		}
 	}
-	w.report(n, ptr, "%q is not one of %s", n.str, jsonList(specHashAlgs[:]))
+	w.report(off, "%q is not one of %s", s, jsonList(specHashAlgs[:]))
 }
 
 // ref checks a bom-ref declaration or a reference to one: non-empty from
 // 1.5 (bom-refs in every version, since an empty one can be neither unique
 // nor referenced), declarations unique, dependency references recorded
 // for resolution.
-func (w *jsonWalker) ref(f specFormat, n *jsonNode, ptr string) {
-	if n.str == "" && (w.ver >= 5 || f == specFmtBOMRef || f == specFmtDepRef) {
-		w.report(n, ptr, "a reference must not be empty")
+func (w *jsonWalker) ref(f specFormat, s string, t *jsonTok) {
+	if s == "" && (w.ver >= 5 || f == specFmtBOMRef || f == specFmtDepRef) {
+		w.report(t.off, "a reference must not be empty")
 		return
 	}
 	switch f {
 	case specFmtBOMRef:
-		if first, dup := w.refs[n.str]; dup {
-			w.report(n, ptr, "bom-ref %q is already used at %s; bom-refs must be unique", n.str, first)
+		if first, dup := w.refs[s]; dup {
+			w.report(t.off, "bom-ref %q is already used at %s; bom-refs must be unique", s, first)
 			return
 		}
-		w.refs[n.str] = ptr
+		w.refs[s] = string(w.ptr)
 	case specFmtDepRef:
-		w.uses = append(w.uses, jsonRefUse{ref: n.str, ptr: ptr, off: n.off})
+		p0 := len(w.usePtrs)
+		w.usePtrs = append(w.usePtrs, w.ptr...)
+		w.uses = append(w.uses, jsonRefUse{off: t.off, n: len(t.raw), esc: t.esc, p0: p0, p1: len(w.usePtrs)})
 	}
 }
 
@@ -103,60 +104,83 @@ func isOpenCRE(s string) bool {
 
 // jsonHashLength checks that a hash value has the length its algorithm
 // produces.
-func jsonHashLength(w *jsonWalker, n *jsonNode, ptr string, _ int) {
-	alg, ok1 := n.get("alg")
-	content, ok2 := n.get("content")
-	if !ok1 || !ok2 || alg.kind != jsonString || content.kind != jsonString || !isHashContent(content.str) {
+func jsonHashLength(w *jsonWalker, o jsonObj) {
+	alg, ok1 := o.get("alg")
+	content, ok2 := o.get("content")
+	if !ok1 || !ok2 || alg.kind != jsonString || content.kind != jsonString {
 		return
 	}
-	if want, known := hashHexLen(alg.str); known && want != 0 && len(content.str) != want {
-		w.report(content, jsonPtr(ptr, "content"), "a %s hash has %d hexadecimal digits, not %d", alg.str, want, len(content.str))
+	a, c := alg.str(), content.str()
+	if !isHashContent(c) {
+		return
+	}
+	if want, known := hashHexLen(a); known && want != 0 && len(c) != want {
+		w.reportChild(content.off, "content", "a %s hash has %d hexadecimal digits, not %d", a, want, len(c))
 	}
 }
 
 // jsonLifecycle checks that a lifecycle is either a phase alone or a
 // named one with an optional description.
-func jsonLifecycle(w *jsonWalker, n *jsonNode, ptr string, _ int) {
-	if _, phase := n.get("phase"); !phase {
+func jsonLifecycle(w *jsonWalker, o jsonObj) {
+	if !o.has("phase") {
 		return
 	}
-	if d, ok := n.get("description"); ok {
-		w.report(d, jsonPtr(ptr, "description"), "a lifecycle phase takes no description (only a named lifecycle does)")
+	if d, ok := o.get("description"); ok {
+		w.reportChild(d.off, "description", "a lifecycle phase takes no description (only a named lifecycle does)")
 	}
 }
 
-// jsonDataset checks a model card dataset: inline component data or a
-// reference to it.
-func jsonDataset(w *jsonWalker, n *jsonNode, ptr string, depth int) {
+// jsonDataset checks a model card dataset (an object, at t): inline
+// component data or a reference to it.
+func jsonDataset(w *jsonWalker, t jsonTok, depth int) uint64 {
 	kind := "componentData"
-	if _, ok := n.get("ref"); ok {
+	if w.sc.hasKey("ref", depth) {
 		kind = "datasetRef"
 	}
-	w.object(w.kinds[kind], n, ptr, depth)
+	return w.object(w.kinds[kind], &t, depth)
 }
 
-// jsonLicenseChoice checks a 1.5+ licence choice: either any number of
-// {"license": ...} entries, or exactly one {"expression": ...} entry.
-func jsonLicenseChoice(w *jsonWalker, n *jsonNode, ptr string, depth int) {
-	exprs := 0
-	for _, e := range n.elems {
-		if _, ok := e.get("expression"); ok {
-			exprs++
+// jsonLicenseChoice checks a 1.5+ licence choice (an array, at t): either
+// any number of {"license": ...} entries, or exactly one {"expression":
+// ...} entry.
+func jsonLicenseChoice(w *jsonWalker, t jsonTok, depth int) uint64 {
+	s := &w.sc
+	mark := len(w.issues)
+	h := w.hs.arrayStart()
+	n, exprs := 0, 0
+	if s.arrayStart() {
+		for {
+			back := w.pushIndex(n)
+			e, ok := s.next(depth + 1)
+			if !ok {
+				return 0
+			}
+			var eh uint64
+			if !w.typeOK(specObj, &e) {
+				eh = w.rest(&e, depth+1)
+			} else {
+				kind := "licenseEntry"
+				if s.hasKey("expression", depth+1) {
+					kind = "licenseExpression"
+					exprs++
+				}
+				eh = w.object(w.kinds[kind], &e, depth+1)
+			}
+			w.pop(back)
+			h = w.hs.elem(h, eh)
+			n++
+			if !s.arrayNext() {
+				break
+			}
 		}
 	}
-	if exprs > 0 && len(n.elems) > 1 {
-		w.report(n, ptr, "a licence expression must be the only entry of the licence choice "+
-			"(CycloneDX %s allows several licences or one expression, not both, nor several expressions)", verName(w.ver))
+	if s.err != nil {
+		return 0
 	}
-	for i, e := range n.elems {
-		p := jsonPtr(ptr, strconv.Itoa(i))
-		if !w.typeOK(specObj, e, p) {
-			continue
-		}
-		kind := "licenseEntry"
-		if _, ok := e.get("expression"); ok {
-			kind = "licenseExpression"
-		}
-		w.object(w.kinds[kind], e, p, depth+1)
+	if exprs > 0 && n > 1 {
+		w.insert(mark, []jsonIssue{{ptr: string(w.ptr), off: t.off,
+			msg: "a licence expression must be the only entry of the licence choice " +
+				"(CycloneDX " + verName(w.ver) + " allows several licences or one expression, not both, nor several expressions)"}})
 	}
+	return h
 }
