@@ -101,7 +101,9 @@ func decodeSPDXJSON(d *document) (*model.SBOM, error) {
 	return d.spdx2Model(sd)
 }
 
-// loadSPDXJSON decodes an SPDX 2 JSON document.
+// loadSPDXJSON decodes an SPDX 2 JSON document: in parts when it is large
+// (spdx_parallel.go), else, or when that path declines, whole, after the
+// null-package check, which names a fault's place.
 func (d *document) loadSPDXJSON() (*spdx2Doc, error) {
 	version, _ := d.memberString("spdxVersion")
 	if err := d.checkSPDX2Version(version); err != nil {

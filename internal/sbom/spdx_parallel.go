@@ -151,16 +151,26 @@ func parseSPDX2Parallel(data []byte, version string, minBytes int) (*v2_3.Docume
 		return nil, false
 	}
 	workers := runtime.GOMAXPROCS(0)
-	if version == v2_3.Version {
-		return sp.decode23(workers)
-	}
-	old, ok := sp.decode22(workers)
-	if !ok {
+	var doc *v2_3.Document
+	// The library runs on the calling goroutine too (the skeleton, the
+	// conversion); a panic there means the ordinary path, under safely,
+	// gives the error.
+	err := safely("decoding the SPDX document in parts", func() error {
+		if version == v2_3.Version {
+			doc, ok = sp.decode23(workers)
+			return nil
+		}
+		var old *v2_2.Document
+		if old, ok = sp.decode22(workers); ok {
+			doc = &v2_3.Document{}
+			ok = convert.Document(old, doc) == nil
+		}
+		return nil
+	})
+	if err != nil || !ok {
 		return nil, false
 	}
-	var doc v2_3.Document
-	err := safely("converting the SPDX document", func() error { return convert.Document(old, &doc) })
-	return &doc, err == nil
+	return doc, true
 }
 
 // decode23 decodes an SPDX 2.3 document from its parts.
@@ -228,8 +238,7 @@ func (sp *spdxSplit) decodeDescribes() ([]common.DocElementID, bool) {
 		return nil, true
 	}
 	var ids []common.DocElementID
-	err := safely("decoding documentDescribes", func() error { return json.Unmarshal(sp.describes, &ids) })
-	return ids, err == nil
+	return ids, json.Unmarshal(sp.describes, &ids) == nil
 }
 
 // decodePointers decodes each element of a []*E array: null is a nil
