@@ -31,17 +31,50 @@ func LoadIndex(ctx context.Context, kb store.KnowledgeBase, keys []string) (*Ind
 	return idx, nil
 }
 
+// slabEntries is the number of entries allocated at once while loading.
+const slabEntries = 1024
+
 // load adds the entries of keys to the index, decoding each row's compact
-// form as it arrives from the store.
+// form as it arrives from the store. Rows come by key (EachAffected), so
+// each key's entries are decoded in place into a run of a shared slab
+// rather than appended to a slice of their own.
 func (idx *Index) load(ctx context.Context, kb store.KnowledgeBase, keys []string) error {
-	return kb.EachAffected(ctx, keys, func(r *store.AffectedRow) error {
-		e := entry{advisory: r.AdvisoryID, ecosystem: r.Ecosystem}
+	var slab []entry
+	key, start := "", 0
+	closeRun := func() {
+		if len(slab) == start {
+			return
+		}
+		run := slab[start:len(slab):len(slab)]
+		if prev, ok := idx.byKey[key]; ok { // the key came back: rows out of order
+			run = append(append([]entry(nil), prev...), run...)
+		}
+		idx.byKey[key] = run
+	}
+	err := kb.EachAffected(ctx, keys, func(r *store.AffectedRow) error {
+		if r.Key != key {
+			closeRun()
+			key, start = r.Key, len(slab)
+		}
+		if len(slab) == cap(slab) {
+			// Full: the current run moves to the start of a new slab.
+			run := len(slab) - start
+			next := make([]entry, run, max(slabEntries, 2*run))
+			copy(next, slab[start:])
+			slab, start = next, 0
+		}
+		slab = append(slab, entry{advisory: r.AdvisoryID, ecosystem: r.Ecosystem})
+		e := &slab[len(slab)-1]
 		if err := osv.DecodeCompact(r.Data, &e.affected); err != nil {
 			return fmt.Errorf("match: affected entry of %s: %w", r.AdvisoryID, err)
 		}
-		idx.byKey[r.Key] = append(idx.byKey[r.Key], e)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	closeRun()
+	return nil
 }
 
 // Lookup yields the entries of a package key whose ecosystem fits the

@@ -3,8 +3,10 @@ package match
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/rocca-project/rocca/internal/ecosystem"
 	"github.com/rocca-project/rocca/internal/model"
@@ -93,20 +95,42 @@ func (m *Matcher) Match(ctx context.Context, comps []model.Component) (Result, e
 }
 
 // resolve maps each component to OSV coordinates, or explains why not.
+// Components are resolved on every CPU when there are many; the result
+// is in component order either way.
 func resolve(comps []model.Component) ([]target, []model.Unmatched) {
+	type resolved struct {
+		t      target
+		reason string
+	}
+	res := make([]resolved, len(comps))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(comps)/minComponentsPerWorker))
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(comps)/workers, (w+1)*len(comps)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				res[i].t, res[i].reason = resolveOne(comps[i])
+			}
+		})
+	}
+	wg.Wait()
 	targets := make([]target, 0, len(comps))
 	var unmatched []model.Unmatched
-	for i, c := range comps {
-		t, reason := resolveOne(c)
-		if reason != "" {
-			unmatched = append(unmatched, model.Unmatched{Component: c, Reason: reason})
+	for i := range res {
+		if res[i].reason != "" {
+			unmatched = append(unmatched, model.Unmatched{Component: comps[i], Reason: res[i].reason})
 			continue
 		}
+		t := res[i].t
 		t.comp = i
 		targets = append(targets, t)
 	}
 	return targets, unmatched
 }
+
+// minComponentsPerWorker is the number of components below which
+// resolving them on another goroutine is not worth starting it.
+const minComponentsPerWorker = 1024
 
 func resolveOne(c model.Component) (target, string) {
 	if c.PURL == "" {

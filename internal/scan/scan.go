@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/match"
@@ -100,22 +101,51 @@ func Run(ctx context.Context, kb store.KnowledgeBase, req Request) (*model.ScanR
 }
 
 // Sort orders findings by component, then known-exploited first, then
-// severity (most severe first), then EPSS, then id.
+// severity (most severe first), then severity score, then id. It is
+// stable. The findings are large structs: their indexes are sorted, then
+// the findings moved once each, rather than swapped at every step.
 func Sort(fs []model.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if ka, kb := a.Component.Key(), b.Component.Key(); ka != kb {
-			return ka < kb
+	if len(fs) < 2 {
+		return
+	}
+	idx := make([]int32, len(fs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int { return compareFindings(&fs[i], &fs[j]) })
+	sorted := make([]model.Finding, len(fs))
+	for i, j := range idx {
+		sorted[i] = fs[j]
+	}
+	copy(fs, sorted)
+}
+
+// compareFindings is Sort's order: negative when a comes first, zero when
+// neither does.
+func compareFindings(a, b *model.Finding) int {
+	if ka, kb := a.Component.Key(), b.Component.Key(); ka != kb {
+		return strings.Compare(ka, kb)
+	}
+	if ea, eb := a.Vulnerability.KEV != nil, b.Vulnerability.KEV != nil; ea != eb {
+		if ea {
+			return -1
 		}
-		if ea, eb := a.Vulnerability.KEV != nil, b.Vulnerability.KEV != nil; ea != eb {
-			return ea
+		return 1
+	}
+	if ra, rb := a.Vulnerability.Severity.Rating.Rank(), b.Vulnerability.Severity.Rating.Rank(); ra != rb {
+		if ra > rb {
+			return -1
 		}
-		if ra, rb := a.Vulnerability.Severity.Rating.Rank(), b.Vulnerability.Severity.Rating.Rank(); ra != rb {
-			return ra > rb
+		return 1
+	}
+	if sa, sb := a.Vulnerability.Severity.Score, b.Vulnerability.Severity.Score; sa != sb {
+		switch {
+		case sa > sb:
+			return -1
+		case sb > sa:
+			return 1
 		}
-		if sa, sb := a.Vulnerability.Severity.Score, b.Vulnerability.Severity.Score; sa != sb {
-			return sa > sb
-		}
-		return a.Vulnerability.ID < b.Vulnerability.ID
-	})
+		return 0 // NaN: neither comes first
+	}
+	return strings.Compare(a.Vulnerability.ID, b.Vulnerability.ID)
 }
