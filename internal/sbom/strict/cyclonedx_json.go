@@ -1,7 +1,6 @@
 package strict
 
 import (
-	"bytes"
 	"fmt"
 	"hash/maphash"
 	"strconv"
@@ -146,32 +145,29 @@ type jsonWalker struct {
 	// check, innermost last.
 	members []jsonMember
 	issues  []jsonIssue
-	refs    map[string]string // bom-ref value → pointer of its first declaration
-	uses    []jsonRefUse
-	usePtrs []byte // the pointers of uses, end to end
+	refs    map[string]uint32 // bom-ref value → offset of its first declaration
+	later   []uint32          // offsets of dependency references to resolve at the end
 	capped  bool
 	lastSV  jsonTok // the last root specVersion member read
 }
 
 // jsonIssue is an issue whose line is not yet known (off < 0: no line).
+// When need ≥ 0, jsonPtrMark in ptr or msg stands for the pointer of the
+// value at offset need, which a last pass over the document finds (so
+// that references are kept by offset alone while the walk runs).
 type jsonIssue struct {
 	ptr, msg string
 	off      int
+	need     int
 }
 
-// jsonRefUse is a reference that must name a bom-ref of the document: the
-// string token at off, with n raw bytes (esc: they need unescaping), whose
-// pointer is usePtrs[p0:p1]. Uses are many (one per dependency edge), so
-// they hold no strings of their own.
-type jsonRefUse struct {
-	off, n, p0, p1 int
-	esc            bool
-}
+// jsonPtrMark is the place of a pointer not yet known.
+const jsonPtrMark = "\x00pointer\x00"
 
 // newJSONWalker prepares the walk of data under version ver.
 func newJSONWalker(data []byte, ver specVer) *jsonWalker {
 	return &jsonWalker{ver: ver, kinds: specTable, sc: jsonScanner{data: data},
-		hs: &jsonHasher{seed: maphash.MakeSeed()}, refs: map[string]string{}, ptr: make([]byte, 0, 128)}
+		hs: &jsonHasher{seed: maphash.MakeSeed()}, refs: map[string]uint32{}, ptr: make([]byte, 0, 128)}
 }
 
 // report records an issue at the current pointer about the value at off.
@@ -179,7 +175,7 @@ func (w *jsonWalker) report(off int, format string, args ...any) {
 	if w.full() {
 		return
 	}
-	w.issues = append(w.issues, jsonIssue{ptr: string(w.ptr), off: off, msg: fmt.Sprintf(format, args...)})
+	w.issues = append(w.issues, jsonIssue{ptr: string(w.ptr), off: off, need: -1, msg: fmt.Sprintf(format, args...)})
 }
 
 // reportChild records an issue about the member key (at off) of the
@@ -188,7 +184,7 @@ func (w *jsonWalker) reportChild(off int, key, format string, args ...any) {
 	if w.full() {
 		return
 	}
-	w.issues = append(w.issues, jsonIssue{ptr: jsonPtr(string(w.ptr), key), off: off, msg: fmt.Sprintf(format, args...)})
+	w.issues = append(w.issues, jsonIssue{ptr: jsonPtr(string(w.ptr), key), off: off, need: -1, msg: fmt.Sprintf(format, args...)})
 }
 
 // full reports (and notes) that no further issue fits.
@@ -221,28 +217,19 @@ func (w *jsonWalker) insert(mark int, add []jsonIssue) {
 // result renders the issues with their lines, and the cap notice.
 func (w *jsonWalker) result() []Issue {
 	if w.capped {
-		w.issues = append(w.issues, jsonIssue{off: -1, msg: fmt.Sprintf("more than %d issues; the rest are not reported", jsonMaxIssues)})
+		w.issues = append(w.issues, jsonIssue{off: -1, need: -1, msg: fmt.Sprintf("more than %d issues; the rest are not reported", jsonMaxIssues)})
 	}
 	if len(w.issues) == 0 {
 		return nil
 	}
+	w.fillPointers()
 	return jsonLines(w.sc.data, w.issues)
 }
 
 // push appends a key to the pointer and returns the length to pop back to.
 func (w *jsonWalker) push(key []byte) int {
 	n := len(w.ptr)
-	w.ptr = append(w.ptr, '/')
-	for _, c := range key {
-		switch c {
-		case '~':
-			w.ptr = append(w.ptr, '~', '0')
-		case '/':
-			w.ptr = append(w.ptr, '~', '1')
-		default:
-			w.ptr = append(w.ptr, c)
-		}
-	}
+	w.ptr = jsonAppendToken(w.ptr, key)
 	return n
 }
 
@@ -258,19 +245,38 @@ func (w *jsonWalker) pop(n int) { w.ptr = w.ptr[:n] }
 
 // resolveRefs reports dependency references naming no bom-ref.
 func (w *jsonWalker) resolveRefs() {
-	for _, u := range w.uses {
-		ref := w.sc.data[u.off+1 : u.off+1+u.n]
-		if u.esc {
-			ref = jsonUnescape(nil, ref)
-		}
-		if _, ok := w.refs[string(ref)]; ok || len(ref) == 0 || bytes.HasPrefix(ref, []byte("urn:cdx:")) {
+	for _, off := range w.later {
+		s := jsonScanner{data: w.sc.data, pos: int(off)}
+		t, _ := s.next(0)
+		ref := t.str()
+		if _, ok := w.refs[ref]; ok || ref == "" {
 			continue
 		}
 		if w.full() {
 			return
 		}
-		w.issues = append(w.issues, jsonIssue{ptr: string(w.usePtrs[u.p0:u.p1]), off: u.off,
+		w.issues = append(w.issues, jsonIssue{ptr: jsonPtrMark, off: int(off), need: int(off),
 			msg: fmt.Sprintf("%q is not the bom-ref of any component or service in the document", ref)})
+	}
+}
+
+// fillPointers puts the pointers issues need in place of jsonPtrMark.
+func (w *jsonWalker) fillPointers() {
+	var offs []int
+	for _, is := range w.issues {
+		if is.need >= 0 {
+			offs = append(offs, is.need)
+		}
+	}
+	if len(offs) == 0 {
+		return
+	}
+	ptrs := jsonPointersAt(w.sc.data, offs)
+	for i := range w.issues {
+		if is := &w.issues[i]; is.need >= 0 {
+			is.ptr = strings.Replace(is.ptr, jsonPtrMark, ptrs[is.need], 1)
+			is.msg = strings.Replace(is.msg, jsonPtrMark, ptrs[is.need], 1)
+		}
 	}
 }
 

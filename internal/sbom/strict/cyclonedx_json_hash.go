@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,7 +116,17 @@ type jsonItem struct {
 
 // add records item i, at off, with hash h.
 func (u *jsonUnique) add(i, off int, h uint64) {
-	u.items = append(u.items, jsonItem{h: h, i: i, off: off})
+	u.items = append(jsonGrow(u.items, 1), jsonItem{h: h, i: i, off: off})
+}
+
+// jsonGrow makes room for n more elements, doubling the capacity when it
+// must grow: append alone grows large slices by a quarter, which for the
+// long lists a big document makes allocates several times their size.
+func jsonGrow[T any](s []T, n int) []T {
+	if len(s)+n <= cap(s) || cap(s) < 256 {
+		return s
+	}
+	return slices.Grow(s, max(cap(s), n))
 }
 
 // jsonDup is an item equal to an earlier one.
@@ -246,4 +257,80 @@ func jsonLines(data []byte, issues []jsonIssue) []Issue {
 		out[i].Line = line
 	}
 	return out
+}
+
+// jsonPointersAt walks the (well-formed) document once and returns the
+// JSON pointer of the value starting at each of offs.
+func jsonPointersAt(data []byte, offs []int) map[int]string {
+	p := jsonPointerPass{s: jsonScanner{data: data}, want: map[int]bool{}, out: map[int]string{}}
+	for _, o := range offs {
+		p.want[o] = true
+	}
+	p.value(nil, 0)
+	return p.out
+}
+
+// jsonPointerPass is the state of jsonPointersAt.
+type jsonPointerPass struct {
+	s    jsonScanner
+	want map[int]bool
+	out  map[int]string
+	key  []byte
+}
+
+// value reads one value whose pointer is ptr and returns the buffer.
+func (p *jsonPointerPass) value(ptr []byte, depth int) []byte {
+	s := &p.s
+	t, ok := s.next(depth)
+	if !ok || len(p.out) == len(p.want) {
+		return ptr
+	}
+	if p.want[t.off] {
+		p.out[t.off] = string(ptr)
+	}
+	switch t.kind {
+	case jsonObject:
+		if s.objectStart() {
+			for {
+				raw, esc, _ := s.key()
+				key := raw
+				if esc {
+					p.key = jsonUnescape(p.key[:0], raw)
+					key = p.key
+				}
+				n := len(ptr)
+				ptr = p.value(jsonAppendToken(ptr, key), depth+1)[:n]
+				if !s.objectNext() || len(p.out) == len(p.want) {
+					break
+				}
+			}
+		}
+	case jsonArray:
+		if s.arrayStart() {
+			for i := 0; ; i++ {
+				n := len(ptr)
+				ptr = p.value(strconv.AppendInt(append(ptr, '/'), int64(i), 10), depth+1)[:n]
+				if !s.arrayNext() || len(p.out) == len(p.want) {
+					break
+				}
+			}
+		}
+	}
+	return ptr
+}
+
+// jsonAppendToken appends a key to a JSON pointer (RFC 6901 escaping).
+func jsonAppendToken(ptr, key []byte) []byte {
+	ptr = append(ptr, '/')
+	for _, c := range key {
+		switch c {
+		case '~':
+			ptr = append(ptr, '~', '0')
+		case '/':
+			ptr = append(ptr, '~', '1')
+		default:
+			ptr = append(ptr, c)
+		}
+	}
+	return ptr
 }

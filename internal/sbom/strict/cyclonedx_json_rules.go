@@ -1,6 +1,7 @@
 package strict
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -79,14 +80,20 @@ func (w *jsonWalker) ref(f specFormat, s string, t *jsonTok) {
 	switch f {
 	case specFmtBOMRef:
 		if first, dup := w.refs[s]; dup {
-			w.report(t.off, "bom-ref %q is already used at %s; bom-refs must be unique", s, first)
+			// The first declaration's pointer is found once the walk is over.
+			if !w.full() {
+				w.issues = append(w.issues, jsonIssue{ptr: string(w.ptr), off: t.off, need: int(first),
+					msg: fmt.Sprintf("bom-ref %q is already used at %s; bom-refs must be unique", s, jsonPtrMark)})
+			}
 			return
 		}
-		w.refs[s] = string(w.ptr)
+		w.refs[s] = uint32(t.off)
 	case specFmtDepRef:
-		p0 := len(w.usePtrs)
-		w.usePtrs = append(w.usePtrs, w.ptr...)
-		w.uses = append(w.uses, jsonRefUse{off: t.off, n: len(t.raw), esc: t.esc, p0: p0, p1: len(w.usePtrs)})
+		// A reference to a bom-ref declared before it resolves now; the
+		// others are kept (by offset alone) until all bom-refs are known.
+		if _, ok := w.refs[s]; !ok && !strings.HasPrefix(s, "urn:cdx:") {
+			w.later = append(jsonGrow(w.later, 1), uint32(t.off))
+		}
 	}
 }
 
@@ -178,7 +185,7 @@ func jsonLicenseChoice(w *jsonWalker, t jsonTok, depth int) uint64 {
 		return 0
 	}
 	if exprs > 0 && n > 1 {
-		w.insert(mark, []jsonIssue{{ptr: string(w.ptr), off: t.off,
+		w.insert(mark, []jsonIssue{{ptr: string(w.ptr), off: t.off, need: -1,
 			msg: "a licence expression must be the only entry of the licence choice " +
 				"(CycloneDX " + verName(w.ver) + " allows several licences or one expression, not both, nor several expressions)"}})
 	}

@@ -218,6 +218,10 @@ func (s *jsonScanner) str() (raw []byte, esc bool) {
 	ascii := true
 	for i < len(d) {
 		c := d[i]
+		if jsonPlain[c] {
+			i++
+			continue
+		}
 		switch {
 		case c == '"':
 			s.pos = i + 1
@@ -239,9 +243,7 @@ func (s *jsonScanner) str() (raw []byte, esc bool) {
 			s.unexpected("in string literal")
 			return nil, false
 		default:
-			if c >= utf8.RuneSelf {
-				ascii = false
-			}
+			ascii = false
 			i++
 		}
 	}
@@ -249,6 +251,15 @@ func (s *jsonScanner) str() (raw []byte, esc bool) {
 	s.unexpected("")
 	return nil, false
 }
+
+// jsonPlain marks the ASCII bytes a string holds as they are: not a
+// control character, quote or backslash.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // jsonEscapeLen checks the escape sequence at the start of b (b[0] is the
 // backslash) and returns its length; on a fault it returns the offset of

@@ -144,6 +144,29 @@ func TestCycloneDXJSONRepeatedSpecVersion(t *testing.T) {
 	}
 }
 
+func TestCycloneDXJSONReferencesByOffset(t *testing.T) {
+	t.Parallel()
+	// Dependencies before the components they name, escaped references,
+	// and a repeated bom-ref whose first declaration is far back.
+	doc := jsonDoc("1.6", `"dependencies": [{"ref": "a", "dependsOn": ["nowhere", "\u0062"]}],
+"components": [{"type": "library", "name": "a", "bom-ref": "a"},
+  {"type": "library", "name": "b", "bom-ref": "b", "components": [{"type": "library", "name": "c", "bom-ref": "a~/x"}]},
+  {"type": "library", "name": "d", "bom-ref": "a~/\u0078"}]`)
+	issues := CycloneDXJSON([]byte(doc))
+	want := []string{
+		`line 5: /components/2/bom-ref: bom-ref "a~/x" is already used at /components/1/components/0/bom-ref; bom-refs must be unique`,
+		`line 2: /dependencies/0/dependsOn/0: "nowhere" is not the bom-ref of any component or service in the document`,
+	}
+	if len(issues) != len(want) {
+		t.Fatalf("got %v, want %v", issues, want)
+	}
+	for i := range want {
+		if issues[i].String() != want[i] {
+			t.Errorf("issue %d: got %q, want %q", i, issues[i].String(), want[i])
+		}
+	}
+}
+
 func TestJSONUniqueCollisions(t *testing.T) {
 	t.Parallel()
 	data := []byte(`[{"a":1,"b":[2]}, {"b":[2.0],"a":1}, {"a":2}, "x", {"a":2}, "\u0078"]`)

@@ -156,10 +156,10 @@ func (w *jsonWalker) array(val *specVal, t *jsonTok, depth int) uint64 {
 	}
 	var own []jsonIssue
 	if n < val.minItems {
-		own = append(own, jsonIssue{ptr: string(w.ptr), off: t.off, msg: "needs at least " + strconv.Itoa(val.minItems) + " item(s)"})
+		own = append(own, jsonIssue{ptr: string(w.ptr), off: t.off, need: -1, msg: "needs at least " + strconv.Itoa(val.minItems) + " item(s)"})
 	}
 	if val.maxItems > 0 && n > val.maxItems {
-		own = append(own, jsonIssue{ptr: string(w.ptr), off: t.off, msg: "may hold at most " + strconv.Itoa(val.maxItems) + " item(s)"})
+		own = append(own, jsonIssue{ptr: string(w.ptr), off: t.off, need: -1, msg: "may hold at most " + strconv.Itoa(val.maxItems) + " item(s)"})
 	}
 	if u != nil && n > 1 {
 		for _, d := range u.dups(s.data) {
@@ -168,7 +168,7 @@ func (w *jsonWalker) array(val *specVal, t *jsonTok, depth int) uint64 {
 				break
 			}
 			back := w.pushIndex(d.i)
-			own = append(own, jsonIssue{ptr: string(w.ptr), off: d.off,
+			own = append(own, jsonIssue{ptr: string(w.ptr), off: d.off, need: -1,
 				msg: "repeats item " + strconv.Itoa(d.first) + "; the items must be unique"})
 			w.pop(back)
 		}
