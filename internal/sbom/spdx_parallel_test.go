@@ -268,7 +268,8 @@ func TestSPDXParallelErrors(t *testing.T) {
 }
 
 func FuzzSPDXParallel(f *testing.F) {
-	f.Add([]byte(generatedSPDX2(3, v2_3.Version)))
+	f.Add(generatedSPDX2(3, v2_3.Version))
+	f.Add(generatedSPDX2(6, v2_2.Version))
 	f.Add([]byte(`{"SPDXID":"SPDXRef-DOCUMENT","documentDescribes":["SPDXRef-a"],"packages":[{"SPDXID":"SPDXRef-a","hasFiles":["SPDXRef-f"]}],"relationships":[null]}`))
 	f.Add([]byte(`{"packages":[{"SPDXID":"SPDXRef-a","name":"a\""}],"files":[null]}`))
 	f.Add(readFile(f, "example.spdx.json"))
