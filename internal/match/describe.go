@@ -23,18 +23,16 @@ const minIDsPerWorker = 1024
 // those groups, merged from all its records, with KEV and EPSS data of its
 // CVE ids. ids must be sorted and distinct.
 func (m *Matcher) describeAdvisories(ctx context.Context, ids []string) (map[string]string, map[string]model.Vulnerability, error) {
-	parts := split(ids, max(1, min(runtime.GOMAXPROCS(0), len(ids)/minIDsPerWorker)))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(ids)/minIDsPerWorker))
+	parts := split(ids, numParts(workers))
 	found := make([][]store.AdvisoryInfo, len(parts))
-	errs := make([]error, len(parts))
-	var wg sync.WaitGroup
-	for w, part := range parts {
-		wg.Go(func() { found[w], errs[w] = m.KB.GroupMembers(ctx, part) })
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, err
-		}
+	err := forEachPart(workers, len(parts), func(p int) error {
+		var err error
+		found[p], err = m.KB.GroupMembers(ctx, parts[p])
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	// A group whose records were asked for from several parts is listed
 	// by each: keep every record once.

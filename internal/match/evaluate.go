@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -30,23 +31,71 @@ type outcome struct {
 // loaded and evaluated on as many goroutines as there are CPUs (each with
 // its own database connection when the store has several); the outcome
 // of each target lands in its own slot, so the result does not depend on
-// the split.
+// the split nor on which goroutine took which part.
 func evaluate(ctx context.Context, kb store.KnowledgeBase, targets []target) ([]outcome, error) {
 	keys, byKey := keysOf(targets)
 	out := make([]outcome, len(targets))
-	parts := split(keys, max(1, min(runtime.GOMAXPROCS(0), len(keys)/minKeysPerWorker)))
-	errs := make([]error, len(parts))
-	var wg sync.WaitGroup
-	for w, part := range parts {
-		wg.Go(func() {
-			idx := &Index{byKey: make(map[string][]entry, len(part))}
-			if err := idx.load(ctx, kb, part); err != nil {
-				errs[w] = err
-				return
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(keys)/minKeysPerWorker))
+	// More parts than workers, taken in turn: packages differ widely in
+	// their number of entries (a distribution's packages have many), and
+	// equal halves of the keys would leave one CPU idle at the end.
+	parts := split(keys, numParts(workers))
+	err := forEachPart(workers, len(parts), func(p int) error {
+		idx := &Index{byKey: make(map[string][]entry, len(parts[p]))}
+		if err := idx.load(ctx, kb, parts[p]); err != nil {
+			return err
+		}
+		for _, k := range parts[p] {
+			for _, ti := range byKey[k] {
+				out[ti] = evaluateOne(idx, &targets[ti])
 			}
-			for _, k := range part {
-				for _, ti := range byKey[k] {
-					out[ti] = evaluateOne(idx, &targets[ti])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// partsPerWorker is the number of parts the work of each goroutine is cut
+// into when there are several.
+const partsPerWorker = 4
+
+// numParts is the number of parts for the given number of goroutines: one
+// when there is one.
+func numParts(workers int) int {
+	if workers <= 1 {
+		return 1
+	}
+	return workers * partsPerWorker
+}
+
+// forEachPart runs fn for parts 0..n-1 on the given number of goroutines,
+// each taking the next part when done with one, and returns the first
+// error (the remaining parts are then skipped).
+func forEachPart(workers, n int, fn func(part int) error) error {
+	if workers <= 1 || n <= 1 {
+		for p := range n {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for !failed.Load() {
+				p := int(next.Add(1) - 1)
+				if p >= n {
+					return
+				}
+				if errs[p] = fn(p); errs[p] != nil {
+					failed.Store(true)
 				}
 			}
 		})
@@ -54,10 +103,10 @@ func evaluate(ctx context.Context, kb store.KnowledgeBase, targets []target) ([]
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // evaluateOne evaluates one target against the entries of its package.
