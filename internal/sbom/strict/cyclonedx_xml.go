@@ -38,9 +38,11 @@ func CycloneDXXML(data []byte) []Issue {
 // xWalker holds the state of one validation.
 type xWalker struct {
 	schema *xSchema
+	nsName string // the namespace of the document's version
 	simple map[string]xCheck
 	names  map[*xType]map[string]xDecl
 	stack  []*xFrame
+	free   []*xFrame // frames of closed elements, for reuse
 	issues []Issue
 	refs   map[string]int // bom-ref → line of its first use
 	deps   []xDepRef
@@ -60,10 +62,16 @@ type xFrame struct {
 	path     string
 	line     int
 	kids     []xKid
-	counts   map[string]int
+	counts   []xCount
 	text     strings.Builder
 	textLine int
 	attrs    []xml.Attr
+}
+
+// xCount is how many children of one name a frame has had.
+type xCount struct {
+	name xml.Name
+	n    int
 }
 
 // add records an issue.
@@ -143,6 +151,7 @@ func (w *xWalker) root(t xml.StartElement) bool {
 		return false
 	}
 	w.schema = xNewSchema(xVersion(10 + n))
+	w.nsName = xNSPrefix + "1." + strconv.Itoa(n)
 	w.simple = xSimpleTypes(w.schema.v)
 	w.names = map[*xType]map[string]xDecl{}
 	f := &xFrame{typ: w.schema.types["bom"], name: "bom", path: "/bom", line: w.line}

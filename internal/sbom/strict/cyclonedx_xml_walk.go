@@ -1,6 +1,7 @@
 package strict
 
 import (
+	"bytes"
 	"encoding/xml"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 const xXSINamespace = "http://www.w3.org/2001/XMLSchema-instance"
 
 // ns is the CycloneDX namespace of the document being checked.
-func (w *xWalker) ns() string { return xNSPrefix + "1." + strconv.Itoa(int(w.schema.v)-10) }
+func (w *xWalker) ns() string { return w.nsName }
 
 // start opens a child element of the innermost frame.
 func (w *xWalker) start(t xml.StartElement) {
@@ -22,18 +23,14 @@ func (w *xWalker) start(t xml.StartElement) {
 	}
 	parent := w.stack[len(w.stack)-1]
 	w.collectRef(t)
-	f := &xFrame{name: t.Name.Local, line: w.line}
+	f := w.frame()
+	f.name, f.line = t.Name.Local, w.line
 	w.stack = append(w.stack, f)
 	if parent.typ == nil || parent.typ.lax {
 		f.path = parent.path + "/" + t.Name.Local
 		return
 	}
-	if parent.counts == nil {
-		parent.counts = map[string]int{}
-	}
-	key := t.Name.Space + " " + t.Name.Local
-	parent.counts[key]++
-	idx := "[" + strconv.Itoa(parent.counts[key]) + "]"
+	idx := "[" + strconv.Itoa(parent.count(t.Name)) + "]"
 	if t.Name.Space != w.ns() {
 		f.path = parent.path + "/" + t.Name.Local + idx
 		if xAllowsOther(parent.typ.model, w.schema.v) {
@@ -57,6 +54,30 @@ func (w *xWalker) start(t xml.StartElement) {
 	parent.kids = append(parent.kids, xKid{name: t.Name.Local, line: w.line})
 	f.typ = w.typeOf(decl.elem)
 	w.attributes(f, t.Attr)
+}
+
+// frame returns a cleared frame, reusing one of a closed element.
+func (w *xWalker) frame() *xFrame {
+	if len(w.free) == 0 {
+		return &xFrame{}
+	}
+	f := w.free[len(w.free)-1]
+	w.free = w.free[:len(w.free)-1]
+	*f = xFrame{kids: f.kids[:0], counts: f.counts[:0]}
+	return f
+}
+
+// count adds a child named n to the frame and returns how many children
+// of that name it has had.
+func (f *xFrame) count(n xml.Name) int {
+	for i := range f.counts {
+		if f.counts[i].name == n {
+			f.counts[i].n++
+			return f.counts[i].n
+		}
+	}
+	f.counts = append(f.counts, xCount{name: n, n: 1})
+	return 1
 }
 
 // unknownMessage explains why a CycloneDX element is not allowed.
@@ -111,7 +132,7 @@ func (w *xWalker) typeOf(e *xElem) *xType {
 // chars collects text content, or reports text where only elements may be.
 func (w *xWalker) chars(data xml.CharData) {
 	if len(w.stack) == 0 {
-		if len(strings.TrimSpace(string(data))) > 0 {
+		if len(bytes.TrimSpace(data)) > 0 {
 			w.add(w.line, "", "text outside the <bom> element")
 		}
 		return
@@ -126,7 +147,7 @@ func (w *xWalker) chars(data xml.CharData) {
 		}
 		return
 	}
-	if len(strings.TrimSpace(string(data))) > 0 && f.textLine == 0 {
+	if len(bytes.TrimSpace(data)) > 0 && f.textLine == 0 {
 		f.textLine = w.line
 		w.add(w.line, f.path, "text is not allowed in <"+f.name+">, which holds only elements")
 	}
@@ -136,6 +157,7 @@ func (w *xWalker) chars(data xml.CharData) {
 func (w *xWalker) end() {
 	f := w.stack[len(w.stack)-1]
 	w.stack = w.stack[:len(w.stack)-1]
+	defer func() { w.free = append(w.free, f) }()
 	if f.typ == nil || f.typ.lax {
 		return
 	}

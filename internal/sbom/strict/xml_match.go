@@ -24,6 +24,9 @@ func (m *xMatcher) accepts(g *xGroup) bool {
 	if g == nil {
 		return len(m.kids) == 0
 	}
+	if m.greedy(g) {
+		return true
+	}
 	end := m.repeat([]int{0}, g.min, g.max, func(from []int) []int { return m.body(g, from) })
 	for _, p := range end {
 		if p == len(m.kids) {
@@ -31,6 +34,35 @@ func (m *xMatcher) accepts(g *xGroup) bool {
 		}
 	}
 	return false
+}
+
+// greedy tries the one derivation a plain sequence of element particles
+// allows, each particle taking as many children as it can, without
+// allocating. Success proves the list matches; failure proves nothing
+// (the caller then runs the full simulation, which also finds where the
+// list goes wrong).
+func (m *xMatcher) greedy(g *xGroup) bool {
+	if g.choice || g.min > 1 || g.max == 0 {
+		return false
+	}
+	pos := 0
+	for _, p := range g.parts {
+		if p.group != nil {
+			return false
+		}
+		if !xPresent(p.from, p.to, m.v) {
+			continue
+		}
+		k := 0
+		for pos+k < len(m.kids) && (p.max < 0 || k < p.max) && m.fits(p, m.kids[pos+k]) {
+			k++
+		}
+		if k < p.min {
+			return false
+		}
+		pos += k
+	}
+	return pos == len(m.kids)
 }
 
 // body matches one occurrence of a group's particles.
@@ -105,19 +137,24 @@ func (m *xMatcher) repeat(from []int, lo, hi int, once func([]int) []int) []int 
 	if lo == 0 {
 		out = append(out, from...)
 	}
-	seen := map[int]bool{}
+	var seen map[int]bool // made when a second round may repeat positions
 	cur := from
 	for i := 1; hi < 0 || i <= hi; i++ {
 		cur = once(cur)
 		if i >= lo {
-			fresh := cur[:0:0]
-			for _, p := range cur {
-				if !seen[p] {
-					seen[p] = true
-					fresh = append(fresh, p)
-				}
+			if seen == nil && (hi < 0 || i < hi) {
+				seen = map[int]bool{}
 			}
-			cur = fresh
+			if seen != nil {
+				fresh := cur[:0:0]
+				for _, p := range cur {
+					if !seen[p] {
+						seen[p] = true
+						fresh = append(fresh, p)
+					}
+				}
+				cur = fresh
+			}
 			out = append(out, cur...)
 		}
 		if len(cur) == 0 || i > len(m.kids)+lo {
