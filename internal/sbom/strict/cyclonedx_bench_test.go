@@ -3,6 +3,7 @@ package strict
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -141,6 +142,25 @@ func TestBenchDocumentsConform(t *testing.T) {
 	issues := CycloneDXJSON(bad)
 	if len(issues) != 1 || !strings.Contains(issues[0].Message, `"nowhere" is not the bom-ref`) {
 		t.Fatalf("want one unresolved reference, got %v", issues)
+	}
+}
+
+// TestCycloneDXJSONMemory guards the streaming walk: validating a
+// document allocates less than the document's own size (a tree of its
+// values would take many times more). Not parallel, so that the heap
+// statistics see this test alone.
+func TestCycloneDXJSONMemory(t *testing.T) {
+	doc := benchJSON(5000)
+	CycloneDXJSON(doc) // warm up the description
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	issues := CycloneDXJSON(doc)
+	runtime.ReadMemStats(&after)
+	if len(issues) != 0 {
+		t.Fatalf("issues: %v", issues[:min(len(issues), 5)])
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > uint64(len(doc)) {
+		t.Errorf("validating a %d-byte document allocated %d bytes", len(doc), got)
 	}
 }
 

@@ -3,12 +3,17 @@ package strict
 import (
 	"fmt"
 	"hash/maphash"
+	"math"
 	"strconv"
 	"strings"
 )
 
 // jsonMaxIssues bounds the issues reported for one document.
 const jsonMaxIssues = 1000
+
+// jsonMaxSize is the largest document checked: the walk keeps offsets in
+// 32 bits (package sbom refuses documents far smaller than this).
+const jsonMaxSize = math.MaxUint32
 
 // CycloneDXJSON checks a CycloneDX JSON document against the rules of its declared specVersion.
 //
@@ -22,6 +27,9 @@ const jsonMaxIssues = 1000
 // references to resolve and the item hashes of arrays whose items must be
 // unique.
 func CycloneDXJSON(data []byte) []Issue {
+	if uint64(len(data)) > jsonMaxSize {
+		return []Issue{{Pointer: "", Line: 1, Message: fmt.Sprintf("a document of %d bytes is too large for strict validation", len(data))}}
+	}
 	s := jsonScanner{data: data}
 	root, ok := s.next(0)
 	if !ok {

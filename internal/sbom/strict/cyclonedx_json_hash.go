@@ -108,15 +108,16 @@ type jsonUnique struct {
 	items []jsonItem
 }
 
-// jsonItem is one item of an array whose items must be unique.
+// jsonItem is one item of an array whose items must be unique (16 bytes:
+// offsets fit 32 bits, see jsonMaxSize).
 type jsonItem struct {
 	h      uint64
-	i, off int
+	i, off uint32
 }
 
 // add records item i, at off, with hash h.
 func (u *jsonUnique) add(i, off int, h uint64) {
-	u.items = append(jsonGrow(u.items, 1), jsonItem{h: h, i: i, off: off})
+	u.items = append(jsonGrow(u.items, 1), jsonItem{h: h, i: uint32(i), off: uint32(off)})
 }
 
 // jsonGrow makes room for n more elements, doubling the capacity when it
@@ -151,12 +152,12 @@ func (u *jsonUnique) dups(data []byte) []jsonDup {
 		if hi-lo > 1 {
 			firsts := map[string]int{}
 			for _, it := range items[lo:hi] {
-				c := jsonCanonAt(data, it.off)
+				c := jsonCanonAt(data, int(it.off))
 				if j, ok := firsts[c]; ok {
-					out = append(out, jsonDup{i: it.i, first: j, off: it.off})
+					out = append(out, jsonDup{i: int(it.i), first: j, off: int(it.off)})
 					continue
 				}
-				firsts[c] = it.i
+				firsts[c] = int(it.i)
 			}
 		}
 		lo = hi
