@@ -36,33 +36,81 @@ func (m *xMatcher) accepts(g *xGroup) bool {
 	return false
 }
 
-// greedy tries the one derivation a plain sequence of element particles
-// allows, each particle taking as many children as it can, without
-// allocating. Success proves the list matches; failure proves nothing
-// (the caller then runs the full simulation, which also finds where the
-// list goes wrong).
+// greedy tries the one derivation a deterministic content model (as XML
+// Schema's unique particle attribution makes them) suggests: every
+// particle takes as many children as it can, a choice takes the first
+// alternative that takes any. It allocates nothing. Success proves the
+// list matches; failure proves nothing, and the caller then runs the full
+// simulation (which also finds where the list goes wrong).
 func (m *xMatcher) greedy(g *xGroup) bool {
-	if g.choice || g.min > 1 || g.max == 0 {
-		return false
-	}
-	pos := 0
-	for _, p := range g.parts {
-		if p.group != nil {
-			return false
+	pos, ok := m.greedyReps(g, 0, g.min, g.max)
+	return ok && pos == len(m.kids)
+}
+
+// greedyReps matches between lo and hi (hi<0: unbounded) occurrences of
+// g's body from pos.
+func (m *xMatcher) greedyReps(g *xGroup, pos, lo, hi int) (int, bool) {
+	n := 0
+	for hi < 0 || n < hi {
+		next, ok := m.greedyBody(g, pos)
+		if !ok || next == pos {
+			if n < lo && ok {
+				n = lo // the remaining occurrences match nothing
+			}
+			break
 		}
+		pos = next
+		n++
+	}
+	return pos, n >= lo
+}
+
+// greedyBody matches one occurrence of g's body from pos.
+func (m *xMatcher) greedyBody(g *xGroup, pos int) (int, bool) {
+	if g.choice {
+		empty, any := false, false
+		for _, p := range g.parts {
+			if !xPresent(p.from, p.to, m.v) {
+				continue
+			}
+			any = true
+			next, ok := m.greedyPart(p, pos)
+			if ok && next > pos {
+				return next, true
+			}
+			empty = empty || ok
+		}
+		return pos, empty || !any
+	}
+	for _, p := range g.parts {
 		if !xPresent(p.from, p.to, m.v) {
 			continue
 		}
-		k := 0
-		for pos+k < len(m.kids) && (p.max < 0 || k < p.max) && m.fits(p, m.kids[pos+k]) {
-			k++
+		next, ok := m.greedyPart(p, pos)
+		if !ok {
+			return pos, false
 		}
-		if k < p.min {
-			return false
-		}
-		pos += k
+		pos = next
 	}
-	return pos == len(m.kids)
+	return pos, true
+}
+
+// greedyPart matches one particle with its occurrence bounds from pos.
+func (m *xMatcher) greedyPart(p xPart, pos int) (int, bool) {
+	if g := p.group; g != nil {
+		switch {
+		case p.min == 1 && p.max == 1:
+			return m.greedyReps(g, pos, g.min, g.max)
+		case g.min == 1 && g.max == 1:
+			return m.greedyReps(g, pos, p.min, p.max)
+		}
+		return pos, false // nested bounds: left to the full simulation
+	}
+	k := 0
+	for pos+k < len(m.kids) && (p.max < 0 || k < p.max) && m.fits(p, m.kids[pos+k]) {
+		k++
+	}
+	return pos + k, k >= p.min
 }
 
 // body matches one occurrence of a group's particles.
