@@ -133,9 +133,9 @@ func jsonGrow[T any](s []T, n int) []T {
 // jsonDup is an item equal to an earlier one.
 type jsonDup struct{ i, first, off int }
 
-// dups returns the items equal to an earlier item, in item order, each
-// with the index of the first item it equals.
-func (u *jsonUnique) dups(data []byte) []jsonDup {
+// dups returns the (first jsonMaxIssues) items equal to an earlier item,
+// in item order, each with the index of the first item it equals.
+func (u *jsonUnique) dups(data []byte) (out []jsonDup, more bool) {
 	items := u.items
 	sort.Slice(items, func(a, b int) bool {
 		if items[a].h != items[b].h {
@@ -143,7 +143,6 @@ func (u *jsonUnique) dups(data []byte) []jsonDup {
 		}
 		return items[a].i < items[b].i
 	})
-	var out []jsonDup
 	for lo := 0; lo < len(items); {
 		hi := lo + 1
 		for hi < len(items) && items[hi].h == items[lo].h {
@@ -155,6 +154,9 @@ func (u *jsonUnique) dups(data []byte) []jsonDup {
 				c := jsonCanonAt(data, int(it.off))
 				if j, ok := firsts[c]; ok {
 					out = append(out, jsonDup{i: int(it.i), first: j, off: int(it.off)})
+					if len(out) >= 2*jsonMaxIssues {
+						out, more = jsonFirstDups(out), true
+					}
 					continue
 				}
 				firsts[c] = int(it.i)
@@ -162,8 +164,16 @@ func (u *jsonUnique) dups(data []byte) []jsonDup {
 		}
 		lo = hi
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].i < out[b].i })
-	return out
+	more = more || len(out) > jsonMaxIssues
+	return jsonFirstDups(out), more
+}
+
+// jsonFirstDups sorts repeated items by index and keeps the first
+// jsonMaxIssues (no more can be reported), so that an array of many equal
+// items needs no list of them all.
+func jsonFirstDups(d []jsonDup) []jsonDup {
+	sort.Slice(d, func(a, b int) bool { return d[a].i < d[b].i })
+	return d[:min(len(d), jsonMaxIssues)]
 }
 
 // jsonCanonAt renders the (well-formed) value at off canonically: keys

@@ -3,6 +3,7 @@ package strict
 import (
 	"encoding/json"
 	"hash/maphash"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -167,6 +168,23 @@ func TestCycloneDXJSONReferencesByOffset(t *testing.T) {
 	}
 }
 
+func TestCycloneDXJSONManyRepeats(t *testing.T) {
+	t.Parallel()
+	refs := strings.TrimSuffix(strings.Repeat(`"a",`, 3*jsonMaxIssues), ",")
+	doc := jsonDoc("1.6", `"components": [{"type": "library", "name": "a", "bom-ref": "a"}],
+"dependencies": [{"ref": "a", "dependsOn": [`+refs+`]}]`)
+	issues := CycloneDXJSON([]byte(doc))
+	if len(issues) != jsonMaxIssues+1 || !strings.Contains(issues[jsonMaxIssues].Message, "not reported") {
+		t.Fatalf("want %d issues and the cap notice, got %d", jsonMaxIssues, len(issues))
+	}
+	for _, i := range []int{0, jsonMaxIssues - 1} {
+		want := "/dependencies/0/dependsOn/" + strconv.Itoa(i+1)
+		if issues[i].Pointer != want || !strings.Contains(issues[i].Message, "repeats item 0") {
+			t.Errorf("issue %d: got %v, want a repeat of item 0 at %s", i, issues[i], want)
+		}
+	}
+}
+
 func TestJSONUniqueCollisions(t *testing.T) {
 	t.Parallel()
 	data := []byte(`[{"a":1,"b":[2]}, {"b":[2.0],"a":1}, {"a":2}, "x", {"a":2}, "\u0078"]`)
@@ -186,7 +204,7 @@ func TestJSONUniqueCollisions(t *testing.T) {
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
-	got := u.dups(data)
+	got, _ := u.dups(data)
 	want := []jsonDup{{i: 1, first: 0}, {i: 4, first: 2}, {i: 5, first: 3}}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v, want %+v", got, want)

@@ -162,7 +162,11 @@ func (w *jsonWalker) array(val *specVal, t *jsonTok, depth int) uint64 {
 		own = append(own, jsonIssue{ptr: string(w.ptr), off: t.off, need: -1, msg: "may hold at most " + strconv.Itoa(val.maxItems) + " item(s)"})
 	}
 	if u != nil && n > 1 {
-		for _, d := range u.dups(s.data) {
+		dups, more := u.dups(s.data)
+		if more {
+			w.capped = true
+		}
+		for _, d := range dups {
 			if mark+len(own) >= jsonMaxIssues {
 				w.capped = true
 				break
