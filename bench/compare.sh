@@ -57,6 +57,7 @@ elif unshare -rn true 2>/dev/null; then
   NONET=(unshare -rn)
 fi
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 mapfile -t ZIPS < <(ls "$OSV_DIR"/*.zip)
 [ "${#ZIPS[@]}" -gt 0 ] || die "no zips in $OSV_DIR"
 
@@ -185,25 +186,10 @@ while [ $i -lt ${#SBOMS[@]} ]; do
   comps=$(jq '[.. | objects | select(has("purl"))] | length' "$sbom")
   step "$name ($comps components with a purl)"
 
-  # rocca: fresh process per scan
-  TIMES=$OUT/results/$name.rocca.times; : >"$TIMES"
-  for _ in $(seq "$REPS"); do
-    wall_rss "$OUT/results/$name.rocca.json" "${NONET[@]}" "$ROCCA" --database "$DB" scan --format json "$sbom"
-    rc=$(tail -n 1 "$TIMES" | cut -d' ' -f3)
-    [ "$rc" = 0 ] || { cat "$WORK/stderr" >&2; die "rocca scan $name exited $rc"; }
-  done
-  cp "$WORK/stderr" "$OUT/results/$name.rocca.stderr"
-  note "rocca: median $(cut -d' ' -f1 "$TIMES" | median_s)s, peak RSS $(mb "$(max_col 2 <"$TIMES")") MiB, $(jq '.findings | length' "$OUT/results/$name.rocca.json") findings"
-
-  # engine-level reference: osv-scalibr's matcher fed each purl's OSV coordinates
-  "$OUT/bin/refmatch" -sbom "$sbom" -zips "$OSV_DIR" -o "$OUT/results/$name.ref.json"
-  "$OUT/bin/diff" -other "osv-scalibr engine" -sbom "$sbom" -label "$name" -rocca "$OUT/results/$name.rocca.json" \
-    -osv "$OUT/results/$name.ref.json" -zips "$OSV_DIR" -import-report "$OUT/results/import.json" \
-    -out "$OUT/results/$name.refdiff.tsv" -summary "$OUT/results/$name.refdiff.json" -max 10 \
-    | tee "$OUT/results/$name.refdiff.txt" | sed 's/^/   /' >&2
-
-  # osv-scanner: one untimed run with --all-packages for the comparison
+  # osv-scanner first: one untimed run with --all-packages, for the
+  # comparison; it also tells whether osv-scanner can scan this SBOM.
   rc=0
+  osv_ok=0
   osv_scan "$sbom" --all-packages >"$OUT/results/$name.osv-all.json" 2>"$OUT/results/$name.osv.stderr" || rc=$?
   if grep -q '^panic: ' "$OUT/results/$name.osv.stderr"; then
     msg=$(grep -m1 '^panic: ' "$OUT/results/$name.osv.stderr")
@@ -220,30 +206,50 @@ while [ $i -lt ${#SBOMS[@]} ]; do
       SBOMS+=("$new")
       note "retrying both tools on $new (components of type pkg:$t removed)"
     fi
-    continue
-  fi
-  if [ "$rc" -gt 1 ]; then # 0: no vulnerabilities, 1: some found
+  elif [ "$rc" -gt 1 ]; then # 0: no vulnerabilities, 1: some found
     tail -n 20 "$OUT/results/$name.osv.stderr" >&2
     OSV_STATUS[$name]="failed (exit $rc)"
     note "osv-scanner failed on $name (exit $rc)"
-    continue
+  else
+    check_offline "$OUT/results/$name.osv.stderr" || die "osv-scanner tried to reach the network on $name; see $OUT/results/$name.osv.stderr"
+    loaded=$(grep -c '^Loaded .* local db from' "$OUT/results/$name.osv.stderr" || true)
+    note "osv-scanner loaded $loaded local databases: $(sed -n 's/^Loaded \(.*\) local db from.*/\1/p' "$OUT/results/$name.osv.stderr" | tr '\n' ' ')"
+    OSV_STATUS[$name]="ok"
+    osv_ok=1
   fi
-  check_offline "$OUT/results/$name.osv.stderr" || die "osv-scanner tried to reach the network on $name; see $OUT/results/$name.osv.stderr"
-  loaded=$(grep -c '^Loaded .* local db from' "$OUT/results/$name.osv.stderr" || true)
-  note "osv-scanner loaded $loaded local databases: $(sed -n 's/^Loaded \(.*\) local db from.*/\1/p' "$OUT/results/$name.osv.stderr" | tr '\n' ' ')"
-  OSV_STATUS[$name]="ok"
 
-  TIMES=$OUT/results/$name.osv.times; : >"$TIMES"
+  # Timed runs, a fresh process each: rocca and osv-scanner alternate, so
+  # that both see the same load on a shared machine.
+  RT=$OUT/results/$name.rocca.times; : >"$RT"
+  OT=$OUT/results/$name.osv.times; : >"$OT"
   for _ in $(seq "$REPS"); do
-    wall_rss "$OUT/results/$name.osv.json" "${NONET[@]}" "$OSV" scan source --offline --local-db-path "$OSVDB" --format json -L "$sbom"
+    TIMES=$RT wall_rss "$OUT/results/$name.rocca.json" "${NONET[@]}" "$ROCCA" --database "$DB" scan --format json "$sbom"
+    rc=$(tail -n 1 "$RT" | cut -d' ' -f3)
+    [ "$rc" = 0 ] || { cat "$WORK/stderr" >&2; die "rocca scan $name exited $rc"; }
+    cp "$WORK/stderr" "$OUT/results/$name.rocca.stderr"
+    if [ "$osv_ok" = 1 ]; then
+      TIMES=$OT wall_rss "$OUT/results/$name.osv.json" "${NONET[@]}" "$OSV" scan source --offline --local-db-path "$OSVDB" --format json -L "$sbom"
+    fi
   done
-  note "osv-scanner: median $(cut -d' ' -f1 "$TIMES" | median_s)s, peak RSS $(mb "$(max_col 2 <"$TIMES")") MiB"
+  note "rocca: median $(cut -d' ' -f1 "$RT" | median_s)s, peak RSS $(mb "$(max_col 2 <"$RT")") MiB, $(jq '.findings | length' "$OUT/results/$name.rocca.json") findings"
+  if [ "$osv_ok" = 1 ]; then
+    note "osv-scanner: median $(cut -d' ' -f1 "$OT" | median_s)s, peak RSS $(mb "$(max_col 2 <"$OT")") MiB"
+  fi
 
-  "$OUT/bin/diff" -sbom "$sbom" -label "$name" -rocca "$OUT/results/$name.rocca.json" \
-    -osv "$OUT/results/$name.osv-all.json" -osv-log "$OUT/results/$name.osv.stderr" \
-    -zips "$OSV_DIR" -import-report "$OUT/results/import.json" \
-    -out "$OUT/results/$name.diff.tsv" -summary "$OUT/results/$name.diff.json" -max 15 \
-    | tee "$OUT/results/$name.diff.txt" | sed 's/^/   /' >&2
+  # engine-level reference: osv-scalibr's matcher fed each purl's OSV coordinates
+  "$OUT/bin/refmatch" -sbom "$sbom" -zips "$OSV_DIR" -o "$OUT/results/$name.ref.json"
+  "$OUT/bin/diff" -other "osv-scalibr engine" -sbom "$sbom" -label "$name" -rocca "$OUT/results/$name.rocca.json" \
+    -osv "$OUT/results/$name.ref.json" -zips "$OSV_DIR" -import-report "$OUT/results/import.json" \
+    -out "$OUT/results/$name.refdiff.tsv" -summary "$OUT/results/$name.refdiff.json" -max 10 \
+    | tee "$OUT/results/$name.refdiff.txt" | sed 's/^/   /' >&2
+
+  if [ "$osv_ok" = 1 ]; then
+    "$OUT/bin/diff" -sbom "$sbom" -label "$name" -rocca "$OUT/results/$name.rocca.json" \
+      -osv "$OUT/results/$name.osv-all.json" -osv-log "$OUT/results/$name.osv.stderr" \
+      -zips "$OSV_DIR" -import-report "$OUT/results/import.json" \
+      -out "$OUT/results/$name.diff.tsv" -summary "$OUT/results/$name.diff.json" -max 15 \
+      | tee "$OUT/results/$name.diff.txt" | sed 's/^/   /' >&2
+  fi
 done
 
 # ---------------------------------------------------------------- decode only
@@ -274,9 +280,9 @@ os=$(sed -n 's/^PRETTY_NAME=//p' /etc/os-release 2>/dev/null | tr -d '"')
   echo "## rocca vs osv-scanner — $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $os, kernel $(uname -r), $(go version | cut -d' ' -f3-4)."
-  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Network: $([ ${#NONET[@]} -gt 0 ] && echo "both tools run in an empty network namespace (${NONET[*]})" || echo "not isolated")."
+  echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg). Network: $([ ${#NONET[@]} -gt 0 ] && echo "both tools run in an empty network namespace (${NONET[*]})" || echo "not isolated")."
   echo "rocca: $ROCCA_VERSION. osv-scanner: $OSV_VERSION_LINE, \`scan source --offline --local-db-path DIR --format json -L SBOM\`."
-  echo "Data: ${#ZIPS[@]} OSV zips from $OSV_DIR + CISA KEV. Repetitions per timed scan: $REPS (median; fresh process each; page cache warm)."
+  echo "Data: ${#ZIPS[@]} OSV zips from $OSV_DIR + CISA KEV. Repetitions per timed scan: $REPS (median; fresh process each; page cache warm; rocca and osv-scanner runs alternate)."
   echo
   echo "### Import (rocca db import, fresh SQLite database)"
   echo
