@@ -10,6 +10,12 @@ import (
 // value reads the value at the scanner's position (at depth), checks it
 // against val and returns its hash.
 func (w *jsonWalker) value(val *specVal, depth int) uint64 {
+	if len(w.issues) >= jsonMaxIssues {
+		// No further issue can be reported (the list only grows), so the
+		// rest is only read for its syntax and the hashes open arrays need.
+		w.capped = true
+		return w.sc.skip(w.hs, depth)
+	}
 	t, ok := w.sc.next(depth)
 	if !ok {
 		return 0
