@@ -129,11 +129,21 @@ func (s *Store) GroupMembers(ctx context.Context, ids []string) ([]store.Advisor
 // PostgreSQL. Unlike an IN list of placeholders, the statement's text does
 // not grow with vals: preparing a statement with hundreds of placeholders
 // cost SQLite more than running it.
+//
+// Values that are not valid UTF-8 are left out: no stored key or id is
+// one (they come from decoded JSON), PostgreSQL would refuse the whole
+// array, and JSON would turn them into other strings.
 func anyOf(d dialect, col string, vals []string) (string, any) {
-	if d.dollar {
-		return col + " = ANY(?)", nonNil(vals)
+	valid := make([]string, 0, len(vals))
+	for _, v := range vals {
+		if utf8.ValidString(v) {
+			valid = append(valid, v)
+		}
 	}
-	b, err := json.Marshal(nonNil(vals))
+	if d.dollar {
+		return col + " = ANY(?)", valid
+	}
+	b, err := json.Marshal(valid)
 	if err != nil { // cannot happen for strings
 		b = []byte("[]")
 	}

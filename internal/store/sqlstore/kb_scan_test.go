@@ -124,6 +124,15 @@ func TestScanReadsAgreeWithContract(t *testing.T) {
 					t.Errorf("PYSEC-1 decoded as %q %q", a.Aliases, a.References)
 				}
 			}
+			// A value that is not UTF-8 matches nothing and breaks nothing
+			// (PostgreSQL would refuse it in a text[]).
+			n := 0
+			if err := s.EachAffected(ctx, []string{"npm:bad\xff", "crates.io:c"}, func(*store.AffectedRow) error { n++; return nil }); err != nil || n != 1 {
+				t.Errorf("EachAffected with a non-UTF-8 key: %d rows, %v", n, err)
+			}
+			if infos, err := s.GroupMembers(ctx, []string{"BAD-\xff", "RUSTSEC-1"}); err != nil || len(infos) != 1 {
+				t.Errorf("GroupMembers with a non-UTF-8 id: %+v, %v", infos, err)
+			}
 			if err := s.EachAffected(ctx, scanKeys, func(*store.AffectedRow) error { return io.ErrUnexpectedEOF }); err == nil ||
 				!strings.Contains(err.Error(), io.ErrUnexpectedEOF.Error()) {
 				t.Errorf("EachAffected did not return the callback's error: %v", err)
