@@ -227,5 +227,9 @@ func trimAgent(s string) string {
 	if s == "NOASSERTION" || s == "NONE" {
 		return ""
 	}
+	// "Name ()" is SPDX for a name without an e-mail address.
+	if rest, ok := strings.CutSuffix(s, "()"); ok {
+		s = strings.TrimSpace(rest)
+	}
 	return s
 }

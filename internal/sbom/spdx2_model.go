@@ -129,7 +129,7 @@ func spdx2Metadata(s *model.SBOM, doc *v2_3.Document, w *warnList) {
 		return
 	}
 	for _, c := range ci.Creators {
-		name := strings.TrimSpace(c.Creator)
+		name := trimAgent(c.Creator)
 		if name == "" {
 			continue
 		}

@@ -232,3 +232,19 @@ func TestSPDXSampleDocsAgree(t *testing.T) {
 		})
 	}
 }
+
+func TestTrimAgent(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Organization: ExampleCodeInspect (contact@example.com)", "ExampleCodeInspect (contact@example.com)"},
+		{"Organization: ExampleCodeInspect ()", "ExampleCodeInspect"},
+		{"Person: Jane Doe ()", "Jane Doe"},
+		{"Jane Doe ()", "Jane Doe"},
+		{"  Tool: syft-1.0  ", "syft-1.0"},
+		{"NOASSERTION", ""},
+		{"Organization: NONE", ""},
+	} {
+		if got := trimAgent(c.in); got != c.want {
+			t.Errorf("trimAgent(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
