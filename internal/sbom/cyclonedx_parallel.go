@@ -44,14 +44,15 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 	if len(d.data) < minBytes || workers < 2 {
 		return false
 	}
-	members, ok := splitObject(d.data)
+	members, ok := splitObjectWith(d.data, func(key string) bool { return key == "components" || key == "dependencies" })
 	if !ok {
 		return false
 	}
 	seen := map[string]bool{}
 	var others [][]byte
-	var comps, deps []byte
-	for _, m := range members {
+	var comps, deps *rawMember
+	for k := range members {
+		m := &members[k]
 		known := false
 		for _, f := range cdxRootFields {
 			if m.key == f {
@@ -75,9 +76,9 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 		case m.key == "metadata":
 			err = json.Unmarshal(m.val, &doc.Metadata)
 		case m.key == "components":
-			comps = m.val
+			comps = m
 		case m.key == "dependencies":
-			deps = m.val
+			deps = m
 		}
 		if err != nil {
 			return false
@@ -88,10 +89,10 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 		okC, okD        = true, true
 	)
 	if comps != nil {
-		compEls, okC = splitArrayOrNull(comps)
+		compEls, okC = elementsOf(comps)
 	}
 	if deps != nil {
-		depEls, okD = splitArrayOrNull(deps)
+		depEls, okD = elementsOf(deps)
 	}
 	if !okC || !okD {
 		return false
@@ -126,6 +127,15 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 	return true
 }
 
+// elementsOf returns the elements of an array member, split while the
+// object was (or now, for null and other values).
+func elementsOf(m *rawMember) ([][]byte, bool) {
+	if m.split {
+		return m.elems, true
+	}
+	return splitArrayOrNull(m.val)
+}
+
 // runParallel calls f(i) for every i in [0, n) on workers goroutines,
 // handing out blocks of parallelBlock indexes.
 func runParallel(workers, n int, f func(int)) {
@@ -152,12 +162,21 @@ func runParallel(workers, n int, f func(int)) {
 type rawMember struct {
 	key string
 	val []byte
+	// elems are the elements of val when splitObjectWith was asked to
+	// split this member and val is an array; split says it did.
+	elems [][]byte
+	split bool
 }
 
 // splitObject splits a document that is one JSON object into its
 // members, checking the separators between them; false when the document
 // is anything else or malformed at that level.
-func splitObject(data []byte) ([]rawMember, bool) {
+func splitObject(data []byte) ([]rawMember, bool) { return splitObjectWith(data, nil) }
+
+// splitObjectWith is splitObject that also splits the array values of the
+// members whose key split accepts, in the same walk (the bytes of a large
+// array are then walked once, not twice).
+func splitObjectWith(data []byte, split func(key string) bool) ([]rawMember, bool) {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
@@ -184,11 +203,20 @@ func splitObject(data []byte) ([]rawMember, bool) {
 			return nil, false
 		}
 		i = skipSpace(data, i+1)
-		vend, ok := skipValue(data, i)
+		m := rawMember{key: key}
+		var vend int
+		ok := false
+		if split != nil && i < len(data) && data[i] == '[' && split(key) {
+			m.elems, vend, ok = splitArrayFrom(data, i)
+			m.split = true
+		} else {
+			vend, ok = skipValue(data, i)
+		}
 		if !ok {
 			return nil, false
 		}
-		out = append(out, rawMember{key, data[i:vend]})
+		m.val = data[i:vend]
+		out = append(out, m)
 		i = skipSpace(data, vend)
 		if i >= len(data) {
 			return nil, false
@@ -214,28 +242,35 @@ func splitArrayOrNull(raw []byte) ([][]byte, bool) {
 	if len(raw) == 0 || raw[0] != '[' {
 		return nil, false
 	}
+	out, end, ok := splitArrayFrom(raw, 0)
+	return out, ok && end == len(raw)
+}
+
+// splitArrayFrom splits the JSON array starting at data[i] into its
+// elements, checking the separators, and returns where the array ends.
+func splitArrayFrom(data []byte, i int) (elems [][]byte, end int, ok bool) {
 	out := [][]byte{}
-	i := skipSpace(raw, 1)
-	if i < len(raw) && raw[i] == ']' {
-		return out, i == len(raw)-1
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return out, i + 1, true
 	}
 	for {
-		end, ok := skipValue(raw, i)
+		end, ok := skipValue(data, i)
 		if !ok {
-			return nil, false
+			return nil, 0, false
 		}
-		out = append(out, raw[i:end])
-		i = skipSpace(raw, end)
-		if i >= len(raw) {
-			return nil, false
+		out = append(out, data[i:end])
+		i = skipSpace(data, end)
+		if i >= len(data) {
+			return nil, 0, false
 		}
-		switch raw[i] {
+		switch data[i] {
 		case ',':
-			i = skipSpace(raw, i+1)
+			i = skipSpace(data, i+1)
 		case ']':
-			return out, i == len(raw)-1
+			return out, i + 1, true
 		default:
-			return nil, false
+			return nil, 0, false
 		}
 	}
 }
