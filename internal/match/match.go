@@ -199,3 +199,16 @@ func appendUnique(ss []string, s string) []string {
 
 // isCVE reports whether id is a CVE id.
 func isCVE(id string) bool { return strings.HasPrefix(id, "CVE-") }
+
+// PackageKey returns the knowledge-base package key a component is looked
+// up under (store.PackageKey of its OSV ecosystem base and normalised
+// name), or "" when it cannot be looked up (no purl, an invalid one, no
+// version...). The portfolio stores it with each component: it is the
+// reverse index from a changed package to the versions that contain it.
+func PackageKey(c model.Component) string {
+	t, reason := resolveOne(c)
+	if reason != "" {
+		return ""
+	}
+	return t.key
+}

@@ -93,6 +93,9 @@ type StoredComponent struct {
 	// dependency graph.
 	Root bool `json:"root,omitempty"`
 	Component
+	// PkgKey is the knowledge-base package key (store.PackageKey) the
+	// component is matched under; empty when it names no package.
+	PkgKey string `json:"-"`
 }
 
 // FindingState tells whether a finding still matches.
@@ -138,11 +141,22 @@ type TrackedFinding struct {
 // FindingEventKind names what happened to a finding.
 type FindingEventKind string
 
-// Finding event kinds.
+// Finding event kinds. A finding that matches again after being resolved
+// gets EventNew with the detail "reopened". A change of facts gets the
+// most specific kind: EventExploited when the vulnerability becomes known
+// exploited, EventSeverity when its severity changes, EventFixAvailable
+// when fixed versions appear where there were none; any other change of
+// severity, exploitation or fixes is EventChanged. One reconciliation may
+// write several events for one finding (exploited and severity, say).
 const (
-	EventNew      FindingEventKind = "new"
-	EventChanged  FindingEventKind = "changed"
-	EventResolved FindingEventKind = "resolved"
+	EventNew          FindingEventKind = "new"
+	EventChanged      FindingEventKind = "changed"
+	EventExploited    FindingEventKind = "exploited"
+	EventSeverity     FindingEventKind = "severity_changed"
+	EventFixAvailable FindingEventKind = "fix_available"
+	EventResolved     FindingEventKind = "resolved"
+	// EventWithdrawn resolves a finding whose advisories were all withdrawn.
+	EventWithdrawn FindingEventKind = "withdrawn"
 )
 
 // FindingEvent is one entry of a version's append-only finding history.
@@ -155,6 +169,11 @@ type FindingEvent struct {
 	// Detail says what changed, e.g. "severity high → critical".
 	Detail string    `json:"detail,omitempty"`
 	At     time.Time `json:"at"`
+	// ProductID and Finding (the finding as the event leaves it) are set
+	// when the event is made, for its notification; they are not stored
+	// with the event.
+	ProductID string          `json:"-"`
+	Finding   *TrackedFinding `json:"-"`
 }
 
 // APIKey is an organisation's API key, without the secret: only its
@@ -189,4 +208,27 @@ type UploadToken struct {
 	Error   string    `json:"error,omitempty"`
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
+}
+
+// VersionRef locates a version whose current SBOM the watch re-matches.
+type VersionRef struct {
+	OrgID, ProductID, VersionID, SBOMID string
+	Lifecycle                           Lifecycle
+	// SupportEnd is the product's support period end (zero when unset).
+	SupportEnd time.Time
+}
+
+// OutboxEvent is a notification waiting to be delivered, written in the
+// same transaction as the change it describes. Type is e.g.
+// "finding.new", "finding.exploited", "upload.processed".
+type OutboxEvent struct {
+	Seq       int64
+	ID        string
+	OrgID     string
+	Type      string
+	ProductID string
+	VersionID string
+	// Payload is the event's JSON document.
+	Payload []byte
+	Created time.Time
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rocca-project/rocca/internal/findings"
+	"github.com/rocca-project/rocca/internal/match"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
@@ -16,9 +18,13 @@ import (
 // IngestResult tells what an ingestion stored.
 type IngestResult struct {
 	SBOM model.StoredSBOM `json:"sbom"`
-	// Duplicate is true when the version already had an SBOM with the same
-	// digest: that SBOM is returned and nothing was processed.
+	// Duplicate is true when the SBOM is the version's current one, byte
+	// for byte: it is returned and nothing was processed.
 	Duplicate bool `json:"duplicate"`
+	// Reused is true when the version had these bytes as an earlier SBOM:
+	// that SBOM became current again and the findings were reconciled
+	// with it (no second copy is stored).
+	Reused bool `json:"reused,omitempty"`
 	// New, Changed and Resolved count the finding events written; Open is
 	// the number of open findings after reconciliation.
 	New      int `json:"new"`
@@ -65,45 +71,74 @@ var errDuplicate = errors.New("duplicate SBOM")
 func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw []byte, name string, doc *model.SBOM) (IngestResult, error) {
 	res := IngestResult{Warnings: doc.Warnings}
 	d := digest(raw)
-	if _, err := s.Store.Version(ctx, org, versionID); err != nil {
+	v, err := s.Store.Version(ctx, org, versionID)
+	if err != nil {
 		return res, err
 	}
+	// The version's current SBOM sent again: recognised before any matching.
+	if v.CurrentSBOM != "" {
+		cur, err := s.Store.SBOM(ctx, org, v.CurrentSBOM)
+		if err != nil {
+			return res, err
+		}
+		if cur.Digest == d {
+			res.SBOM, res.Duplicate = cur, true
+			return res, nil
+		}
+	}
 	// Matching reads the knowledge base; it runs before the write
-	// transaction (SQLite has a single connection, and the transaction
-	// should hold locks as briefly as possible).
-	mr, err := s.matcher().Match(ctx, doc.Components)
+	// transaction (SQLite has a single writer, and the transaction should
+	// hold locks as briefly as possible).
+	mr, err := s.findings().Match(ctx, doc.Components)
 	if err != nil {
 		return res, fmt.Errorf("match: %w", err)
 	}
 	res.Unmatched = len(mr.Unmatched)
 	at := s.now()
 	err = s.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
-		if _, err := tx.Version(ctx, versionID); err != nil {
+		locked, err := tx.Version(ctx, versionID)
+		if err != nil {
 			return err
 		}
-		if old, err := tx.SBOMByDigest(ctx, versionID, d); err == nil {
+		var comps []model.StoredComponent
+		old, err := tx.SBOMByDigest(ctx, versionID, d)
+		switch {
+		case err == nil && old.ID == locked.CurrentSBOM:
+			// Stored and made current by a concurrent upload of the same bytes.
 			res.SBOM, res.Duplicate = old, true
 			return errDuplicate
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		res.SBOM = model.StoredSBOM{VersionID: versionID, Name: name, Digest: d, Size: int64(len(raw)),
-			Format: doc.Format, SpecVersion: doc.SpecVersion, Encoding: doc.Encoding, Serial: doc.Serial,
-			Components: len(doc.Components), Created: at}
-		if err := tx.PutSBOM(ctx, &res.SBOM, raw); err != nil {
-			return err
-		}
-		comps := storedComponents(doc, versionID, res.SBOM.ID)
-		if err := tx.PutComponents(ctx, comps); err != nil {
-			return err
-		}
-		if err := tx.PutEdges(ctx, versionID, res.SBOM.ID, doc.Dependencies); err != nil {
+		case err == nil:
+			// An earlier SBOM sent again: "this is what we ship now". It
+			// becomes current again; no second copy is stored.
+			res.SBOM, res.Reused = old, true
+			comps = storedComponents(doc, versionID, old.ID)
+		case errors.Is(err, store.ErrNotFound):
+			res.SBOM = model.StoredSBOM{VersionID: versionID, Name: name, Digest: d, Size: int64(len(raw)),
+				Format: doc.Format, SpecVersion: doc.SpecVersion, Encoding: doc.Encoding, Serial: doc.Serial,
+				Components: len(doc.Components), Created: at}
+			if err := tx.PutSBOM(ctx, &res.SBOM, raw); err != nil {
+				return err
+			}
+			comps = storedComponents(doc, versionID, res.SBOM.ID)
+			if err := tx.PutComponents(ctx, comps); err != nil {
+				return err
+			}
+			if err := tx.PutEdges(ctx, versionID, res.SBOM.ID, doc.Dependencies); err != nil {
+				return err
+			}
+		default:
 			return err
 		}
 		if err := tx.SetCurrentSBOM(ctx, versionID, res.SBOM.ID); err != nil {
 			return err
 		}
-		return s.reconcile(ctx, tx, &res, comps, mr.Findings, at)
+		sc := findings.Scope{ProductID: locked.ProductID, VersionID: versionID, SBOMID: res.SBOM.ID, Components: comps, Cause: "the current SBOM"}
+		out, err := s.findings().Reconcile(ctx, tx, sc, mr.Findings, at)
+		if err != nil {
+			return err
+		}
+		res.New, res.Changed, res.Resolved, res.Open = out.New, out.Changed, out.Resolved, out.Open
+		return nil
 	})
 	if errors.Is(err, errDuplicate) {
 		return res, nil
@@ -111,7 +146,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	if err != nil {
 		return IngestResult{}, err
 	}
-	s.Log.Info("SBOM ingested", "org", org, "version", versionID, "sbom", res.SBOM.ID,
+	s.Log.Info("SBOM ingested", "org", org, "version", versionID, "sbom", res.SBOM.ID, "reused", res.Reused,
 		"components", res.SBOM.Components, "new", res.New, "changed", res.Changed, "resolved", res.Resolved)
 	return res, nil
 }
@@ -124,7 +159,7 @@ func storedComponents(doc *model.SBOM, versionID, sbomID string) []model.StoredC
 		out = append(out, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Root: true, Component: *doc.Subject})
 	}
 	for _, c := range doc.Components {
-		out = append(out, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Component: c})
+		out = append(out, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Component: c, PkgKey: match.PackageKey(c)})
 	}
 	return out
 }

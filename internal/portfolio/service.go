@@ -1,12 +1,15 @@
 package portfolio
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/match"
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -18,6 +21,8 @@ type Store interface {
 	store.Tenants
 	store.KnowledgeBase
 	store.AliasIndex
+	ComponentsOfPackages(ctx context.Context, org, sbomID string, keys []string) ([]model.StoredComponent, error)
+	WithdrawnAdvisories(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // Service implements the portfolio's use cases.
@@ -43,6 +48,11 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store} }
+
+// findings returns the findings use cases on the service's store and clock.
+func (s *Service) findings() *findings.Service {
+	return findings.New(s.Store, s.Log, func() time.Time { return s.now() })
+}
 
 // InputError is a problem with what the client sent (an invalid SBOM, a
 // bad field), as opposed to a failure of rocca.

@@ -117,6 +117,9 @@ type IngestTx interface {
 	PutFindings(ctx context.Context, fs []*model.TrackedFinding) error
 	// AddEvents appends finding events.
 	AddEvents(ctx context.Context, evs []model.FindingEvent) error
+	// AddOutbox writes notification events (the outbox), committed or
+	// rolled back with the change they describe.
+	AddOutbox(ctx context.Context, evs []model.OutboxEvent) error
 }
 
 // FindingSort orders a findings list.

@@ -103,10 +103,10 @@ func (t *ingestTx) PutComponents(ctx context.Context, cs []model.StoredComponent
 		}
 		hj, _ := json.Marshal(hashes)
 		rows[i] = []any{c.ID, t.org, c.SBOMID, c.VersionID, i, c.Root, c.Ref, c.Name, c.Version, c.Group, c.PURL, c.CPE,
-			c.Type, c.Supplier, c.Author, c.Scope, string(lic), string(hj)}
+			c.Type, c.Supplier, c.Author, c.Scope, string(lic), string(hj), c.PkgKey}
 	}
 	err := t.insertBatches(ctx, `INSERT INTO sbom_component (id, org_id, sbom_id, version_id, ordinal, is_root, ref, name,
-		version, grp, purl, cpe, type, supplier, author, scope, licenses, hashes) VALUES `, "", 18, rows)
+		version, grp, purl, cpe, type, supplier, author, scope, licenses, hashes, pkg_key) VALUES `, "", 19, rows)
 	if err != nil {
 		return fmt.Errorf("store: put components: %w", err)
 	}

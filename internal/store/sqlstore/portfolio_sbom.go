@@ -76,11 +76,13 @@ func (s *Store) SBOMContent(ctx context.Context, org, id string) ([]byte, error)
 
 const componentCols = `id, sbom_id, version_id, is_root, ref, name, version, grp, purl, cpe, type, supplier, author, scope, licenses, hashes`
 
-func scanComponent(sc interface{ Scan(...any) error }) (model.StoredComponent, error) {
+// scanComponent reads the componentCols of a row, then extra columns into
+// extra.
+func scanComponent(sc interface{ Scan(...any) error }, extra ...any) (model.StoredComponent, error) {
 	var c model.StoredComponent
 	var lic, hashes string
-	err := sc.Scan(&c.ID, &c.SBOMID, &c.VersionID, &c.Root, &c.Ref, &c.Name, &c.Version, &c.Group, &c.PURL, &c.CPE,
-		&c.Type, &c.Supplier, &c.Author, &c.Scope, &lic, &hashes)
+	err := sc.Scan(append([]any{&c.ID, &c.SBOMID, &c.VersionID, &c.Root, &c.Ref, &c.Name, &c.Version, &c.Group, &c.PURL, &c.CPE,
+		&c.Type, &c.Supplier, &c.Author, &c.Scope, &lic, &hashes}, extra...)...)
 	if err != nil {
 		return c, err
 	}

@@ -29,3 +29,26 @@ func (s *Store) AdvisoriesKnownAs(ctx context.Context, id string) ([]string, err
 	}
 	return out, rows.Err()
 }
+
+// WithdrawnAdvisories returns which of the given advisory ids are stored
+// as withdrawn.
+func (s *Store) WithdrawnAdvisories(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, arg := anyOf(s.d, "id", ids)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT id FROM advisory WHERE withdrawn = ? AND `+in), true, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: withdrawn advisories: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: withdrawn advisories: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,239 @@
+package findings
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/uid"
+)
+
+// Tx is the write side a reconciliation needs, inside the caller's
+// transaction (scoped to one organisation).
+type Tx interface {
+	// VersionFindings returns every finding of the version, open or resolved.
+	VersionFindings(ctx context.Context, versionID string) ([]model.TrackedFinding, error)
+	// PutFindings inserts or updates findings (by ID).
+	PutFindings(ctx context.Context, fs []*model.TrackedFinding) error
+	// AddEvents appends finding events, with their outbox entries.
+	AddEvents(ctx context.Context, evs []model.FindingEvent) error
+}
+
+// Scope tells what a reconciliation covers.
+type Scope struct {
+	ProductID, VersionID, SBOMID string
+	// Components are the components that were matched: every component of
+	// the version's current SBOM, or, when Partial, those of the packages
+	// being re-evaluated.
+	Components []model.StoredComponent
+	// Partial limits the reconciliation to the findings of Components'
+	// keys: the version's other findings are left as they are.
+	Partial bool
+	// Withdrawn, when set, tells which of the given advisory ids are
+	// withdrawn: a finding that stops matching because all its advisories
+	// were withdrawn gets EventWithdrawn rather than EventResolved.
+	Withdrawn func(ctx context.Context, ids []string) (map[string]bool, error)
+	// Cause describes what triggered the reconciliation ("upload",
+	// "knowledge base"); it is written into resolution details.
+	Cause string
+}
+
+// Outcome counts what a reconciliation wrote.
+type Outcome struct {
+	// New, Changed and Resolved count events (Changed: every change kind,
+	// Resolved: resolved and withdrawn); Open is the number of open
+	// findings among those reconciled.
+	New, Changed, Resolved, Open int
+	Events                       []model.FindingEvent
+}
+
+type key struct{ component, vuln string }
+
+// Reconcile brings a version's findings in line with matched, the latest
+// match of sc.Components: findings that appear are inserted (event new; a
+// resolved one that matches again is reopened), findings whose facts
+// changed get one event per change (exploited, severity_changed,
+// fix_available, changed), and open findings of the scope that no longer
+// match are resolved (event resolved, or withdrawn). Matched findings'
+// last_seen moves to at. Nothing is written when nothing changed apart
+// from last_seen and EPSS, which are updated silently.
+func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at time.Time) (Outcome, error) {
+	var out Outcome
+	old, err := tx.VersionFindings(ctx, sc.VersionID)
+	if err != nil {
+		return out, err
+	}
+	compID := make(map[string]string, len(sc.Components))
+	for _, c := range sc.Components {
+		if _, ok := compID[c.Key()]; !ok && !c.Root {
+			compID[c.Key()] = c.ID
+		}
+	}
+	existing := make(map[key]*model.TrackedFinding, len(old))
+	for i := range old {
+		if sc.Partial {
+			if _, in := compID[old[i].ComponentKey]; !in {
+				continue
+			}
+		}
+		existing[key{old[i].ComponentKey, old[i].VulnID}] = &old[i]
+	}
+	event := func(f *model.TrackedFinding, kind model.FindingEventKind, detail string) {
+		out.Events = append(out.Events, model.FindingEvent{FindingID: f.ID, ProductID: sc.ProductID, VersionID: sc.VersionID,
+			SBOMID: sc.SBOMID, Kind: kind, Detail: detail, At: at, Finding: f})
+	}
+	var put []*model.TrackedFinding
+	seen := make(map[key]bool, len(matched))
+	for _, m := range matched {
+		k := key{m.Component.Key(), m.Vulnerability.ID}
+		if seen[k] {
+			continue // the same component listed twice in the SBOM
+		}
+		seen[k] = true
+		f := existing[k]
+		var changes []change
+		switch {
+		case f == nil:
+			// The id is made here so that the finding's event can refer to it.
+			f = &model.TrackedFinding{ID: uid.New(), VersionID: sc.VersionID, ComponentKey: k.component, VulnID: k.vuln, FirstSeen: at}
+			changes = []change{{model.EventNew, ""}}
+		case f.State == model.FindingResolved:
+			changes = []change{{model.EventNew, "reopened: matches again"}}
+		default:
+			changes = diff(f, m)
+		}
+		apply(f, m, compID[k.component], at)
+		put = append(put, f)
+		for _, c := range changes {
+			event(f, c.kind, c.detail)
+		}
+		out.Open++
+	}
+	var gone []*model.TrackedFinding
+	for k, f := range existing {
+		if !seen[k] && f.State == model.FindingOpen {
+			gone = append(gone, f)
+		}
+	}
+	// Map order must not decide the order of events.
+	slices.SortFunc(gone, func(a, b *model.TrackedFinding) int {
+		return strings.Compare(a.ComponentKey+"\x00"+a.VulnID, b.ComponentKey+"\x00"+b.VulnID)
+	})
+	withdrawn, err := withdrawnOf(ctx, sc, gone)
+	if err != nil {
+		return out, err
+	}
+	for _, f := range gone {
+		f.State, f.ResolvedAt = model.FindingResolved, at
+		put = append(put, f)
+		if allIn(f.Advisories, withdrawn) {
+			event(f, model.EventWithdrawn, "every advisory of the vulnerability was withdrawn: "+strings.Join(f.Advisories, ", "))
+			continue
+		}
+		cause := "the current SBOM"
+		if sc.Cause != "" {
+			cause = sc.Cause
+		}
+		event(f, model.EventResolved, "no longer matches ("+cause+")")
+	}
+	if err := tx.PutFindings(ctx, put); err != nil {
+		return out, err
+	}
+	for _, e := range out.Events {
+		switch e.Kind {
+		case model.EventNew:
+			out.New++
+		case model.EventResolved, model.EventWithdrawn:
+			out.Resolved++
+		default:
+			out.Changed++
+		}
+	}
+	if len(out.Events) == 0 {
+		return out, nil
+	}
+	return out, tx.AddEvents(ctx, out.Events)
+}
+
+func withdrawnOf(ctx context.Context, sc Scope, gone []*model.TrackedFinding) (map[string]bool, error) {
+	if sc.Withdrawn == nil || len(gone) == 0 {
+		return nil, nil
+	}
+	var ids []string
+	for _, f := range gone {
+		ids = append(ids, f.Advisories...)
+	}
+	slices.Sort(ids)
+	w, err := sc.Withdrawn(ctx, slices.Compact(ids))
+	if err != nil {
+		return nil, fmt.Errorf("withdrawn advisories: %w", err)
+	}
+	return w, nil
+}
+
+func allIn(ids []string, set map[string]bool) bool {
+	if len(ids) == 0 || len(set) == 0 {
+		return false
+	}
+	for _, id := range ids {
+		if !set[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// apply copies the latest match into a tracked finding and marks it open.
+func apply(f *model.TrackedFinding, m model.Finding, componentID string, at time.Time) {
+	v := m.Vulnerability
+	if componentID != "" {
+		f.ComponentID = componentID
+	}
+	f.Component = model.Component{Name: m.Component.Name, Version: m.Component.Version, Group: m.Component.Group, PURL: m.Component.PURL}
+	f.Ecosystem, f.Package = m.Ecosystem, m.Package
+	f.VulnIDs, f.Advisories, f.Summary, f.Severity = v.IDs, m.Advisories, v.Summary, v.Severity
+	f.KEV, f.KEVAdded = v.KEV != nil, time.Time{}
+	if v.KEV != nil {
+		f.KEVAdded = v.KEV.DateAdded
+	}
+	f.EPSS, f.EPSSPercentile = 0, 0
+	if v.EPSS != nil {
+		f.EPSS, f.EPSSPercentile = v.EPSS.Score, v.EPSS.Percentile
+	}
+	f.FixedVersions = m.FixedVersions
+	f.State, f.ResolvedAt, f.LastSeen = model.FindingOpen, time.Time{}, at
+}
+
+type change struct {
+	kind   model.FindingEventKind
+	detail string
+}
+
+// diff describes what differs between a tracked finding and its latest
+// match in ways that matter for triage (exploitation, severity, fixes),
+// one change each; EPSS moves daily and is updated silently.
+func diff(f *model.TrackedFinding, m model.Finding) []change {
+	var out []change
+	v := m.Vulnerability
+	if kev := v.KEV != nil; f.KEV != kev {
+		if kev {
+			out = append(out, change{model.EventExploited, "known exploited: listed in CISA KEV since " + v.KEV.DateAdded.Format(time.DateOnly)})
+		} else {
+			out = append(out, change{model.EventChanged, "no longer listed as known exploited"})
+		}
+	}
+	if f.Severity.Rating != v.Severity.Rating || f.Severity.Score != v.Severity.Score {
+		out = append(out, change{model.EventSeverity, fmt.Sprintf("severity %s %.1f → %s %.1f", f.Severity.Rating, f.Severity.Score, v.Severity.Rating, v.Severity.Score)})
+	}
+	if !slices.Equal(f.FixedVersions, m.FixedVersions) {
+		kind := model.EventChanged
+		if len(f.FixedVersions) == 0 {
+			kind = model.EventFixAvailable
+		}
+		out = append(out, change{kind, fmt.Sprintf("fixed versions [%s] → [%s]", strings.Join(f.FixedVersions, ", "), strings.Join(m.FixedVersions, ", "))})
+	}
+	return out
+}

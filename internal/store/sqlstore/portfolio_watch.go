@@ -1,0 +1,147 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// The watch's reads and writes (migration 0006): the reverse index from
+// package keys to versions, the change-log cursors and the outbox.
+
+// ComponentsOfPackages returns the components of an SBOM of org whose
+// package key is one of keys, in document order, the root excluded.
+func (s *Store) ComponentsOfPackages(ctx context.Context, org, sbomID string, keys []string) ([]model.StoredComponent, error) {
+	in, arg := anyOf(s.d, "pkg_key", keys)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+componentCols+`, pkg_key FROM sbom_component
+		WHERE org_id = ? AND sbom_id = ? AND is_root = ? AND `+in+` ORDER BY ordinal`), org, sbomID, false, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: components of packages: %w", err)
+	}
+	defer rows.Close()
+	var out []model.StoredComponent
+	for rows.Next() {
+		var key sql.NullString
+		c, err := scanComponent(rows, &key)
+		if err != nil {
+			return nil, fmt.Errorf("store: components of packages: %w", err)
+		}
+		c.PkgKey = key.String
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// VersionsWithPackages returns the versions, of every organisation, whose
+// current SBOM contains a component of one of the package keys: the
+// reverse index the watch re-matches from.
+func (s *Store) VersionsWithPackages(ctx context.Context, keys []string) ([]model.VersionRef, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	in, arg := anyOf(s.d, "c.pkg_key", keys)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT v.org_id, v.product_id, v.id, v.current_sbom_id, v.lifecycle, p.support_end
+		FROM product_version v JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
+		WHERE v.current_sbom_id <> '' AND EXISTS (SELECT 1 FROM sbom_component c
+			WHERE c.sbom_id = v.current_sbom_id AND c.org_id = v.org_id AND `+in+`)
+		ORDER BY v.org_id, v.id`), arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: versions with packages: %w", err)
+	}
+	defer rows.Close()
+	var out []model.VersionRef
+	for rows.Next() {
+		var r model.VersionRef
+		var lc, end string
+		if err := rows.Scan(&r.OrgID, &r.ProductID, &r.VersionID, &r.SBOMID, &lc, &end); err != nil {
+			return nil, fmt.Errorf("store: versions with packages: %w", err)
+		}
+		r.Lifecycle, r.SupportEnd = model.Lifecycle(lc), parseTime(end)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ComponentsWithoutPackageKey returns up to limit components stored before
+// package keys were recorded (their key is NULL), for the backfill.
+func (s *Store) ComponentsWithoutPackageKey(ctx context.Context, limit int) ([]model.StoredComponent, error) {
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
+		WHERE pkg_key IS NULL LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: components without package key: %w", err)
+	}
+	defer rows.Close()
+	var out []model.StoredComponent
+	for rows.Next() {
+		c, err := scanComponent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: components without package key: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SetPackageKeys records the package key of components by id.
+func (s *Store) SetPackageKeys(ctx context.Context, keys map[string]string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: set package keys: %w", err)
+	}
+	defer tx.Rollback()
+	q := s.d.rebind(`UPDATE sbom_component SET pkg_key = ? WHERE id = ?`)
+	for id, k := range keys {
+		if _, err := tx.ExecContext(ctx, q, k, id); err != nil {
+			return fmt.Errorf("store: set package keys: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: set package keys: %w", err)
+	}
+	return nil
+}
+
+// WatchCursor returns the last change-log sequence number the named
+// consumer processed (0 when none).
+func (s *Store) WatchCursor(ctx context.Context, name string) (int64, error) {
+	var seq int64
+	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT seq FROM watch_cursor WHERE name = ?`), name).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: watch cursor %s: %w", name, err)
+	}
+	return seq, nil
+}
+
+// SetWatchCursor records that the named consumer processed the change log
+// up to seq.
+func (s *Store) SetWatchCursor(ctx context.Context, name string, seq int64, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO watch_cursor (name, seq, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`), name, seq, stamp(at))
+	if err != nil {
+		return fmt.Errorf("store: set watch cursor %s: %w", name, err)
+	}
+	return nil
+}
+
+// AddOutbox writes notification events in the transaction.
+func (t *ingestTx) AddOutbox(ctx context.Context, evs []model.OutboxEvent) error {
+	rows := make([][]any, len(evs))
+	for i := range evs {
+		e := &evs[i]
+		newID(&e.ID)
+		e.OrgID = t.org
+		rows[i] = []any{e.ID, t.org, e.Type, e.ProductID, e.VersionID, string(e.Payload), stamp(e.Created)}
+	}
+	err := t.insertBatches(ctx, `INSERT INTO outbox (id, org_id, type, product_id, version_id, payload, created_at) VALUES `, "", 7, rows)
+	if err != nil {
+		return fmt.Errorf("store: add outbox events: %w", err)
+	}
+	return nil
+}
