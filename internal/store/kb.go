@@ -50,6 +50,44 @@ type KnowledgeBase interface {
 	EPSS(ctx context.Context, cves []string) (map[string]model.EPSS, error)
 	// Stats summarises the knowledge base.
 	Stats(ctx context.Context) (model.DatabaseInfo, error)
+	// Changes returns at most limit entries of the change log with a
+	// sequence number above after, oldest first. Import transactions
+	// write them (see KBChange) and commit in sequence order, so a reader
+	// that remembers the last Seq it processed never misses one.
+	Changes(ctx context.Context, after int64, limit int) ([]KBChange, error)
+	// LatestChange returns the sequence number of the newest change-log
+	// entry, 0 when there is none.
+	LatestChange(ctx context.Context) (int64, error)
+	// PruneChanges deletes the change-log entries written before t and
+	// returns how many it deleted; the newest entry is always kept, so
+	// that sequence numbers keep growing.
+	PruneChanges(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Kinds of knowledge-base change.
+const (
+	// ChangePackage: the advisories affecting a package changed; Key is
+	// its PackageKey. Written for every affected row (before and after)
+	// of an advisory inserted, replaced or withdrawn, and of one whose
+	// alias group changed.
+	ChangePackage = "package"
+	// ChangeExploited: a CVE entered or left the CISA KEV catalogue, the
+	// EU KEV list or EUVD's exploited list, or its date added there
+	// changed; Key is the CVE id.
+	ChangeExploited = "exploited"
+	// ChangeEPSS: a CVE's EPSS score changed (or it gained one); Key is
+	// the CVE id. A change of percentile alone is not logged.
+	ChangeEPSS = "epss"
+)
+
+// KBChange is one entry of the knowledge base's change log: what an import
+// transaction changed, one entry per distinct (Kind, Key) per transaction,
+// none when a re-import changes nothing.
+type KBChange struct {
+	Seq  int64
+	At   time.Time
+	Kind string
+	Key  string
 }
 
 // ImportTx is the write side of one knowledge-base import transaction.

@@ -24,6 +24,12 @@ func (s *Store) Import(ctx context.Context, fn func(store.ImportTx) error) error
 	if err != nil {
 		return fmt.Errorf("store: begin import: %w", err)
 	}
+	if s.d.dollar {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, kbImportLock); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: begin import: lock: %w", err)
+		}
+	}
 	itx := &importTx{tx: tx, d: s.d}
 	if err := fn(itx); err != nil {
 		itx.close()
@@ -36,6 +42,11 @@ func (s *Store) Import(ctx context.Context, fn func(store.ImportTx) error) error
 			tx.Rollback()
 			return err
 		}
+	}
+	if err := itx.writeChanges(ctx); err != nil {
+		itx.close()
+		tx.Rollback()
+		return err
 	}
 	itx.close()
 	if err := tx.Commit(); err != nil {
@@ -51,6 +62,26 @@ type importTx struct {
 	// dirty is set when the transaction wrote advisories, KEV or EPSS
 	// rows: the cached summary is then recounted before the commit.
 	dirty bool
+	// changes collects the change-log entries of the transaction.
+	changes map[changeKey]struct{}
+	// at is the time given to Touch, used for the change log.
+	at time.Time
+	// lastKEV and lastEPSS remember the last row read by KEV and EPSS:
+	// an importer reads a row just before replacing it, and the change
+	// log needs the old value.
+	lastKEV  kevSeen
+	lastEPSS epssSeen
+}
+
+type kevSeen struct {
+	cve, added string
+	found      bool
+}
+
+type epssSeen struct {
+	cve   string
+	score float64
+	found bool
 }
 
 // stmt returns a prepared statement of the transaction, cached by query.
@@ -110,6 +141,12 @@ func (t *importTx) PutAdvisory(ctx context.Context, a *store.Advisory) error {
 	}
 	aliases, _ := json.Marshal(nonNil(a.Aliases))
 	refs, _ := json.Marshal(nonNil(a.References))
+	if err := t.logAffectedKeys(ctx, a.ID); err != nil {
+		return fmt.Errorf("store: put advisory %s: %w", a.ID, err)
+	}
+	for _, row := range a.Affected {
+		t.logChange(store.ChangePackage, row.Key)
+	}
 	if err := t.exec(ctx, `DELETE FROM affected WHERE advisory_id = ?`, a.ID); err != nil {
 		return fmt.Errorf("store: put advisory %s: %w", a.ID, err)
 	}
@@ -153,11 +190,13 @@ func (t *importTx) KEV(ctx context.Context, cve string) (model.KEV, error) {
 	var added, due string
 	err = st.QueryRowContext(ctx, cve).Scan(&added, &due, &k.Ransomware, &k.Name)
 	if errors.Is(err, sql.ErrNoRows) {
+		t.lastKEV = kevSeen{cve: cve}
 		return k, store.ErrNotFound
 	}
 	if err != nil {
 		return k, fmt.Errorf("store: KEV %s: %w", cve, err)
 	}
+	t.lastKEV = kevSeen{cve: cve, added: added, found: true}
 	k.DateAdded, k.DueDate = parseTime(added), parseTime(due)
 	return k, nil
 }
@@ -170,16 +209,27 @@ func (t *importTx) EPSS(ctx context.Context, cve string) (model.EPSS, error) {
 	e := model.EPSS{CVE: cve}
 	err = st.QueryRowContext(ctx, cve).Scan(&e.Score, &e.Percentile)
 	if errors.Is(err, sql.ErrNoRows) {
+		t.lastEPSS = epssSeen{cve: cve}
 		return e, store.ErrNotFound
 	}
 	if err != nil {
 		return e, fmt.Errorf("store: EPSS %s: %w", cve, err)
 	}
+	t.lastEPSS = epssSeen{cve: cve, score: e.Score, found: true}
 	return e, nil
 }
 
 func (t *importTx) PutKEV(ctx context.Context, k model.KEV) error {
 	t.dirty = true
+	if t.lastKEV.cve != k.CVE {
+		if _, err := t.KEV(ctx, k.CVE); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("store: put KEV %s: %w", k.CVE, err)
+		}
+	}
+	if added := formatDate(k.DateAdded); !t.lastKEV.found || t.lastKEV.added != added {
+		t.logChange(store.ChangeExploited, k.CVE)
+	}
+	t.lastKEV = kevSeen{}
 	err := t.exec(ctx, `INSERT INTO kev (cve, date_added, due_date, ransomware, name) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (cve) DO UPDATE SET date_added = excluded.date_added, due_date = excluded.due_date,
 		ransomware = excluded.ransomware, name = excluded.name`,
@@ -192,6 +242,15 @@ func (t *importTx) PutKEV(ctx context.Context, k model.KEV) error {
 
 func (t *importTx) PutEPSS(ctx context.Context, e model.EPSS, scoreDate string) error {
 	t.dirty = true
+	if t.lastEPSS.cve != e.CVE {
+		if _, err := t.EPSS(ctx, e.CVE); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("store: put EPSS %s: %w", e.CVE, err)
+		}
+	}
+	if !t.lastEPSS.found || t.lastEPSS.score != e.Score {
+		t.logChange(store.ChangeEPSS, e.CVE)
+	}
+	t.lastEPSS = epssSeen{}
 	err := t.exec(ctx, `INSERT INTO epss (cve, score, percentile, score_date) VALUES (?, ?, ?, ?)
 		ON CONFLICT (cve) DO UPDATE SET score = excluded.score, percentile = excluded.percentile, score_date = excluded.score_date`,
 		e.CVE, e.Score, e.Percentile, scoreDate)
@@ -202,6 +261,7 @@ func (t *importTx) PutEPSS(ctx context.Context, e model.EPSS, scoreDate string) 
 }
 
 func (t *importTx) Touch(ctx context.Context, at time.Time) error {
+	t.at = at
 	err := t.exec(ctx, `INSERT INTO kb_meta (key, value) VALUES ('updated_at', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, formatTime(at))
 	if err != nil {
@@ -261,8 +321,20 @@ func (s *Store) SetGroups(ctx context.Context, groups map[string]string) error {
 	return s.Import(ctx, func(it store.ImportTx) error {
 		t := it.(*importTx)
 		for id, g := range groups {
-			if err := t.exec(ctx, `UPDATE advisory SET group_id = ? WHERE id = ? AND group_id <> ?`, g, id, g); err != nil {
+			st, err := t.stmt(ctx, `UPDATE advisory SET group_id = ? WHERE id = ? AND group_id <> ?`)
+			if err != nil {
 				return fmt.Errorf("store: set group of %s: %w", id, err)
+			}
+			res, err := st.ExecContext(ctx, g, id, g)
+			if err != nil {
+				return fmt.Errorf("store: set group of %s: %w", id, err)
+			}
+			// A finding's identity is its alias group: the packages of
+			// a regrouped advisory need matching again.
+			if n, _ := res.RowsAffected(); n > 0 {
+				if err := t.logAffectedKeys(ctx, id); err != nil {
+					return fmt.Errorf("store: set group of %s: %w", id, err)
+				}
 			}
 		}
 		return nil
