@@ -107,6 +107,44 @@ func TestIngestReconcilesFindings(t *testing.T) {
 	})
 }
 
+// Re-sending an earlier SBOM's exact bytes means "this is what we ship
+// now": it becomes current again, findings follow, no copy is stored.
+func TestIngestEarlierSBOMBecomesCurrent(t *testing.T) {
+	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+		ctx := context.Background()
+		a, err := svc.Ingest(ctx, org, v.ID, demoSBOM, "a.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := bytes.Replace(demoSBOM, []byte("log4j-core@2.14.1"), []byte("log4j-core@2.17.1"), 1)
+		b = bytes.Replace(b, []byte(`"version": "2.14.1"`), []byte(`"version": "2.17.1"`), 1)
+		if _, err := svc.Ingest(ctx, org, v.ID, b, "b.json"); err != nil {
+			t.Fatal(err)
+		}
+		if l4 := findings(t, svc, org, v.ID)[log4shell]; l4.State != model.FindingResolved {
+			t.Fatalf("log4shell after B %+v", l4)
+		}
+		again, err := svc.Ingest(ctx, org, v.ID, demoSBOM, "a-again.json")
+		if err != nil || again.Duplicate || !again.Reused || again.SBOM.ID != a.SBOM.ID || again.New == 0 {
+			t.Fatalf("A again %+v %v", again, err)
+		}
+		cur, err := svc.Store.Version(ctx, org, v.ID)
+		if err != nil || cur.CurrentSBOM != a.SBOM.ID {
+			t.Fatalf("current SBOM %q, want A %q (%v)", cur.CurrentSBOM, a.SBOM.ID, err)
+		}
+		if l4 := findings(t, svc, org, v.ID)[log4shell]; l4.State != model.FindingOpen {
+			t.Errorf("log4shell after A again %+v", l4)
+		}
+		if sboms, _ := svc.Store.SBOMs(ctx, org, v.ID); len(sboms) != 2 {
+			t.Errorf("%d SBOMs stored, want 2", len(sboms))
+		}
+		// Now A is current: the same bytes once more are a duplicate.
+		if dup, err := svc.Ingest(ctx, org, v.ID, demoSBOM, "a-3.json"); err != nil || !dup.Duplicate || dup.Reused {
+			t.Fatalf("A a third time %+v %v", dup, err)
+		}
+	})
+}
+
 func TestIngestRejectsInvalidAndForeign(t *testing.T) {
 	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()

@@ -52,3 +52,36 @@ func (s *Store) WithdrawnAdvisories(ctx context.Context, ids []string) (map[stri
 	}
 	return out, rows.Err()
 }
+
+// PackagesOfVulns returns the package keys affected by the advisories, not
+// withdrawn, that are known by one of ids (their own id or an alias) or
+// belong to the alias group of one that is: the packages whose findings a
+// change of exploitation or EPSS of those ids can touch.
+func (s *Store) PackagesOfVulns(ctx context.Context, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in1, arg1 := anyOf(s.d, "v.id", ids)
+	in2, arg2 := anyOf(s.d, "a.alias", ids)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`WITH known AS (
+			SELECT v.id, v.group_id FROM advisory v WHERE `+in1+`
+			UNION SELECT v.id, v.group_id FROM advisory_alias a JOIN advisory v ON v.id = a.advisory_id WHERE `+in2+`),
+		members AS (
+			SELECT id FROM known
+			UNION SELECT v.id FROM advisory v WHERE v.group_id IN (SELECT group_id FROM known WHERE group_id <> ''))
+		SELECT DISTINCT f.pkg_key FROM affected f JOIN advisory v ON v.id = f.advisory_id
+		WHERE v.withdrawn = ? AND f.advisory_id IN (SELECT id FROM members) ORDER BY 1`), arg1, arg2, false)
+	if err != nil {
+		return nil, fmt.Errorf("store: packages of vulnerabilities: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: packages of vulnerabilities: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,249 @@
+// Package watch keeps findings in step with the knowledge base. It follows
+// the knowledge base's change log (store.KBChange: written by every import,
+// whether by the server's own feed sync, the API or `rocca db import` run
+// beside a running server) and re-matches only what changed: the packages
+// whose advisories changed, or that a CVE whose exploitation or EPSS
+// changed affects, and only in the versions whose current SBOM contains
+// them (the reverse index from package key to versions). It never rescans
+// the whole portfolio for one advisory.
+//
+// Progress is a cursor in the database, moved only after every version of
+// a batch of changes was re-matched: a crash re-runs the batch, and
+// re-matching is idempotent (reconciliation writes events only for real
+// differences). Several servers on one database run the watch as a unique
+// job, so one batch is processed by one of them.
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/findings"
+	"github.com/rocca-project/rocca/internal/match"
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// Store is what the watch reads and writes.
+type Store interface {
+	Changes(ctx context.Context, after int64, limit int) ([]store.KBChange, error)
+	LatestChange(ctx context.Context) (int64, error)
+	WatchCursor(ctx context.Context, name string) (int64, error)
+	SetWatchCursor(ctx context.Context, name string, seq int64, at time.Time) error
+	VersionsWithPackages(ctx context.Context, keys []string) ([]model.VersionRef, error)
+	PackagesOfVulns(ctx context.Context, ids []string) ([]string, error)
+	ComponentsWithoutPackageKey(ctx context.Context, limit int) ([]model.StoredComponent, error)
+	SetPackageKeys(ctx context.Context, keys map[string]string) error
+}
+
+// Rematcher re-matches a version (findings.Service).
+type Rematcher interface {
+	Rematch(ctx context.Context, org, versionID string, packages []string) (findings.Outcome, error)
+}
+
+// Cursor is the name of the watch's change-log cursor.
+const Cursor = "rematch"
+
+// batch bounds the change-log entries processed at once.
+const batch = 20000
+
+// wholeVersion is the number of changed packages above which a version is
+// re-matched whole rather than package by package (a bulk import).
+const wholeVersion = 2000
+
+// Watcher processes the knowledge base's change log.
+type Watcher struct {
+	store   Store
+	rematch Rematcher
+	log     *slog.Logger
+	now     func() time.Time
+	// mu keeps two runs of one process apart (two processes are kept
+	// apart by the job engine's unique jobs).
+	mu sync.Mutex
+}
+
+// New returns a watcher; now is the clock (time.Now when nil).
+func New(st Store, rm Rematcher, log *slog.Logger, now func() time.Time) *Watcher {
+	if now == nil {
+		now = time.Now
+	}
+	return &Watcher{store: st, rematch: rm, log: log, now: now}
+}
+
+// Pending reports whether changes wait to be processed.
+func (w *Watcher) Pending(ctx context.Context) (bool, error) {
+	latest, err := w.store.LatestChange(ctx)
+	if err != nil {
+		return false, err
+	}
+	cur, err := w.store.WatchCursor(ctx, Cursor)
+	if err != nil {
+		return false, err
+	}
+	return latest > cur, nil
+}
+
+// Report tells what a run did.
+type Report struct {
+	// Changes is the number of change-log entries processed.
+	Changes int
+	// Packages is the number of package keys re-evaluated.
+	Packages int
+	// Versions is the number of versions re-matched; Skipped the versions
+	// past their support end that were not.
+	Versions, Skipped int
+	// New, Changed, Resolved count the finding events written.
+	New, Changed, Resolved int
+	Took                   time.Duration
+}
+
+// Run processes every pending change and returns what it did.
+func (w *Watcher) Run(ctx context.Context) (Report, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	start := time.Now()
+	var rep Report
+	if err := w.backfill(ctx); err != nil {
+		return rep, err
+	}
+	cur, err := w.store.WatchCursor(ctx, Cursor)
+	if err != nil {
+		return rep, err
+	}
+	for {
+		chs, err := w.store.Changes(ctx, cur, batch)
+		if err != nil {
+			return rep, fmt.Errorf("watch: read changes: %w", err)
+		}
+		if len(chs) == 0 {
+			break
+		}
+		if err := w.process(ctx, chs, &rep); err != nil {
+			return rep, err
+		}
+		cur = chs[len(chs)-1].Seq
+		if err := w.store.SetWatchCursor(ctx, Cursor, cur, w.now()); err != nil {
+			return rep, err
+		}
+		rep.Changes += len(chs)
+	}
+	rep.Took = time.Since(start)
+	if rep.Changes > 0 {
+		w.log.Info("knowledge base changes re-matched", "changes", rep.Changes, "packages", rep.Packages,
+			"versions", rep.Versions, "skipped_end_of_support", rep.Skipped, "new", rep.New, "changed", rep.Changed,
+			"resolved", rep.Resolved, "took", rep.Took)
+	}
+	return rep, nil
+}
+
+func (w *Watcher) process(ctx context.Context, chs []store.KBChange, rep *Report) error {
+	var pkgs, vulns []string
+	for _, c := range chs {
+		switch c.Kind {
+		case store.ChangePackage:
+			pkgs = append(pkgs, c.Key)
+		default: // exploitation, EPSS: the packages the vulnerability affects
+			vulns = append(vulns, c.Key)
+		}
+	}
+	if len(vulns) > 0 {
+		slices.Sort(vulns)
+		more, err := w.store.PackagesOfVulns(ctx, slices.Compact(vulns))
+		if err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+		pkgs = append(pkgs, more...)
+	}
+	slices.Sort(pkgs)
+	pkgs = slices.Compact(pkgs)
+	if len(pkgs) == 0 {
+		return nil
+	}
+	rep.Packages += len(pkgs)
+	vs, err := w.store.VersionsWithPackages(ctx, pkgs)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	scope := pkgs
+	if len(pkgs) > wholeVersion {
+		scope = nil
+	}
+	today := w.now()
+	for _, v := range vs {
+		if PastSupport(v, today) {
+			rep.Skipped++
+			continue
+		}
+		out, err := w.rematchVersion(ctx, v, scope)
+		if err != nil {
+			return err
+		}
+		rep.Versions++
+		rep.New += out.New
+		rep.Changed += out.Changed
+		rep.Resolved += out.Resolved
+	}
+	return nil
+}
+
+// PastSupport reports whether a version is past its support end: its
+// lifecycle says so, or its product's support period ended. Such versions
+// are not re-matched by the watch (a user can still ask for a re-match).
+func PastSupport(v model.VersionRef, now time.Time) bool {
+	if v.Lifecycle == model.LifecycleEndOfSupport {
+		return true
+	}
+	return !v.SupportEnd.IsZero() && v.SupportEnd.Before(now)
+}
+
+func (w *Watcher) rematchVersion(ctx context.Context, v model.VersionRef, scope []string) (findings.Outcome, error) {
+	for attempt := 0; ; attempt++ {
+		out, err := w.rematch.Rematch(ctx, v.OrgID, v.VersionID, scope)
+		switch {
+		case err == nil:
+			return out, nil
+		case errors.Is(err, store.ErrNotFound):
+			return out, nil // deleted meanwhile
+		case errors.Is(err, findings.ErrVersionMoved) && attempt < 3:
+			continue // a new SBOM arrived meanwhile: match that one
+		default:
+			return out, fmt.Errorf("watch: version %s: %w", v.VersionID, err)
+		}
+	}
+}
+
+// backfill records the package key of components stored before keys were
+// kept (databases migrated from before the watch).
+func (w *Watcher) backfill(ctx context.Context) error {
+	total := 0
+	for {
+		cs, err := w.store.ComponentsWithoutPackageKey(ctx, 5000)
+		if err != nil {
+			return fmt.Errorf("watch: backfill: %w", err)
+		}
+		if len(cs) == 0 {
+			break
+		}
+		keys := make(map[string]string, len(cs))
+		for _, c := range cs {
+			k := ""
+			if !c.Root {
+				k = match.PackageKey(c.Component)
+			}
+			keys[c.ID] = k
+		}
+		if err := w.store.SetPackageKeys(ctx, keys); err != nil {
+			return fmt.Errorf("watch: backfill: %w", err)
+		}
+		total += len(cs)
+	}
+	if total > 0 {
+		w.log.Info("package keys recorded for components stored before the watch", "components", total)
+	}
+	return nil
+}
