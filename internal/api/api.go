@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 )
 
@@ -20,7 +21,9 @@ const maxJSONBytes = 1 << 20
 type Options struct {
 	Service *portfolio.Service
 	Queue   *portfolio.Queue
-	Log     *slog.Logger
+	// Notify manages the organisations' webhooks.
+	Notify *notify.Service
+	Log    *slog.Logger
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
 	// MaxBOMBytes bounds an SBOM upload (DefaultMaxBOMBytes when 0).
@@ -31,6 +34,7 @@ type Options struct {
 type API struct {
 	svc    *portfolio.Service
 	queue  *portfolio.Queue
+	notify *notify.Service
 	log    *slog.Logger
 	ready  func(ctx context.Context) error
 	maxBOM int64
@@ -39,7 +43,7 @@ type API struct {
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes}
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
@@ -35,6 +36,7 @@ type server struct {
 	product  model.Product
 	version  model.Version
 	ingested portfolio.IngestResult
+	webhook  model.Subscription
 }
 
 // engines starts one server per test engine and runs fn on each.
@@ -51,7 +53,8 @@ func start(t *testing.T, st *sqlstore.Store, demo []byte, maxBOM int64) *server 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := portfolio.New(st, log, sbom.Limits{})
 	q := portfolio.NewQueue(svc, 2, 16)
-	a := api.New(api.Options{Service: svc, Queue: q, Log: log, Ready: st.Ready, MaxBOMBytes: maxBOM})
+	n := notify.New(st, http.DefaultClient, log, nil)
+	a := api.New(api.Options{Service: svc, Queue: q, Notify: n, Log: log, Ready: st.Ready, MaxBOMBytes: maxBOM})
 	s := &server{Server: httptest.NewServer(a), api: a, queue: q, svc: svc, st: st, demo: demo}
 	t.Cleanup(func() {
 		s.Close()
@@ -85,6 +88,9 @@ func start(t *testing.T, st *sqlstore.Store, demo []byte, maxBOM int64) *server 
 		t.Fatal(err)
 	}
 	if s.ingested, err = svc.Ingest(ctx, s.acme.ID, s.version.ID, demokb.WithGraph(demo), "hmi.cdx.json"); err != nil {
+		t.Fatal(err)
+	}
+	if s.webhook, err = n.CreateWebhook(ctx, s.acme.ID, notify.WebhookRequest{URL: "https://hooks.example/rocca", Secret: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}
 	return s

@@ -44,6 +44,11 @@ func (a *API) Routes() []Route {
 		a.auth("GET", "/api/v1/components/{component}", a.getComponent),
 		a.auth("GET", "/api/v1/uploads/{token}", a.getUpload),
 		a.auth("GET", "/api/v1/vulnerabilities/{id}", a.getVulnerability),
+		a.auth("GET", "/api/v1/webhooks", a.listWebhooks),
+		a.auth("POST", "/api/v1/webhooks", a.createWebhook),
+		a.auth("GET", "/api/v1/webhooks/{webhook}", a.getWebhook),
+		a.auth("GET", "/api/v1/webhooks/{webhook}/deliveries", a.listDeliveries),
+		a.auth("DELETE", "/api/v1/webhooks/{webhook}", a.deleteWebhook),
 
 		// Dependency-Track-compatible subset (docs/dependency-track.md).
 		a.auth("PUT", "/api/v1/bom", a.dtPutBOM),

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -10,8 +11,12 @@ import (
 
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/findings"
+	"github.com/rocca-project/rocca/internal/jobs"
+	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
+	"github.com/rocca-project/rocca/internal/watch"
 )
 
 // Portfolio returns the portfolio service on the App's store. SBOMs are
@@ -33,24 +38,57 @@ type ServerOptions struct {
 	MaxBOMBytes int64
 	// Workers and Backlog size the upload queue.
 	Workers, Backlog int
+	// Poll is how often the watch and the outbox are checked for work
+	// (jobs.Config.Poll; 1 s when 0).
+	Poll time.Duration
 }
 
-// Server is rocca's HTTP server with its background upload queue.
+// Server is rocca's HTTP server with its background upload queue and
+// durable jobs (the watch, notifications).
 type Server struct {
 	HTTP  *http.Server
 	queue *portfolio.Queue
+	jobs  *jobs.Engine
 	app   *App
 }
 
-// NewServer builds the server: portfolio service, upload queue and API.
-func (a *App) NewServer(o ServerOptions) *Server {
+// Watcher returns the knowledge-base watch on the App's store.
+func (a *App) Watcher() *watch.Watcher {
+	return watch.New(a.Store, findings.New(a.Store, a.Log, nil), a.Log, nil)
+}
+
+// Notifier returns the notification service on the App's store.
+func (a *App) Notifier() *notify.Service {
+	return notify.New(a.Store, &http.Client{Timeout: 15 * time.Second}, a.Log, nil)
+}
+
+// NewServer builds the server: portfolio service, upload queue, job
+// engine (River's tables are migrated here) and API.
+func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if o.MaxBOMBytes <= 0 {
 		o.MaxBOMBytes = api.DefaultMaxBOMBytes
 	}
 	svc := a.Portfolio(o.MaxBOMBytes)
 	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1))
-	h := api.New(api.Options{Service: svc, Queue: q, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
-	return &Server{app: a, queue: q, HTTP: &http.Server{
+	w, n := a.Watcher(), a.Notifier()
+	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll}, jobs.Handlers{
+		WatchPending: w.Pending,
+		Watch: func(ctx context.Context) error {
+			_, err := w.Run(ctx)
+			return err
+		},
+		DispatchPending: n.Pending,
+		Dispatch: func(ctx context.Context, enqueue func(context.Context, *sql.Tx, []string) error) error {
+			_, err := n.Dispatch(ctx, enqueue)
+			return err
+		},
+		Deliver: n.Deliver,
+	}, a.Log)
+	if err != nil {
+		return nil, err
+	}
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
+	return &Server{app: a, queue: q, jobs: je, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: h,
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
@@ -60,7 +98,7 @@ func (a *App) NewServer(o ServerOptions) *Server {
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-	}}
+	}}, nil
 }
 
 // Serve checks that the database is ready, listens and serves until ctx
@@ -75,12 +113,26 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	return s.ServeListener(ctx, ln, grace)
+}
+
+// ServeListener is Serve on a listener the caller opened.
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	if err := s.app.Store.Ready(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	if err := s.jobs.Start(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
 	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine())
 	errc := make(chan error, 1)
 	go func() { errc <- s.HTTP.Serve(ln) }()
 	select {
 	case err := <-errc:
 		_ = s.queue.Shutdown(context.Background())
+		_ = s.jobs.Stop(context.Background())
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -89,6 +141,7 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	defer cancel()
 	herr := s.HTTP.Shutdown(sctx)
 	qerr := s.queue.Shutdown(sctx)
+	qerr = errors.Join(qerr, s.jobs.Stop(sctx))
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		herr = errors.Join(herr, err)
 	}

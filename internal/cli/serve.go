@@ -50,7 +50,11 @@ accepting connections, finishes requests in flight and the queued uploads
 				return err
 			}
 			defer a.Close()
-			return a.NewServer(app.ServerOptionsOf(cfg)).Serve(cmd.Context(), cfg.ShutdownTimeout)
+			srv, err := a.NewServer(cmd.Context(), app.ServerOptionsOf(cfg))
+			if err != nil {
+				return err
+			}
+			return srv.Serve(cmd.Context(), cfg.ShutdownTimeout)
 		},
 	}
 	addServerFlags(cmd, &e.flags)

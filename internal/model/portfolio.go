@@ -232,3 +232,67 @@ type OutboxEvent struct {
 	Payload []byte
 	Created time.Time
 }
+
+// ChannelWebhook is the notification channel of a webhook subscription
+// (the only one so far; the table has room for e-mail).
+const ChannelWebhook = "webhook"
+
+// Webhook body formats.
+const (
+	FormatRocca           = "rocca"
+	FormatDependencyTrack = "dependency-track"
+)
+
+// Subscription is one of an organisation's notification targets: a
+// webhook URL (signed with Secret), for the event types listed (all when
+// empty), optionally of one product only.
+type Subscription struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"organisationId"`
+	Channel   string    `json:"channel"`
+	Target    string    `json:"target"`
+	Secret    string    `json:"-"`
+	Events    []string  `json:"events"`
+	ProductID string    `json:"productId,omitempty"`
+	Format    string    `json:"format"`
+	Created   time.Time `json:"created"`
+}
+
+// Wants reports whether the subscription takes an event of that type and
+// product.
+func (s Subscription) Wants(typ, productID string) bool {
+	if s.ProductID != "" && s.ProductID != productID {
+		return false
+	}
+	if len(s.Events) == 0 {
+		return true
+	}
+	for _, e := range s.Events {
+		if e == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// Delivery states.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+)
+
+// Delivery is one outbox event sent (or being sent) to one subscription.
+type Delivery struct {
+	ID             string    `json:"id"`
+	OrgID          string    `json:"organisationId"`
+	SubscriptionID string    `json:"subscriptionId"`
+	EventID        string    `json:"eventId"`
+	EventType      string    `json:"eventType"`
+	State          string    `json:"state"`
+	Attempts       int       `json:"attempts"`
+	LastStatus     int       `json:"lastStatus,omitempty"`
+	LastError      string    `json:"lastError,omitempty"`
+	Created        time.Time `json:"created"`
+	Updated        time.Time `json:"updated"`
+}

@@ -161,3 +161,8 @@ func scrub(err error, dbURL string) string {
 	}
 	return msg
 }
+
+// DB returns the store's database handle (on SQLite, its one writing
+// connection), for the job engine, which keeps its own tables in the same
+// database and inserts jobs in the store's transactions.
+func (s *Store) DB() *sql.DB { return s.db }

@@ -1,0 +1,352 @@
+// Package jobs runs rocca's background work as durable jobs on River, in
+// the same database as everything else (SQLite or PostgreSQL): jobs
+// survive restarts, and several `rocca serve` on one PostgreSQL share
+// them, each job run by one of them.
+//
+// Queues keep a user's work from waiting behind scheduled bulk work:
+//
+//	uploads  SBOM uploads of the Dependency-Track API (Workers at once)
+//	watch    re-matching after knowledge-base changes (one at a time)
+//	notify   outbox dispatch and webhook deliveries
+//	feeds    feed synchronisation (one at a time)
+//
+// The watch and the dispatch are kicked by a light poll (is there a
+// change-log entry past the cursor? an undispatched outbox event?) that
+// inserts a unique job: with two servers, one job is inserted and one
+// server runs it. Webhook deliveries are inserted in the transaction that
+// creates them (River's InsertManyTx on the store's *sql.Tx: River's
+// database/sql drivers are used for that reason, riversqlite for SQLite
+// and riverdatabasesql for PostgreSQL), and retried with River's backoff.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Queue names.
+const (
+	QueueUploads = "uploads"
+	QueueWatch   = "watch"
+	QueueNotify  = "notify"
+	QueueFeeds   = "feeds"
+)
+
+// Handlers are the work the jobs do; nil handlers leave their jobs out.
+type Handlers struct {
+	// WatchPending and Watch: the knowledge-base change log (watch.Watcher).
+	WatchPending func(ctx context.Context) (bool, error)
+	Watch        func(ctx context.Context) error
+	// DispatchPending and Dispatch: the outbox (notify.Service); Dispatch
+	// must call enqueue in the transaction that creates the deliveries.
+	DispatchPending func(ctx context.Context) (bool, error)
+	Dispatch        func(ctx context.Context, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) error
+	// Deliver sends one delivery; final is set on the last attempt.
+	Deliver func(ctx context.Context, delivery string, final bool) error
+	// Upload processes one queued Dependency-Track upload by its token.
+	Upload func(ctx context.Context, org, token string) error
+	// FeedSync synchronises one feed source; Feeds lists the sources to
+	// schedule with their intervals.
+	FeedSync func(ctx context.Context, source string) error
+	Feeds    map[string]time.Duration
+}
+
+// Config sizes the engine.
+type Config struct {
+	// UploadWorkers is the number of uploads processed at once.
+	UploadWorkers int
+	// Poll is how often the watch and the outbox are checked for work
+	// (default 1 s); FetchPoll how often River looks for available jobs
+	// (default 200 ms).
+	Poll, FetchPoll time.Duration
+	// DeliveryAttempts bounds a webhook delivery's attempts (default 8:
+	// River's backoff of attempt⁴ seconds gives up after about 80 min).
+	DeliveryAttempts int
+	// Retry, when set, replaces River's backoff (tests).
+	Retry func(attempt int) time.Duration
+	// ID names this process among the servers sharing the database.
+	ID string
+}
+
+// Engine is the River client with rocca's workers.
+type Engine struct {
+	client *river.Client[*sql.Tx]
+	h      Handlers
+	cfg    Config
+	log    *slog.Logger
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// Migrate creates or updates River's own tables in db (River migrates
+// them with its own migrator; rocca's migrations cover rocca's tables).
+func Migrate(ctx context.Context, db *sql.DB, engine string) error {
+	m, err := rivermigrate.New(driver(db, engine), nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+func driver(db *sql.DB, engine string) riverdriver.Driver[*sql.Tx] {
+	if engine == "postgres" {
+		return riverdatabasesql.New(db)
+	}
+	return riversqlite.New(db)
+}
+
+// New migrates River's tables and builds the engine; Start runs it.
+func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers, log *slog.Logger) (*Engine, error) {
+	if err := Migrate(ctx, db, engine); err != nil {
+		return nil, err
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.FetchPoll <= 0 {
+		cfg.FetchPoll = 200 * time.Millisecond
+	}
+	if cfg.DeliveryAttempts <= 0 {
+		cfg.DeliveryAttempts = 8
+	}
+	e := &Engine{h: h, cfg: cfg, log: log}
+	workers := river.NewWorkers()
+	queues := map[string]river.QueueConfig{}
+	var periodic []*river.PeriodicJob
+	if h.Watch != nil {
+		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[WatchArgs]) error { return h.Watch(ctx) }))
+		queues[QueueWatch] = river.QueueConfig{MaxWorkers: 1}
+	}
+	if h.Dispatch != nil || h.Deliver != nil {
+		queues[QueueNotify] = river.QueueConfig{MaxWorkers: 4}
+	}
+	if h.Dispatch != nil {
+		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[DispatchArgs]) error {
+			return h.Dispatch(ctx, e.EnqueueDeliveries)
+		}))
+	}
+	if h.Deliver != nil {
+		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[DeliverArgs]) error {
+			return h.Deliver(ctx, j.Args.Delivery, j.Attempt >= j.MaxAttempts)
+		}))
+	}
+	if h.Upload != nil {
+		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[UploadArgs]) error {
+			return h.Upload(ctx, j.Args.Org, j.Args.Token)
+		}))
+		queues[QueueUploads] = river.QueueConfig{MaxWorkers: max(cfg.UploadWorkers, 1)}
+	}
+	if h.FeedSync != nil {
+		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[FeedSyncArgs]) error {
+			return h.FeedSync(ctx, j.Args.Source)
+		}))
+		queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 1}
+		for src, every := range h.Feeds {
+			if every <= 0 {
+				continue
+			}
+			periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
+				func() (river.JobArgs, *river.InsertOpts) {
+					return FeedSyncArgs{Source: src}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
+				}, &river.PeriodicJobOpts{ID: "feed-" + src, RunOnStart: true}))
+		}
+	}
+	rc := &river.Config{
+		ID:                cfg.ID,
+		Queues:            queues,
+		Workers:           workers,
+		PeriodicJobs:      periodic,
+		Logger:            log.With("component", "jobs"),
+		FetchPollInterval: cfg.FetchPoll,
+		FetchCooldown:     min(cfg.FetchPoll, 100*time.Millisecond),
+		JobTimeout:        30 * time.Minute,
+		PollOnly:          true,
+	}
+	if cfg.Retry != nil {
+		rc.RetryPolicy = retryFunc(cfg.Retry)
+	}
+	if len(queues) == 0 {
+		rc.Queues = nil
+		rc.Workers = nil
+	}
+	client, err := river.NewClient(driver(db, engine), rc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	e.client = client
+	return e, nil
+}
+
+// activeStates makes a job unique among the jobs waiting or running: a
+// new one can be inserted once the previous one has finished.
+var activeStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled, rivertype.JobStateRetryable}
+
+type retryFunc func(attempt int) time.Duration
+
+func (f retryFunc) NextRetry(j *rivertype.JobRow) time.Time {
+	return time.Now().Add(f(j.Attempt))
+}
+
+// Start runs the workers and the poll until Stop.
+func (e *Engine) Start(ctx context.Context) error {
+	if err := e.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	e.stop = cancel
+	e.wg.Go(func() { e.poll(pctx) })
+	return nil
+}
+
+// Stop stops polling, lets running jobs finish within ctx, then stops.
+// Jobs not started stay in the database for the next start.
+func (e *Engine) Stop(ctx context.Context) error {
+	if e.stop != nil {
+		e.stop()
+	}
+	e.wg.Wait()
+	if err := e.client.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	return nil
+}
+
+// poll kicks the watch and the dispatch when they have work.
+func (e *Engine) poll(ctx context.Context) {
+	t := time.NewTicker(e.cfg.Poll)
+	defer t.Stop()
+	for {
+		e.Kick(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Kick inserts the watch and dispatch jobs if they have work (unique: at
+// most one of each waits or runs).
+func (e *Engine) Kick(ctx context.Context) {
+	kick := func(pending func(context.Context) (bool, error), args river.JobArgs, queue string) {
+		if pending == nil {
+			return
+		}
+		ok, err := pending(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				e.log.Warn("jobs: poll", "queue", queue, "error", err)
+			}
+			return
+		}
+		if !ok {
+			return
+		}
+		_, err = e.client.Insert(ctx, args, &river.InsertOpts{Queue: queue, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}})
+		if err != nil && ctx.Err() == nil {
+			e.log.Warn("jobs: insert", "queue", queue, "error", err)
+		}
+	}
+	if e.h.Watch != nil {
+		kick(e.h.WatchPending, WatchArgs{}, QueueWatch)
+	}
+	if e.h.Dispatch != nil {
+		kick(e.h.DispatchPending, DispatchArgs{}, QueueNotify)
+	}
+}
+
+// EnqueueDeliveries inserts a delivery job for each id in tx.
+func (e *Engine) EnqueueDeliveries(ctx context.Context, tx *sql.Tx, ids []string) error {
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: DeliverArgs{Delivery: id}, InsertOpts: &river.InsertOpts{
+			Queue: QueueNotify, MaxAttempts: e.cfg.DeliveryAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}}
+	}
+	_, err := e.client.InsertManyTx(ctx, tx, params)
+	return err
+}
+
+// EnqueueUpload inserts the job of a queued upload in tx (the transaction
+// that records the upload).
+func (e *Engine) EnqueueUpload(ctx context.Context, tx *sql.Tx, org, token string) error {
+	_, err := e.client.InsertTx(ctx, tx, UploadArgs{Org: org, Token: token}, &river.InsertOpts{
+		Queue: QueueUploads, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+	return err
+}
+
+// SyncFeed inserts a feed sync job now (unique per source while waiting
+// or running).
+func (e *Engine) SyncFeed(ctx context.Context, source string) error {
+	_, err := e.client.Insert(ctx, FeedSyncArgs{Source: source}, &river.InsertOpts{
+		Queue: QueueFeeds, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}})
+	return err
+}
+
+// QueueDepth returns the number of jobs waiting (available, scheduled or
+// retryable) per queue, for metrics.
+func (e *Engine) QueueDepth(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	params := river.NewJobListParams().States(rivertype.JobStateAvailable, rivertype.JobStateScheduled,
+		rivertype.JobStateRetryable).First(10000)
+	res, err := e.client.JobList(ctx, params)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: list: %w", err)
+	}
+	for _, j := range res.Jobs {
+		out[j.Queue]++
+	}
+	return out, nil
+}
+
+// WatchArgs is the job that processes the knowledge-base change log.
+type WatchArgs struct{}
+
+// Kind implements river.JobArgs.
+func (WatchArgs) Kind() string { return "rocca.watch" }
+
+// DispatchArgs is the job that turns outbox events into deliveries.
+type DispatchArgs struct{}
+
+// Kind implements river.JobArgs.
+func (DispatchArgs) Kind() string { return "rocca.dispatch" }
+
+// DeliverArgs is the job that sends one webhook delivery.
+type DeliverArgs struct {
+	Delivery string `json:"delivery"`
+}
+
+// Kind implements river.JobArgs.
+func (DeliverArgs) Kind() string { return "rocca.deliver" }
+
+// UploadArgs is the job that processes one queued upload.
+type UploadArgs struct {
+	Org   string `json:"org"`
+	Token string `json:"token"`
+}
+
+// Kind implements river.JobArgs.
+func (UploadArgs) Kind() string { return "rocca.upload" }
+
+// FeedSyncArgs is the job that synchronises one feed source.
+type FeedSyncArgs struct {
+	Source string `json:"source"`
+}
+
+// Kind implements river.JobArgs.
+func (FeedSyncArgs) Kind() string { return "rocca.feed_sync" }

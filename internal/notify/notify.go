@@ -1,0 +1,307 @@
+// Package notify delivers the outbox's events to the organisations'
+// webhooks. Events are written by the changes they describe, in the same
+// transaction (the outbox); Dispatch turns each into one delivery per
+// subscription that wants it, and the deliveries' jobs commit with them;
+// Deliver sends one delivery, signed, and records the attempt. A failed
+// attempt returns an error so that the job engine retries it with
+// backoff; a rolled-back change never reaches the outbox, so it is never
+// notified.
+//
+// Signature: every request carries
+//
+//	X-Rocca-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the secret>
+//
+// with X-Rocca-Event (the event type) and X-Rocca-Delivery (the delivery's
+// id, unique; the body's "id" is the event's, the same on every retry, for
+// receivers that deduplicate). Verify checks a signature the way a
+// receiver should.
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// Store is what notifications read and write.
+type Store interface {
+	CreateSubscription(ctx context.Context, org string, sub *model.Subscription) error
+	Subscriptions(ctx context.Context, org string) ([]model.Subscription, error)
+	Subscription(ctx context.Context, org, id string) (model.Subscription, error)
+	DeleteSubscription(ctx context.Context, org, id string) error
+	Deliveries(ctx context.Context, org, subscriptionID string, limit int) ([]model.Delivery, error)
+	Product(ctx context.Context, org, id string) (model.Product, error)
+	OutboxPending(ctx context.Context) (bool, error)
+	Dispatch(ctx context.Context, limit int, at time.Time, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) (int, error)
+	DeliveryToSend(ctx context.Context, id string) (model.Delivery, model.Subscription, model.OutboxEvent, error)
+	RecordDelivery(ctx context.Context, id, state string, status int, errMsg string, at time.Time) error
+}
+
+// EventTypes lists the event types a subscription may ask for.
+var EventTypes = []string{
+	"finding.new", "finding.exploited", "finding.severity_changed", "finding.fix_available", "finding.changed",
+	"finding.resolved", "finding.withdrawn", "upload.processed", "upload.failed",
+}
+
+// Service implements the notification use cases.
+type Service struct {
+	store  Store
+	client *http.Client
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New returns the service; client sends the webhooks (its Timeout bounds
+// one attempt), now is the clock (time.Now when nil).
+func New(st Store, client *http.Client, log *slog.Logger, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: st, client: client, log: log, now: now}
+}
+
+// WebhookRequest is what a client asks to create a webhook.
+type WebhookRequest struct {
+	URL    string   `json:"url"`
+	Secret string   `json:"secret"`
+	Events []string `json:"events"`
+	// ProductID limits the webhook to one product's events.
+	ProductID string `json:"productId"`
+	// Format is "rocca" (default) or "dependency-track".
+	Format string `json:"format"`
+}
+
+// InputError is a problem with what the client asked.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// MinSecretLength is the shortest secret a webhook accepts.
+const MinSecretLength = 16
+
+// CreateWebhook validates and stores a webhook of org.
+func (s *Service) CreateWebhook(ctx context.Context, org string, req WebhookRequest) (model.Subscription, error) {
+	u, err := url.Parse(req.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(req.URL) > 2000 {
+		return model.Subscription{}, &InputError{"url: an absolute http or https URL of at most 2000 characters is required"}
+	}
+	if u.User != nil {
+		return model.Subscription{}, &InputError{"url: must not carry credentials; the secret authenticates rocca to the receiver"}
+	}
+	if utf8.RuneCountInString(req.Secret) < MinSecretLength || len(req.Secret) > 256 {
+		return model.Subscription{}, &InputError{fmt.Sprintf("secret: %d to 256 characters are required", MinSecretLength)}
+	}
+	for _, e := range req.Events {
+		if !known(e) {
+			return model.Subscription{}, &InputError{fmt.Sprintf("events: unknown event type %q (known: %s)", e, strings.Join(EventTypes, ", "))}
+		}
+	}
+	switch req.Format {
+	case "":
+		req.Format = model.FormatRocca
+	case model.FormatRocca, model.FormatDependencyTrack:
+	default:
+		return model.Subscription{}, &InputError{`format: "rocca" or "dependency-track"`}
+	}
+	if req.ProductID != "" {
+		if _, err := s.store.Product(ctx, org, req.ProductID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return model.Subscription{}, &InputError{"productId: no such product"}
+			}
+			return model.Subscription{}, err
+		}
+	}
+	sub := model.Subscription{Channel: model.ChannelWebhook, Target: req.URL, Secret: req.Secret, Events: req.Events,
+		ProductID: req.ProductID, Format: req.Format, Created: s.now().UTC().Truncate(time.Microsecond)}
+	if err := s.store.CreateSubscription(ctx, org, &sub); err != nil {
+		return model.Subscription{}, err
+	}
+	return sub, nil
+}
+
+func known(e string) bool {
+	for _, k := range EventTypes {
+		if k == e {
+			return true
+		}
+	}
+	return false
+}
+
+// Webhooks lists org's webhooks.
+func (s *Service) Webhooks(ctx context.Context, org string) ([]model.Subscription, error) {
+	return s.store.Subscriptions(ctx, org)
+}
+
+// Webhook returns one of org's webhooks.
+func (s *Service) Webhook(ctx context.Context, org, id string) (model.Subscription, error) {
+	return s.store.Subscription(ctx, org, id)
+}
+
+// DeleteWebhook deletes one of org's webhooks.
+func (s *Service) DeleteWebhook(ctx context.Context, org, id string) error {
+	return s.store.DeleteSubscription(ctx, org, id)
+}
+
+// Deliveries returns the newest deliveries of one of org's webhooks.
+func (s *Service) Deliveries(ctx context.Context, org, id string, limit int) ([]model.Delivery, error) {
+	if _, err := s.store.Subscription(ctx, org, id); err != nil {
+		return nil, err
+	}
+	return s.store.Deliveries(ctx, org, id, limit)
+}
+
+// Pending reports whether outbox events wait to be dispatched.
+func (s *Service) Pending(ctx context.Context) (bool, error) { return s.store.OutboxPending(ctx) }
+
+// Dispatch turns waiting outbox events into deliveries, batch by batch,
+// until none is left; enqueue schedules the deliveries' jobs in the same
+// transaction. It returns the number of events dispatched.
+func (s *Service) Dispatch(ctx context.Context, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) (int, error) {
+	total := 0
+	for {
+		n, err := s.store.Dispatch(ctx, 500, s.now(), enqueue)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+// ErrGiveUp wraps the error of a delivery's last attempt.
+var ErrGiveUp = errors.New("delivery failed for good")
+
+// Deliver sends one delivery and records the attempt. A failure returns
+// an error (the job is retried) unless final is set, which marks the
+// delivery failed. A delivery that no longer exists (its webhook was
+// deleted) is done.
+func (s *Service) Deliver(ctx context.Context, id string, final bool) error {
+	d, sub, ev, err := s.store.DeliveryToSend(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if d.State == model.DeliveryDelivered {
+		return nil
+	}
+	body, err := Body(sub.Format, ev)
+	if err != nil {
+		return s.record(ctx, d, model.DeliveryFailed, 0, err)
+	}
+	status, sendErr := s.send(ctx, sub, d, ev, body)
+	switch {
+	case sendErr == nil:
+		return s.record(ctx, d, model.DeliveryDelivered, status, nil)
+	case final:
+		if err := s.record(ctx, d, model.DeliveryFailed, status, sendErr); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %w", ErrGiveUp, sendErr)
+	default:
+		if err := s.record(ctx, d, model.DeliveryPending, status, sendErr); err != nil {
+			return err
+		}
+		return sendErr
+	}
+}
+
+func (s *Service) record(ctx context.Context, d model.Delivery, state string, status int, err error) error {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+		s.log.Warn("webhook delivery failed", "delivery", d.ID, "event", d.EventType, "attempt", d.Attempts+1, "status", status, "error", err)
+	} else {
+		s.log.Info("webhook delivered", "delivery", d.ID, "event", d.EventType, "status", status)
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return s.store.RecordDelivery(rctx, d.ID, state, status, msg, s.now().UTC().Truncate(time.Microsecond))
+}
+
+func (s *Service) send(ctx context.Context, sub model.Subscription, d model.Delivery, ev model.OutboxEvent, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.Target, bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("webhook request: %w", err)
+	}
+	t := s.now().Unix()
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "rocca-webhook")
+	req.Header.Set("X-Rocca-Event", ev.Type)
+	req.Header.Set("X-Rocca-Delivery", d.ID)
+	req.Header.Set("X-Rocca-Signature", Sign(sub.Secret, t, body))
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("webhook POST: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, fmt.Errorf("webhook POST: receiver answered %s", resp.Status)
+	}
+	return resp.StatusCode, nil
+}
+
+// Sign returns the X-Rocca-Signature value of body sent at unix time t.
+func Sign(secret string, t int64, body []byte) string {
+	ts := strconv.FormatInt(t, 10)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac(secret, ts, body))
+}
+
+func mac(secret, ts string, body []byte) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts))
+	m.Write([]byte("."))
+	m.Write(body)
+	return m.Sum(nil)
+}
+
+// Verify checks a signature header against body as a receiver should:
+// the HMAC compared in constant time, and the timestamp no further than
+// tolerance from now (replay protection).
+func Verify(secret, header string, body []byte, now time.Time, tolerance time.Duration) error {
+	var ts string
+	var sigs [][]byte
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			if b, err := hex.DecodeString(v); err == nil {
+				sigs = append(sigs, b)
+			}
+		}
+	}
+	t, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || len(sigs) == 0 {
+		return errors.New("signature header: want t=<unix seconds>,v1=<hex>")
+	}
+	if d := now.Sub(time.Unix(t, 0)); d > tolerance || d < -tolerance {
+		return fmt.Errorf("signature timestamp %d is outside the tolerance of %s", t, tolerance)
+	}
+	want := mac(secret, ts, body)
+	for _, s := range sigs {
+		if hmac.Equal(s, want) {
+			return nil
+		}
+	}
+	return errors.New("signature does not match")
+}
