@@ -68,7 +68,9 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (model.APIKey
 		return model.APIKey{}, ErrUnauthenticated
 	}
 	if now := s.now(); now.Sub(k.LastUsed) > touchEvery {
-		if err := s.Store.TouchAPIKey(ctx, k.OrgID, k.ID, now); err != nil {
+		if err := s.Store.TouchAPIKey(ctx, k.OrgID, k.ID, now); errors.Is(err, store.ErrBusy) {
+			s.Log.Debug("API key last-used time not recorded: database busy", "key", k.ID)
+		} else if err != nil {
 			s.Log.Warn("API key last-used time not recorded", "key", k.ID, "error", err)
 		}
 	}

@@ -308,3 +308,65 @@ func TestConcurrentIngestOfSameBytes(t *testing.T) {
 		}
 	})
 }
+
+// Reads, authentication included, do not wait for a write transaction:
+// on SQLite they go through the read-only connections beside the single
+// writer. The write below stays open until every read has answered, so
+// a read that queued behind it would never answer.
+func TestReadsDoNotWaitForWrites(t *testing.T) {
+	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+		ctx := context.Background()
+		if _, err := svc.Ingest(ctx, org, v.ID, demoSBOM, "a.json"); err != nil {
+			t.Fatal(err)
+		}
+		o, err := svc.Store.Org(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _, err := svc.CreateAPIKey(ctx, o.Name, "reader")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inTx, release := make(chan struct{}), make(chan struct{})
+		writeDone := make(chan error, 1)
+		go func() {
+			writeDone <- svc.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
+				if _, err := tx.Version(ctx, v.ID); err != nil { // takes the write lock
+					return err
+				}
+				close(inTx)
+				<-release
+				return nil
+			})
+		}()
+		<-inTx
+		readsDone := make(chan error, 1)
+		go func() {
+			readsDone <- func() error {
+				if _, err := svc.Authenticate(ctx, key); err != nil {
+					return err
+				}
+				if _, err := svc.Store.Products(ctx, org); err != nil {
+					return err
+				}
+				if _, err := svc.Store.Version(ctx, org, v.ID); err != nil {
+					return err
+				}
+				_, err := svc.Store.Findings(ctx, org, store.FindingQuery{VersionID: v.ID, Limit: 10})
+				return err
+			}()
+		}()
+		select {
+		case err := <-readsDone:
+			if err != nil {
+				t.Error(err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("reads still waiting for the write transaction after 20 s")
+		}
+		close(release)
+		if err := <-writeDone; err != nil {
+			t.Fatal(err)
+		}
+	})
+}

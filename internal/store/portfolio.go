@@ -11,6 +11,10 @@ import (
 // ErrConflict is returned when a row would duplicate a unique name.
 var ErrConflict = errors.New("already exists")
 
+// ErrBusy is returned by best-effort writes that gave up waiting for the
+// database's writer.
+var ErrBusy = errors.New("database busy")
+
 // ErrInvalidCursor is returned for a pagination cursor this store did not
 // issue for the same query.
 var ErrInvalidCursor = errors.New("invalid cursor")

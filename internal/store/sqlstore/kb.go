@@ -277,7 +277,7 @@ const maxRawAdvisory = 64 << 20
 // store.ErrNotFound.
 func (s *Store) RawAdvisory(ctx context.Context, id string) ([]byte, error) {
 	var raw []byte
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT raw FROM advisory WHERE id = ?`), id).Scan(&raw)
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT raw FROM advisory WHERE id = ?`), id).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -293,7 +293,7 @@ func (s *Store) RawAdvisory(ctx context.Context, id string) ([]byte, error) {
 
 // AliasGraph implements store.KnowledgeBase.
 func (s *Store) AliasGraph(ctx context.Context) ([]store.AdvisoryIDs, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, aliases FROM advisory WHERE withdrawn = ? ORDER BY id`), false)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT id, aliases FROM advisory WHERE withdrawn = ? ORDER BY id`), false)
 	if err != nil {
 		return nil, fmt.Errorf("store: alias graph: %w", err)
 	}
@@ -347,7 +347,7 @@ func (s *Store) AffectedByKeys(ctx context.Context, keys []string) ([]store.Affe
 	err := inChunks(keys, func(part []string) error {
 		q := s.d.rebind(`SELECT f.advisory_id, f.ecosystem, f.pkg_key, f.data FROM affected f
 			WHERE f.pkg_key IN (` + placeholders(len(part)) + `) ORDER BY f.advisory_id, f.ordinal`)
-		rows, err := s.db.QueryContext(ctx, q, anys(part)...)
+		rows, err := s.reader().QueryContext(ctx, q, anys(part)...)
 		if err != nil {
 			return err
 		}
@@ -371,7 +371,7 @@ func (s *Store) AffectedByKeys(ctx context.Context, keys []string) ([]store.Affe
 func (s *Store) GroupsOf(ctx context.Context, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
 	err := inChunks(ids, func(part []string) error {
-		rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, group_id FROM advisory WHERE id IN (`+placeholders(len(part))+`)`), anys(part)...)
+		rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT id, group_id FROM advisory WHERE id IN (`+placeholders(len(part))+`)`), anys(part)...)
 		if err != nil {
 			return err
 		}
@@ -398,7 +398,7 @@ func (s *Store) GroupsOf(ctx context.Context, ids []string) (map[string]string, 
 func (s *Store) AdvisoriesByGroups(ctx context.Context, groups []string) ([]store.AdvisoryInfo, error) {
 	var out []store.AdvisoryInfo
 	err := inChunks(groups, func(part []string) error {
-		rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT id, group_id, aliases, summary, severity_rating, severity_score,
+		rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT id, group_id, aliases, summary, severity_rating, severity_score,
 			severity_vector, severity_source, refs, modified, published FROM advisory
 			WHERE withdrawn = ? AND (group_id IN (`+placeholders(len(part))+`) OR (group_id = '' AND id IN (`+placeholders(len(part))+`)))`),
 			append(append([]any{false}, anys(part)...), anys(part)...)...)
@@ -438,7 +438,7 @@ func (s *Store) AdvisoriesByGroups(ctx context.Context, groups []string) ([]stor
 func (s *Store) KEV(ctx context.Context, cves []string) (map[string]model.KEV, error) {
 	out := map[string]model.KEV{}
 	err := inChunks(cves, func(part []string) error {
-		rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT cve, date_added, due_date, ransomware, name FROM kev WHERE cve IN (`+placeholders(len(part))+`)`), anys(part)...)
+		rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT cve, date_added, due_date, ransomware, name FROM kev WHERE cve IN (`+placeholders(len(part))+`)`), anys(part)...)
 		if err != nil {
 			return err
 		}
@@ -464,7 +464,7 @@ func (s *Store) KEV(ctx context.Context, cves []string) (map[string]model.KEV, e
 func (s *Store) EPSS(ctx context.Context, cves []string) (map[string]model.EPSS, error) {
 	out := map[string]model.EPSS{}
 	err := inChunks(cves, func(part []string) error {
-		rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT cve, score, percentile FROM epss WHERE cve IN (`+placeholders(len(part))+`)`), anys(part)...)
+		rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT cve, score, percentile FROM epss WHERE cve IN (`+placeholders(len(part))+`)`), anys(part)...)
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func (t *importTx) storeSummary(ctx context.Context) error {
 // or, when a count is missing from kb_meta, the counts themselves.
 func (s *Store) Stats(ctx context.Context) (model.DatabaseInfo, error) {
 	var info model.DatabaseInfo
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT key, value FROM kb_meta WHERE key IN (?, ?, ?, ?)`),
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT key, value FROM kb_meta WHERE key IN (?, ?, ?, ?)`),
 		metaUpdated, metaAdvisories, metaKEV, metaEPSS)
 	if err != nil {
 		return info, fmt.Errorf("store: stats: %w", err)
@@ -90,7 +90,7 @@ func (s *Store) Stats(ctx context.Context) (model.DatabaseInfo, error) {
 // countStats counts the summary in the tables.
 func (s *Store) countStats(ctx context.Context, updated time.Time) (model.DatabaseInfo, error) {
 	info := model.DatabaseInfo{UpdatedAt: updated}
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT
 		(SELECT COUNT(*) FROM advisory WHERE withdrawn = ?),
 		(SELECT COUNT(*) FROM kev),
 		(SELECT COUNT(*) FROM epss)`), false).

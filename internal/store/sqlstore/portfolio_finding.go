@@ -206,7 +206,7 @@ func (s *Store) Findings(ctx context.Context, org string, q store.FindingQuery) 
 	limit := max(q.Limit, 1)
 	query := `SELECT ` + findingCols + ` FROM finding WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + strings.Join(order, ", ") + fmt.Sprintf(` LIMIT %d`, limit+1)
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(query), args...)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(query), args...)
 	if err != nil {
 		return store.FindingPage{}, fmt.Errorf("store: findings: %w", err)
 	}
@@ -231,7 +231,7 @@ func (s *Store) Findings(ctx context.Context, org string, q store.FindingQuery) 
 
 // FindingEvents implements store.Portfolio.
 func (s *Store) FindingEvents(ctx context.Context, org, versionID string, afterSeq int64, limit int) ([]model.FindingEvent, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT seq, finding_id, version_id, sbom_id, kind, detail, at FROM finding_event
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT seq, finding_id, version_id, sbom_id, kind, detail, at FROM finding_event
 		WHERE org_id = ? AND version_id = ? AND seq > ? ORDER BY seq`+fmt.Sprintf(` LIMIT %d`, max(limit, 1))), org, versionID, afterSeq)
 	if err != nil {
 		return nil, fmt.Errorf("store: finding events: %w", err)

@@ -40,7 +40,7 @@ func (s *Store) CreateProduct(ctx context.Context, org string, p *model.Product)
 
 // Product implements store.Portfolio.
 func (s *Store) Product(ctx context.Context, org, id string) (model.Product, error) {
-	p, err := scanProduct(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND id = ?`), org, id))
+	p, err := scanProduct(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND id = ?`), org, id))
 	if err != nil {
 		return p, notFound(err, "product")
 	}
@@ -49,7 +49,7 @@ func (s *Store) Product(ctx context.Context, org, id string) (model.Product, err
 
 // ProductByName implements store.Portfolio.
 func (s *Store) ProductByName(ctx context.Context, org, name string) (model.Product, error) {
-	p, err := scanProduct(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND name = ?`), org, name))
+	p, err := scanProduct(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND name = ?`), org, name))
 	if err != nil {
 		return p, notFound(err, "product")
 	}
@@ -58,7 +58,7 @@ func (s *Store) ProductByName(ctx context.Context, org, name string) (model.Prod
 
 // Products implements store.Portfolio.
 func (s *Store) Products(ctx context.Context, org string) ([]model.Product, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? ORDER BY name`), org)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? ORDER BY name`), org)
 	if err != nil {
 		return nil, fmt.Errorf("store: products: %w", err)
 	}
@@ -108,7 +108,7 @@ func (s *Store) CreateVersion(ctx context.Context, org string, v *model.Version)
 
 // Version implements store.Portfolio.
 func (s *Store) Version(ctx context.Context, org, id string) (model.Version, error) {
-	return getVersion(ctx, s.db, s.d, org, id, "")
+	return getVersion(ctx, s.reader(), s.d, org, id, "")
 }
 
 func getVersion(ctx context.Context, q queryer, d dialect, org, id, suffix string) (model.Version, error) {
@@ -121,7 +121,7 @@ func getVersion(ctx context.Context, q queryer, d dialect, org, id, suffix strin
 
 // VersionByName implements store.Portfolio.
 func (s *Store) VersionByName(ctx context.Context, org, productID, name string) (model.Version, error) {
-	v, err := scanVersion(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
+	v, err := scanVersion(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
 		WHERE org_id = ? AND product_id = ? AND name = ?`), org, productID, name))
 	if err != nil {
 		return v, notFound(err, "version")
@@ -131,7 +131,7 @@ func (s *Store) VersionByName(ctx context.Context, org, productID, name string) 
 
 // Versions implements store.Portfolio.
 func (s *Store) Versions(ctx context.Context, org, productID string) ([]model.Version, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
 		WHERE org_id = ? AND product_id = ? ORDER BY created_at, id`), org, productID)
 	if err != nil {
 		return nil, fmt.Errorf("store: versions: %w", err)

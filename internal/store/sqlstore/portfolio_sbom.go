@@ -26,7 +26,7 @@ func scanSBOM(sc interface{ Scan(...any) error }) (model.StoredSBOM, error) {
 
 // SBOM implements store.Portfolio.
 func (s *Store) SBOM(ctx context.Context, org, id string) (model.StoredSBOM, error) {
-	b, err := scanSBOM(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+sbomCols+` FROM sbom WHERE org_id = ? AND id = ?`), org, id))
+	b, err := scanSBOM(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+sbomCols+` FROM sbom WHERE org_id = ? AND id = ?`), org, id))
 	if err != nil {
 		return b, notFound(err, "SBOM")
 	}
@@ -35,7 +35,7 @@ func (s *Store) SBOM(ctx context.Context, org, id string) (model.StoredSBOM, err
 
 // SBOMs implements store.Portfolio.
 func (s *Store) SBOMs(ctx context.Context, org, versionID string) ([]model.StoredSBOM, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+sbomCols+` FROM sbom WHERE org_id = ? AND version_id = ?
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+sbomCols+` FROM sbom WHERE org_id = ? AND version_id = ?
 		ORDER BY created_at DESC, id`), org, versionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: SBOMs: %w", err)
@@ -56,7 +56,7 @@ func (s *Store) SBOMs(ctx context.Context, org, versionID string) ([]model.Store
 func (s *Store) SBOMContent(ctx context.Context, org, id string) ([]byte, error) {
 	var compression string
 	var content []byte
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT compression, content FROM sbom WHERE org_id = ? AND id = ?`), org, id).
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT compression, content FROM sbom WHERE org_id = ? AND id = ?`), org, id).
 		Scan(&compression, &content)
 	if err != nil {
 		return nil, notFound(err, "SBOM content")
@@ -97,7 +97,7 @@ func scanComponent(sc interface{ Scan(...any) error }, extra ...any) (model.Stor
 
 // Components implements store.Portfolio.
 func (s *Store) Components(ctx context.Context, org, sbomID string) ([]model.StoredComponent, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
 		WHERE org_id = ? AND sbom_id = ? ORDER BY ordinal`), org, sbomID)
 	if err != nil {
 		return nil, fmt.Errorf("store: components: %w", err)
@@ -116,7 +116,7 @@ func (s *Store) Components(ctx context.Context, org, sbomID string) ([]model.Sto
 
 // Component implements store.Portfolio.
 func (s *Store) Component(ctx context.Context, org, id string) (model.StoredComponent, error) {
-	c, err := scanComponent(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
+	c, err := scanComponent(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
 		WHERE org_id = ? AND id = ?`), org, id))
 	if err != nil {
 		return c, notFound(err, "component")
@@ -126,7 +126,7 @@ func (s *Store) Component(ctx context.Context, org, id string) (model.StoredComp
 
 // Edges implements store.Portfolio.
 func (s *Store) Edges(ctx context.Context, org, sbomID string) ([]model.Dependency, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT from_ref, to_ref FROM sbom_edge
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT from_ref, to_ref FROM sbom_edge
 		WHERE org_id = ? AND sbom_id = ? ORDER BY from_ref, to_ref`), org, sbomID)
 	if err != nil {
 		return nil, fmt.Errorf("store: edges: %w", err)

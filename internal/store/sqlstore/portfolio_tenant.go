@@ -28,7 +28,7 @@ func (s *Store) CreateOrg(ctx context.Context, o *model.Organisation) error {
 
 // Orgs implements store.Tenants.
 func (s *Store) Orgs(ctx context.Context) ([]model.Organisation, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, created_at FROM organisation ORDER BY name`)
+	rows, err := s.reader().QueryContext(ctx, `SELECT id, name, created_at FROM organisation ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: organisations: %w", err)
 	}
@@ -59,7 +59,7 @@ func (s *Store) Org(ctx context.Context, org string) (model.Organisation, error)
 func (s *Store) orgWhere(ctx context.Context, col, val string) (model.Organisation, error) {
 	var o model.Organisation
 	var created string
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT id, name, created_at FROM organisation WHERE `+col+` = ?`), val).
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT id, name, created_at FROM organisation WHERE `+col+` = ?`), val).
 		Scan(&o.ID, &o.Name, &created)
 	if err != nil {
 		return o, notFound(err, "organisation")
@@ -82,7 +82,7 @@ func scanAPIKey(sc interface{ Scan(...any) error }) (model.APIKey, error) {
 
 // APIKeyByHash implements store.Tenants.
 func (s *Store) APIKeyByHash(ctx context.Context, hash string) (model.APIKey, error) {
-	k, err := scanAPIKey(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+apiKeyCols+` FROM api_key WHERE key_hash = ?`), hash))
+	k, err := scanAPIKey(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+apiKeyCols+` FROM api_key WHERE key_hash = ?`), hash))
 	if err != nil {
 		return k, notFound(err, "API key")
 	}
@@ -97,7 +97,7 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id string, at time.Time) error
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var one int
-		if err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT 1 FROM api_key WHERE id = ?`), id).Scan(&one); err != nil {
+		if err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT 1 FROM api_key WHERE id = ?`), id).Scan(&one); err != nil {
 			return notFound(err, "revoke API key")
 		}
 	}
@@ -124,7 +124,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, org string, k *model.APIKey, h
 
 // APIKeys implements store.Portfolio.
 func (s *Store) APIKeys(ctx context.Context, org string) ([]model.APIKey, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT `+apiKeyCols+` FROM api_key WHERE org_id = ? ORDER BY created_at, id`), org)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+apiKeyCols+` FROM api_key WHERE org_id = ? ORDER BY created_at, id`), org)
 	if err != nil {
 		return nil, fmt.Errorf("store: API keys: %w", err)
 	}
@@ -140,14 +140,29 @@ func (s *Store) APIKeys(ctx context.Context, org string) ([]model.APIKey, error)
 	return out, rows.Err()
 }
 
-// TouchAPIKey implements store.Portfolio.
+// TouchAPIKey implements store.Portfolio. The last-used time is
+// best-effort: on SQLite, whose single writer may be busy with a long
+// ingestion, it waits at most touchWait for it and otherwise gives up
+// (store.ErrBusy), so that authenticating a request never queues behind
+// another tenant's write.
 func (s *Store) TouchAPIKey(ctx context.Context, org, id string, at time.Time) error {
+	if !s.d.dollar {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, touchWait)
+		defer cancel()
+	}
 	_, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE api_key SET last_used_at = ? WHERE org_id = ? AND id = ?`), stamp(at), org, id)
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("store: touch API key: %w", store.ErrBusy)
+		}
 		return fmt.Errorf("store: touch API key: %w", err)
 	}
 	return nil
 }
+
+// touchWait bounds the wait for SQLite's writer in TouchAPIKey.
+const touchWait = 50 * time.Millisecond
 
 // CreateUploadToken implements store.Portfolio.
 func (s *Store) CreateUploadToken(ctx context.Context, org string, t *model.UploadToken) error {
@@ -172,7 +187,7 @@ func (s *Store) CreateUploadToken(ctx context.Context, org string, t *model.Uplo
 func (s *Store) UploadToken(ctx context.Context, org, token string) (model.UploadToken, error) {
 	var t model.UploadToken
 	var created, updated string
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT token, org_id, version_id, sbom_id, state, error, created_at, updated_at
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT token, org_id, version_id, sbom_id, state, error, created_at, updated_at
 		FROM upload_token WHERE org_id = ? AND token = ?`), org, token).
 		Scan(&t.Token, &t.OrgID, &t.VersionID, &t.SBOMID, &t.State, &t.Error, &created, &updated)
 	if err != nil {
