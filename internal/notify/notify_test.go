@@ -59,7 +59,7 @@ func TestSignVerify(t *testing.T) {
 func finding() *model.TrackedFinding {
 	return &model.TrackedFinding{ID: "f1", VersionID: "v1", ComponentID: "c1", ComponentKey: "pkg:pypi/requests@2.28.1",
 		Component: model.Component{Name: "requests", Version: "2.28.1", PURL: "pkg:pypi/requests@2.28.1"},
-		VulnID: "CVE-2023-32681", VulnIDs: []string{"CVE-2023-32681", "GHSA-j8r2-6x86-q33q", "PYSEC-2023-74"},
+		VulnID:    "CVE-2023-32681", VulnIDs: []string{"CVE-2023-32681", "GHSA-j8r2-6x86-q33q", "PYSEC-2023-74"},
 		Severity: model.Severity{Rating: model.RatingMedium, Score: 6.1}, KEV: true, State: model.FindingOpen}
 }
 
