@@ -4,11 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/metrics"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/uid"
 )
 
 // DefaultMaxBOMBytes bounds an uploaded SBOM.
@@ -23,7 +26,9 @@ type Options struct {
 	Queue   *portfolio.Queue
 	// Notify manages the organisations' webhooks.
 	Notify *notify.Service
-	Log    *slog.Logger
+	// Metrics records requests and serves GET /metrics (404 when nil).
+	Metrics *metrics.Metrics
+	Log     *slog.Logger
 	// Ready reports whether the database is reachable and migrated.
 	Ready func(ctx context.Context) error
 	// MaxBOMBytes bounds an SBOM upload (DefaultMaxBOMBytes when 0).
@@ -32,18 +37,19 @@ type Options struct {
 
 // API is the REST API's handler set.
 type API struct {
-	svc    *portfolio.Service
-	queue  *portfolio.Queue
-	notify *notify.Service
-	log    *slog.Logger
-	ready  func(ctx context.Context) error
-	maxBOM int64
-	mux    *http.ServeMux
+	svc     *portfolio.Service
+	queue   *portfolio.Queue
+	notify  *notify.Service
+	metrics *metrics.Metrics
+	log     *slog.Logger
+	ready   func(ctx context.Context) error
+	maxBOM  int64
+	mux     *http.ServeMux
 }
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes}
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, metrics: o.Metrics, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes
 	}
@@ -58,17 +64,49 @@ func New(o Options) *API {
 	return a
 }
 
-// ServeHTTP logs each request and dispatches it.
+// ServeHTTP logs each request with its request id and dispatches it.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	id := requestID(r.Header.Get("X-Request-Id"))
+	w.Header().Set("X-Request-Id", id)
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	a.mux.ServeHTTP(sw, r)
+	took := time.Since(start)
 	level := slog.LevelInfo
 	if sw.status >= 500 {
 		level = slog.LevelError
 	}
-	a.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-		"bytes", sw.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
+	a.log.Log(r.Context(), level, "request", "request_id", id, "method", r.Method, "path", r.URL.Path, "route", r.Pattern,
+		"status", sw.status, "bytes", sw.bytes, "duration", took, "remote", r.RemoteAddr)
+	if a.metrics != nil {
+		a.metrics.Request(r.Pattern, sw.status, took)
+	}
+}
+
+type requestIDKey struct{}
+
+// requestID returns the client's X-Request-Id when it is a sane token
+// (at most 64 letters, digits, '-', '_' or '.'), else a new random id.
+func requestID(given string) string {
+	if n := len(given); n > 0 && n <= 64 && strings.Trim(given, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == "" {
+		return given
+	}
+	return uid.New()
+}
+
+// requestIDOf returns the request id of a request's context.
+func requestIDOf(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func (a *API) metricsHandler(w http.ResponseWriter, r *http.Request) error {
+	if a.metrics == nil {
+		return &errProblem{problem{Status: http.StatusNotFound, Detail: "metrics are not enabled"}}
+	}
+	a.metrics.Handler().ServeHTTP(w, r)
+	return nil
 }
 
 type statusWriter struct {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/metrics"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
@@ -54,7 +55,8 @@ func start(t *testing.T, st *sqlstore.Store, demo []byte, maxBOM int64) *server 
 	svc := portfolio.New(st, log, sbom.Limits{})
 	q := portfolio.NewQueue(svc, 2, 16)
 	n := notify.New(st, http.DefaultClient, log, nil)
-	a := api.New(api.Options{Service: svc, Queue: q, Notify: n, Log: log, Ready: st.Ready, MaxBOMBytes: maxBOM})
+	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
+	a := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: maxBOM})
 	s := &server{Server: httptest.NewServer(a), api: a, queue: q, svc: svc, st: st, demo: demo}
 	t.Cleanup(func() {
 		s.Close()

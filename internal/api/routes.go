@@ -26,6 +26,7 @@ func (a *API) Routes() []Route {
 		a.open("GET", "/healthz", a.healthz),
 		a.open("GET", "/readyz", a.readyz),
 		a.open("GET", "/api/v1/openapi.json", a.openapi),
+		a.open("GET", "/metrics", a.metricsHandler),
 
 		a.auth("GET", "/api/v1/organisation", a.getOrganisation),
 		a.auth("GET", "/api/v1/products", a.listProducts),
@@ -96,7 +97,7 @@ func (a *API) finish(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p, known := toProblem(err)
 	if !known {
-		a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+		a.log.Error("request failed", "request_id", requestIDOf(r.Context()), "method", r.Method, "path", r.URL.Path, "error", err)
 	}
 	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="rocca"`)

@@ -105,6 +105,7 @@ var unscoped = map[string]int{
 	"GET /healthz":                     http.StatusOK,
 	"GET /readyz":                      http.StatusOK,
 	"GET /api/v1/openapi.json":         http.StatusOK,
+	"GET /metrics":                     http.StatusOK,
 }
 
 func TestTenantIsolation(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/jobs"
+	"github.com/rocca-project/rocca/internal/metrics"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
@@ -71,10 +72,18 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	svc := a.Portfolio(o.MaxBOMBytes)
 	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1))
 	w, n := a.Watcher(), a.Notifier()
-	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll}, jobs.Handlers{
+	var je *jobs.Engine
+	m := metrics.New(metrics.Sources{
+		QueueDepth: func(ctx context.Context) (map[string]int, error) { return je.QueueDepth(ctx) },
+		Findings:   a.Store.OpenFindingCounts,
+	}, a.Log)
+	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll, Observe: m.Job}, jobs.Handlers{
 		WatchPending: w.Pending,
 		Watch: func(ctx context.Context) error {
-			_, err := w.Run(ctx)
+			rep, err := w.Run(ctx)
+			if rep.Changes > 0 {
+				m.Rematch(rep.Took)
+			}
 			return err
 		},
 		DispatchPending: n.Pending,
@@ -87,7 +96,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
 	return &Server{app: a, queue: q, jobs: je, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: h,

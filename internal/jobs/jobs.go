@@ -78,6 +78,9 @@ type Config struct {
 	Retry func(attempt int) time.Duration
 	// ID names this process among the servers sharing the database.
 	ID string
+	// Observe, when set, is told of every job run: its kind, how long it
+	// waited after its scheduled time, how long it ran, and its error.
+	Observe func(kind string, wait, run time.Duration, err error)
 }
 
 // Engine is the River client with rocca's workers.
@@ -129,30 +132,30 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 	queues := map[string]river.QueueConfig{}
 	var periodic []*river.PeriodicJob
 	if h.Watch != nil {
-		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[WatchArgs]) error { return h.Watch(ctx) }))
+		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, _ *river.Job[WatchArgs]) error { return h.Watch(ctx) }))
 		queues[QueueWatch] = river.QueueConfig{MaxWorkers: 1}
 	}
 	if h.Dispatch != nil || h.Deliver != nil {
 		queues[QueueNotify] = river.QueueConfig{MaxWorkers: 4}
 	}
 	if h.Dispatch != nil {
-		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, _ *river.Job[DispatchArgs]) error {
+		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, _ *river.Job[DispatchArgs]) error {
 			return h.Dispatch(ctx, e.EnqueueDeliveries)
 		}))
 	}
 	if h.Deliver != nil {
-		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[DeliverArgs]) error {
+		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, j *river.Job[DeliverArgs]) error {
 			return h.Deliver(ctx, j.Args.Delivery, j.Attempt >= j.MaxAttempts)
 		}))
 	}
 	if h.Upload != nil {
-		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[UploadArgs]) error {
+		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, j *river.Job[UploadArgs]) error {
 			return h.Upload(ctx, j.Args.Org, j.Args.Token)
 		}))
 		queues[QueueUploads] = river.QueueConfig{MaxWorkers: max(cfg.UploadWorkers, 1)}
 	}
 	if h.FeedSync != nil {
-		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[FeedSyncArgs]) error {
+		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, j *river.Job[FeedSyncArgs]) error {
 			return h.FeedSync(ctx, j.Args.Source)
 		}))
 		queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 1}
@@ -190,6 +193,19 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 	}
 	e.client = client
 	return e, nil
+}
+
+// observed wraps a job function as a River worker that reports each run
+// to observe.
+func observed[T river.JobArgs](observe func(string, time.Duration, time.Duration, error), fn func(context.Context, *river.Job[T]) error) river.Worker[T] {
+	return river.WorkFunc(func(ctx context.Context, j *river.Job[T]) error {
+		start := time.Now()
+		err := fn(ctx, j)
+		if observe != nil {
+			observe(j.Kind, start.Sub(j.ScheduledAt), time.Since(start), err)
+		}
+		return err
+	})
 }
 
 // activeStates makes a job unique among the jobs waiting or running: a

@@ -296,3 +296,10 @@ type Delivery struct {
 	Created        time.Time `json:"created"`
 	Updated        time.Time `json:"updated"`
 }
+
+// FindingCount is a number of findings of one severity rating and KEV flag.
+type FindingCount struct {
+	Severity string
+	KEV      bool
+	N        int
+}

@@ -145,3 +145,23 @@ func (t *ingestTx) AddOutbox(ctx context.Context, evs []model.OutboxEvent) error
 	}
 	return nil
 }
+
+// OpenFindingCounts counts the open findings of every organisation by
+// severity rating and KEV flag (for metrics).
+func (s *Store) OpenFindingCounts(ctx context.Context) ([]model.FindingCount, error) {
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT severity_rating, kev, COUNT(*) FROM finding
+		WHERE state = ? GROUP BY severity_rating, kev ORDER BY 1, 2`), string(model.FindingOpen))
+	if err != nil {
+		return nil, fmt.Errorf("store: open finding counts: %w", err)
+	}
+	defer rows.Close()
+	var out []model.FindingCount
+	for rows.Next() {
+		var c model.FindingCount
+		if err := rows.Scan(&c.Severity, &c.KEV, &c.N); err != nil {
+			return nil, fmt.Errorf("store: open finding counts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
