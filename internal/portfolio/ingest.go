@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/match"
@@ -55,9 +57,53 @@ func (s *Service) Parse(raw []byte, name string) (*model.SBOM, error) {
 func (s *Service) Ingest(ctx context.Context, org, versionID string, raw []byte, name string) (IngestResult, error) {
 	doc, err := s.Parse(raw, name)
 	if err != nil {
+		s.UploadFailed(ctx, org, versionID, name, err)
 		return IngestResult{}, err
 	}
 	return s.ingestParsed(ctx, org, versionID, raw, name, doc)
+}
+
+// UploadNotice is the payload of the upload.processed and upload.failed
+// notifications.
+type UploadNotice struct {
+	ProductID string `json:"productId,omitempty"`
+	VersionID string `json:"versionId"`
+	SBOMID    string `json:"sbomId,omitempty"`
+	Name      string `json:"name,omitempty"`
+	// Detail is the error of a failed upload, or a summary.
+	Detail   string `json:"detail"`
+	New      int    `json:"new"`
+	Changed  int    `json:"changed"`
+	Resolved int    `json:"resolved"`
+	Open     int    `json:"open"`
+}
+
+func uploadEvent(typ string, n UploadNotice, at time.Time) (model.OutboxEvent, error) {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return model.OutboxEvent{}, fmt.Errorf("upload notice: %w", err)
+	}
+	return model.OutboxEvent{Type: typ, ProductID: n.ProductID, VersionID: n.VersionID, Payload: b, Created: at}, nil
+}
+
+// UploadFailed records an upload.failed notification for an upload of
+// one of org's versions that was refused or failed. Best effort: a
+// version that does not exist, or a database that refuses, is logged.
+func (s *Service) UploadFailed(ctx context.Context, org, versionID, name string, cause error) {
+	err := s.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
+		v, err := tx.Version(ctx, versionID)
+		if err != nil {
+			return err
+		}
+		ev, err := uploadEvent("upload.failed", UploadNotice{ProductID: v.ProductID, VersionID: versionID, Name: name, Detail: cause.Error()}, s.now())
+		if err != nil {
+			return err
+		}
+		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})
+	})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.Log.Warn("upload.failed notification not recorded", "org", org, "version", versionID, "error", err)
+	}
 }
 
 func digest(raw []byte) string {
@@ -138,7 +184,14 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 			return err
 		}
 		res.New, res.Changed, res.Resolved, res.Open = out.New, out.Changed, out.Resolved, out.Open
-		return nil
+		ev, err := uploadEvent("upload.processed", UploadNotice{ProductID: locked.ProductID, VersionID: versionID,
+			SBOMID: res.SBOM.ID, Name: name, Detail: fmt.Sprintf("%d components; %d new, %d changed, %d resolved findings; %d open",
+				res.SBOM.Components, res.New, res.Changed, res.Resolved, res.Open),
+			New: res.New, Changed: res.Changed, Resolved: res.Resolved, Open: res.Open}, at)
+		if err != nil {
+			return err
+		}
+		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})
 	})
 	if errors.Is(err, errDuplicate) {
 		return res, nil

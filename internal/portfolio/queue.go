@@ -95,6 +95,7 @@ func (q *Queue) run(j job) {
 	state, msg := model.UploadDone, ""
 	if err != nil {
 		state, msg = model.UploadFailed, err.Error()
+		q.svc.UploadFailed(ctx, j.org, j.version, j.name, err)
 		log.Error("upload failed", "error", err)
 	} else {
 		log.Info("upload processed", "sbom", res.SBOM.ID, "duplicate", res.Duplicate, "took", time.Since(start))
