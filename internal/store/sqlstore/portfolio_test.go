@@ -2,8 +2,8 @@ package sqlstore_test
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"testing"
