@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -33,6 +34,10 @@ type ServerOptions struct {
 	MaxBOMBytes int64
 	// Workers and Backlog size the upload queue.
 	Workers, Backlog int
+	// MinBodyRate paces request bodies (api.DefaultMinBodyRate when 0).
+	MinBodyRate int64
+	// TLSCert and TLSKey are PEM files; when set, the server speaks HTTPS.
+	TLSCert, TLSKey string
 }
 
 // Server is rocca's HTTP server with its background upload queue.
@@ -40,6 +45,8 @@ type Server struct {
 	HTTP  *http.Server
 	queue *portfolio.Queue
 	app   *App
+	// certFile and keyFile are set when the server speaks HTTPS.
+	certFile, keyFile string
 }
 
 // NewServer builds the server: portfolio service, upload queue and API.
@@ -49,14 +56,16 @@ func (a *App) NewServer(o ServerOptions) *Server {
 	}
 	svc := a.Portfolio(o.MaxBOMBytes)
 	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1))
-	h := api.New(api.Options{Service: svc, Queue: q, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
-	return &Server{app: a, queue: q, HTTP: &http.Server{
+	h := api.New(api.Options{Service: svc, Queue: q, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout})
+	return &Server{app: a, queue: q, certFile: o.TLSCert, keyFile: o.TLSKey, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: h,
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
-		// CI runners) and synchronous ingestion get minutes.
+		// CI runners) keep a minimum pace (the API sets their deadlines)
+		// and, with synchronous ingestion, get minutes in all.
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
+		ReadTimeout:       api.DefaultBodyTimeout,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -71,13 +80,27 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	if err := s.app.Store.Ready(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	tlsOn := s.certFile != ""
+	if tlsOn {
+		cert, err := tls.LoadX509KeyPair(s.certFile, s.keyFile)
+		if err != nil {
+			return fmt.Errorf("serve: TLS certificate %s and key %s: %w", s.certFile, s.keyFile, err)
+		}
+		s.HTTP.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
 	ln, err := net.Listen("tcp", s.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine())
+	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn)
 	errc := make(chan error, 1)
-	go func() { errc <- s.HTTP.Serve(ln) }()
+	go func() {
+		if tlsOn {
+			errc <- s.HTTP.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- s.HTTP.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		_ = s.queue.Shutdown(context.Background())
@@ -101,5 +124,6 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 
 // ServerOptionsOf returns the server options of a configuration.
 func ServerOptionsOf(c config.Config) ServerOptions {
-	return ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog}
+	return ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog,
+		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey}
 }
