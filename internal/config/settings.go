@@ -44,9 +44,9 @@ type setting struct {
 	// path is true for a file path: relative in a configuration file, it
 	// is resolved against the file's directory.
 	path bool
-	def            func(getenv func(string) string) (string, error)
-	set            func(c *Config, v string) error
-	get            func(c Config) string
+	def  func(getenv func(string) string) (string, error)
+	set  func(c *Config, v string) error
+	get  func(c Config) string
 }
 
 func constant(v string) func(func(string) string) (string, error) {
