@@ -37,6 +37,9 @@ type bodyPace struct {
 // allowed is how long, from the start of the request, a body may take to
 // deliver n bytes.
 func (p bodyPace) allowed(n int64) time.Duration {
+	if n/p.rate >= int64(p.timeout/time.Second) {
+		return p.timeout // and no overflow below
+	}
 	d := p.grace + time.Duration(n/p.rate)*time.Second + time.Duration(n%p.rate)*time.Second/time.Duration(p.rate)
 	return min(d, p.timeout)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/uid"
 )
@@ -105,4 +106,23 @@ func FuzzDecodeSeqCursor(f *testing.F) {
 			t.Fatalf("decoded %q as %d", s, n)
 		}
 	})
+}
+
+func TestBodyPaceAllowed(t *testing.T) {
+	p := bodyPace{rate: 1 << 10, grace: 10 * time.Second, timeout: 5 * time.Minute}
+	for _, tc := range []struct {
+		n    int64
+		want time.Duration
+	}{
+		{0, 10 * time.Second},
+		{512, 10*time.Second + 500*time.Millisecond},
+		{10 << 10, 20 * time.Second},
+		{290 << 10, 5 * time.Minute},
+		{1 << 40, 5 * time.Minute},
+		{1<<63 - 1, 5 * time.Minute},
+	} {
+		if got := p.allowed(tc.n); got != tc.want {
+			t.Errorf("allowed(%d) = %v, want %v", tc.n, got, tc.want)
+		}
+	}
 }
