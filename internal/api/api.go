@@ -33,6 +33,11 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// MaxBOMBytes bounds an SBOM upload (DefaultMaxBOMBytes when 0).
 	MaxBOMBytes int64
+	// MinBodyRate, BodyGrace and BodyTimeout pace request bodies
+	// (DefaultMinBodyRate, DefaultBodyGrace, DefaultBodyTimeout when 0):
+	// see body.go.
+	MinBodyRate            int64
+	BodyGrace, BodyTimeout time.Duration
 }
 
 // API is the REST API's handler set.
@@ -44,6 +49,7 @@ type API struct {
 	log     *slog.Logger
 	ready   func(ctx context.Context) error
 	maxBOM  int64
+	pace    bodyPace
 	mux     *http.ServeMux
 }
 
@@ -52,6 +58,16 @@ func New(o Options) *API {
 	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, metrics: o.Metrics, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes
+	}
+	a.pace = bodyPace{rate: o.MinBodyRate, grace: o.BodyGrace, timeout: o.BodyTimeout}
+	if a.pace.rate <= 0 {
+		a.pace.rate = DefaultMinBodyRate
+	}
+	if a.pace.grace <= 0 {
+		a.pace.grace = DefaultBodyGrace
+	}
+	if a.pace.timeout <= 0 {
+		a.pace.timeout = DefaultBodyTimeout
 	}
 	a.mux = http.NewServeMux()
 	for _, r := range a.Routes() {
@@ -70,7 +86,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := requestID(r.Header.Get("X-Request-Id"))
 	w.Header().Set("X-Request-Id", id)
 	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+	// Responses hold an organisation's data: no cache may keep them.
+	w.Header().Set("Cache-Control", "no-store")
+	if r.TLS != nil {
+		// Served over HTTPS: browsers are to use nothing else for a year.
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	paceBody(sw, r, a.pace, start)
 	a.mux.ServeHTTP(sw, r)
 	took := time.Since(start)
 	level := slog.LevelInfo

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"net/http"
 	"strconv"
 
@@ -19,14 +18,16 @@ func (a *API) listComponents(w http.ResponseWriter, r *http.Request, k model.API
 	if err != nil {
 		return err
 	}
+	// The cursor names the SBOM the list was read from and an offset in it.
+	var cursorSBOM string
 	start := 0
 	if c := r.URL.Query().Get("cursor"); c != "" {
-		b, err := base64.RawURLEncoding.DecodeString(c)
-		n, err2 := strconv.Atoi(string(b))
-		if err != nil || err2 != nil || n < 0 {
-			return badRequest("cursor: not a cursor of this list; start again without it")
+		if cursorSBOM, start, err = decodeOffsetCursor(c); err != nil {
+			return err
 		}
-		start = n
+		if cursorSBOM != v.CurrentSBOM {
+			return badRequest("cursor: the version's current SBOM changed since this cursor was given; start again without it")
+		}
 	}
 	var comps []model.StoredComponent
 	if v.CurrentSBOM != "" {
@@ -40,9 +41,13 @@ func (a *API) listComponents(w http.ResponseWriter, r *http.Request, k model.API
 			}
 		}
 	}
-	body := list(comps[min(start, len(comps)):min(start+limit, len(comps))])
-	if start+limit < len(comps) {
-		body.Next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(start + limit)))
+	if start > len(comps) {
+		return badCursor()
+	}
+	end := start + min(limit, len(comps)-start)
+	body := list(comps[start:end])
+	if end < len(comps) {
+		body.Next = encodeOffsetCursor(v.CurrentSBOM, end)
 	}
 	return writeJSON(w, http.StatusOK, body)
 }

@@ -45,11 +45,7 @@ func (a *API) dtPutBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) e
 	// Base64 grows the BOM by a third; leave room for the other fields.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBOM/3*4+maxJSONBytes))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return badRequest("reading the request body: " + err.Error())
+		return bodyError("reading the request body", err)
 	}
 	var in dtUpload
 	if err := json.Unmarshal(body, &in); err != nil {
@@ -89,11 +85,7 @@ func decodeBase64(s string) ([]byte, error) {
 func (a *API) dtPostBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
 	r.Body = http.MaxBytesReader(w, r.Body, a.maxBOM+maxJSONBytes)
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return badRequest("multipart/form-data body: " + err.Error())
+		return bodyError("multipart/form-data body", err)
 	}
 	defer r.MultipartForm.RemoveAll()
 	f := r.MultipartForm.Value
@@ -112,14 +104,22 @@ func (a *API) dtPostBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) 
 			in.ProjectTags = append(in.ProjectTags, dtTag{Name: t})
 		}
 	}
-	raw, err := multipartBOM(r.MultipartForm)
+	raw, err := multipartBOM(r.MultipartForm, a.maxBOM)
 	if err != nil {
 		return err
 	}
 	return a.dtUpload(w, r, k, in, raw)
 }
 
-func multipartBOM(form *multipart.Form) ([]byte, error) {
+// multipartBOM returns the BOM of a form, refusing one over limit bytes
+// (the body's limit leaves room for the other fields).
+func multipartBOM(form *multipart.Form, limit int64) ([]byte, error) {
+	if fhs := form.File["bom"]; len(fhs) > 0 && fhs[0].Size > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	if v := form.Value["bom"]; len(v) > 0 && int64(len(v[0])) > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
 	if fhs := form.File["bom"]; len(fhs) > 0 {
 		f, err := fhs[0].Open()
 		if err != nil {
@@ -138,13 +138,15 @@ func multipartBOM(form *multipart.Form) ([]byte, error) {
 	return nil, badRequest("bom: required (a file part or a text field holding the BOM)")
 }
 
-// dtUpload resolves the project and queues the BOM.
+// dtUpload resolves the project and queues the BOM. A project that
+// autoCreate makes is created only once the upload is accepted: an
+// invalid BOM or a full backlog leaves nothing behind.
 func (a *API) dtUpload(w http.ResponseWriter, r *http.Request, k model.APIKey, in dtUpload, raw []byte) error {
-	versionID, err := a.dtResolve(r.Context(), orgOf(k), in)
+	target, err := a.dtTarget(r.Context(), orgOf(k), in)
 	if err != nil {
 		return err
 	}
-	token, err := a.queue.Submit(r.Context(), orgOf(k), versionID, raw, "bom")
+	token, err := a.queue.SubmitTo(r.Context(), orgOf(k), target, raw, "bom")
 	if portfolio.IsInput(err) {
 		return &errProblem{problem{Status: http.StatusBadRequest, Title: "The uploaded BOM is invalid",
 			Detail: err.Error(), Errors: []string{err.Error()}}}
@@ -155,40 +157,70 @@ func (a *API) dtUpload(w http.ResponseWriter, r *http.Request, k model.APIKey, i
 	return writeJSON(w, http.StatusOK, map[string]string{"token": token})
 }
 
-// dtResolve finds (or, with autoCreate, creates) the version a
-// Dependency-Track upload names. The parent, when named, must exist; it
-// is not recorded (rocca products do not nest).
-func (a *API) dtResolve(ctx context.Context, org string, in dtUpload) (string, error) {
+// dtTarget finds the version a Dependency-Track upload names or, when it
+// does not exist and autoCreate is set, returns the function that
+// creates it. The parent, when named, must exist; it is not recorded
+// (rocca products do not nest).
+func (a *API) dtTarget(ctx context.Context, org string, in dtUpload) (func(context.Context) (string, error), error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
 	if in.ParentUUID != "" {
 		if _, err := a.svc.Store.Version(ctx, org, in.ParentUUID); err != nil {
-			return "", dtNotFound(err, "the parent project could not be found")
+			return nil, dtNotFound(err, "the parent project could not be found")
 		}
 	} else if in.ParentName != "" {
 		if _, err := a.lookupVersion(ctx, org, in.ParentName, in.ParentVersion); err != nil {
-			return "", dtNotFound(err, "the parent project could not be found")
+			return nil, dtNotFound(err, "the parent project could not be found")
 		}
+	}
+	found := func(id string) func(context.Context) (string, error) {
+		return func(context.Context) (string, error) { return id, nil }
 	}
 	if in.Project != "" {
 		v, err := a.svc.Store.Version(ctx, org, in.Project)
 		if err != nil {
-			return "", dtNotFound(err, "the project could not be found")
+			return nil, dtNotFound(err, "the project could not be found")
 		}
-		return v.ID, nil
+		return found(v.ID), nil
 	}
 	if in.ProjectName == "" || in.ProjectVersion == "" {
-		return "", badRequest("either project (a UUID) or projectName and projectVersion are required")
+		return nil, badRequest("either project (a UUID) or projectName and projectVersion are required")
 	}
 	v, err := a.lookupVersion(ctx, org, in.ProjectName, in.ProjectVersion)
 	if err == nil {
-		return v.ID, nil
+		return found(v.ID), nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
-		return "", err
+		return nil, err
 	}
 	if !in.AutoCreate {
-		return "", notFoundf("the project could not be found; set autoCreate to create it")
+		return nil, notFoundf("the project could not be found; set autoCreate to create it")
 	}
-	return a.autoCreate(ctx, org, in.ProjectName, in.ProjectVersion)
+	return func(ctx context.Context) (string, error) {
+		return a.autoCreate(ctx, org, in.ProjectName, in.ProjectVersion)
+	}, nil
+}
+
+// check validates the upload's ids and names (trimming the names), so
+// that nothing is looked up or created with a bad one.
+func (in *dtUpload) check() error {
+	for _, f := range []struct{ field, value string }{{"project", in.Project}, {"parentUUID", in.ParentUUID}} {
+		if f.value != "" && !uid.Valid(f.value) {
+			return badRequest(f.field + ": not a project UUID")
+		}
+	}
+	for _, f := range []struct {
+		field string
+		value *string
+	}{{"projectName", &in.ProjectName}, {"projectVersion", &in.ProjectVersion}, {"parentName", &in.ParentName}, {"parentVersion", &in.ParentVersion}} {
+		if *f.value = strings.TrimSpace(*f.value); *f.value != "" {
+			if err := portfolio.CheckName(f.field, *f.value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func dtNotFound(err error, detail string) error {
@@ -256,6 +288,11 @@ func (a *API) dtProjectLookup(w http.ResponseWriter, r *http.Request, k model.AP
 	name, version := r.URL.Query().Get("name"), r.URL.Query().Get("version")
 	if name == "" || version == "" {
 		return badRequest("name and version are required")
+	}
+	for _, p := range [][2]string{{"name", name}, {"version", version}} {
+		if err := portfolio.CheckName(p[0], p[1]); err != nil {
+			return err
+		}
 	}
 	v, err := a.lookupVersion(r.Context(), orgOf(k), name, version)
 	if err != nil {

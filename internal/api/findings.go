@@ -54,7 +54,7 @@ func findingQuery(r *http.Request) (store.FindingQuery, error) {
 	}
 	if s := p.Get("epss_min"); s != "" {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f < 0 || f > 1 {
+		if err != nil || !(f >= 0 && f <= 1) { // NaN fails both comparisons
 			return q, badRequest("epss_min: want a number from 0 to 1")
 		}
 		q.MinEPSS = f
@@ -71,8 +71,8 @@ func findingQuery(r *http.Request) (store.FindingQuery, error) {
 	default:
 		return q, badRequest("sort: want severity, epss, first_seen or component")
 	}
-	q.Cursor = p.Get("cursor")
-	return q, nil
+	q.Cursor, err = cursorParam(r)
+	return q, err
 }
 
 // listFindingEvents lists a version's finding events, oldest first, after
@@ -88,9 +88,8 @@ func (a *API) listFindingEvents(w http.ResponseWriter, r *http.Request, k model.
 	}
 	var after int64
 	if c := r.URL.Query().Get("cursor"); c != "" {
-		after, err = strconv.ParseInt(c, 10, 64)
-		if err != nil || after < 0 {
-			return badRequest("cursor: not a cursor of this list; start again without it")
+		if after, err = decodeSeqCursor(c); err != nil {
+			return err
 		}
 	}
 	evs, err := a.svc.Store.FindingEvents(r.Context(), orgOf(k), v.ID, after, limit+1)

@@ -48,15 +48,49 @@ func engines(t *testing.T, maxBOM int64, fn func(t *testing.T, s *server)) {
 	}
 }
 
+// harness varies the server start builds.
+type harness struct {
+	maxBOM           int64
+	workers, backlog int
+	// wrap, when set, wraps the store the service uses.
+	wrap func(*sqlstore.Store) portfolio.Store
+	// options, when set, adjusts the API's options.
+	options func(*api.Options)
+}
+
+// enginesWith is engines with a varied server.
+func enginesWith(t *testing.T, h harness, fn func(t *testing.T, s *server)) {
+	es, demo := demokb.Open(t)
+	for _, e := range es {
+		t.Run(e.Name, func(t *testing.T) { fn(t, startWith(t, e.Store, demo, h)) })
+	}
+}
+
 func start(t *testing.T, st *sqlstore.Store, demo []byte, maxBOM int64) *server {
+	t.Helper()
+	return startWith(t, st, demo, harness{maxBOM: maxBOM})
+}
+
+func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := portfolio.New(st, log, sbom.Limits{})
-	q := portfolio.NewQueue(svc, 2, 16)
+	var pst portfolio.Store = st
+	if h.wrap != nil {
+		pst = h.wrap(st)
+	}
+	svc := portfolio.New(pst, log, sbom.Limits{})
+	if h.workers == 0 {
+		h.workers, h.backlog = 2, 16
+	}
+	q := portfolio.NewQueue(svc, h.workers, h.backlog)
 	n := notify.New(st, http.DefaultClient, log, nil)
 	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
-	a := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: maxBOM})
+	o := api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
+	if h.options != nil {
+		h.options(&o)
+	}
+	a := api.New(o)
 	s := &server{Server: httptest.NewServer(a), api: a, queue: q, svc: svc, st: st, demo: demo}
 	t.Cleanup(func() {
 		s.Close()

@@ -51,9 +51,12 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
 func toProblem(err error) (problem, bool) {
 	var ep *errProblem
 	var mbe *http.MaxBytesError
+	var sbe *slowBodyError
 	switch {
 	case errors.As(err, &ep):
 		return ep.p, true
+	case errors.As(err, &sbe):
+		return problem{Status: http.StatusRequestTimeout, Detail: sbe.Error()}, true
 	case errors.As(err, &mbe):
 		return problem{Status: http.StatusRequestEntityTooLarge, Detail: "request body larger than the limit of " + itoa(mbe.Limit) + " bytes"}, true
 	case errors.Is(err, store.ErrNotFound):

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -27,11 +26,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return badRequest("request body: " + err.Error())
+		return bodyError("request body", err)
 	}
 	if dec.More() {
 		return badRequest("request body: more than one JSON value")
@@ -43,11 +38,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		return nil, badRequest("reading the request body: " + err.Error())
+		return nil, bodyError("reading the request body", err)
 	}
 	if len(b) == 0 {
 		return nil, badRequest("empty request body: send the SBOM document as the body")

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
@@ -67,9 +68,16 @@ func (a *API) open(method, pattern string, h public) Route {
 	})}
 }
 
+// auth wraps a handler that needs a key. The path's ids are validated
+// (after authentication, so that a caller without a key learns nothing)
+// before the handler sees them.
 func (a *API) auth(method, pattern string, h authed) Route {
+	wildcards := pathWildcards(pattern)
 	return Route{Method: method, Pattern: pattern, Auth: true, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		k, err := a.svc.Authenticate(r.Context(), apiKey(r))
+		if err == nil {
+			err = checkPath(r, wildcards)
+		}
 		if err != nil {
 			a.finish(w, r, err)
 			return
@@ -90,6 +98,10 @@ func apiKey(r *http.Request) string {
 	return ""
 }
 
+// retryAfterSeconds is the Retry-After of a 503 (a full upload backlog, a
+// shutdown): about the time a worker needs for a typical SBOM.
+const retryAfterSeconds = 10
+
 // finish renders a handler's error, if any, as a problem.
 func (a *API) finish(w http.ResponseWriter, r *http.Request, err error) {
 	if err == nil {
@@ -99,11 +111,16 @@ func (a *API) finish(w http.ResponseWriter, r *http.Request, err error) {
 	if !known {
 		a.log.Error("request failed", "request_id", requestIDOf(r.Context()), "method", r.Method, "path", r.URL.Path, "error", err)
 	}
-	if p.Status == http.StatusUnauthorized {
+	switch p.Status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="rocca"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
+	// The rest of a refused body is not worth reading.
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	var sbe *slowBodyError
+	if errors.As(err, &mbe) || errors.As(err, &sbe) {
 		w.Header().Set("Connection", "close")
 	}
 	writeProblem(w, r, p)

@@ -57,6 +57,33 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if len(extra) > 0 {
 		t.Errorf("openapi.json documents routes that do not exist: %v", extra)
 	}
+	// What every operation may answer: 400 for a malformed id in the path,
+	// 408 for a body too slow, Retry-After with a 503.
+	var ops struct {
+		Paths map[string]map[string]struct {
+			RequestBody json.RawMessage `json:"requestBody"`
+			Responses   map[string]struct {
+				Headers map[string]json.RawMessage `json:"headers"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &ops); err != nil {
+		t.Fatal(err)
+	}
+	for path, byMethod := range ops.Paths {
+		for method, op := range byMethod {
+			name := strings.ToUpper(method) + " " + path
+			if _, ok := op.Responses["400"]; strings.Contains(path, "{") && strings.HasPrefix(path, "/api/v1/") && !ok {
+				t.Errorf("%s: no 400 for a malformed id", name)
+			}
+			if _, ok := op.Responses["408"]; op.RequestBody != nil && !ok {
+				t.Errorf("%s: no 408 for a slow body", name)
+			}
+			if r, ok := op.Responses["503"]; ok && r.Headers["Retry-After"] == nil && path != "/readyz" {
+				t.Errorf("%s: 503 without Retry-After", name)
+			}
+		}
+	}
 }
 
 // request builds a request for a route with this org's ids in its path

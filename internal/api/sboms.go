@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/portfolio"
 )
 
 func (a *API) listSBOMs(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
@@ -27,13 +28,16 @@ func (a *API) uploadSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey)
 	if err != nil {
 		return err
 	}
-	raw, err := readBody(w, r, a.maxBOM)
-	if err != nil {
-		return err
-	}
 	name := r.URL.Query().Get("name")
 	if name == "" {
 		name = "upload"
+	}
+	if err := portfolio.CheckName("name", name); err != nil {
+		return err
+	}
+	raw, err := readBody(w, r, a.maxBOM)
+	if err != nil {
+		return err
 	}
 	res, err := a.svc.Ingest(r.Context(), orgOf(k), v.ID, raw, name)
 	if err != nil {

@@ -15,6 +15,9 @@ func TestDefaultsAgree(t *testing.T) {
 	if config.DefaultMaxBOMBytes != api.DefaultMaxBOMBytes {
 		t.Errorf("config.DefaultMaxBOMBytes %d, api.DefaultMaxBOMBytes %d", config.DefaultMaxBOMBytes, api.DefaultMaxBOMBytes)
 	}
+	if config.DefaultMinBodyRate != api.DefaultMinBodyRate {
+		t.Errorf("config.DefaultMinBodyRate %d, api.DefaultMinBodyRate %d", config.DefaultMinBodyRate, api.DefaultMinBodyRate)
+	}
 }
 
 func TestOpenMigratesAndOpenNoMigrateDoesNot(t *testing.T) {
@@ -25,7 +28,8 @@ func TestOpenMigratesAndOpenNoMigrateDoesNot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := ServerOptionsOf(cfg); o.Workers != 3 || o.Addr != "127.0.0.1:0" || o.MaxBOMBytes != config.DefaultMaxBOMBytes || o.Backlog != config.DefaultBacklog {
+	if o := ServerOptionsOf(cfg); o.Workers != 3 || o.Addr != "127.0.0.1:0" || o.MaxBOMBytes != config.DefaultMaxBOMBytes || o.Backlog != config.DefaultBacklog ||
+		o.MinBodyRate != config.DefaultMinBodyRate || o.TLSCert != "" {
 		t.Errorf("server options %+v", o)
 	}
 	a, err := OpenNoMigrate(ctx, cfg, log)

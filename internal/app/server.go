@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -42,6 +43,10 @@ type ServerOptions struct {
 	// Poll is how often the watch and the outbox are checked for work
 	// (jobs.Config.Poll; 1 s when 0).
 	Poll time.Duration
+	// MinBodyRate paces request bodies (api.DefaultMinBodyRate when 0).
+	MinBodyRate int64
+	// TLSCert and TLSKey are PEM files; when set, the server speaks HTTPS.
+	TLSCert, TLSKey string
 }
 
 // Server is rocca's HTTP server with its background upload queue and
@@ -51,6 +56,8 @@ type Server struct {
 	queue *portfolio.Queue
 	jobs  *jobs.Engine
 	app   *App
+	// certFile and keyFile are set when the server speaks HTTPS.
+	certFile, keyFile string
 }
 
 // Watcher returns the knowledge-base watch on the App's store.
@@ -96,14 +103,16 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
-	return &Server{app: a, queue: q, jobs: je, HTTP: &http.Server{
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout})
+	return &Server{app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: h,
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
-		// CI runners) and synchronous ingestion get minutes.
+		// CI runners) keep a minimum pace (the API sets their deadlines)
+		// and, with synchronous ingestion, get minutes in all.
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
+		ReadTimeout:       api.DefaultBodyTimeout,
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -117,6 +126,14 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	if err := s.app.Store.Ready(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if s.certFile != "" {
+		// Loaded before listening: a bad certificate stops the start.
+		cert, err := tls.LoadX509KeyPair(s.certFile, s.keyFile)
+		if err != nil {
+			return fmt.Errorf("serve: TLS certificate %s and key %s: %w", s.certFile, s.keyFile, err)
+		}
+		s.HTTP.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 	}
 	ln, err := net.Listen("tcp", s.HTTP.Addr)
 	if err != nil {
@@ -135,9 +152,16 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 		ln.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
-	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine())
+	tlsOn := s.HTTP.TLSConfig != nil
+	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn)
 	errc := make(chan error, 1)
-	go func() { errc <- s.HTTP.Serve(ln) }()
+	go func() {
+		if tlsOn {
+			errc <- s.HTTP.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- s.HTTP.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		_ = s.queue.Shutdown(context.Background())
@@ -163,5 +187,6 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 
 // ServerOptionsOf returns the server options of a configuration.
 func ServerOptionsOf(c config.Config) ServerOptions {
-	return ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog}
+	return ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog,
+		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey}
 }

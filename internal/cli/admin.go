@@ -58,6 +58,9 @@ func newOrgCmd(e *env) *cobra.Command {
 				if o.Name == "" {
 					return usageErr("org create: NAME must not be empty")
 				}
+				if err := portfolio.CheckName("name", o.Name); err != nil {
+					return adminErr("org create", err)
+				}
 				if err := a.Store.CreateOrg(cmd.Context(), &o); err != nil {
 					return adminErr("org create", err)
 				}

@@ -20,7 +20,8 @@ func TestConfigCommand(t *testing.T) {
 	t.Setenv("ROCCA_CONFIG", conf)
 	t.Setenv("ROCCA_WORKERS", "6")
 	t.Setenv("ROCCA_DATABASE_URL", "")
-	code, out, errs := run(t, "config", "--backlog", "12")
+	t.Setenv("ROCCA_TLS_CERT", "/etc/rocca/tls.crt")
+	code, out, errs := run(t, "config", "--backlog", "12", "--tls-key", "/etc/rocca/tls.key", "--min-body-rate", "32KiB")
 	if code != cli.ExitOK {
 		t.Fatalf("config: %d %s", code, errs)
 	}
@@ -33,12 +34,16 @@ func TestConfigCommand(t *testing.T) {
 		"file " + conf + ":1",
 		"environment ROCCA_WORKERS",
 		"flag --backlog",
+		"tls_cert", "/etc/rocca/tls.crt", "environment ROCCA_TLS_CERT",
+		"tls_key", "/etc/rocca/tls.key", "flag --tls-key",
+		"min_body_rate", "32768",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("config output lacks %q:\n%s", want, out)
 		}
 	}
 
+	t.Setenv("ROCCA_TLS_CERT", "")
 	code, out, _ = run(t, "config", "--json")
 	var doc struct {
 		File     string

@@ -27,8 +27,18 @@ Pending schema migrations are applied at start; serve refuses to run on a
 database whose schema is not the one this rocca needs.
 
 Settings come from the flags, else the environment (ROCCA_ADDR,
-ROCCA_MAX_BOM_BYTES, ROCCA_WORKERS, ROCCA_BACKLOG, ROCCA_SHUTDOWN_TIMEOUT),
-else the configuration file, else the defaults: see 'rocca config'.
+ROCCA_MAX_BOM_BYTES, ROCCA_WORKERS, ROCCA_BACKLOG, ROCCA_SHUTDOWN_TIMEOUT,
+ROCCA_MIN_BODY_RATE, ROCCA_TLS_CERT, ROCCA_TLS_KEY), else the configuration
+file, else the defaults: see 'rocca config'.
+
+With --tls-cert and --tls-key, serve speaks HTTPS only (TLS 1.2 or later)
+and its responses carry Strict-Transport-Security; the files are read at
+start (restart serve to load a renewed certificate). Without them it speaks
+plain HTTP: put it behind a TLS-terminating proxy when it listens beyond
+localhost.
+
+A request body must keep coming: after 10 seconds, at an average of at least
+--min-body-rate, and all of it within 5 minutes; a slower client gets 408.
 
 Logs are structured (log/slog) on stderr, at info level unless a log level is
 configured. SIGINT or SIGTERM shut the server down gracefully: it stops
@@ -37,6 +47,7 @@ accepting connections, finishes requests in flight and the queued uploads
 		Example: `  rocca org create "Example Macchine"
   rocca apikey create --org "Example Macchine" --name ci
   rocca serve --addr 0.0.0.0:8080
+  rocca serve --addr 0.0.0.0:8443 --tls-cert /etc/rocca/tls.crt --tls-key /etc/rocca/tls.key
   ROCCA_CONFIG=/etc/rocca/rocca.conf rocca serve`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -70,4 +81,7 @@ func addServerFlags(cmd *cobra.Command, f *config.Flags) {
 	cmd.Flags().StringVar(&f.Workers, "workers", "", "SBOM uploads processed at once (default "+strconv.Itoa(config.DefaultWorkers)+")")
 	cmd.Flags().StringVar(&f.Backlog, "backlog", "", "uploads queued before new ones get 503 (default "+strconv.Itoa(config.DefaultBacklog)+")")
 	cmd.Flags().StringVar(&f.ShutdownTimeout, "shutdown-timeout", "", "how long shutdown waits for requests and queued uploads (default "+config.DefaultShutdownTimeout.String()+")")
+	cmd.Flags().StringVar(&f.MinBodyRate, "min-body-rate", "", "slowest request body accepted, in bytes/s (or KiB/MiB) after a 10s grace; slower bodies get 408 (default 16KiB)")
+	cmd.Flags().StringVar(&f.TLSCert, "tls-cert", "", "PEM certificate (chain) file: with --tls-key, serve HTTPS and send HSTS")
+	cmd.Flags().StringVar(&f.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
 }

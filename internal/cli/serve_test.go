@@ -55,6 +55,12 @@ func TestServeEndToEnd(t *testing.T) {
 	if code, _, _ := run(t, "org", "create", "Example Macchine", "--database", db); code != cli.ExitInput {
 		t.Errorf("duplicate org create: exit %d", code)
 	}
+	if code, _, errs := run(t, "org", "create", "Evil\x1b]0;title\x07", "--database", db); code != cli.ExitInput || !strings.Contains(errs, "control character") {
+		t.Errorf("org create with an escape sequence: exit %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "apikey", "create", "--org", "Example Macchine", "--name", strings.Repeat("k", 300), "--database", db); code != cli.ExitInput || !strings.Contains(errs, "limit of 200") {
+		t.Errorf("apikey create with a long label: exit %d %s", code, errs)
+	}
 	code, key, errs := run(t, "apikey", "create", "--org", "Example Macchine", "--name", "ci", "--database", db)
 	key = strings.TrimSpace(key)
 	if code != cli.ExitOK || !strings.HasPrefix(key, "rocca_") || !strings.Contains(errs, "only this once") {

@@ -31,6 +31,12 @@ type Config struct {
 	Workers, Backlog int
 	// ShutdownTimeout bounds the server's graceful shutdown.
 	ShutdownTimeout time.Duration
+	// MinBodyRate is the slowest average rate, in bytes per second, at
+	// which the server reads a request body after a grace period.
+	MinBodyRate int64
+	// TLSCert and TLSKey are PEM files; when both are set the server
+	// speaks HTTPS.
+	TLSCert, TLSKey string
 	// File is the configuration file read ("" when none), FileSource how
 	// it was named (flag --config or environment ROCCA_CONFIG).
 	File, FileSource string
@@ -49,6 +55,9 @@ type Flags struct {
 	Workers         string
 	Backlog         string
 	ShutdownTimeout string
+	MinBodyRate     string
+	TLSCert         string
+	TLSKey          string
 }
 
 func (f Flags) value(key string) string {
@@ -67,6 +76,12 @@ func (f Flags) value(key string) string {
 		return f.Backlog
 	case "shutdown_timeout":
 		return f.ShutdownTimeout
+	case "min_body_rate":
+		return f.MinBodyRate
+	case "tls_cert":
+		return f.TLSCert
+	case "tls_key":
+		return f.TLSKey
 	}
 	return ""
 }
@@ -102,7 +117,7 @@ func Resolve(f Flags, getenv func(string) string) (Config, error) {
 		}
 		if fv, ok := file[s.key]; raw == "" && ok {
 			raw, origin = fv.value, fmt.Sprintf("file %s:%d", c.File, fv.line)
-			if s.key == "database" {
+			if s.path {
 				raw = relativeTo(c.File, raw)
 			}
 		}
@@ -119,6 +134,10 @@ func Resolve(f Flags, getenv func(string) string) (Config, error) {
 		c.origins[i] = origin
 	}
 	c.DatabaseSource = c.origins[0]
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return c, fmt.Errorf("tls_cert (%s) and tls_key (%s): set both to serve HTTPS, or neither",
+			c.Source("tls_cert"), c.Source("tls_key"))
+	}
 	return c, nil
 }
 

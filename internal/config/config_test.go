@@ -205,3 +205,52 @@ func TestRedacted(t *testing.T) {
 		}
 	}
 }
+
+func TestServerTLSAndBodyRate(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rocca.conf")
+	if err := os.WriteFile(conf, []byte("tls_cert = tls/rocca.crt\ntls_key = /etc/rocca/rocca.key\nmin_body_rate = 64KiB\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Resolve(Flags{ConfigFile: conf}, envOf(map[string]string{"HOME": "/h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TLSCert != filepath.Join(dir, "tls", "rocca.crt") || c.TLSKey != "/etc/rocca/rocca.key" || c.MinBodyRate != 64<<10 {
+		t.Errorf("from file: cert %q key %q rate %d", c.TLSCert, c.TLSKey, c.MinBodyRate)
+	}
+	env := map[string]string{"HOME": "/h", EnvTLSCert: "/env.crt", EnvTLSKey: "/env.key", EnvMinBodyRate: "1000"}
+	c, err = Resolve(Flags{TLSKey: "/flag.key"}, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TLSCert != "/env.crt" || c.TLSKey != "/flag.key" || c.MinBodyRate != 1000 || c.Source("tls_key") != "flag --tls-key" {
+		t.Errorf("env and flag: %q %q %d %q", c.TLSCert, c.TLSKey, c.MinBodyRate, c.Source("tls_key"))
+	}
+	shown := map[string]Setting{}
+	for _, s := range c.Settings() {
+		shown[s.Key] = s
+	}
+	for key, want := range map[string]string{"tls_cert": "/env.crt", "tls_key": "/flag.key", "min_body_rate": "1000"} {
+		if s := shown[key]; s.Value != want || s.Env == "" || s.Flag == "" || s.Doc == "" {
+			t.Errorf("rocca config shows %s as %+v", key, s)
+		}
+	}
+	defaults, err := Resolve(Flags{}, envOf(map[string]string{"HOME": "/h"}))
+	if err != nil || defaults.TLSCert != "" || defaults.TLSKey != "" || defaults.MinBodyRate != DefaultMinBodyRate {
+		t.Errorf("defaults: %q %q %d %v", defaults.TLSCert, defaults.TLSKey, defaults.MinBodyRate, err)
+	}
+	for name, tc := range map[string]struct {
+		flags Flags
+		want  string
+	}{
+		"cert without key": {Flags{TLSCert: "/c.pem"}, "set both"},
+		"key without cert": {Flags{TLSKey: "/k.pem"}, "set both"},
+		"zero rate":        {Flags{MinBodyRate: "0"}, "min_body_rate"},
+		"rate not a count": {Flags{MinBodyRate: "fast"}, "min_body_rate"},
+	} {
+		if _, err := Resolve(tc.flags, envOf(map[string]string{"HOME": "/h"})); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error containing %q", name, err, tc.want)
+		}
+	}
+}

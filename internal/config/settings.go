@@ -20,6 +20,9 @@ const (
 	EnvWorkers         = "ROCCA_WORKERS"
 	EnvBacklog         = "ROCCA_BACKLOG"
 	EnvShutdownTimeout = "ROCCA_SHUTDOWN_TIMEOUT"
+	EnvMinBodyRate     = "ROCCA_MIN_BODY_RATE"
+	EnvTLSCert         = "ROCCA_TLS_CERT"
+	EnvTLSKey          = "ROCCA_TLS_KEY"
 )
 
 // Defaults of the server settings.
@@ -29,6 +32,7 @@ const (
 	DefaultWorkers         = 2
 	DefaultBacklog         = 64
 	DefaultShutdownTimeout = 30 * time.Second
+	DefaultMinBodyRate     = 16 << 10
 )
 
 // setting describes one configuration value: its key in the file, its
@@ -37,9 +41,12 @@ const (
 type setting struct {
 	key, env, flag string
 	doc            string
-	def            func(getenv func(string) string) (string, error)
-	set            func(c *Config, v string) error
-	get            func(c Config) string
+	// path is true for a file path: relative in a configuration file, it
+	// is resolved against the file's directory.
+	path bool
+	def  func(getenv func(string) string) (string, error)
+	set  func(c *Config, v string) error
+	get  func(c Config) string
 }
 
 func constant(v string) func(func(string) string) (string, error) {
@@ -47,12 +54,12 @@ func constant(v string) func(func(string) string) (string, error) {
 }
 
 // nSettings is the number of settings.
-const nSettings = 7
+const nSettings = 10
 
 // settings lists every setting, in the order `rocca config` prints them.
 // Index 0 is the database (Config.DatabaseSource mirrors its origin).
 var settings = [nSettings]setting{
-	{key: "database", env: EnvDatabaseURL, flag: "database",
+	{key: "database", env: EnvDatabaseURL, flag: "database", path: true,
 		doc: "SQLite file path or postgres:// URL",
 		def: func(getenv func(string) string) (string, error) {
 			dir, err := DataDir(getenv)
@@ -106,6 +113,19 @@ var settings = [nSettings]setting{
 			return nil
 		},
 		get: func(c Config) string { return c.ShutdownTimeout.String() }},
+	{key: "min_body_rate", env: EnvMinBodyRate, flag: "min-body-rate",
+		doc: "serve: slowest request body accepted, bytes/s after a 10s grace (bytes, or with KiB/MiB); slower ones get 408",
+		def: constant(strconv.Itoa(DefaultMinBodyRate)),
+		set: func(c *Config, v string) (err error) { c.MinBodyRate, err = parseBytes(v); return err },
+		get: func(c Config) string { return strconv.FormatInt(c.MinBodyRate, 10) }},
+	{key: "tls_cert", env: EnvTLSCert, flag: "tls-cert", path: true,
+		doc: "serve: PEM certificate chain; with tls_key, serve HTTPS (with HSTS)", def: constant(""),
+		set: func(c *Config, v string) error { c.TLSCert = v; return nil },
+		get: func(c Config) string { return c.TLSCert }},
+	{key: "tls_key", env: EnvTLSKey, flag: "tls-key", path: true,
+		doc: "serve: PEM private key of tls_cert", def: constant(""),
+		set: func(c *Config, v string) error { c.TLSKey = v; return nil },
+		get: func(c Config) string { return c.TLSKey }},
 }
 
 func knownKey(k string) bool {

@@ -10,8 +10,14 @@ import (
 // CreateProduct validates and stores a product of org.
 func (s *Service) CreateProduct(ctx context.Context, org string, p *model.Product) error {
 	p.Name = strings.TrimSpace(p.Name)
-	if p.Name == "" {
-		return inputf("name: required")
+	if err := CheckName("name", p.Name); err != nil {
+		return err
+	}
+	if err := checkText("intendedPurpose", p.IntendedPurpose, MaxTextLen, true); err != nil {
+		return err
+	}
+	if err := checkText("securityContact", p.SecurityContact, MaxNameLen, false); err != nil {
+		return err
 	}
 	if p.Role == "" {
 		p.Role = model.RoleManufacturer
@@ -26,8 +32,8 @@ func (s *Service) CreateProduct(ctx context.Context, org string, p *model.Produc
 // CreateVersion validates and stores a version of one of org's products.
 func (s *Service) CreateVersion(ctx context.Context, org string, v *model.Version) error {
 	v.Name = strings.TrimSpace(v.Name)
-	if v.Name == "" {
-		return inputf("name: required")
+	if err := CheckName("name", v.Name); err != nil {
+		return err
 	}
 	if v.Lifecycle == "" {
 		v.Lifecycle = model.LifecycleDevelopment

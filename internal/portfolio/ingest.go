@@ -53,8 +53,12 @@ func (s *Service) Parse(raw []byte, name string) (*model.SBOM, error) {
 // base and reconciles the version's findings. Every write happens in one
 // transaction; an invalid SBOM stores nothing and returns an InputError
 // with the precise reason. Uploading bytes the version already has returns
-// the existing SBOM (Duplicate) without processing it again.
+// the existing SBOM (Duplicate) without processing it again. name (the
+// SBOM's name, shown in lists) must pass CheckName.
 func (s *Service) Ingest(ctx context.Context, org, versionID string, raw []byte, name string) (IngestResult, error) {
+	if err := CheckName("name", name); err != nil {
+		return IngestResult{}, err
+	}
 	doc, err := s.Parse(raw, name)
 	if err != nil {
 		s.UploadFailed(ctx, org, versionID, name, err)

@@ -38,6 +38,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, orgName, label string) (stri
 	if strings.TrimSpace(label) == "" {
 		return "", model.APIKey{}, inputf("an API key needs a label (--name)")
 	}
+	if err := CheckName("label", label); err != nil {
+		return "", model.APIKey{}, err
+	}
 	org, err := s.Store.OrgByName(ctx, orgName)
 	if err != nil {
 		return "", model.APIKey{}, err

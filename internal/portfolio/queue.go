@@ -23,6 +23,10 @@ type Queue struct {
 	svc  *Service
 	log  *slog.Logger
 	jobs chan job
+	// room holds one token per backlog slot taken: Submit takes one
+	// before it creates anything, a worker gives it back when it takes
+	// the job, so the send to jobs never blocks.
+	room chan struct{}
 	wg   sync.WaitGroup
 
 	mu     sync.RWMutex
@@ -42,7 +46,8 @@ type job struct {
 // uploads.
 func NewQueue(svc *Service, workers, backlog int) *Queue {
 	ctx, cancel := context.WithCancel(context.Background())
-	q := &Queue{svc: svc, log: svc.Log, jobs: make(chan job, max(backlog, 1)), ctx: ctx, cancel: cancel}
+	q := &Queue{svc: svc, log: svc.Log, jobs: make(chan job, max(backlog, 1)), room: make(chan struct{}, max(backlog, 1)),
+		ctx: ctx, cancel: cancel}
 	for range max(workers, 1) {
 		q.wg.Add(1)
 		go q.work()
@@ -55,6 +60,13 @@ func NewQueue(svc *Service, workers, backlog int) *Queue {
 // (nothing is stored then), ErrBusy when the backlog is full, or
 // ErrShuttingDown.
 func (q *Queue) Submit(ctx context.Context, org, versionID string, raw []byte, name string) (string, error) {
+	return q.SubmitTo(ctx, org, func(context.Context) (string, error) { return versionID, nil }, raw, name)
+}
+
+// SubmitTo is Submit for a version that target returns, possibly creating
+// it: target runs only once the upload is accepted (the SBOM is valid and
+// a backlog slot is taken), so that a refused upload creates nothing.
+func (q *Queue) SubmitTo(ctx context.Context, org string, target func(context.Context) (string, error), raw []byte, name string) (string, error) {
 	doc, err := q.svc.Parse(raw, name)
 	if err != nil {
 		return "", err
@@ -64,22 +76,29 @@ func (q *Queue) Submit(ctx context.Context, org, versionID string, raw []byte, n
 	if q.closed {
 		return "", ErrShuttingDown
 	}
-	t := model.UploadToken{VersionID: versionID, State: model.UploadQueued, Created: q.svc.now()}
-	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
-		return "", err
-	}
 	select {
-	case q.jobs <- job{org: org, version: versionID, token: t.Token, name: name, raw: raw, doc: doc}:
-		return t.Token, nil
+	case q.room <- struct{}{}:
 	default:
-		_ = q.svc.Store.SetUploadState(ctx, org, t.Token, model.UploadFailed, "", ErrBusy.Error(), q.svc.now())
 		return "", ErrBusy
 	}
+	versionID, err := target(ctx)
+	if err != nil {
+		<-q.room
+		return "", err
+	}
+	t := model.UploadToken{VersionID: versionID, State: model.UploadQueued, Created: q.svc.now()}
+	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
+		<-q.room
+		return "", err
+	}
+	q.jobs <- job{org: org, version: versionID, token: t.Token, name: name, raw: raw, doc: doc}
+	return t.Token, nil
 }
 
 func (q *Queue) work() {
 	defer q.wg.Done()
 	for j := range q.jobs {
+		<-q.room
 		q.run(j)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
@@ -107,7 +109,10 @@ func encodeCursor(sort store.FindingSort, keys []sortKey, f *model.TrackedFindin
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeCursor returns the cursor's values in key order.
+// decodeCursor returns the cursor's values in key order. A cursor comes
+// from a client: its values are checked to be ones the columns can hold
+// (an integer column is 32-bit on PostgreSQL, text holds no NUL), so that
+// a forged cursor is ErrInvalidCursor, never a database error.
 func decodeCursor(s string, sort store.FindingSort, keys []sortKey) ([]any, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
@@ -121,17 +126,17 @@ func decodeCursor(s string, sort store.FindingSort, keys []sortKey) ([]any, erro
 	for _, k := range keys {
 		switch k.val(&model.TrackedFinding{}).(type) {
 		case int64:
-			if len(c.Ints) == 0 {
+			if len(c.Ints) == 0 || c.Ints[0] < math.MinInt32 || c.Ints[0] > math.MaxInt32 {
 				return nil, store.ErrInvalidCursor
 			}
 			vals, c.Ints = append(vals, c.Ints[0]), c.Ints[1:]
 		case float64:
-			if len(c.Nums) == 0 {
+			if len(c.Nums) == 0 || math.IsNaN(c.Nums[0]) || math.IsInf(c.Nums[0], 0) {
 				return nil, store.ErrInvalidCursor
 			}
 			vals, c.Nums = append(vals, c.Nums[0]), c.Nums[1:]
 		case string:
-			if len(c.Strs) == 0 {
+			if len(c.Strs) == 0 || !utf8.ValidString(c.Strs[0]) || strings.ContainsRune(c.Strs[0], 0) {
 				return nil, store.ErrInvalidCursor
 			}
 			vals, c.Strs = append(vals, c.Strs[0]), c.Strs[1:]

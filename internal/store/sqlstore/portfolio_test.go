@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"testing"
@@ -284,5 +285,21 @@ func checkPages(t *testing.T, s *sqlstore.Store, org, version string) {
 	first, _ := s.Findings(ctx, org, store.FindingQuery{VersionID: version, Sort: store.SortSeverity, Limit: 5})
 	if _, err := s.Findings(ctx, org, store.FindingQuery{VersionID: version, Sort: store.SortEPSS, Cursor: first.Next, Limit: 5}); !errors.Is(err, store.ErrInvalidCursor) {
 		t.Errorf("cursor of another sort: %v", err)
+	}
+	// Forged cursors with values no column holds (a 64-bit rank, a NUL in
+	// a text) are invalid cursors on both engines, not database errors.
+	for _, forged := range []struct {
+		sort   store.FindingSort
+		cursor string
+	}{
+		{store.SortSeverity, `{"s":"severity","i":[9223372036854775807],"n":[1],"t":["x"]}`},
+		{store.SortSeverity, `{"s":"severity","i":[-9223372036854775808],"n":[1],"t":["x"]}`},
+		{store.SortComponent, `{"s":"component","t":["a\u0000","b","c"]}`},
+		{store.SortFirstSeen, `{"s":"first_seen","t":["x","\u0000"]}`},
+	} {
+		c := base64.RawURLEncoding.EncodeToString([]byte(forged.cursor))
+		if _, err := s.Findings(ctx, org, store.FindingQuery{VersionID: version, Sort: forged.sort, Cursor: c, Limit: 5}); !errors.Is(err, store.ErrInvalidCursor) {
+			t.Errorf("forged cursor %s: %v", forged.cursor, err)
+		}
 	}
 }
