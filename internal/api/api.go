@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
 )
@@ -25,6 +26,8 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// MaxBOMBytes bounds an SBOM upload (DefaultMaxBOMBytes when 0).
 	MaxBOMBytes int64
+	// Build is the binary's identity, reported by /healthz.
+	Build buildinfo.Info
 }
 
 // API is the REST API's handler set.
@@ -34,12 +37,13 @@ type API struct {
 	log    *slog.Logger
 	ready  func(ctx context.Context) error
 	maxBOM int64
+	build  buildinfo.Info
 	mux    *http.ServeMux
 }
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes}
+	a := &API{svc: o.Service, queue: o.Queue, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes, build: o.Build}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
@@ -33,6 +34,8 @@ type ServerOptions struct {
 	MaxBOMBytes int64
 	// Workers and Backlog size the upload queue.
 	Workers, Backlog int
+	// Build is the binary's identity, logged at start and served by /healthz.
+	Build buildinfo.Info
 }
 
 // Server is rocca's HTTP server with its background upload queue.
@@ -40,6 +43,7 @@ type Server struct {
 	HTTP  *http.Server
 	queue *portfolio.Queue
 	app   *App
+	build buildinfo.Info
 }
 
 // NewServer builds the server: portfolio service, upload queue and API.
@@ -49,8 +53,8 @@ func (a *App) NewServer(o ServerOptions) *Server {
 	}
 	svc := a.Portfolio(o.MaxBOMBytes)
 	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1))
-	h := api.New(api.Options{Service: svc, Queue: q, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes})
-	return &Server{app: a, queue: q, HTTP: &http.Server{
+	h := api.New(api.Options{Service: svc, Queue: q, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes, Build: o.Build})
+	return &Server{app: a, queue: q, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: h,
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
@@ -75,7 +79,7 @@ func (s *Server) Serve(ctx context.Context, grace time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine())
+	s.app.Log.Info("listening", append([]any{"addr", ln.Addr().String(), "engine", s.app.Store.Engine()}, s.build.LogAttrs()...)...)
 	errc := make(chan error, 1)
 	go func() { errc <- s.HTTP.Serve(ln) }()
 	select {

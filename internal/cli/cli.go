@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/scan"
 )
@@ -54,6 +55,7 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	flags  config.Flags
+	build  buildinfo.Info // the binary's identity, read once in Run
 }
 
 // config resolves the configuration from the flags, the environment and
@@ -84,7 +86,7 @@ func (e *env) open() (*app.App, error) {
 // Run executes rocca with args (without the program name) and returns the
 // process exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv, build: buildinfo.Read()}
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetOut(stdout)

@@ -50,7 +50,9 @@ accepting connections, finishes requests in flight and the queued uploads
 				return err
 			}
 			defer a.Close()
-			return a.NewServer(app.ServerOptionsOf(cfg)).Serve(cmd.Context(), cfg.ShutdownTimeout)
+			opts := app.ServerOptionsOf(cfg)
+			opts.Build = e.build
+			return a.NewServer(opts).Serve(cmd.Context(), cfg.ShutdownTimeout)
 		},
 	}
 	addServerFlags(cmd, &e.flags)
