@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/rocca-project/rocca/internal/redact"
 )
 
 // Store is rocca's database: the knowledge base and the portfolio.
@@ -40,7 +41,7 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 	}
 	if _, err := s.Migrate(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open database %s: %w", s.describe(dbURL), err)
+		return nil, redact.Error(fmt.Errorf("open database %s: %w", s.describe(dbURL), err), dbURL)
 	}
 	return s, nil
 }
@@ -48,10 +49,15 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 // OpenNoMigrate opens the database at dbURL like Open but applies no
 // migration: for commands that report or copy the database as it is.
 func OpenNoMigrate(ctx context.Context, dbURL string) (*Store, error) {
+	var s *Store
+	var err error
 	if IsPostgres(dbURL) {
-		return openPostgres(ctx, dbURL)
+		s, err = openPostgres(ctx, dbURL)
+	} else {
+		s, err = openSQLite(dbURL)
 	}
-	return openSQLite(dbURL)
+	// Drivers and the file system repeat the connection string or path.
+	return s, redact.Error(err, dbURL)
 }
 
 func openSQLite(dbURL string) (*Store, error) {
@@ -98,7 +104,7 @@ const readConns = 4
 func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %s", redact(dbURL), scrub(err, dbURL))
+		return nil, fmt.Errorf("open database %s: %w", redact.DatabaseURL(dbURL), redact.Error(err, dbURL))
 	}
 	// A bounded pool: ingestion transactions, API reads and the upload
 	// workers share it.
@@ -109,7 +115,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open database %s: %s", redact(dbURL), scrub(err, dbURL))
+		return nil, fmt.Errorf("open database %s: %w", redact.DatabaseURL(dbURL), redact.Error(err, dbURL))
 	}
 	return &Store{db: db, d: postgresDialect}, nil
 }
@@ -136,28 +142,7 @@ func (s *Store) Engine() string { return s.d.name }
 
 func (s *Store) describe(dbURL string) string {
 	if s.d.dollar {
-		return redact(dbURL)
+		return redact.DatabaseURL(dbURL)
 	}
-	return SQLitePath(dbURL)
-}
-
-// redact returns a PostgreSQL URL without its password.
-func redact(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "postgres://…"
-	}
-	return p.Redacted()
-}
-
-// scrub returns err's message with the URL's password removed, in case a
-// driver repeats its connection string.
-func scrub(err error, dbURL string) string {
-	msg := err.Error()
-	if p, perr := url.Parse(dbURL); perr == nil && p.User != nil {
-		if pw, ok := p.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "xxxxx")
-		}
-	}
-	return msg
+	return redact.DatabaseURL(SQLitePath(dbURL))
 }

@@ -113,7 +113,10 @@ func TestMigrationTwinsMatch(t *testing.T) {
 
 func TestOpenRejects(t *testing.T) {
 	// Port 1 on loopback: nothing listens, the connection is refused at once.
-	for _, u := range []string{"", "postgres://u:secret@127.0.0.1:1/db?connect_timeout=5"} {
+	for _, u := range []string{"", "postgres://u:secret@127.0.0.1:1/db?connect_timeout=5",
+		"postgres://u@127.0.0.1:1/db?password=secret&connect_timeout=5",
+		"postgres://u@127.0.0.1:1/db?password=secret&sslmode=bogus",
+		"postgres://u:secret%zz@127.0.0.1:1/db"} {
 		_, err := Open(context.Background(), u)
 		if err == nil {
 			t.Errorf("Open(%q) succeeded", u)
