@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,6 +71,9 @@ func openSQLite(dbURL string) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("open database %s: %w", path, err)
 		}
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
 	}
 	// busy_timeout first so that the following pragmas wait for locks.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
@@ -96,6 +101,22 @@ func openSQLite(dbURL string) (*Store, error) {
 		s.rdb = rdb
 	}
 	return s, nil
+}
+
+// createPrivate creates the database file, empty, readable and writable by
+// its owner only (0600, as backups are), unless it exists. SQLite would
+// create it 0644 less the umask, and it gives the -wal and -shm files it
+// makes beside the database the database file's mode, so all three stay
+// private. An existing file keeps the mode its owner gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // readConns bounds the read-only SQLite connections of a store.
