@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/metrics"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
@@ -38,6 +39,8 @@ type Options struct {
 	// see body.go.
 	MinBodyRate            int64
 	BodyGrace, BodyTimeout time.Duration
+	// Build is the binary's identity, reported by /healthz.
+	Build buildinfo.Info
 }
 
 // API is the REST API's handler set.
@@ -50,12 +53,14 @@ type API struct {
 	ready   func(ctx context.Context) error
 	maxBOM  int64
 	pace    bodyPace
+	build   buildinfo.Info
 	mux     *http.ServeMux
 }
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, metrics: o.Metrics, log: o.Log, ready: o.Ready, maxBOM: o.MaxBOMBytes}
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, metrics: o.Metrics, log: o.Log, ready: o.Ready,
+		maxBOM: o.MaxBOMBytes, build: o.Build}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes
 	}

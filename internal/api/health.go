@@ -4,11 +4,19 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/rocca-project/rocca/internal/buildinfo"
 )
 
-// healthz answers while the process is up.
+// health is /healthz's answer: "ok" and the binary's identity.
+type health struct {
+	Status string `json:"status"`
+	buildinfo.Info
+}
+
+// healthz answers while the process is up, with the build identity.
 func (a *API) healthz(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return writeJSON(w, http.StatusOK, health{Status: "ok", Info: a.build})
 }
 
 // readyz answers 200 when the database is reachable and migrated, 503

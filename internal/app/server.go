@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/jobs"
@@ -47,6 +48,8 @@ type ServerOptions struct {
 	MinBodyRate int64
 	// TLSCert and TLSKey are PEM files; when set, the server speaks HTTPS.
 	TLSCert, TLSKey string
+	// Build is the binary's identity, logged at start and served by /healthz.
+	Build buildinfo.Info
 }
 
 // Server is rocca's HTTP server with its background upload queue and
@@ -58,6 +61,7 @@ type Server struct {
 	app   *App
 	// certFile and keyFile are set when the server speaks HTTPS.
 	certFile, keyFile string
+	build             buildinfo.Info
 }
 
 // Watcher returns the knowledge-base watch on the App's store.
@@ -104,8 +108,8 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		return nil, err
 	}
 	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
-		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout})
-	return &Server{app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, HTTP: &http.Server{
+		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
+	return &Server{app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: h,
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
@@ -153,7 +157,8 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 		return fmt.Errorf("serve: %w", err)
 	}
 	tlsOn := s.HTTP.TLSConfig != nil
-	s.app.Log.Info("listening", "addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn)
+	s.app.Log.Info("listening", append([]any{"addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn},
+		s.build.LogAttrs()...)...)
 	errc := make(chan error, 1)
 	go func() {
 		if tlsOn {

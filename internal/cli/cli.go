@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/redact"
 	"github.com/rocca-project/rocca/internal/scan"
 )
 
@@ -54,6 +56,8 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	flags  config.Flags
+	build  buildinfo.Info // the binary's identity, read once in Run
+	dbURL  string         // the database URL once resolved, to redact from messages
 }
 
 // config resolves the configuration from the flags, the environment and
@@ -63,12 +67,38 @@ func (e *env) config() (config.Config, error) {
 	if err != nil {
 		return cfg, usageErr("%v", err)
 	}
+	e.dbURL = cfg.DatabaseURL
 	return cfg, nil
 }
 
-// logger returns the stderr logger at the configured level.
+// logger returns the stderr logger at the configured level. When the
+// database URL holds a password, every string and error logged is
+// scrubbed of it.
 func (e *env) logger(cfg config.Config) *slog.Logger {
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if dbURL := cfg.DatabaseURL; len(redact.Secrets(dbURL)) > 0 {
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+			switch a.Value.Kind() {
+			case slog.KindString:
+				return slog.String(a.Key, redact.Message(a.Value.String(), dbURL))
+			case slog.KindAny:
+				if err, ok := a.Value.Any().(error); ok {
+					return slog.String(a.Key, redact.Message(err.Error(), dbURL))
+				}
+			}
+			return a
+		}
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
+}
+
+// redact removes the passwords of every database URL rocca was given (flag,
+// environment, resolved configuration) from a message about to be printed.
+func (e *env) redact(msg string) string {
+	for _, u := range []string{e.flags.Database, e.getenv(config.EnvDatabaseURL), e.dbURL} {
+		msg = redact.Message(msg, u)
+	}
+	return msg
 }
 
 // open resolves the configuration and opens the App, applying pending
@@ -84,7 +114,7 @@ func (e *env) open() (*app.App, error) {
 // Run executes rocca with args (without the program name) and returns the
 // process exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv, build: buildinfo.Read()}
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -96,7 +126,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code != ExitFindings {
-			fmt.Fprintf(stderr, "rocca: %v\n", ee.err)
+			fmt.Fprintf(stderr, "rocca: %s\n", e.redact(ee.err.Error()))
 		}
 		if ee.code == ExitUsage {
 			fmt.Fprintln(stderr, "Run 'rocca --help' for usage.")
@@ -105,15 +135,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var ie *scan.InputError
 	if errors.As(err, &ie) {
-		fmt.Fprintf(stderr, "rocca: %v\n", err)
+		fmt.Fprintf(stderr, "rocca: %s\n", e.redact(err.Error()))
 		return ExitInput
 	}
 	// Errors cobra raises itself (unknown command, wrong arguments) are usage errors.
 	if isCobraUsage(err) {
-		fmt.Fprintf(stderr, "rocca: %v\nRun 'rocca --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "rocca: %s\nRun 'rocca --help' for usage.\n", e.redact(err.Error()))
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "rocca: %v\n", err)
+	fmt.Fprintf(stderr, "rocca: %s\n", e.redact(err.Error()))
 	return ExitFailure
 }
 

@@ -69,7 +69,7 @@ gateway against it. Your own database is not touched.`,
 			}
 			defer f.Close()
 			res, err := scan.Run(cmd.Context(), a.Store, scan.Request{
-				SBOM: f, Name: demo.SBOMName, Limits: sbom.DefaultLimits(), Tool: Version(), Now: time.Now(),
+				SBOM: f, Name: demo.SBOMName, Limits: sbom.DefaultLimits(), Tool: e.build.String(), Now: time.Now(),
 			})
 			if err != nil {
 				return err

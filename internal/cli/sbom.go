@@ -330,7 +330,7 @@ in the metadata property rocca:sbom:source-format.
 				return err
 			}
 			return writeOutput(e.stdout, out, func(w io.Writer) error {
-				return convert.WriteCycloneDXJSON(w, s, convert.Options{ToolVersion: Version()})
+				return convert.WriteCycloneDXJSON(w, s, convert.Options{ToolVersion: e.build.String()})
 			})
 		},
 	}

@@ -187,3 +187,27 @@ func TestSBOMHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestStrictRepeatedKeysAndInvalidUTF8: --strict refuses a document that
+// repeats a key or holds invalid UTF-8, which the lenient reader accepts,
+// and names each place.
+func TestStrictRepeatedKeysAndInvalidUTF8(t *testing.T) {
+	doc := strings.Replace(conformingBOM, `"name": "lodash",`, `"name": "lodash", "name": "underscore",`, 1)
+	doc = strings.Replace(doc, `"name": "plc-runtime"`, "\"name\": \"plc-r\xfcntime\"", 1)
+	p := writeFile(t, "dup.cdx.json", doc)
+	if code, _, errs := run(t, "sbom", "inspect", p); code != cli.ExitOK {
+		t.Fatalf("lenient inspect: exit %d: %s", code, errs)
+	}
+	code, out, errs := run(t, "sbom", "inspect", "--strict", p)
+	if code != cli.ExitInput {
+		t.Fatalf("strict inspect: exit %d, want %d\n%s%s", code, cli.ExitInput, out, errs)
+	}
+	for _, want := range []string{
+		`/components/0/name: repeats the key "name" of its object`,
+		`/components/1/name: is not valid UTF-8`,
+	} {
+		if !strings.Contains(out+errs, want) {
+			t.Errorf("strict inspect does not report %q:\n%s%s", want, out, errs)
+		}
+	}
+}

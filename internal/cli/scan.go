@@ -75,7 +75,7 @@ func runScan(cmd *cobra.Command, e *env, path string, f scanFlags) error {
 		return inputErr(err)
 	}
 	defer in.Close()
-	req := scan.Request{SBOM: in, Name: name, Tool: Version(), Now: time.Now(), Strict: f.strict}
+	req := scan.Request{SBOM: in, Name: name, Tool: e.build.String(), Now: time.Now(), Strict: f.strict}
 	req.Limits = sbom.DefaultLimits()
 	req.Limits.MaxBytes = f.maxSize
 	for _, v := range f.vex {

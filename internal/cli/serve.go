@@ -61,7 +61,9 @@ accepting connections, finishes requests in flight and the queued uploads
 				return err
 			}
 			defer a.Close()
-			srv, err := a.NewServer(cmd.Context(), app.ServerOptionsOf(cfg))
+			opts := app.ServerOptionsOf(cfg)
+			opts.Build = e.build
+			srv, err := a.NewServer(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -95,6 +96,30 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	if res, err := http.Get(base + "/readyz"); err != nil || res.StatusCode != 200 {
 		t.Fatalf("readyz: %v %v", res, err)
+	}
+
+	// /healthz and the start-up log line carry the identity `rocca version --json` prints.
+	_, vjson, _ := run(t, "version", "--json")
+	var want, got map[string]any
+	if err := json.Unmarshal([]byte(vjson), &want); err != nil {
+		t.Fatalf("version --json: %v: %q", err, vjson)
+	}
+	hres, herr := http.Get(base + "/healthz")
+	if herr != nil {
+		t.Fatal(herr)
+	}
+	herr = json.NewDecoder(hres.Body).Decode(&got)
+	hres.Body.Close()
+	if herr != nil || got["status"] != "ok" {
+		t.Fatalf("healthz: %v %v", got, herr)
+	}
+	for k, v := range want {
+		if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+			t.Errorf("healthz %s = %v, version --json says %v", k, got[k], v)
+		}
+	}
+	if log := stderr.String(); !strings.Contains(log, "msg=listening") || !strings.Contains(log, "version="+fmt.Sprint(want["version"])) {
+		t.Errorf("start-up log line lacks the version:\n%s", log)
 	}
 
 	// One Dependency-Track style upload through the real listener.

@@ -1,56 +1,37 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
 
-// Version returns rocca's version: the module version when built from a
-// tagged module, otherwise the VCS revision, otherwise "devel".
-func Version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if rev == "" {
-		return "devel"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if dirty {
-		rev += "-dirty"
-	}
-	return "devel-" + rev
-}
-
 func newVersionCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print rocca's version",
-		Args:  exactArgs(0, "no arguments"),
+		Short: "Print rocca's version, commit and build platform",
+		Long: `Print rocca's version: the release version, or for a source build the module
+pseudo-version or the commit (with "modified" when the tree had uncommitted
+changes), then the Go version and platform. Quote this line in bug reports.
+
+--json prints the same as one JSON object for scripts: version, commit,
+commitTime, modified, goVersion, os, arch.`,
+		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			bi, _ := debug.ReadBuildInfo()
-			gov := ""
-			if bi != nil {
-				gov = bi.GoVersion
+			if asJSON {
+				out, err := json.Marshal(e.build)
+				if err != nil {
+					return fmt.Errorf("version: %w", err)
+				}
+				_, err = fmt.Fprintf(e.stdout, "%s\n", out)
+				return err
 			}
-			fmt.Fprintf(e.stdout, "rocca %s (%s)\n", Version(), gov)
-			return nil
+			_, err := fmt.Fprintln(e.stdout, e.build.Line())
+			return err
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the build identity as JSON")
+	return cmd
 }

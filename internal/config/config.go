@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/rocca-project/rocca/internal/redact"
 )
 
 const pathSep = string(filepath.Separator)
@@ -129,7 +130,7 @@ func Resolve(f Flags, getenv func(string) string) (Config, error) {
 			origin = "default"
 		}
 		if err := s.set(&c, raw); err != nil {
-			return c, fmt.Errorf("%s %q (%s): %w", s.key, redactURL(raw), origin, err)
+			return c, fmt.Errorf("%s %q (%s): %w", s.key, redact.DatabaseURL(raw), origin, err)
 		}
 		c.origins[i] = origin
 	}
@@ -229,32 +230,4 @@ func DataDir(getenv func(string) string) (string, error) {
 }
 
 // Redacted returns the database URL without any password.
-func (c Config) Redacted() string { return redactURL(c.DatabaseURL) }
-
-// redactURL replaces the password of a URL's user info and of a password
-// query parameter with ***. Other strings are returned unchanged.
-func redactURL(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		// Unparseable: keep the scheme and host only if we can find them.
-		if at := strings.LastIndex(s, "@"); at > 0 {
-			return s[:strings.Index(s, "://")+3] + "***" + s[at:]
-		}
-		return s
-	}
-	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "***")
-		}
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "***")
-		u.RawQuery = q.Encode()
-	}
-	out := u.String()
-	// url escapes * in the user info as %2A; show it plainly.
-	return strings.Replace(out, ":%2A%2A%2A@", ":***@", 1)
-}
+func (c Config) Redacted() string { return redact.DatabaseURL(c.DatabaseURL) }

@@ -162,6 +162,8 @@ func TestBadValuesNameTheirSource(t *testing.T) {
 		{"duration", Flags{ShutdownTimeout: "-1s"}, nil, "shutdown_timeout"},
 		{"too big", Flags{MaxBOMBytes: "5GiB"}, nil, "max_bom_bytes"},
 		{"password not echoed", Flags{Database: "postgres://u:pw@h/db", Workers: "x"}, nil, "workers"},
+		{"key=value connection string", Flags{Database: "host=db user=rocca password=s3cret dbname=rocca"}, nil,
+			`database "host=db user=rocca password=*** dbname=rocca" (flag --database): a key=value connection string is not supported`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,7 +199,8 @@ func TestRedacted(t *testing.T) {
 		{"postgres://rocca:secret@db:5432/rocca", "postgres://rocca:***@db:5432/rocca"},
 		{"postgres://rocca@db/rocca", "postgres://rocca@db/rocca"},
 		{"/var/lib/rocca/rocca.db", "/var/lib/rocca/rocca.db"},
-		{"postgres://db/rocca?password=secret", "postgres://db/rocca?password=%2A%2A%2A"},
+		{"postgres://db/rocca?password=secret", "postgres://db/rocca?password=***"},
+		{"postgres://rocca@db/rocca?sslmode=disable&Password=secret", "postgres://rocca@db/rocca?sslmode=disable&Password=***"},
 	}
 	for _, tt := range tests {
 		if got := (Config{DatabaseURL: tt.in}).Redacted(); got != tt.want {

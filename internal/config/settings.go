@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,10 @@ func constant(v string) func(func(string) string) (string, error) {
 // nSettings is the number of settings.
 const nSettings = 10
 
+// keyValueDSN recognises a libpq key=value connection string
+// ("host=db user=rocca password=..."), which is not a file path.
+var keyValueDSN = regexp.MustCompile(`(?i)(?:^|\s)(?:host|hostaddr|port|user|password|dbname|sslmode)\s*=`)
+
 // settings lists every setting, in the order `rocca config` prints them.
 // Index 0 is the database (Config.DatabaseSource mirrors its origin).
 var settings = [nSettings]setting{
@@ -68,7 +73,15 @@ var settings = [nSettings]setting{
 			}
 			return dir + pathSep + "rocca.db", nil
 		},
-		set: func(c *Config, v string) error { c.DatabaseURL = v; return nil },
+		set: func(c *Config, v string) error {
+			if !strings.Contains(v, "://") && keyValueDSN.MatchString(v) {
+				// Taken as a SQLite path, it would create a file named
+				// after the connection string, password included.
+				return errors.New("a key=value connection string is not supported: give a postgres:// URL")
+			}
+			c.DatabaseURL = v
+			return nil
+		},
 		get: func(c Config) string { return c.Redacted() }},
 	{key: "log_level", env: EnvLogLevel, flag: "log-level",
 		doc: "debug, info, warn or error (serve: info unless set)", def: constant("warn"),

@@ -39,6 +39,14 @@ var records = map[string]string{
 	"DRUPAL-1.json": `{"id":"DRUPAL-1","modified":"2024-01-01T00:00:00Z",
 		"affected":[{"package":{"ecosystem":"Packagist:https://packages.drupal.org/8","name":"drupal/webform"},
 		"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"5.11.0"}]}]}]}`,
+	// Versions rocca used to reject although the ecosystem accepts them:
+	// Composer build metadata and apk-tools 2.x digits after a letter.
+	"COMPOSER-BUILD-1.json": `{"id":"COMPOSER-BUILD-1","modified":"2024-01-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"Packagist","name":"acme/blocks"},"ranges":[{"type":"ECOSYSTEM","events":[
+			{"introduced":"1.0.0+bedrock-1.17.10"},{"fixed":"2.65.2+170606"}]}]}]}`,
+	"ALPINE-P-1.json": `{"id":"ALPINE-P-1","modified":"2024-01-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"Alpine:v3.13","name":"sudo"},"ranges":[{"type":"ECOSYSTEM","events":[
+			{"introduced":"0"},{"fixed":"1.9.5p2-r0"}]}]}]}`,
 	"MVN-1.json": `{"id":"MVN-1","modified":"2024-01-01T00:00:00Z",
 		"affected":[{"package":{"ecosystem":"Maven","name":"org.example:lib"},"ranges":[{"type":"ECOSYSTEM","events":[
 			{"introduced":"0"},{"limit":"2.0"},{"fixed":"1.5"}]}]}]}`,
@@ -92,6 +100,15 @@ func TestMatch(t *testing.T) {
 		{"pkg:deb/debian/openssl@3.0.9-1?distro=debian-11", "", "", ""},
 		{"pkg:composer/drupal/webform@5.10.0", "DRUPAL-1:DRUPAL-1:5.11.0", "", ""},
 		{"pkg:maven/org.example/lib@1.4", "MVN-1:MVN-1:1.5", "", ""},
+		{"pkg:composer/acme/blocks@2.65.1+170501", "COMPOSER-BUILD-1:COMPOSER-BUILD-1:2.65.2+170606", "", ""},
+		{"pkg:composer/acme/blocks@2.65.1%2B170501", "COMPOSER-BUILD-1:COMPOSER-BUILD-1:2.65.2+170606", "", ""},
+		{"pkg:composer/acme/blocks@v2.65.2-beta1+EZP-30823.preview", "COMPOSER-BUILD-1:COMPOSER-BUILD-1:2.65.2+170606", "", ""},
+		{"pkg:composer/acme/blocks@2.65.2+170700", "", "", ""},
+		{"pkg:composer/acme/blocks@0.9+1", "", "", ""},
+		{"pkg:apk/alpine/sudo@1.9.5p1-r0?distro=3.13.5", "ALPINE-P-1:ALPINE-P-1:1.9.5p2-r0", "", ""},
+		{"pkg:apk/alpine/sudo@1.9.5-r3?distro=3.13.5", "ALPINE-P-1:ALPINE-P-1:1.9.5p2-r0", "", ""},
+		{"pkg:apk/alpine/sudo@1.9.5p2-r1?distro=3.13.5", "", "", ""},
+		{"pkg:apk/alpine/sudo@1.9.6-r0?distro=3.13.5", "", "", ""},
 		{"pkg:maven/org.example/lib@1.6", "", "", ""},
 		{"pkg:cocoapods/AFNetworking@4.0.1", "", "cocoapods", ""},
 		{"pkg:pypi/foo-bar", "", "version", ""},

@@ -21,13 +21,15 @@ import (
 // decoded yields one issue saying why.
 func (d *document) spdxConformance(rd *reader) []strict.Issue {
 	var (
-		sd  *spdx2Doc
-		err error
+		sd   *spdx2Doc
+		err  error
+		text []strict.Issue // repeated keys and invalid UTF-8 of a JSON document
 	)
 	switch rd.format {
 	case spdx3JSONLD.format:
-		return d.spdx3Issues()
+		return append(strict.JSONText(d.data), d.spdx3Issues()...)
 	case spdxJSON.format:
+		text = strict.JSONText(d.data)
 		sd, err = d.loadSPDXJSON()
 	case spdxYAML.format:
 		sd, err = d.loadSPDXYAML()
@@ -37,9 +39,9 @@ func (d *document) spdxConformance(rd *reader) []strict.Issue {
 		return []strict.Issue{{Message: rd.format + " documents are not read, so they cannot be validated"}}
 	}
 	if err != nil {
-		return []strict.Issue{errorIssue(err)}
+		return append(text, errorIssue(err))
 	}
-	return validateSPDX(d, sd.doc)
+	return append(text, validateSPDX(d, sd.doc)...)
 }
 
 // errorIssue turns a decoding error into an issue at its place.

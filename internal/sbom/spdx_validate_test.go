@@ -36,6 +36,22 @@ func TestValidateSPDX(t *testing.T) {
 			"/relationships/6/relatedSpdxElement: no element has SPDX id SPDXRef-missing",
 			"/relationships/7/relatedSpdxElement: DocumentRef-other is not declared",
 		}},
+		// Read leniently, these pass unnoticed: the last repeated member
+		// wins and invalid bytes become U+FFFD.
+		{"repeated key and invalid UTF-8", strings.NewReplacer(
+			`"name": "log4j-core"`, `"name": "log4j-core", "name": "log4j"`,
+			`"name": "press-controller",`+"\n", "\"name\": \"press-\xffcontroller\",\n",
+		).Replace(string(good)), []string{
+			"/name: is not valid UTF-8",
+			"/packages/1/name: repeats the key \"name\" of its object",
+			"/relationships/6/relatedSpdxElement: no element has SPDX id SPDXRef-missing",
+			"/relationships/7/relatedSpdxElement: DocumentRef-other is not declared",
+		}},
+		{"spdx3 repeated key", strings.Replace(string(readFile(t, "spdx/relationships.spdx3.json")),
+			`"name": "ACME Automation"`, `"name": "ACME Automation", "name": "ACME"`, 1), []string{
+			"/@graph/1/name: repeats the key \"name\" of its object",
+			"/@graph/13/to/0: no element of the document has id urn:missing",
+		}},
 		{"spdx3", string(readFile(t, "spdx/relationships.spdx3.json")), []string{
 			"/@graph/13/to/0: no element of the document has id urn:missing",
 		}},

@@ -41,13 +41,25 @@
 //     manager's. Composer versions are normalised as Composer does before
 //     semantic orders them (lowercase, four numeric components: 1.2 ==
 //     1.2.0.0 and 1.2 > 1.2.0-beta1, where semantic alone says 1.2 <
-//     1.2.0-beta1 and lets "Beta" sort with "dev"). RubyGems versions have
-//     '-' read as ".pre.", as Gem::Version does (1.0-1 == 1.0.pre.1).
+//     1.2.0-beta1 and lets "Beta" sort with "dev"), and a build-metadata
+//     suffix is dropped as Composer drops it (2.65.2+170606 == 2.65.2).
+//     RubyGems versions have '-' read as ".pre.", as Gem::Version does
+//     (1.0-1 == 1.0.pre.1).
 //     Bioconductor packages are R packages and use R's ordering.
 //
 //   - Alpine (and the apk-based Alpaquita, BellSoft Hardened Containers,
-//     Chainguard, MinimOS, Wolfi) uses this package's own comparator, in
-//     semantic's reading of apk-tools but with the suffix order right:
+//     Chainguard, MinimOS, Wolfi) uses this package's own comparator. It
+//     accepts what the tokenizer of apk-tools 2.x accepts, which lets
+//     digits follow a letter ("5.1p1-r0", "1.9.5p2-r1", ordered 6.6.2 <
+//     6.6.2p1 < 6.6.2p2 < 6.6.3), plus the "~hash" of later apk-tools.
+//     apk-tools 3 is stricter (one letter, no digits after it), but the
+//     Alpine releases whose advisories OSV publishes ship apk-tools 2.x, and
+//     their packages, and so the advisories' events, carry such versions; a
+//     stricter parser would leave them undetermined. The ordering is
+//     semantic's reading of apk-tools (missing numeric components and
+//     "-r" count as zero, so 1.0 == 1.0.0 == 1.0-r0, where apk-tools puts
+//     the shorter version first; after the first, components with a
+//     leading zero compare as strings) with the suffix order right:
 //     semantic weighs "no suffix" like "_cvs", so it finds 1.0 == 1.0_cvs.
 //
 //   - opam, which semantic does not support: the opam manual's characters,

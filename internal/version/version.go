@@ -371,7 +371,7 @@ func (sch *scheme) parse(s string) (Version, error) {
 		reason = checkRPM(s)
 	case kindAlpine:
 		if !apkVersion.MatchString(s) {
-			reason = "not number{.number}[letter]{_suffix[number]}[~hash][-rN]"
+			reason = "not number{.number}{letter[number{.number}]}{_suffix[number]}[~hash][-rN]"
 			break
 		}
 		v.ok = true
@@ -444,8 +444,11 @@ var (
 	// The Haskell Package Versioning Policy: numbers only.
 	hackageVersion = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)*$`)
 
-	// apk-tools: number{.number}...{letter}{_suffix{number}}...{~hash}{-r#}.
-	apkVersion = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)[0-9]*)*(?:~[0-9a-f]+)?(?:-r[0-9]+)?$`)
+	// apk-tools 2.x's tokenizer: number{.number}..., then letters, each
+	// optionally followed by digits (and more dotted numbers after those
+	// digits: "6.6.2p1", "1.2a3.4"), then {_suffix{number}}...{~hash}{-r#}.
+	// A letter cannot follow a letter, nor a '.' a letter.
+	apkVersion = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)*(?:[a-z][0-9]+(?:\.[0-9]+)*)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)[0-9]*)*(?:~[0-9a-f]+)?(?:-r[0-9]+)?$`)
 
 	// Composer's classical versions: up to any number of numeric parts, an
 	// optional stability modifier with optional number, an optional dev
@@ -479,8 +482,17 @@ func checkMaven(s string) string {
 // normalizeComposer returns a Composer version in the form semantic orders
 // as Composer does: lowercase, no "v", at least four numeric components
 // (Composer normalises 1.2 to 1.2.0.0, so 1.2 == 1.2.0.0 and 1.2 >
-// 1.2.0-beta), and no "stable" modifier.
+// 1.2.0-beta), no "stable" modifier, and no build metadata: Composer drops
+// a non-empty "+..." suffix before it parses the rest, so
+// "2.65.2+170606" is 2.65.2 and "v6.13.7-beta1+EZP-30823.preview" is
+// 6.13.7-beta1.
 func normalizeComposer(s string) (string, string) {
+	if base, build, ok := strings.Cut(s, "+"); ok {
+		if build == "" {
+			return "", "empty build metadata after '+'"
+		}
+		s = base
+	}
 	m := composerVersion.FindStringSubmatch(s)
 	if m == nil {
 		return "", "not a Composer version (branch names such as dev-main have no order)"
@@ -828,7 +840,8 @@ func lower(c byte) byte {
 // versions that differ only by zero components ("1.0" and "1.0.0", epoch
 // "0:", "-r0") are the only equal spellings with different digits, except
 // for parts the ordering ignores, which are cut first: SemVer build
-// metadata (unless the scheme orders it) and apk commit hashes.
+// metadata (unless the scheme orders it), Composer build metadata and apk
+// commit hashes.
 func sameNumbers(sch *scheme, a, b string) bool {
 	a1, a2 := ignoredCut(sch, a)
 	b1, b2 := ignoredCut(sch, b)
@@ -849,7 +862,7 @@ func sameNumbers(sch *scheme, a, b string) bool {
 // the text before and after that part.
 func ignoredCut(sch *scheme, s string) (string, string) {
 	switch {
-	case sch.kind == kindSemver && !sch.cmpBuild:
+	case sch.kind == kindSemver && !sch.cmpBuild, sch.kind == kindPackagist:
 		if i := strings.IndexByte(s, '+'); i >= 0 {
 			return s[:i], ""
 		}
@@ -912,7 +925,7 @@ func allDigits(s string) bool {
 // apkParts are the parts of a valid apk version, as substrings.
 type apkParts struct {
 	nums     string // "1.2.3"
-	letter   string // "" or one letter
+	letters  string // "", or letters each with optional digits: "a", "p1", "p2.1b"
 	suffixes string // "_rc1_p2", each starting with '_'
 	rev      string // digits of "-rN", "" when absent
 }
@@ -924,9 +937,11 @@ func splitApk(s string) apkParts {
 		i++
 	}
 	p.nums, s = s[:i], s[i:]
-	if s != "" && 'a' <= s[0] && s[0] <= 'z' {
-		p.letter, s = s[:1], s[1:]
+	i = 0
+	for i < len(s) && ('a' <= s[i] && s[i] <= 'z' || isDigit(s[i]) || s[i] == '.') {
+		i++
 	}
+	p.letters, s = s[:i], s[i:]
 	i = 0
 	for i < len(s) && s[i] != '~' && s[i] != '-' {
 		i++
@@ -984,30 +999,15 @@ func nextApkSuffix(s string) (name, num, rest string) {
 // cmpApk orders valid apk versions as apk-tools does, in the same reading
 // as semantic (numeric components padded with zeros; after the first,
 // components with a leading zero compare as strings; the commit hash is
-// ignored) but with the suffix order right.
+// ignored) but with the suffix order right, and with apk-tools 2.x's
+// digits after a letter: "6.6.2" < "6.6.2p" < "6.6.2p1" < "6.6.2p2" <
+// "6.6.2q" < "6.6.3".
 func cmpApk(a, b string) int {
 	x, y := splitApk(a), splitApk(b)
-	for i, xs, ys := 0, x.nums, y.nums; xs != "" || ys != ""; i++ {
-		var p, q string
-		p, xs = cutDot(xs)
-		q, ys = cutDot(ys)
-		var c int
-		if i > 0 && p != "" && q != "" && (p[0] == '0' || q[0] == '0') {
-			c = strings.Compare(p, q)
-		} else {
-			c = cmpDigits(p, q)
-		}
-		if c != 0 {
-			return sign(c)
-		}
+	if c := cmpApkNums(x.nums, y.nums, true); c != 0 {
+		return c
 	}
-	switch {
-	case x.letter == "" && y.letter != "":
-		return -1
-	case x.letter != "" && y.letter == "":
-		return 1
-	}
-	if c := strings.Compare(x.letter, y.letter); c != 0 {
+	if c := cmpApkLetters(x.letters, y.letters); c != 0 {
 		return c
 	}
 	for xs, ys := x.suffixes, y.suffixes; xs != "" || ys != ""; {
@@ -1022,4 +1022,82 @@ func cmpApk(a, b string) int {
 		}
 	}
 	return cmpDigits(x.rev, y.rev)
+}
+
+// cmpApkNums compares dot-separated numbers, a missing one counting as 0.
+// A component with a leading zero that is not the version's first
+// compares as a string against a present one, as apk-tools reads "1.01".
+func cmpApkNums(xs, ys string, first bool) int {
+	for i := 0; xs != "" || ys != ""; i++ {
+		var p, q string
+		p, xs = cutDot(xs)
+		q, ys = cutDot(ys)
+		var c int
+		if (i > 0 || !first) && p != "" && q != "" && (p[0] == '0' || q[0] == '0') {
+			c = strings.Compare(p, q)
+		} else {
+			c = cmpDigits(p, q)
+		}
+		if c != 0 {
+			return sign(c)
+		}
+	}
+	return 0
+}
+
+// cmpApkLetters compares the letter part of two apk versions: a sequence
+// of groups, each one letter, optional digits and optional further dotted
+// numbers ("p1", "a2.1"). Group by group, a missing group sorts first,
+// then letters in order, then absent digits before present ones
+// ("p" < "p0"), digits by value, and the dotted numbers as numbers are.
+func cmpApkLetters(xs, ys string) int {
+	for xs != "" || ys != "" {
+		switch {
+		case xs == "":
+			return -1
+		case ys == "":
+			return 1
+		}
+		if xs[0] != ys[0] {
+			if xs[0] < ys[0] {
+				return -1
+			}
+			return 1
+		}
+		var pd, qd, pn, qn string
+		pd, pn, xs = nextApkGroup(xs[1:])
+		qd, qn, ys = nextApkGroup(ys[1:])
+		switch {
+		case pd == "" && qd != "":
+			return -1
+		case pd != "" && qd == "":
+			return 1
+		}
+		if c := cmpDigits(pd, qd); c != 0 {
+			return c
+		}
+		if c := cmpApkNums(pn, qn, false); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// nextApkGroup splits what follows a letter, "2.1.3b4", into the digits
+// right after the letter ("2"), the dotted numbers after those ("1.3",
+// without the leading '.') and the rest ("b4").
+func nextApkGroup(s string) (digits, nums, rest string) {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	digits, s = s[:i], s[i:]
+	if s == "" || s[0] != '.' {
+		return digits, "", s
+	}
+	i = 1
+	for i < len(s) && (isDigit(s[i]) || s[i] == '.') {
+		i++
+	}
+	return digits, s[1:i], s[i:]
 }

@@ -231,6 +231,16 @@ var orderings = map[string][]order{
 		{"1.0.0-beta1-dev", "<", "1.0.0-beta1"},
 		{"10.2.11", ">", "9.2.16"},
 		{"1.1.0-beta1", "<", "1.1.0"},
+		// Composer drops build metadata after '+' before it parses the rest.
+		{"2.65.2+170606", "=", "2.65.2"},
+		{"2.65.2+170606", "<", "2.65.3"},
+		{"2.65.2+170606", ">", "2.65.1+999999"},
+		{"1.0.0+bedrock-1.17.10", "=", "1.0.0"},
+		{"1.0.0+bedrock-1.17.10", "=", "1.0.0+bedrock-1.17.9"},
+		{"v6.13.7-beta1+EZP-30823.preview", "=", "6.13.7-beta1"},
+		{"v6.13.7-beta1+EZP-30823.preview", "<", "6.13.7"},
+		{"v6.13.7-beta1+EZP-30823.preview", ">", "6.13.7-alpha2"},
+		{"1.0-RC1+build.5", "=", "1.0.0.0-rc1"},
 	},
 	"Pub": {
 		{"1.0.0", "<", "1.0.0+1"}, // pub_semver orders builds after the bare version
@@ -311,6 +321,28 @@ var orderings = map[string][]order{
 		{"3.1.4-r5", ">", "3.1.4-r4"},
 		{"1.0~abc123", "=", "1.0~def456"}, // commit hashes are not ordered
 		{"1.01", "<", "1.1"},              // apk compares leading-zero components as strings
+		// apk-tools 2.x reads digits after a letter as a number that ranks
+		// above anything else that could follow the letter.
+		{"6.6.2", "<", "6.6.2p1"},
+		{"6.6.2p1", "<", "6.6.3"},
+		{"6.6.2p1", "<", "6.6.2p2"},
+		{"6.6.2p9", "<", "6.6.2p10"},
+		{"6.6.2p01", "=", "6.6.2p1"},
+		{"6.6.2p", "<", "6.6.2p0"},
+		{"6.6.2p_p9", "<", "6.6.2p1"},
+		{"6.6.2p-r9", "<", "6.6.2p1"},
+		{"6.6.2p1", "<", "6.6.2q"},
+		{"6.6.2p1", "<", "6.6.2.1"},
+		{"5.1p1-r0", "<", "5.1p1-r1"},
+		{"5.1p1-r0", ">", "5.1-r9"},
+		{"5.1p1_rc1", "<", "5.1p1"},
+		{"5.1p1_p1", ">", "5.1p1"},
+		{"1.9.5p2-r1", ">", "1.9.5p1-r5"},
+		{"1.9.5p2-r1", "<", "1.9.6-r0"},
+		{"1.2a3.4", ">", "1.2a3"},
+		{"1.2a3.4", "<", "1.2a4"},
+		{"1.2a3b", "<", "1.2a3.1"}, // as 1.0a < 1.0.1
+		{"1.2a3b", ">", "1.2a3"},
 	},
 	"Hackage": {
 		{"1.0", "<", "1.0.0"}, // Data.Version: a longer version after its prefix
@@ -390,10 +422,10 @@ var invalids = map[string][]string{
 	"Maven":        {"", "${project.version}", "LATEST", "RELEASE", "1.0 beta", ".1", "-1", "1.0/2"},
 	"NuGet":        {"1.0.0.0.0", "v1.0.0", "1.0.0-", "[1.0,2.0)"},
 	"RubyGems":     {"", "a1.0", "1..0", "1.0-", "1.0 "},
-	"Packagist":    {"dev-master", "1.0.x-dev", "latest", "1.0.0-foo", "1.0.0-stable2"},
+	"Packagist":    {"dev-master", "1.0.x-dev", "latest", "1.0.0-foo", "1.0.0-stable2", "1.0.0+", "+1.0.0", "dev-main+build", "1.0.0-foo+build"},
 	"Debian":       {"", "abc", "a1.0", "1.0-", "x:1.0", ":1.0", "1.0_1", "1.0-1-", "1.0-1:2", "1.0-1_2"},
 	"AlmaLinux":    {"", "1.0-1-1", "a:1.0", "1.0-", "-1", "1.0 1", ":1.0", "1.0-@"},
-	"Alpine":       {"", "1.0-r", "1.0_foo", "1.0-1", "v1.0", "1.0_rc1a", "1.0~XYZ"},
+	"Alpine":       {"", "1.0-r", "1.0_foo", "1.0-1", "v1.0", "1.0_rc1a", "1.0~XYZ", "6.6.2pp1", "6.6.2p.1", "6.6.2P1", "5.1p1-r", "5.1p1-rx", "1.0a1bc"},
 	"Hackage":      {"", "1.0-beta", "v1.0", "1..0", "1.0."},
 	"CRAN":         {"", "1", "1.0a", "v1.0", "+1.0"},
 	"Bioconductor": {"1", "1.0-beta"},
@@ -626,6 +658,9 @@ func TestEqualPrefilter(t *testing.T) {
 		{"NuGet", "1.0.0.0+5", "1"},
 		{"Maven", "1.0.0.0", "1"},
 		{"Packagist", "1.0.0.0", "1"},
+		{"Packagist", "2.65.2+170606", "2.65.2"},
+		{"Packagist", "1.0+5", "1.0.0.0+6"},
+		{"Alpine", "5.1p01-r0", "5.1p1"},
 		{"RubyGems", "1.0.0", "1"},
 		{"CRAN", "1.0-1", "1.0.1"},
 	} {

@@ -174,7 +174,7 @@ const jsonPtrMark = "\x00pointer\x00"
 
 // newJSONWalker prepares the walk of data under version ver.
 func newJSONWalker(data []byte, ver specVer) *jsonWalker {
-	return &jsonWalker{ver: ver, kinds: specTable, sc: jsonScanner{data: data},
+	return &jsonWalker{ver: ver, kinds: specTable, sc: jsonScanner{data: data, notes: &jsonNotes{}},
 		hs: &jsonHasher{seed: maphash.MakeSeed()}, refs: map[string]uint32{}, ptr: make([]byte, 0, 128)}
 }
 
@@ -224,6 +224,7 @@ func (w *jsonWalker) insert(mark int, add []jsonIssue) {
 
 // result renders the issues with their lines, and the cap notice.
 func (w *jsonWalker) result() []Issue {
+	w.mergeNotes()
 	if w.capped {
 		w.issues = append(w.issues, jsonIssue{off: -1, need: -1, msg: fmt.Sprintf("more than %d issues; the rest are not reported", jsonMaxIssues)})
 	}

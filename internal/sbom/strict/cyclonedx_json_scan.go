@@ -45,6 +45,11 @@ type jsonScanner struct {
 	data []byte
 	pos  int
 	err  *jsonDecodeError
+	// notes, on the walk's scanner only, collects invalid UTF-8 and
+	// repeated keys (see jsonNotes); bad says the last string read was
+	// not UTF-8.
+	notes *jsonNotes
+	bad   bool
 }
 
 // jsonTok is a scalar read by the scanner, or the opening of a container
@@ -132,6 +137,9 @@ func (s *jsonScanner) next(depth int) (t jsonTok, ok bool) {
 	case c == '"':
 		t.kind = jsonString
 		t.raw, t.esc = s.str()
+		if s.bad && s.notes != nil {
+			s.notes.add(jsonNote{off: t.off})
+		}
 	case c == '-' || (c >= '0' && c <= '9'):
 		t.kind = jsonNumber
 		t.raw = s.number()
@@ -216,6 +224,7 @@ func (s *jsonScanner) str() (raw []byte, esc bool) {
 	start := s.pos + 1
 	i := start
 	ascii := true
+	s.bad = false
 	for i < len(d) {
 		c := d[i]
 		if jsonPlain[c] {
@@ -225,8 +234,8 @@ func (s *jsonScanner) str() (raw []byte, esc bool) {
 		switch {
 		case c == '"':
 			s.pos = i + 1
-			if !ascii && !esc && !utf8.Valid(d[start:i]) {
-				esc = true
+			if !ascii && !utf8.Valid(d[start:i]) {
+				esc, s.bad = true, true
 			}
 			return d[start:i], esc
 		case c == '\\':
@@ -386,6 +395,9 @@ func (s *jsonScanner) key() (raw []byte, esc bool, off int) {
 		return nil, false, off
 	}
 	raw, esc = s.str()
+	if s.bad && s.notes != nil {
+		s.notes.add(jsonNote{off: off, key: true})
+	}
 	s.ws()
 	if s.err == nil && (s.pos >= len(s.data) || s.data[s.pos] != ':') {
 		s.unexpected("after object key")
@@ -456,15 +468,25 @@ func (s *jsonScanner) skip(hs *jsonHasher, depth int) uint64 {
 	switch t.kind {
 	case jsonObject:
 		h := hs.objectStart()
+		var keys jsonKeys
+		if s.notes != nil {
+			keys = s.notes.open()
+		}
 		if s.objectStart() {
 			for {
-				raw, esc, _ := s.key()
+				raw, esc, off := s.key()
+				if s.notes != nil && s.err == nil {
+					s.notes.noteDup(&keys, off, raw, esc)
+				}
 				kh := hs.str(raw, esc)
 				h = hs.member(h, kh, s.skip(hs, depth+1))
 				if !s.objectNext() {
 					break
 				}
 			}
+		}
+		if s.notes != nil {
+			s.notes.close(&keys)
 		}
 		return h
 	case jsonArray:
@@ -495,6 +517,7 @@ func jsonSyntax(data []byte) *jsonDecodeError {
 // has a member named key, without moving the scanner.
 func (s *jsonScanner) hasKey(key string, depth int) bool {
 	c := *s
+	c.notes = nil // the walk notes what it reads itself
 	if _, ok := c.next(depth); !ok || !c.objectStart() {
 		return false
 	}

@@ -120,7 +120,9 @@ func TestCycloneDXJSONSyntaxLines(t *testing.T) {
 func TestCycloneDXJSONRepeatedSpecVersion(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, doc, want string }{
-		{"last of two counts", `{"bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1, "annotations": [], "specVersion": "1.6"}`, ""},
+		// The last of two counts (annotations are 1.5), and the repeat is reported.
+		{"last of two counts", `{"bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1, "annotations": [], "specVersion": "1.6"}`,
+			`/specVersion: repeats the key "specVersion"`},
 		{"first alone would pass", `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "annotations": [], "specVersion": "1.4"}`,
 			"/annotations: property \"annotations\" is CycloneDX 1.5"},
 		{"last is unsupported", `{"bomFormat": "CycloneDX", "specVersion": "1.6", "specVersion": "1.7"}`, "1.7 is read leniently only"},

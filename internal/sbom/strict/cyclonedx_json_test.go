@@ -175,6 +175,10 @@ func FuzzCycloneDXJSON(f *testing.F) {
 	f.Add([]byte(`{"specVersion": "1.7"}`))
 	f.Add([]byte(`[{"a": 1e999}]`))
 	f.Add([]byte(`{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "a", "version": "1"}]} x`))
+	// Repeated keys and invalid UTF-8, walked and skipped.
+	f.Add([]byte(jsonComp("1.6", `"name": "b", "\u006eame": "c"`)))
+	f.Add([]byte(jsonDoc("1.6", "\"metadata\": {\"timestamp\": {\"a\": \"\xff\", \"a\": 2}}, \"x\xc3\": 1")))
+	f.Add([]byte(jsonComp("1.4", "\"description\": \"\\u0041\xed\xa0\x80\"")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, is := range CycloneDXJSON(data) {
 			if is.Message == "" {

@@ -231,12 +231,14 @@ func (w *jsonWalker) object(k *specKind, t *jsonTok, depth int) uint64 {
 	base := len(w.members)
 	defer func() { w.members = w.members[:base] }()
 	h := w.hs.objectStart()
+	keys := s.notes.open() // a failed walk returns early: its keys no longer matter
 	if s.objectStart() {
 		for {
-			raw, esc, _ := s.key()
+			raw, esc, koff := s.key()
 			if s.err != nil {
 				return 0
 			}
+			s.notes.noteDup(&keys, koff, raw, esc)
 			key := raw
 			if esc {
 				w.key = jsonUnescape(w.key[:0], raw)
@@ -250,6 +252,7 @@ func (w *jsonWalker) object(k *specKind, t *jsonTok, depth int) uint64 {
 			}
 			if k.check != nil || (depth == 0 && string(key) == "specVersion") {
 				peek := *s
+				peek.notes = nil
 				if v, ok := peek.next(depth + 1); ok {
 					if k.check != nil && isProp {
 						w.members = append(w.members, jsonMember{prop: i, tok: v})
@@ -279,6 +282,7 @@ func (w *jsonWalker) object(k *specKind, t *jsonTok, depth int) uint64 {
 	if s.err != nil {
 		return 0
 	}
+	s.notes.close(&keys)
 	for j, r := range k.required {
 		if r.since > w.ver || (r.until != 0 && w.ver > r.until) {
 			continue

@@ -3,8 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"net/url"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/rocca-project/rocca/internal/redact"
 )
 
 // Store is rocca's database: the knowledge base and the portfolio.
@@ -40,7 +43,7 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 	}
 	if _, err := s.Migrate(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open database %s: %w", s.describe(dbURL), err)
+		return nil, redact.Error(fmt.Errorf("open database %s: %w", s.describe(dbURL), err), dbURL)
 	}
 	return s, nil
 }
@@ -48,10 +51,15 @@ func Open(ctx context.Context, dbURL string) (*Store, error) {
 // OpenNoMigrate opens the database at dbURL like Open but applies no
 // migration: for commands that report or copy the database as it is.
 func OpenNoMigrate(ctx context.Context, dbURL string) (*Store, error) {
+	var s *Store
+	var err error
 	if IsPostgres(dbURL) {
-		return openPostgres(ctx, dbURL)
+		s, err = openPostgres(ctx, dbURL)
+	} else {
+		s, err = openSQLite(dbURL)
 	}
-	return openSQLite(dbURL)
+	// Drivers and the file system repeat the connection string or path.
+	return s, redact.Error(err, dbURL)
 }
 
 func openSQLite(dbURL string) (*Store, error) {
@@ -61,6 +69,9 @@ func openSQLite(dbURL string) (*Store, error) {
 	}
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+		if err := createPrivate(path); err != nil {
 			return nil, fmt.Errorf("open database %s: %w", path, err)
 		}
 	}
@@ -92,13 +103,29 @@ func openSQLite(dbURL string) (*Store, error) {
 	return s, nil
 }
 
+// createPrivate creates the database file, empty, readable and writable by
+// its owner only (0600, as backups are), unless it exists. SQLite would
+// create it 0644 less the umask, and it gives the -wal and -shm files it
+// makes beside the database the database file's mode, so all three stay
+// private. An existing file keeps the mode its owner gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 // readConns bounds the read-only SQLite connections of a store.
 const readConns = 4
 
 func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %s", redact(dbURL), scrub(err, dbURL))
+		return nil, fmt.Errorf("open database %s: %w", redact.DatabaseURL(dbURL), redact.Error(err, dbURL))
 	}
 	// A bounded pool: ingestion transactions, API reads and the upload
 	// workers share it.
@@ -109,7 +136,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open database %s: %s", redact(dbURL), scrub(err, dbURL))
+		return nil, fmt.Errorf("open database %s: %w", redact.DatabaseURL(dbURL), redact.Error(err, dbURL))
 	}
 	return &Store{db: db, d: postgresDialect}, nil
 }
@@ -136,30 +163,9 @@ func (s *Store) Engine() string { return s.d.name }
 
 func (s *Store) describe(dbURL string) string {
 	if s.d.dollar {
-		return redact(dbURL)
+		return redact.DatabaseURL(dbURL)
 	}
-	return SQLitePath(dbURL)
-}
-
-// redact returns a PostgreSQL URL without its password.
-func redact(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "postgres://…"
-	}
-	return p.Redacted()
-}
-
-// scrub returns err's message with the URL's password removed, in case a
-// driver repeats its connection string.
-func scrub(err error, dbURL string) string {
-	msg := err.Error()
-	if p, perr := url.Parse(dbURL); perr == nil && p.User != nil {
-		if pw, ok := p.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "xxxxx")
-		}
-	}
-	return msg
+	return redact.DatabaseURL(SQLitePath(dbURL))
 }
 
 // DB returns the store's database handle (on SQLite, its one writing

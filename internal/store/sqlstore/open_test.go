@@ -2,6 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -113,7 +116,10 @@ func TestMigrationTwinsMatch(t *testing.T) {
 
 func TestOpenRejects(t *testing.T) {
 	// Port 1 on loopback: nothing listens, the connection is refused at once.
-	for _, u := range []string{"", "postgres://u:secret@127.0.0.1:1/db?connect_timeout=5"} {
+	for _, u := range []string{"", "postgres://u:secret@127.0.0.1:1/db?connect_timeout=5",
+		"postgres://u@127.0.0.1:1/db?password=secret&connect_timeout=5",
+		"postgres://u@127.0.0.1:1/db?password=secret&sslmode=bogus",
+		"postgres://u:secret%zz@127.0.0.1:1/db"} {
 		_, err := Open(context.Background(), u)
 		if err == nil {
 			t.Errorf("Open(%q) succeeded", u)
@@ -131,5 +137,47 @@ func TestRebind(t *testing.T) {
 	}
 	if got := sqliteDialect.rebind(`x = ?`); got != `x = ?` {
 		t.Errorf("sqlite rebind changed the query: %s", got)
+	}
+}
+
+// TestSQLiteFilesPrivate: a fresh database file and the -wal and -shm files
+// SQLite makes beside it after a write are readable by their owner only.
+func TestSQLiteFilesPrivate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix file modes")
+	}
+	path := filepath.Join(t.TempDir(), "sub", "rocca.db")
+	s, err := Open(context.Background(), path) // creates the file, migrates: a write
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.db.ExecContext(context.Background(), `CREATE TABLE private_probe (x INTEGER); INSERT INTO private_probe VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(name)
+		if err != nil {
+			t.Fatalf("after a write: %v", err)
+		}
+		if mode := st.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s has mode %#o, want 0600", filepath.Base(name), mode)
+		}
+	}
+	// An existing file keeps its mode.
+	shared := filepath.Join(t.TempDir(), "shared.db")
+	if err := os.WriteFile(shared, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(context.Background(), shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if st, err := os.Stat(shared); err != nil || st.Mode().Perm() != 0o640 {
+		t.Errorf("existing database file: %v, %v; want its mode 0640 kept", st.Mode(), err)
 	}
 }
