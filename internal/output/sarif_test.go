@@ -180,7 +180,10 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	good := render(t, FormatSARIF, fixture())
 	empty := fixture()
 	empty.Findings, empty.Unmatched, empty.Undetermined = nil, nil, nil
-	for name, doc := range map[string][]byte{"rocca.sarif": good, "empty.sarif": render(t, FormatSARIF, empty)} {
+	for name, doc := range map[string][]byte{
+		"rocca.sarif": good, "empty.sarif": render(t, FormatSARIF, empty),
+		"generated.sarif": render(t, FormatSARIF, generatedFixture(1)),
+	} {
 		errs, warnings := testutil.ValidateSARIF(t, exe, dir, name, doc)
 		for _, w := range warnings {
 			t.Logf("%s: validator warning: %s", name, w)
