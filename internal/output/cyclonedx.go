@@ -142,7 +142,7 @@ type refAssigner struct {
 	generated map[string]string // component key -> generated ref
 }
 
-func newRefAssigner(res *model.ScanResult, fs []model.Finding) *refAssigner {
+func newRefAssigner(res *model.ScanResult, fs []*model.Finding) *refAssigner {
 	r := &refAssigner{used: map[string]bool{}, generated: map[string]string{}}
 	if res.Subject != nil && res.Subject.Ref != "" {
 		r.used[res.Subject.Ref] = true
@@ -188,7 +188,7 @@ type analysisKey struct {
 	source        string
 }
 
-func analysisKeyOf(f model.Finding) analysisKey {
+func analysisKeyOf(f *model.Finding) analysisKey {
 	return analysisKey{statusOf(f), f.Justification, f.StatusSource}
 }
 
@@ -206,8 +206,8 @@ func statusRank(s model.Status) int {
 
 // splitByAnalysis splits one vulnerability's findings into runs sharing an
 // analysis: affected first, then under investigation, fixed, not affected.
-func splitByAnalysis(fs []model.Finding) [][]model.Finding {
-	byKey := map[analysisKey][]model.Finding{}
+func splitByAnalysis(fs []*model.Finding) [][]*model.Finding {
+	byKey := map[analysisKey][]*model.Finding{}
 	var keys []analysisKey
 	for _, f := range fs {
 		k := analysisKeyOf(f)
@@ -228,7 +228,7 @@ func splitByAnalysis(fs []model.Finding) [][]model.Finding {
 		}
 		return cmp.Compare(a.source, b.source)
 	})
-	out := make([][]model.Finding, 0, len(keys))
+	out := make([][]*model.Finding, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, byKey[k])
 	}
@@ -237,7 +237,7 @@ func splitByAnalysis(fs []model.Finding) [][]model.Finding {
 
 // cdxVulnerability makes the entry of vulnerability v for findings fs,
 // which share one analysis.
-func cdxVulnerability(v model.Vulnerability, fs []model.Finding, refs *refAssigner) cdx.Vulnerability {
+func cdxVulnerability(v model.Vulnerability, fs []*model.Finding, refs *refAssigner) cdx.Vulnerability {
 	name, url := idSource(v.ID)
 	out := cdx.Vulnerability{
 		ID:          v.ID,
@@ -321,7 +321,7 @@ func scoringMethod(vector string) cdx.ScoringMethod {
 
 // recommendation tells, per component, which versions fix the
 // vulnerability.
-func recommendation(fs []model.Finding) string {
+func recommendation(fs []*model.Finding) string {
 	var lines []string
 	for _, f := range fs {
 		comp := componentLabel(f.Component)
@@ -342,7 +342,7 @@ func recommendation(fs []model.Finding) string {
 // a CycloneDX analysis: affected → exploitable, under_investigation →
 // in_triage, fixed → resolved, not_affected → not_affected with the
 // justification mapped where CycloneDX has an equivalent.
-func cdxAnalysis(f model.Finding, fs []model.Finding) *cdx.VulnerabilityAnalysis {
+func cdxAnalysis(f *model.Finding, fs []*model.Finding) *cdx.VulnerabilityAnalysis {
 	a := &cdx.VulnerabilityAnalysis{}
 	switch statusOf(f) {
 	case model.StatusAffected:
@@ -410,7 +410,7 @@ func cdxJustification(j string) cdx.ImpactAnalysisJustification {
 	return ""
 }
 
-func versionStatus(f model.Finding) cdx.VulnerabilityStatus {
+func versionStatus(f *model.Finding) cdx.VulnerabilityStatus {
 	switch statusOf(f) {
 	case model.StatusAffected:
 		return cdx.VulnerabilityStatusAffected
@@ -451,7 +451,12 @@ func exploitProperties(v model.Vulnerability) []cdx.Property {
 // different scans get different serial numbers.
 func serialNumber(res *model.ScanResult) (string, error) {
 	canonical := *res
-	canonical.Findings = sortedFindings(res.Findings)
+	if res.Findings != nil {
+		canonical.Findings = make([]model.Finding, 0, len(res.Findings))
+		for _, f := range sortedFindings(res.Findings) {
+			canonical.Findings = append(canonical.Findings, *f)
+		}
+	}
 	data, err := json.Marshal(&canonical)
 	if err != nil {
 		return "", fmt.Errorf("cyclonedx: %w", err)

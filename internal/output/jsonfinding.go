@@ -10,20 +10,29 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 )
 
-// findingEncoder appends findings as JSON, byte for byte what
-// encoding/json (HTML escaping off) followed by json.Indent with the
-// prefix and "  " would produce, without reflection nor re-indenting: a
-// scan's report holds tens of thousands of findings and the generic path
-// was a fifth of the scan's time. TestFindingEncoderMatchesEncodingJSON
-// holds it to encoding/json's output for every field of model.Finding.
-type findingEncoder struct {
-	b      []byte
-	prefix string
-	err    error
+// jsonEncoder appends JSON to b, byte for byte what encoding/json (HTML
+// escaping off) followed by json.Indent with the prefix and "  " would
+// produce, without reflection nor re-indenting: a scan's report holds tens
+// of thousands of findings and the generic path was a fifth of the scan's
+// time. TestFindingEncoderMatchesEncodingJSON holds its finding method to
+// encoding/json's output for every field of model.Finding; the SARIF and
+// CycloneDX writers build their documents from its members.
+//
+// With marshal set it writes what json.Marshal writes instead: no
+// insignificant space, '<', '>' and '&' escaped in strings, and nil lists
+// as null (the CycloneDX serial number hashes that form of the result).
+type jsonEncoder struct {
+	b       []byte
+	prefix  string
+	marshal bool
+	err     error
 }
 
 // nl starts a new line at the given depth.
-func (e *findingEncoder) nl(depth int) {
+func (e *jsonEncoder) nl(depth int) {
+	if e.marshal {
+		return
+	}
 	e.b = append(e.b, '\n')
 	e.b = append(e.b, e.prefix...)
 	for range depth {
@@ -33,7 +42,7 @@ func (e *findingEncoder) nl(depth int) {
 
 // key starts a member: the separator from the previous one unless first,
 // a new line and the quoted key.
-func (e *findingEncoder) key(first *bool, depth int, k string) {
+func (e *jsonEncoder) key(first *bool, depth int, k string) {
 	if !*first {
 		e.b = append(e.b, ',')
 	}
@@ -41,22 +50,60 @@ func (e *findingEncoder) key(first *bool, depth int, k string) {
 	e.nl(depth)
 	e.b = append(e.b, '"')
 	e.b = append(e.b, k...)
-	e.b = append(e.b, '"', ':', ' ')
+	e.b = append(e.b, '"', ':')
+	if !e.marshal {
+		e.b = append(e.b, ' ')
+	}
 }
 
-func (e *findingEncoder) str(first *bool, depth int, k, v string) {
+// value appends a string value.
+func (e *jsonEncoder) value(v string) {
+	e.b = appendJSONStringMode(e.b, v, e.marshal)
+}
+
+// elem opens an object or list that is the i-th element of a list, on a
+// new line at depth, after a comma unless first.
+func (e *jsonEncoder) elem(i, depth int, open byte) {
+	if i > 0 {
+		e.b = append(e.b, ',')
+	}
+	e.nl(depth)
+	e.b = append(e.b, open)
+}
+
+// close appends the closing bracket of an object or list opened at depth.
+func (e *jsonEncoder) close(depth int, c byte) {
+	e.nl(depth)
+	e.b = append(e.b, c)
+}
+
+func (e *jsonEncoder) int(first *bool, depth int, k string, v int) {
 	e.key(first, depth, k)
-	e.b = appendJSONString(e.b, v)
+	e.b = strconv.AppendInt(e.b, int64(v), 10)
 }
 
-func (e *findingEncoder) strOmit(first *bool, depth int, k, v string) {
+func (e *jsonEncoder) bool(first *bool, depth int, k string, v bool) {
+	e.key(first, depth, k)
+	e.b = strconv.AppendBool(e.b, v)
+}
+
+func (e *jsonEncoder) str(first *bool, depth int, k, v string) {
+	e.key(first, depth, k)
+	e.value(v)
+}
+
+func (e *jsonEncoder) strOmit(first *bool, depth int, k, v string) {
 	if v != "" {
 		e.str(first, depth, k, v)
 	}
 }
 
-func (e *findingEncoder) strings(first *bool, depth int, k string, vs []string) {
+func (e *jsonEncoder) strings(first *bool, depth int, k string, vs []string) {
 	e.key(first, depth, k)
+	if vs == nil && e.marshal {
+		e.b = append(e.b, "null"...)
+		return
+	}
 	if len(vs) == 0 {
 		e.b = append(e.b, '[', ']')
 		return
@@ -67,19 +114,19 @@ func (e *findingEncoder) strings(first *bool, depth int, k string, vs []string) 
 			e.b = append(e.b, ',')
 		}
 		e.nl(depth + 1)
-		e.b = appendJSONString(e.b, v)
+		e.value(v)
 	}
 	e.nl(depth)
 	e.b = append(e.b, ']')
 }
 
-func (e *findingEncoder) stringsOmit(first *bool, depth int, k string, vs []string) {
+func (e *jsonEncoder) stringsOmit(first *bool, depth int, k string, vs []string) {
 	if len(vs) > 0 {
 		e.strings(first, depth, k, vs)
 	}
 }
 
-func (e *findingEncoder) float(first *bool, depth int, k string, f float64) {
+func (e *jsonEncoder) float(first *bool, depth int, k string, f float64) {
 	e.key(first, depth, k)
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		if e.err == nil {
@@ -91,7 +138,7 @@ func (e *findingEncoder) float(first *bool, depth int, k string, f float64) {
 	e.b = appendJSONFloat(e.b, f)
 }
 
-func (e *findingEncoder) time(first *bool, depth int, k string, t time.Time) {
+func (e *jsonEncoder) time(first *bool, depth int, k string, t time.Time) {
 	e.key(first, depth, k)
 	j, err := t.MarshalJSON()
 	if err != nil && e.err == nil {
@@ -101,7 +148,7 @@ func (e *findingEncoder) time(first *bool, depth int, k string, t time.Time) {
 }
 
 // finding appends one finding at depth 0 (its lines carry the prefix).
-func (e *findingEncoder) finding(f *model.Finding) {
+func (e *jsonEncoder) finding(f *model.Finding) {
 	first := true
 	e.b = append(e.b, '{')
 	e.key(&first, 1, "component")
@@ -119,7 +166,7 @@ func (e *findingEncoder) finding(f *model.Finding) {
 	e.b = append(e.b, '}')
 }
 
-func (e *findingEncoder) component(c *model.Component, depth int) {
+func (e *jsonEncoder) component(c *model.Component, depth int) {
 	first := true
 	d := depth + 1
 	e.b = append(e.b, '{')
@@ -157,7 +204,7 @@ func (e *findingEncoder) component(c *model.Component, depth int) {
 	e.b = append(e.b, '}')
 }
 
-func (e *findingEncoder) vulnerability(v *model.Vulnerability, depth int) {
+func (e *jsonEncoder) vulnerability(v *model.Vulnerability, depth int) {
 	first := true
 	d := depth + 1
 	e.b = append(e.b, '{')
@@ -209,13 +256,19 @@ func (e *findingEncoder) vulnerability(v *model.Vulnerability, depth int) {
 // escaping off: '"', '\\' and control characters escaped, invalid UTF-8
 // replaced by U+FFFD, U+2028 and U+2029 escaped.
 func appendJSONString(b []byte, s string) []byte {
+	return appendJSONStringMode(b, s, false)
+}
+
+// appendJSONStringMode is appendJSONString, with '<', '>' and '&'
+// escaped too when html is set (as json.Marshal does).
+func appendJSONStringMode(b []byte, s string, html bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

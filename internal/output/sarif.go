@@ -308,7 +308,7 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 	return strings.TrimRight(t.String(), "\n"), strings.TrimRight(m.String(), "\n")
 }
 
-func sarifResultFor(f model.Finding, ruleIndex int, uri string) sarifResult {
+func sarifResultFor(f *model.Finding, ruleIndex int, uri string) sarifResult {
 	v := f.Vulnerability
 	rating := ratingOf(v.Severity)
 	fixed := uniqueStrings(f.FixedVersions)
@@ -360,7 +360,7 @@ func sarifResultFor(f model.Finding, ruleIndex int, uri string) sarifResult {
 
 // resultMessage says which component the finding is about, what the
 // vulnerability is and which versions fix it, in a few sentences.
-func resultMessage(f model.Finding) string {
+func resultMessage(f *model.Finding) string {
 	v := f.Vulnerability
 	comp := componentLabel(f.Component)
 	if k := f.Component.Key(); k != comp {
@@ -394,7 +394,7 @@ func resultMessage(f model.Finding) string {
 
 // vexExplanation is e.g. "VEX says not_affected (component_not_present) in
 // triage.openvex.json".
-func vexExplanation(f model.Finding) string {
+func vexExplanation(f *model.Finding) string {
 	t := "VEX says " + string(statusOf(f))
 	if f.Justification != "" {
 		t += " (" + f.Justification + ")"
@@ -408,7 +408,7 @@ func vexExplanation(f model.Finding) string {
 // fingerprint identifies a finding across scans: it hashes the component's
 // key (purl or name@version, not its bom-ref, which SBOM generators often
 // make random) and the vulnerability id.
-func fingerprint(f model.Finding) string {
+func fingerprint(f *model.Finding) string {
 	sum := sha256.Sum256([]byte(f.Component.Key() + "\n" + f.Vulnerability.ID))
 	return hex.EncodeToString(sum[:16])
 }

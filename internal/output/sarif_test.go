@@ -143,12 +143,12 @@ func TestSARIFFingerprintStable(t *testing.T) {
 	b.Component.Ref = "another-random-ref"
 	b.Vulnerability.Summary = "changed"
 	b.FixedVersions = nil
-	if fingerprint(a) != fingerprint(b) {
+	if fingerprint(&a) != fingerprint(&b) {
 		t.Error("fingerprint changes with the bom-ref or the advisory text")
 	}
 	c := a
 	c.Component.PURL = "pkg:npm/lodash@4.17.21"
-	if fingerprint(a) == fingerprint(c) {
+	if fingerprint(&a) == fingerprint(&c) {
 		t.Error("fingerprint ignores the component")
 	}
 }

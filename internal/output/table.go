@@ -22,7 +22,7 @@ const (
 // writeTable writes the human-readable report.
 func writeTable(w io.Writer, res *model.ScanResult) error {
 	ew := &errWriter{w: w}
-	var active, settled []model.Finding
+	var active, settled []*model.Finding
 	for _, f := range sortedFindings(res.Findings) {
 		if suppressed(f) {
 			settled = append(settled, f)
@@ -81,7 +81,7 @@ func checkedSuffix(res *model.ScanResult) string {
 	return " in the " + plural(checked, "component", "components") + " checked"
 }
 
-func writeTableHeader(ew *errWriter, res *model.ScanResult, active, settled []model.Finding) {
+func writeTableHeader(ew *errWriter, res *model.ScanResult, active, settled []*model.Finding) {
 	source := res.Source
 	if source == "" {
 		source = "(unnamed SBOM)"
@@ -174,7 +174,7 @@ var colMax = [numCols]int{36, 14, 4, 6, 32}
 // writeFindingTable writes fs (in report order) grouped by component, with
 // columns aligned across the whole table. A finding whose status is not
 // plainly affected gets a status line under its row.
-func writeFindingTable(ew *errWriter, fs []model.Finding) {
+func writeFindingTable(ew *errWriter, fs []*model.Finding) {
 	type line struct {
 		cells  [numCols]string
 		status string
@@ -241,7 +241,7 @@ func writeFindingTable(ew *errWriter, fs []model.Finding) {
 	}
 }
 
-func findingCells(f model.Finding) [numCols]string {
+func findingCells(f *model.Finding) [numCols]string {
 	var r [numCols]string
 	v := f.Vulnerability
 	r[colID] = v.ID
@@ -294,7 +294,7 @@ func epssText(score float64) string {
 }
 
 // statusText is e.g. "not_affected (VEX: component_not_present)".
-func statusText(f model.Finding) string {
+func statusText(f *model.Finding) string {
 	t := string(statusOf(f))
 	switch {
 	case f.Justification != "":
