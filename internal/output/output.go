@@ -261,6 +261,12 @@ func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
 }
 
+func (e *errWriter) str(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
+	}
+}
+
 // unmatchedReason is one reason components could not be looked up, with
 // those components in their input order.
 type unmatchedReason struct {

@@ -1,6 +1,8 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -19,9 +21,17 @@ const (
 	maxFixedShown       = 3  // fixed versions in one cell
 )
 
-// writeTable writes the human-readable report.
+// writeTable writes the human-readable report, buffered: a line per write
+// would be a system call per finding on a terminal or pipe.
 func writeTable(w io.Writer, res *model.ScanResult) error {
-	ew := &errWriter{w: w}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := writeTableTo(&errWriter{w: bw}, res); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeTableTo(ew *errWriter, res *model.ScanResult) error {
 	var active, settled []*model.Finding
 	for _, f := range sortedFindings(res.Findings) {
 		if suppressed(f) {
@@ -175,65 +185,53 @@ var colMax = [numCols]int{36, 14, 4, 6, 32}
 // columns aligned across the whole table. A finding whose status is not
 // plainly affected gets a status line under its row.
 func writeFindingTable(ew *errWriter, fs []*model.Finding) {
-	type line struct {
-		cells  [numCols]string
-		status string
-	}
-	type block struct {
-		title string
-		lines []line
-	}
-	var blocks []block
-	ransomware := false
-	for _, f := range fs {
-		key := f.Component.Key()
-		if len(blocks) == 0 || blocks[len(blocks)-1].title != key {
-			blocks = append(blocks, block{title: key})
-		}
-		l := line{cells: findingCells(f)}
-		if statusOf(f) != model.StatusAffected {
-			l.status = statusText(f)
-			if f.StatusSource != "" {
-				l.status += " from " + f.StatusSource
-			}
-		}
-		if k := f.Vulnerability.KEV; k != nil && k.Ransomware {
-			ransomware = true
-		}
-		b := &blocks[len(blocks)-1]
-		b.lines = append(b.lines, l)
-	}
+	cells := make([][numCols]string, len(fs))
 	var widths [numCols]int
-	measure := func(cells [numCols]string) {
+	measure := func(cells *[numCols]string) {
 		for i, c := range cells {
 			widths[i] = max(widths[i], min(utf8.RuneCountInString(c), colMax[i]))
 		}
 	}
-	measure(colTitles)
-	for _, b := range blocks {
-		for _, l := range b.lines {
-			measure(l.cells)
+	measure(&colTitles)
+	ransomware := false
+	for i, f := range fs {
+		cells[i] = findingCells(f)
+		measure(&cells[i])
+		if k := f.Vulnerability.KEV; k != nil && k.Ransomware {
+			ransomware = true
 		}
 	}
-	writeCells := func(cells [numCols]string) {
-		var sb strings.Builder
-		sb.WriteString("  ")
+	var line []byte
+	writeCells := func(cells *[numCols]string) {
+		line = append(line[:0], ' ', ' ')
 		for i, c := range cells {
-			sb.WriteString(c)
+			line = append(line, c...)
 			if i < numCols-1 {
-				sb.WriteString(strings.Repeat(" ", max(widths[i]-utf8.RuneCountInString(c), 0)+2))
+				for range max(widths[i]-utf8.RuneCountInString(c), 0) + 2 {
+					line = append(line, ' ')
+				}
 			}
 		}
-		ew.printf("%s\n", strings.TrimRight(sb.String(), " "))
+		line = append(bytes.TrimRight(line, " "), '\n')
+		ew.Write(line)
 	}
-	writeCells(colTitles)
-	for _, b := range blocks {
-		ew.printf("%s\n", b.title)
-		for _, l := range b.lines {
-			writeCells(l.cells)
-			if l.status != "" {
-				ew.printf("    status: %s\n", l.status)
+	writeCells(&colTitles)
+	title := ""
+	for i, f := range fs {
+		if key := f.Component.Key(); i == 0 || key != title {
+			title = key
+			ew.str(title)
+			ew.str("\n")
+		}
+		writeCells(&cells[i])
+		if statusOf(f) != model.StatusAffected {
+			status := statusText(f)
+			if f.StatusSource != "" {
+				status += " from " + f.StatusSource
 			}
+			ew.str("    status: ")
+			ew.str(status)
+			ew.str("\n")
 		}
 	}
 	if ransomware {
