@@ -216,10 +216,19 @@ func mergeVulnerability(dst, src *model.Vulnerability) {
 }
 
 // uniqueStrings returns the non-empty strings of s in their first order,
-// without repeats.
+// without repeats. Short lists (fixed versions, a finding's usual case)
+// are checked without a map: this runs for every finding of a report.
 func uniqueStrings(s []string) []string {
-	seen := map[string]bool{}
 	var out []string
+	if len(s) <= 16 {
+		for _, v := range s {
+			if v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	seen := map[string]bool{}
 	for _, v := range s {
 		if v != "" && !seen[v] {
 			seen[v] = true

@@ -1,9 +1,9 @@
 package output
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -27,163 +27,145 @@ const (
 	fingerprintKey = "roccaComponentVulnerability/v1"
 )
 
-// The subset of SARIF 2.1.0 rocca writes. Field order follows the
-// specification's examples; empty optional members are left out.
-type (
-	sarifLog struct {
-		Schema  string     `json:"$schema"`
-		Version string     `json:"version"`
-		Runs    []sarifRun `json:"runs"`
-	}
-	sarifRun struct {
-		Tool        sarifTool         `json:"tool"`
-		Invocations []sarifInvocation `json:"invocations,omitempty"`
-		Results     []sarifResult     `json:"results"`
-		Properties  *sarifRunProps    `json:"properties,omitempty"`
-	}
-	sarifTool struct {
-		Driver sarifDriver `json:"driver"`
-	}
-	sarifDriver struct {
-		Name           string      `json:"name"`
-		Version        string      `json:"version,omitempty"`
-		InformationURI string      `json:"informationUri"`
-		Rules          []sarifRule `json:"rules"`
-	}
-	sarifRule struct {
-		ID                   string               `json:"id"`
-		ShortDescription     *sarifMessage        `json:"shortDescription,omitempty"`
-		FullDescription      *sarifMessage        `json:"fullDescription,omitempty"`
-		Help                 *sarifMultiformat    `json:"help,omitempty"`
-		HelpURI              string               `json:"helpUri,omitempty"`
-		DefaultConfiguration *sarifConfiguration  `json:"defaultConfiguration,omitempty"`
-		Properties           *sarifRuleProperties `json:"properties,omitempty"`
-	}
-	sarifMessage struct {
-		Text string `json:"text"`
-	}
-	sarifMultiformat struct {
-		Text     string `json:"text"`
-		Markdown string `json:"markdown,omitempty"`
-	}
-	sarifConfiguration struct {
-		Level string `json:"level"`
-	}
-	sarifRuleProperties struct {
-		// SecuritySeverity is GitHub's "security-severity": a CVSS-like
-		// score, as a string, from which it derives the alert severity.
-		SecuritySeverity string   `json:"security-severity,omitempty"`
-		Tags             []string `json:"tags,omitempty"`
-	}
-	sarifResult struct {
-		RuleID              string                 `json:"ruleId"`
-		RuleIndex           int                    `json:"ruleIndex"`
-		Level               string                 `json:"level"`
-		Message             sarifMessage           `json:"message"`
-		Locations           []sarifLocation        `json:"locations"`
-		PartialFingerprints map[string]string      `json:"partialFingerprints"`
-		Suppressions        []sarifSuppression     `json:"suppressions,omitempty"`
-		Properties          *sarifResultProperties `json:"properties,omitempty"`
-	}
-	sarifLocation struct {
-		PhysicalLocation sarifPhysicalLocation  `json:"physicalLocation"`
-		LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
-	}
-	sarifPhysicalLocation struct {
-		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
-		Region           *sarifRegion          `json:"region,omitempty"`
-	}
-	sarifRegion struct {
-		StartLine int `json:"startLine"`
-	}
-	sarifArtifactLocation struct {
-		URI string `json:"uri"`
-	}
-	sarifLogicalLocation struct {
-		Name               string `json:"name,omitempty"`
-		FullyQualifiedName string `json:"fullyQualifiedName,omitempty"`
-		Kind               string `json:"kind,omitempty"`
-	}
-	sarifSuppression struct {
-		Kind          string `json:"kind"`
-		Status        string `json:"status,omitempty"`
-		Justification string `json:"justification,omitempty"`
-	}
-	sarifResultProperties struct {
-		Component      string   `json:"component,omitempty"`
-		BOMRef         string   `json:"bomRef,omitempty"`
-		Status         string   `json:"status"`
-		Justification  string   `json:"justification,omitempty"`
-		StatusSource   string   `json:"statusSource,omitempty"`
-		Severity       string   `json:"severity"`
-		KnownExploited bool     `json:"knownExploited"`
-		EPSS           *float64 `json:"epss,omitempty"`
-		FixedVersions  []string `json:"fixedVersions"`
-	}
-	sarifInvocation struct {
-		ExecutionSuccessful        bool                `json:"executionSuccessful"`
-		EndTimeUTC                 string              `json:"endTimeUtc,omitempty"`
-		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
-	}
-	sarifNotification struct {
-		Level   string       `json:"level"`
-		Message sarifMessage `json:"message"`
-	}
-	sarifRunProps struct {
-		SBOMFormat string `json:"sbomFormat,omitempty"`
-		Components int    `json:"components"`
-		Unmatched  int    `json:"unmatched"`
-	}
-)
+// sarifNotification is a tool execution notification of the run.
+type sarifNotification struct {
+	level, text string
+}
 
 // writeSARIF writes a SARIF 2.1.0 log of one run: a rule per vulnerability
 // and a result per finding. Findings that VEX marks not_affected or fixed
 // are kept, with an external suppression, so that code-scanning services
 // close their alerts instead of losing track of them.
+//
+// The log is streamed: rules and results are encoded in blocks on every
+// CPU and written as they are done, never held as a tree. Its bytes are
+// what encoding/json (indented by two spaces, HTML escaping off) made of
+// the log when it was one; the golden files hold it to that. Members
+// appear in the order of the specification's examples; empty optional
+// members are left out.
 func writeSARIF(w io.Writer, res *model.ScanResult) error {
 	fs := sortedFindings(res.Findings)
 	groups := groupByVulnerability(fs)
-	ruleIndex := map[string]int{}
-	rules := make([]sarifRule, 0, len(groups))
+	ruleIndex := make(map[string]int, len(groups))
 	for i, g := range groups {
 		ruleIndex[g.vuln.ID] = i
-		rules = append(rules, sarifRuleFor(g))
 	}
 	uri := artifactURI(res.Source)
-	results := make([]sarifResult, 0, len(fs))
-	for _, f := range fs {
-		results = append(results, sarifResultFor(f, ruleIndex[f.Vulnerability.ID], uri))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	e := &jsonEncoder{}
+	flush := func() error {
+		_, err := bw.Write(e.b)
+		e.b = e.b[:0]
+		return err
 	}
-	inv := sarifInvocation{
-		ExecutionSuccessful:        true,
-		ToolExecutionNotifications: append(unmatchedNotifications(res.Unmatched), undeterminedNotifications(res.Undetermined)...),
+
+	top, run, tool, driver := true, true, true, true
+	e.b = append(e.b, '{')
+	e.str(&top, 1, "$schema", sarifSchema)
+	e.str(&top, 1, "version", sarifVersion)
+	e.key(&top, 1, "runs")
+	e.b = append(e.b, '[')
+	e.elem(0, 2, '{')
+	e.key(&run, 3, "tool")
+	e.b = append(e.b, '{')
+	e.key(&tool, 4, "driver")
+	e.b = append(e.b, '{')
+	e.str(&driver, 5, "name", "rocca")
+	e.strOmit(&driver, 5, "version", res.Tool)
+	e.str(&driver, 5, "informationUri", informationURI)
+	e.key(&driver, 5, "rules")
+	e.b = append(e.b, '[')
+	if len(groups) > 0 {
+		if err := flush(); err != nil {
+			return err
+		}
+		err := writeBlocks(bw, len(groups), jsonEncoder{}, func(e *jsonEncoder, i int) {
+			e.elem(i, 6, '{')
+			e.sarifRule(groups[i], 6)
+		})
+		if err != nil {
+			return err
+		}
+		e.nl(5)
 	}
+	e.b = append(e.b, ']')
+	e.close(4, '}')
+	e.close(3, '}')
+
+	e.key(&run, 3, "invocations")
+	e.b = append(e.b, '[')
+	e.elem(0, 4, '{')
+	e.sarifInvocation(res, 4)
+	e.close(3, ']')
+
+	e.key(&run, 3, "results")
+	e.b = append(e.b, '[')
+	if len(fs) > 0 {
+		if err := flush(); err != nil {
+			return err
+		}
+		err := writeBlocks(bw, len(fs), jsonEncoder{}, func(e *jsonEncoder, i int) {
+			e.elem(i, 4, '{')
+			e.sarifResult(fs[i], ruleIndex[fs[i].Vulnerability.ID], uri, 4)
+		})
+		if err != nil {
+			return err
+		}
+		e.nl(3)
+	}
+	e.b = append(e.b, ']')
+
+	props := true
+	e.key(&run, 3, "properties")
+	e.b = append(e.b, '{')
+	e.strOmit(&props, 4, "sbomFormat", strings.TrimSpace(res.Format+" "+res.SpecVersion))
+	e.int(&props, 4, "components", res.Components)
+	e.int(&props, 4, "unmatched", len(res.Unmatched))
+	e.close(3, '}')
+	e.close(2, '}')
+	e.close(1, ']')
+	e.close(0, '}')
+	e.b = append(e.b, '\n')
+	if e.err != nil {
+		return e.err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// sarifText appends {"text": text}, an object opened at depth.
+func (e *jsonEncoder) sarifText(text string, depth int) {
+	first := true
+	e.b = append(e.b, '{')
+	e.str(&first, depth+1, "text", text)
+	e.close(depth, '}')
+}
+
+// sarifInvocation appends the members of the run's invocation, an object
+// opened at depth, and closes it.
+func (e *jsonEncoder) sarifInvocation(res *model.ScanResult, depth int) {
+	first := true
+	e.bool(&first, depth+1, "executionSuccessful", true)
 	if !res.Generated.IsZero() {
-		inv.EndTimeUTC = res.Generated.UTC().Format(time.RFC3339)
+		e.str(&first, depth+1, "endTimeUtc", res.Generated.UTC().Format(time.RFC3339))
 	}
-	log := sarifLog{
-		Schema:  sarifSchema,
-		Version: sarifVersion,
-		Runs: []sarifRun{{
-			Tool: sarifTool{Driver: sarifDriver{
-				Name:           "rocca",
-				Version:        res.Tool,
-				InformationURI: informationURI,
-				Rules:          rules,
-			}},
-			Invocations: []sarifInvocation{inv},
-			Results:     results,
-			Properties: &sarifRunProps{
-				SBOMFormat: strings.TrimSpace(res.Format + " " + res.SpecVersion),
-				Components: res.Components,
-				Unmatched:  len(res.Unmatched),
-			},
-		}},
+	notes := append(unmatchedNotifications(res.Unmatched), undeterminedNotifications(res.Undetermined)...)
+	if len(notes) > 0 {
+		e.key(&first, depth+1, "toolExecutionNotifications")
+		e.b = append(e.b, '[')
+		for i, n := range notes {
+			e.elem(i, depth+2, '{')
+			nf := true
+			e.str(&nf, depth+3, "level", n.level)
+			e.key(&nf, depth+3, "message")
+			e.sarifText(n.text, depth+3)
+			e.close(depth+2, '}')
+		}
+		e.close(depth+1, ']')
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(&log)
+	e.close(depth, '}')
 }
 
 // sarifLevel maps a rating to a SARIF level: critical and high are errors,
@@ -198,35 +180,57 @@ func sarifLevel(r model.Rating) string {
 	return "note"
 }
 
-func sarifRuleFor(g *vulnGroup) sarifRule {
-	v := g.vuln
+// sarifRule appends the members of the rule of a vulnerability, an
+// object opened at depth, and closes it.
+func (e *jsonEncoder) sarifRule(g *vulnGroup, depth int) {
+	v := &g.vuln
+	d := depth + 1
 	rating := ratingOf(v.Severity)
 	short := sentence(v.Summary)
 	if short == "" {
 		short = "Known vulnerability " + v.ID + "."
 	}
 	full := short
-	if al := aliases(v); len(al) > 0 {
+	if al := aliases(*v); len(al) > 0 {
 		full += " Also known as " + strings.Join(al, ", ") + "."
 	}
 	_, helpURI := idSource(v.ID)
-	props := &sarifRuleProperties{Tags: []string{"security", "vulnerability", string(rating)}}
-	if v.Severity.Score > 0 {
-		props.SecuritySeverity = strconv.FormatFloat(v.Severity.Score, 'f', 1, 64)
-	}
-	if v.KEV != nil {
-		props.Tags = append(props.Tags, "known-exploited")
-	}
 	text, markdown := ruleHelp(g)
-	return sarifRule{
-		ID:                   v.ID,
-		ShortDescription:     &sarifMessage{Text: short},
-		FullDescription:      &sarifMessage{Text: full},
-		Help:                 &sarifMultiformat{Text: text, Markdown: markdown},
-		HelpURI:              helpURI,
-		DefaultConfiguration: &sarifConfiguration{Level: sarifLevel(rating)},
-		Properties:           props,
+
+	first := true
+	e.str(&first, d, "id", v.ID)
+	e.key(&first, d, "shortDescription")
+	e.sarifText(short, d)
+	e.key(&first, d, "fullDescription")
+	e.sarifText(full, d)
+	e.key(&first, d, "help")
+	hf := true
+	e.b = append(e.b, '{')
+	e.str(&hf, d+1, "text", text)
+	e.strOmit(&hf, d+1, "markdown", markdown)
+	e.close(d, '}')
+	e.strOmit(&first, d, "helpUri", helpURI)
+	e.key(&first, d, "defaultConfiguration")
+	cf := true
+	e.b = append(e.b, '{')
+	e.str(&cf, d+1, "level", sarifLevel(rating))
+	e.close(d, '}')
+
+	// security-severity is GitHub's: a CVSS-like score, as a string, from
+	// which it derives the alert severity.
+	e.key(&first, d, "properties")
+	pf := true
+	e.b = append(e.b, '{')
+	if v.Severity.Score > 0 {
+		e.str(&pf, d+1, "security-severity", strconv.FormatFloat(v.Severity.Score, 'f', 1, 64))
 	}
+	tags := []string{"security", "vulnerability", string(rating)}
+	if v.KEV != nil {
+		tags = append(tags, "known-exploited")
+	}
+	e.strings(&pf, d+1, "tags", tags)
+	e.close(d, '}')
+	e.close(depth, '}')
 }
 
 // ruleHelp describes a vulnerability: its ids, severity, exploitation,
@@ -308,54 +312,81 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 	return strings.TrimRight(t.String(), "\n"), strings.TrimRight(m.String(), "\n")
 }
 
-func sarifResultFor(f *model.Finding, ruleIndex int, uri string) sarifResult {
-	v := f.Vulnerability
-	rating := ratingOf(v.Severity)
-	fixed := uniqueStrings(f.FixedVersions)
-	props := &sarifResultProperties{
-		Component:      f.Component.Key(),
-		BOMRef:         f.Component.Ref,
-		Status:         string(statusOf(f)),
-		Justification:  f.Justification,
-		StatusSource:   f.StatusSource,
-		Severity:       severityText(v.Severity),
-		KnownExploited: v.KEV != nil,
-		FixedVersions:  nonNil(fixed),
-	}
-	if v.EPSS != nil {
-		score := v.EPSS.Score
-		props.EPSS = &score
-	}
-	logical := sarifLogicalLocation{
-		Name:               f.Component.Name,
-		FullyQualifiedName: f.Component.Key(),
-		Kind:               "module",
-	}
-	r := sarifResult{
-		RuleID:    v.ID,
-		RuleIndex: ruleIndex,
-		Level:     sarifLevel(rating),
-		Message:   sarifMessage{Text: resultMessage(f)},
-		Locations: []sarifLocation{{
-			PhysicalLocation: sarifPhysicalLocation{
-				ArtifactLocation: sarifArtifactLocation{URI: uri},
-				// The SBOM line of the component is not known here; line 1
-				// stands for the file, as code-scanning services want a line.
-				Region: &sarifRegion{StartLine: 1},
-			},
-			LogicalLocations: []sarifLogicalLocation{logical},
-		}},
-		PartialFingerprints: map[string]string{fingerprintKey: fingerprint(f)},
-		Properties:          props,
-	}
+// sarifResult appends the members of the result of finding f, an object
+// opened at depth, and closes it.
+func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, depth int) {
+	v := &f.Vulnerability
+	d := depth + 1
+	key := f.Component.Key()
+	first := true
+	e.str(&first, d, "ruleId", v.ID)
+	e.int(&first, d, "ruleIndex", ruleIndex)
+	e.str(&first, d, "level", sarifLevel(ratingOf(v.Severity)))
+	e.key(&first, d, "message")
+	e.sarifText(resultMessage(f), d)
+
+	e.key(&first, d, "locations")
+	e.b = append(e.b, '[')
+	e.elem(0, d+1, '{')
+	lf, pf, af, rf, gf := true, true, true, true, true
+	e.key(&lf, d+2, "physicalLocation")
+	e.b = append(e.b, '{')
+	e.key(&pf, d+3, "artifactLocation")
+	e.b = append(e.b, '{')
+	e.str(&af, d+4, "uri", uri)
+	e.close(d+3, '}')
+	// The SBOM line of the component is not known here; line 1 stands
+	// for the file, as code-scanning services want a line.
+	e.key(&pf, d+3, "region")
+	e.b = append(e.b, '{')
+	e.int(&rf, d+4, "startLine", 1)
+	e.close(d+3, '}')
+	e.close(d+2, '}')
+	e.key(&lf, d+2, "logicalLocations")
+	e.b = append(e.b, '[')
+	e.elem(0, d+3, '{')
+	e.strOmit(&gf, d+4, "name", f.Component.Name)
+	e.strOmit(&gf, d+4, "fullyQualifiedName", key)
+	e.str(&gf, d+4, "kind", "module")
+	e.close(d+3, '}')
+	e.close(d+2, ']')
+	e.close(d+1, '}')
+	e.close(d, ']')
+
+	e.key(&first, d, "partialFingerprints")
+	ff := true
+	e.b = append(e.b, '{')
+	e.str(&ff, d+1, fingerprintKey, fingerprint(f))
+	e.close(d, '}')
+
 	if suppressed(f) {
-		r.Suppressions = []sarifSuppression{{
-			Kind:          "external",
-			Status:        "accepted",
-			Justification: vexExplanation(f),
-		}}
+		e.key(&first, d, "suppressions")
+		e.b = append(e.b, '[')
+		e.elem(0, d+1, '{')
+		sf := true
+		e.str(&sf, d+2, "kind", "external")
+		e.str(&sf, d+2, "status", "accepted")
+		e.strOmit(&sf, d+2, "justification", vexExplanation(f))
+		e.close(d+1, '}')
+		e.close(d, ']')
 	}
-	return r
+
+	e.key(&first, d, "properties")
+	p := true
+	e.b = append(e.b, '{')
+	e.strOmit(&p, d+1, "component", key)
+	e.strOmit(&p, d+1, "bomRef", f.Component.Ref)
+	e.str(&p, d+1, "status", string(statusOf(f)))
+	e.strOmit(&p, d+1, "justification", f.Justification)
+	e.strOmit(&p, d+1, "statusSource", f.StatusSource)
+	e.str(&p, d+1, "severity", severityText(v.Severity))
+	e.bool(&p, d+1, "knownExploited", v.KEV != nil)
+	if v.EPSS != nil {
+		e.float(&p, d+1, "epss", v.EPSS.Score)
+	}
+	e.strings(&p, d+1, "fixedVersions", uniqueStrings(f.FixedVersions))
+	e.close(d, '}')
+	e.close(depth, '}')
 }
 
 // resultMessage says which component the finding is about, what the
@@ -431,17 +462,12 @@ func unmatchedNotifications(um []model.Unmatched) []sarifNotification {
 		if more := len(r.comps) - len(labels); more > 0 {
 			list += fmt.Sprintf(" and %d more", more)
 		}
-		out = append(out, sarifNotification{
-			Level: "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s not checked for vulnerabilities (%s): %s.",
-				plural(len(r.comps), "component", "components"), r.text, list)},
-		})
+		out = append(out, sarifNotification{"warning", fmt.Sprintf("%s not checked for vulnerabilities (%s): %s.",
+			plural(len(r.comps), "component", "components"), r.text, list)})
 	}
 	if other > 0 {
-		out = append(out, sarifNotification{
-			Level:   "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s not checked for vulnerabilities for other reasons.", plural(other, "more component", "more components"))},
-		})
+		out = append(out, sarifNotification{"warning",
+			fmt.Sprintf("%s not checked for vulnerabilities for other reasons.", plural(other, "more component", "more components"))})
 	}
 	return out
 }
@@ -451,16 +477,12 @@ func unmatchedNotifications(um []model.Unmatched) []sarifNotification {
 func undeterminedNotifications(ud []model.Undetermined) []sarifNotification {
 	var out []sarifNotification
 	for _, u := range ud[:min(len(ud), maxUnmatchedListed)] {
-		out = append(out, sarifNotification{
-			Level:   "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s: cannot tell whether %s affects it: %s.", unmatchedLabel(u.Component), u.Advisory, u.Reason)},
-		})
+		out = append(out, sarifNotification{"warning",
+			fmt.Sprintf("%s: cannot tell whether %s affects it: %s.", unmatchedLabel(u.Component), u.Advisory, u.Reason)})
 	}
 	if rest := len(ud) - maxUnmatchedListed; rest > 0 {
-		out = append(out, sarifNotification{
-			Level:   "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s more could not be decided.", plural(rest, "component/advisory pair", "component/advisory pairs"))},
-		})
+		out = append(out, sarifNotification{"warning",
+			fmt.Sprintf("%s more could not be decided.", plural(rest, "component/advisory pair", "component/advisory pairs"))})
 	}
 	return out
 }
