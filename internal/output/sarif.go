@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
@@ -235,24 +236,40 @@ func (e *jsonEncoder) sarifRule(g *vulnGroup, depth int) {
 
 // ruleHelp describes a vulnerability: its ids, severity, exploitation,
 // the fixed versions per component and references, as text and markdown.
+// It runs once per rule of a log that may have thousands: the two texts
+// are built side by side with plain appends, not fmt.
 func ruleHelp(g *vulnGroup) (text, markdown string) {
-	v := g.vuln
+	v := &g.vuln
 	var t, m strings.Builder
+	t.Grow(256 + 64*len(g.findings))
+	m.Grow(320 + 64*len(g.findings))
+	both := func(tp, mp, s, ts, ms string) { // t gets tp+s+ts, m gets mp+s+ms
+		t.WriteString(tp)
+		t.WriteString(s)
+		t.WriteString(ts)
+		m.WriteString(mp)
+		m.WriteString(s)
+		m.WriteString(ms)
+	}
 	title := v.ID
 	if s := sentence(v.Summary); s != "" {
 		title += ": " + s
 	}
-	fmt.Fprintf(&t, "%s\n\n", title)
-	fmt.Fprintf(&m, "**%s**\n\n", title)
+	both("", "**", title, "\n\n", "**\n\n")
 
-	var ids, idLinks []string
-	for _, id := range v.IDs {
+	t.WriteString("Identifiers: ")
+	m.WriteString("- Identifiers: ")
+	for i, id := range v.IDs {
+		if i > 0 {
+			t.WriteString(", ")
+			m.WriteString(", ")
+		}
 		_, u := idSource(id)
-		ids = append(ids, id)
-		idLinks = append(idLinks, "["+id+"]("+u+")")
+		t.WriteString(id)
+		m.WriteString("[" + id + "](" + u + ")")
 	}
-	fmt.Fprintf(&t, "Identifiers: %s\n", strings.Join(ids, ", "))
-	fmt.Fprintf(&m, "- Identifiers: %s\n", strings.Join(idLinks, ", "))
+	t.WriteString("\n")
+	m.WriteString("\n")
 
 	sev := severityText(v.Severity)
 	if v.Severity.Vector != "" {
@@ -261,8 +278,7 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 	if v.Severity.Source != "" {
 		sev += "; source: " + v.Severity.Source
 	}
-	fmt.Fprintf(&t, "Severity: %s\n", sev)
-	fmt.Fprintf(&m, "- Severity: %s\n", sev)
+	both("Severity: ", "- Severity: ", sev, "\n", "\n")
 	if k := v.KEV; k != nil {
 		kev := "yes, in the CISA KEV catalogue"
 		if !k.DateAdded.IsZero() {
@@ -271,19 +287,17 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 		if k.Ransomware {
 			kev += "; known to be used in ransomware campaigns"
 		}
-		fmt.Fprintf(&t, "Known exploited: %s\n", kev)
-		fmt.Fprintf(&m, "- Known exploited: %s\n", kev)
+		both("Known exploited: ", "- Known exploited: ", kev, "\n", "\n")
 	}
 	if e := v.EPSS; e != nil {
-		epss := fmt.Sprintf("%s probability of exploitation in the next 30 days (percentile %s)",
-			epssText(e.Score), strconv.FormatFloat(e.Percentile, 'f', -1, 64))
-		fmt.Fprintf(&t, "EPSS: %s\n", epss)
-		fmt.Fprintf(&m, "- EPSS: %s\n", epss)
+		epss := epssText(e.Score) + " probability of exploitation in the next 30 days (percentile " +
+			strconv.FormatFloat(e.Percentile, 'f', -1, 64) + ")"
+		both("EPSS: ", "- EPSS: ", epss, "\n", "\n")
 	}
 
-	fmt.Fprintf(&t, "\nFixed versions:\n")
-	fmt.Fprintf(&m, "\n**Fixed versions**\n\n")
-	seen := map[string]bool{}
+	t.WriteString("\nFixed versions:\n")
+	m.WriteString("\n**Fixed versions**\n\n")
+	seen := make(map[string]bool, len(g.findings))
 	for _, f := range g.findings {
 		line := componentLabel(f.Component)
 		if k := f.Component.Key(); k != line {
@@ -298,15 +312,13 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 			continue
 		}
 		seen[line] = true
-		fmt.Fprintf(&t, "- %s\n", line)
-		fmt.Fprintf(&m, "- %s\n", line)
+		both("- ", "- ", line, "\n", "\n")
 	}
 	if len(v.References) > 0 {
-		fmt.Fprintf(&t, "\nReferences:\n")
-		fmt.Fprintf(&m, "\n**References**\n\n")
+		t.WriteString("\nReferences:\n")
+		m.WriteString("\n**References**\n\n")
 		for _, r := range v.References {
-			fmt.Fprintf(&t, "- %s\n", r)
-			fmt.Fprintf(&m, "- <%s>\n", r)
+			both("- ", "- <", r, "\n", ">\n")
 		}
 	}
 	return strings.TrimRight(t.String(), "\n"), strings.TrimRight(m.String(), "\n")
@@ -322,8 +334,9 @@ func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, d
 	e.str(&first, d, "ruleId", v.ID)
 	e.int(&first, d, "ruleIndex", ruleIndex)
 	e.str(&first, d, "level", sarifLevel(ratingOf(v.Severity)))
+	fixed := uniqueStrings(f.FixedVersions)
 	e.key(&first, d, "message")
-	e.sarifText(resultMessage(f), d)
+	e.sarifText(resultMessage(f, key, fixed), d)
 
 	e.key(&first, d, "locations")
 	e.b = append(e.b, '[')
@@ -356,7 +369,10 @@ func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, d
 	e.key(&first, d, "partialFingerprints")
 	ff := true
 	e.b = append(e.b, '{')
-	e.str(&ff, d+1, fingerprintKey, fingerprint(f))
+	e.key(&ff, d+1, fingerprintKey)
+	e.b = append(e.b, '"') // hexadecimal digits need no escaping
+	e.b = appendFingerprint(e.b, key, v.ID)
+	e.b = append(e.b, '"')
 	e.close(d, '}')
 
 	if suppressed(f) {
@@ -384,39 +400,55 @@ func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, d
 	if v.EPSS != nil {
 		e.float(&p, d+1, "epss", v.EPSS.Score)
 	}
-	e.strings(&p, d+1, "fixedVersions", uniqueStrings(f.FixedVersions))
+	e.strings(&p, d+1, "fixedVersions", fixed)
 	e.close(d, '}')
 	e.close(depth, '}')
 }
 
 // resultMessage says which component the finding is about, what the
-// vulnerability is and which versions fix it, in a few sentences.
-func resultMessage(f *model.Finding) string {
-	v := f.Vulnerability
-	comp := componentLabel(f.Component)
-	if k := f.Component.Key(); k != comp {
-		comp += " (" + k + ")"
-	}
-	details := []string{severityText(v.Severity)}
-	if v.KEV != nil {
-		details = append(details, "known exploited")
-	}
+// vulnerability is and which versions fix it, in a few sentences. key is
+// the component's key and fixed the finding's fixed versions
+// (uniqueStrings), which the caller has at hand.
+func resultMessage(f *model.Finding, key string, fixed []string) string {
+	v := &f.Vulnerability
 	var b strings.Builder
-	verb := "is affected by"
-	if statusOf(f) != model.StatusAffected {
-		verb = "matches"
+	b.Grow(160 + len(key) + len(v.Summary))
+	comp := componentLabel(f.Component)
+	b.WriteString(comp)
+	if key != comp {
+		b.WriteString(" (" + key + ")")
 	}
-	fmt.Fprintf(&b, "%s %s %s (%s)", comp, verb, v.ID, strings.Join(details, ", "))
+	affected := statusOf(f) == model.StatusAffected
+	if affected {
+		b.WriteString(" is affected by ")
+	} else {
+		b.WriteString(" matches ")
+	}
+	b.WriteString(v.ID)
+	b.WriteString(" (")
+	b.WriteString(severityText(v.Severity))
+	if v.KEV != nil {
+		b.WriteString(", known exploited")
+	}
+	b.WriteString(")")
 	if s := sentence(v.Summary); s != "" {
-		b.WriteString(": " + s)
+		b.WriteString(": ")
+		b.WriteString(s)
 	} else {
 		b.WriteString(".")
 	}
-	if statusOf(f) != model.StatusAffected {
+	if !affected {
 		b.WriteString(" " + vexExplanation(f) + ".")
 	}
-	if fixed := uniqueStrings(f.FixedVersions); len(fixed) > 0 {
-		b.WriteString(" Fixed in " + strings.Join(fixed, ", ") + ".")
+	if len(fixed) > 0 {
+		b.WriteString(" Fixed in ")
+		for i, x := range fixed {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(x)
+		}
+		b.WriteString(".")
 	} else {
 		b.WriteString(" No fixed version is known.")
 	}
@@ -440,8 +472,16 @@ func vexExplanation(f *model.Finding) string {
 // key (purl or name@version, not its bom-ref, which SBOM generators often
 // make random) and the vulnerability id.
 func fingerprint(f *model.Finding) string {
-	sum := sha256.Sum256([]byte(f.Component.Key() + "\n" + f.Vulnerability.ID))
-	return hex.EncodeToString(sum[:16])
+	return string(appendFingerprint(nil, f.Component.Key(), f.Vulnerability.ID))
+}
+
+// appendFingerprint appends the fingerprint of the finding of vulnerability
+// id in the component of that key, in hexadecimal.
+func appendFingerprint(b []byte, key, id string) []byte {
+	var buf [256]byte
+	text := append(append(append(buf[:0], key...), '\n'), id...)
+	sum := sha256.Sum256(text)
+	return hex.AppendEncode(b, sum[:16])
 }
 
 // unmatchedNotifications reports the components that could not be looked
@@ -508,9 +548,11 @@ func artifactURI(source string) string {
 }
 
 // sentence trims s and ends it with a full stop unless it already ends
-// with punctuation.
+// with punctuation; runs of white space become one space.
 func sentence(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	if !plainSpaced(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	if s == "" {
 		return ""
 	}
@@ -519,4 +561,19 @@ func sentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// plainSpaced reports whether s is ASCII with single spaces between words
+// and none at either end, so that strings.Fields and Join would return it
+// unchanged (most summaries, and this runs for every SARIF result).
+func plainSpaced(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' '):
+			return false
+		}
+	}
+	return true
 }

@@ -212,3 +212,20 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestSentenceFastPath holds sentence's shortcut for plainly spaced text
+// to what strings.Fields and Join make of any text.
+func TestSentenceFastPath(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "a", "a b", "a  b", " a", "a ", "a\tb", "a\nb", "a\u00a0b", "a\u2003b", "a\u0085b",
+		"Denial of service in x", "ends.", "ends?", "ends!", "é b", "a\rb", "a\vb", "a\fb", "  ",
+	} {
+		want := strings.Join(strings.Fields(s), " ")
+		if want != "" && !strings.ContainsAny(want[len(want)-1:], ".!?") {
+			want += "."
+		}
+		if got := sentence(s); got != want {
+			t.Errorf("sentence(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
