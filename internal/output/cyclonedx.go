@@ -37,7 +37,8 @@ import (
 func writeCycloneDX(w io.Writer, res *model.ScanResult) error {
 	fs := sortedFindings(res.Findings)
 	refs := newRefAssigner(res, fs)
-	serial, err := serialNumber(res, fs)
+	var bufs blockBuffers
+	serial, err := serialNumber(res, fs, &bufs)
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func writeCycloneDX(w io.Writer, res *model.ScanResult) error {
 	}
 	if len(comps) > 0 {
 		bw.WriteString(",\n  \"components\": [")
-		err := writeBlocks(bw, len(comps), jsonEncoder{}, func(e *jsonEncoder, i int) {
+		err := bufs.write(bw, len(comps), jsonEncoder{}, func(e *jsonEncoder, i int) {
 			c := cdxComponent(*comps[i], cdx.ComponentTypeLibrary)
 			c.BOMRef = refs.ref(comps[i])
 			e.elem(i, 2, '{')
@@ -97,7 +98,7 @@ func writeCycloneDX(w io.Writer, res *model.ScanResult) error {
 	}
 	if len(entries) > 0 {
 		bw.WriteString(",\n  \"vulnerabilities\": [")
-		err := writeBlocks(bw, len(entries), jsonEncoder{}, func(e *jsonEncoder, i int) {
+		err := bufs.write(bw, len(entries), jsonEncoder{}, func(e *jsonEncoder, i int) {
 			e.elem(i, 2, '{')
 			e.cdxVulnerability(entries[i].vuln, entries[i].fs, refs, 2)
 		})
@@ -450,9 +451,9 @@ func recommendation(fs []*model.Finding) string {
 		comp := componentLabel(f.Component)
 		var line string
 		if fixed := uniqueStrings(f.FixedVersions); len(fixed) > 0 {
-			line = fmt.Sprintf("Upgrade %s to a fixed version: %s.", comp, strings.Join(fixed, ", "))
+			line = "Upgrade " + comp + " to a fixed version: " + strings.Join(fixed, ", ") + "."
 		} else {
-			line = fmt.Sprintf("No fixed version of %s is known.", comp)
+			line = "No fixed version of " + comp + " is known."
 		}
 		if !slices.Contains(lines, line) {
 			lines = append(lines, line)
@@ -575,7 +576,7 @@ func exploitProperties(v model.Vulnerability) []cdx.Property {
 // json.Marshal of the result with its findings in report order (fs); the
 // findings are encoded by jsonEncoder into the hash, not marshalled into
 // one buffer.
-func serialNumber(res *model.ScanResult, fs []*model.Finding) (string, error) {
+func serialNumber(res *model.ScanResult, fs []*model.Finding, bufs *blockBuffers) (string, error) {
 	h := sha1.New()
 	h.Write([]byte("rocca-vdr\x00"))
 	canonical := *res
@@ -597,7 +598,7 @@ func serialNumber(res *model.ScanResult, fs []*model.Finding) (string, error) {
 		}
 		at += len(slot) - 1
 		h.Write(data[:at])
-		err := writeBlocks(h, len(fs), jsonEncoder{marshal: true}, func(e *jsonEncoder, i int) {
+		err := bufs.write(h, len(fs), jsonEncoder{marshal: true}, func(e *jsonEncoder, i int) {
 			if i > 0 {
 				e.b = append(e.b, ',')
 			}

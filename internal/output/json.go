@@ -74,8 +74,21 @@ func writeFindings(w io.Writer, fs []model.Finding) error {
 // of it and the memory of a round of blocks. encode must be safe to call
 // from several goroutines at once.
 func writeBlocks(w io.Writer, n int, tmpl jsonEncoder, encode func(e *jsonEncoder, i int)) error {
+	var bufs blockBuffers
+	return bufs.write(w, n, tmpl, encode)
+}
+
+// blockBuffers are the buffers of writeBlocks, one per CPU, kept from one
+// list of a document to the next so that each list does not grow its own.
+type blockBuffers [][]byte
+
+// write is writeBlocks with the buffers of bufs.
+func (bufs *blockBuffers) write(w io.Writer, n int, tmpl jsonEncoder, encode func(e *jsonEncoder, i int)) error {
 	workers := max(1, min(runtime.GOMAXPROCS(0), n/findingsPerBlock))
-	bufs := make([][]byte, workers)
+	for len(*bufs) < workers {
+		*bufs = append(*bufs, nil)
+	}
+	b := *bufs
 	errs := make([]error, workers)
 	for lo := 0; lo < n; lo += workers * findingsPerBlock {
 		var wg sync.WaitGroup
@@ -84,11 +97,11 @@ func writeBlocks(w io.Writer, n int, tmpl jsonEncoder, encode func(e *jsonEncode
 			to := min(n, from+findingsPerBlock)
 			wg.Go(func() {
 				e := tmpl
-				e.b = bufs[k][:0]
+				e.b = b[k][:0]
 				for i := from; i < to; i++ {
 					encode(&e, i)
 				}
-				bufs[k], errs[k] = e.b, e.err
+				b[k], errs[k] = e.b, e.err
 			})
 		}
 		wg.Wait()
@@ -96,7 +109,7 @@ func writeBlocks(w io.Writer, n int, tmpl jsonEncoder, encode func(e *jsonEncode
 			if errs[k] != nil {
 				return errs[k]
 			}
-			if _, err := w.Write(bufs[k]); err != nil {
+			if _, err := w.Write(b[k]); err != nil {
 				return err
 			}
 		}

@@ -53,6 +53,7 @@ func writeSARIF(w io.Writer, res *model.ScanResult) error {
 	}
 	uri := artifactURI(res.Source)
 	bw := bufio.NewWriterSize(w, 64<<10)
+	var bufs blockBuffers
 	e := &jsonEncoder{}
 	flush := func() error {
 		_, err := bw.Write(e.b)
@@ -80,7 +81,7 @@ func writeSARIF(w io.Writer, res *model.ScanResult) error {
 		if err := flush(); err != nil {
 			return err
 		}
-		err := writeBlocks(bw, len(groups), jsonEncoder{}, func(e *jsonEncoder, i int) {
+		err := bufs.write(bw, len(groups), jsonEncoder{}, func(e *jsonEncoder, i int) {
 			e.elem(i, 6, '{')
 			e.sarifRule(groups[i], 6)
 		})
@@ -105,7 +106,7 @@ func writeSARIF(w io.Writer, res *model.ScanResult) error {
 		if err := flush(); err != nil {
 			return err
 		}
-		err := writeBlocks(bw, len(fs), jsonEncoder{}, func(e *jsonEncoder, i int) {
+		err := bufs.write(bw, len(fs), jsonEncoder{}, func(e *jsonEncoder, i int) {
 			e.elem(i, 4, '{')
 			e.sarifResult(fs[i], ruleIndex[fs[i].Vulnerability.ID], uri, 4)
 		})
