@@ -26,6 +26,9 @@ type jsonEncoder struct {
 	prefix  string
 	marshal bool
 	err     error
+	// scratch holds text a writer composes before it is quoted (SARIF
+	// messages), reused from one element to the next.
+	scratch [2][]byte
 }
 
 // nl starts a new line at the given depth.
@@ -35,9 +38,11 @@ func (e *jsonEncoder) nl(depth int) {
 	}
 	e.b = append(e.b, '\n')
 	e.b = append(e.b, e.prefix...)
-	for range depth {
-		e.b = append(e.b, ' ', ' ')
+	const spaces = "                                " // 16 levels
+	for ; depth > len(spaces)/2; depth -= len(spaces) / 2 {
+		e.b = append(e.b, spaces...)
 	}
+	e.b = append(e.b, spaces[:2*depth]...)
 }
 
 // key starts a member: the separator from the previous one unless first,
@@ -260,12 +265,23 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 // appendJSONStringMode is appendJSONString, with '<', '>' and '&'
-// escaped too when html is set (as json.Marshal does).
-func appendJSONStringMode(b []byte, s string, html bool) []byte {
+// escaped too when html is set (as json.Marshal does). s may be text
+// composed in a byte slice, quoted without a copy to a string.
+func appendJSONStringMode[S string | []byte](b []byte, s S, html bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if !html {
+			// Skip eight plain bytes at a time: most text needs no escape.
+			for i+8 <= len(s) && plain8(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+				uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+				i += 8
+			}
+			if i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
@@ -293,7 +309,7 @@ func appendJSONStringMode(b []byte, s string, html bool) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
@@ -312,6 +328,21 @@ func appendJSONStringMode(b []byte, s string, html bool) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plain8 reports whether none of the eight bytes packed in x needs a
+// look in appendJSONStringMode: no control character, quote, backslash
+// nor byte of a multi-byte UTF-8 sequence (the usual bit tricks: a byte
+// below n sets its high bit in x-n and not in x; a zero byte stays one
+// after xor with its own value).
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	control := (x - ones*0x20) &^ x
+	q := x ^ (ones * '"')
+	quote := (q - ones) &^ q
+	bs := x ^ (ones * '\\')
+	backslash := (bs - ones) &^ bs
+	return (control|quote|backslash|x)&highs == 0
 }
 
 // appendJSONFloat appends a finite float64 as encoding/json does (the

@@ -170,7 +170,10 @@ func TestWriteJSONManyFindings(t *testing.T) {
 }
 
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\u2028\u2029", "\xff\xc3", "<&>", "日本"} {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\u2028\u2029", "\xff\xc3", "<&>", "日本",
+		// longer than the eight bytes skipped at once, specials at every offset
+		"abcdefgh", "abcdefgh\"", "abcdefg\\h", "a\x1fcdefghijklmnop", "abcdefghijklmno\x7f", "abcdefghi\u00e9jklmnopq",
+		"abcdefgh\nijklmnop\tqrstuvwx", "Denial of service in the parser when reading crafted input.\n\n- Identifiers: x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -183,6 +186,9 @@ func FuzzAppendJSONString(f *testing.F) {
 		got := appendJSONString(nil, s)
 		if !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
 			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want.Bytes())
+		}
+		if fromBytes := appendJSONStringMode(nil, []byte(s), false); !bytes.Equal(fromBytes, got) {
+			t.Fatalf("appendJSONStringMode([]byte(%q)) = %s, want %s", s, fromBytes, got)
 		}
 		marshalled, err := json.Marshal(s)
 		if err != nil {

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -197,7 +198,8 @@ func (e *jsonEncoder) sarifRule(g *vulnGroup, depth int) {
 		full += " Also known as " + strings.Join(al, ", ") + "."
 	}
 	_, helpURI := idSource(v.ID)
-	text, markdown := ruleHelp(g)
+	text, markdown := appendRuleHelp(e.scratch[0][:0], e.scratch[1][:0], g)
+	e.scratch[0], e.scratch[1] = text, markdown
 
 	first := true
 	e.str(&first, d, "id", v.ID)
@@ -208,8 +210,12 @@ func (e *jsonEncoder) sarifRule(g *vulnGroup, depth int) {
 	e.key(&first, d, "help")
 	hf := true
 	e.b = append(e.b, '{')
-	e.str(&hf, d+1, "text", text)
-	e.strOmit(&hf, d+1, "markdown", markdown)
+	e.key(&hf, d+1, "text")
+	e.b = appendJSONStringMode(e.b, text, false)
+	if len(markdown) > 0 {
+		e.key(&hf, d+1, "markdown")
+		e.b = appendJSONStringMode(e.b, markdown, false)
+	}
 	e.close(d, '}')
 	e.strOmit(&first, d, "helpUri", helpURI)
 	e.key(&first, d, "defaultConfiguration")
@@ -235,22 +241,16 @@ func (e *jsonEncoder) sarifRule(g *vulnGroup, depth int) {
 	e.close(depth, '}')
 }
 
-// ruleHelp describes a vulnerability: its ids, severity, exploitation,
-// the fixed versions per component and references, as text and markdown.
-// It runs once per rule of a log that may have thousands: the two texts
-// are built side by side with plain appends, not fmt.
-func ruleHelp(g *vulnGroup) (text, markdown string) {
+// appendRuleHelp appends to t and m the description of a vulnerability:
+// its ids, severity, exploitation, the fixed versions per component and
+// references, as text and as markdown. It runs once per rule of a log
+// that may have thousands: the texts are composed in the caller's
+// buffers, side by side, with plain appends.
+func appendRuleHelp(t, m []byte, g *vulnGroup) (text, markdown []byte) {
 	v := &g.vuln
-	var t, m strings.Builder
-	t.Grow(256 + 64*len(g.findings))
-	m.Grow(320 + 64*len(g.findings))
 	both := func(tp, mp, s, ts, ms string) { // t gets tp+s+ts, m gets mp+s+ms
-		t.WriteString(tp)
-		t.WriteString(s)
-		t.WriteString(ts)
-		m.WriteString(mp)
-		m.WriteString(s)
-		m.WriteString(ms)
+		t = append(append(append(t, tp...), s...), ts...)
+		m = append(append(append(m, mp...), s...), ms...)
 	}
 	title := v.ID
 	if s := sentence(v.Summary); s != "" {
@@ -258,19 +258,19 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 	}
 	both("", "**", title, "\n\n", "**\n\n")
 
-	t.WriteString("Identifiers: ")
-	m.WriteString("- Identifiers: ")
+	t = append(t, "Identifiers: "...)
+	m = append(m, "- Identifiers: "...)
 	for i, id := range v.IDs {
 		if i > 0 {
-			t.WriteString(", ")
-			m.WriteString(", ")
+			t = append(t, ", "...)
+			m = append(m, ", "...)
 		}
 		_, u := idSource(id)
-		t.WriteString(id)
-		m.WriteString("[" + id + "](" + u + ")")
+		t = append(t, id...)
+		m = append(append(append(append(append(m, '['), id...), "]("...), u...), ')')
 	}
-	t.WriteString("\n")
-	m.WriteString("\n")
+	t = append(t, '\n')
+	m = append(m, '\n')
 
 	sev := severityText(v.Severity)
 	if v.Severity.Vector != "" {
@@ -296,9 +296,12 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 		both("EPSS: ", "- EPSS: ", epss, "\n", "\n")
 	}
 
-	t.WriteString("\nFixed versions:\n")
-	m.WriteString("\n**Fixed versions**\n\n")
-	seen := make(map[string]bool, len(g.findings))
+	t = append(t, "\nFixed versions:\n"...)
+	m = append(m, "\n**Fixed versions**\n\n"...)
+	var seen map[string]bool
+	if len(g.findings) > 1 {
+		seen = make(map[string]bool, len(g.findings))
+	}
 	for _, f := range g.findings {
 		line := componentLabel(f.Component)
 		if k := f.Component.Key(); k != line {
@@ -312,17 +315,19 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 		if seen[line] {
 			continue
 		}
-		seen[line] = true
+		if seen != nil {
+			seen[line] = true
+		}
 		both("- ", "- ", line, "\n", "\n")
 	}
 	if len(v.References) > 0 {
-		t.WriteString("\nReferences:\n")
-		m.WriteString("\n**References**\n\n")
+		t = append(t, "\nReferences:\n"...)
+		m = append(m, "\n**References**\n\n"...)
 		for _, r := range v.References {
 			both("- ", "- <", r, "\n", ">\n")
 		}
 	}
-	return strings.TrimRight(t.String(), "\n"), strings.TrimRight(m.String(), "\n")
+	return bytes.TrimRight(t, "\n"), bytes.TrimRight(m, "\n")
 }
 
 // sarifResult appends the members of the result of finding f, an object
@@ -337,7 +342,13 @@ func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, d
 	e.str(&first, d, "level", sarifLevel(ratingOf(v.Severity)))
 	fixed := uniqueStrings(f.FixedVersions)
 	e.key(&first, d, "message")
-	e.sarifText(resultMessage(f, key, fixed), d)
+	msg := appendResultMessage(e.scratch[0][:0], f, key, fixed)
+	e.scratch[0] = msg
+	mf := true
+	e.b = append(e.b, '{')
+	e.key(&mf, d+1, "text")
+	e.b = appendJSONStringMode(e.b, msg, false)
+	e.close(d, '}')
 
 	e.key(&first, d, "locations")
 	e.b = append(e.b, '[')
@@ -406,54 +417,49 @@ func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, d
 	e.close(depth, '}')
 }
 
-// resultMessage says which component the finding is about, what the
-// vulnerability is and which versions fix it, in a few sentences. key is
-// the component's key and fixed the finding's fixed versions
-// (uniqueStrings), which the caller has at hand.
-func resultMessage(f *model.Finding, key string, fixed []string) string {
+// appendResultMessage appends to b what the finding is about: which
+// component, what the vulnerability is and which versions fix it, in a few
+// sentences. key is the component's key and fixed the finding's fixed
+// versions (uniqueStrings), which the caller has at hand.
+func appendResultMessage(b []byte, f *model.Finding, key string, fixed []string) []byte {
 	v := &f.Vulnerability
-	var b strings.Builder
-	b.Grow(160 + len(key) + len(v.Summary))
 	comp := componentLabel(f.Component)
-	b.WriteString(comp)
+	b = append(b, comp...)
 	if key != comp {
-		b.WriteString(" (" + key + ")")
+		b = append(append(append(b, " ("...), key...), ')')
 	}
 	affected := statusOf(f) == model.StatusAffected
 	if affected {
-		b.WriteString(" is affected by ")
+		b = append(b, " is affected by "...)
 	} else {
-		b.WriteString(" matches ")
+		b = append(b, " matches "...)
 	}
-	b.WriteString(v.ID)
-	b.WriteString(" (")
-	b.WriteString(severityText(v.Severity))
+	b = append(append(append(b, v.ID...), " ("...), severityText(v.Severity)...)
 	if v.KEV != nil {
-		b.WriteString(", known exploited")
+		b = append(b, ", known exploited"...)
 	}
-	b.WriteString(")")
+	b = append(b, ')')
 	if s := sentence(v.Summary); s != "" {
-		b.WriteString(": ")
-		b.WriteString(s)
+		b = append(append(b, ": "...), s...)
 	} else {
-		b.WriteString(".")
+		b = append(b, '.')
 	}
 	if !affected {
-		b.WriteString(" " + vexExplanation(f) + ".")
+		b = append(append(append(b, ' '), vexExplanation(f)...), '.')
 	}
 	if len(fixed) > 0 {
-		b.WriteString(" Fixed in ")
+		b = append(b, " Fixed in "...)
 		for i, x := range fixed {
 			if i > 0 {
-				b.WriteString(", ")
+				b = append(b, ", "...)
 			}
-			b.WriteString(x)
+			b = append(b, x...)
 		}
-		b.WriteString(".")
+		b = append(b, '.')
 	} else {
-		b.WriteString(" No fixed version is known.")
+		b = append(b, " No fixed version is known."...)
 	}
-	return b.String()
+	return b
 }
 
 // vexExplanation is e.g. "VEX says not_affected (component_not_present) in
