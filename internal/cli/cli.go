@@ -14,6 +14,7 @@ import (
 	"github.com/rocca-project/rocca/internal/app"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/scan"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 // Exit codes, documented in the README and in `rocca --help`.
@@ -96,7 +97,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code != ExitFindings {
-			fmt.Fprintf(stderr, "rocca: %v\n", ee.err)
+			fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(ee.err.Error()))
 		}
 		if ee.code == ExitUsage {
 			fmt.Fprintln(stderr, "Run 'rocca --help' for usage.")
@@ -105,15 +106,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var ie *scan.InputError
 	if errors.As(err, &ie) {
-		fmt.Fprintf(stderr, "rocca: %v\n", err)
+		fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(err.Error()))
 		return ExitInput
 	}
 	// Errors cobra raises itself (unknown command, wrong arguments) are usage errors.
 	if isCobraUsage(err) {
-		fmt.Fprintf(stderr, "rocca: %v\nRun 'rocca --help' for usage.\n", err)
+		fmt.Fprintf(stderr, "rocca: %s\nRun 'rocca --help' for usage.\n", termtext.EscapeLines(err.Error()))
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "rocca: %v\n", err)
+	fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(err.Error()))
 	return ExitFailure
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
@@ -210,5 +211,40 @@ func TestGoldenGenerated(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			golden(t, "generated."+name, render(t, Format(name), generatedFixture(1)))
 		})
+	}
+}
+
+// TestNoTerminalControlsReachOutput checks that the component names,
+// reasons, VEX sources and justifications of generatedFixture, which carry
+// ESC sequences (clear screen, OSC title), BEL, C1 CSI, bidi overrides and
+// invalid UTF-8, reach the table only escaped, and the JSON formats only
+// as JSON escapes (which leave C1 and bidi characters to the JSON reader:
+// they are not control characters in JSON).
+func TestNoTerminalControlsReachOutput(t *testing.T) {
+	res := generatedFixture(1)
+	for _, name := range Formats() {
+		out := render(t, Format(name), res)
+		for i, c := range out {
+			if c < 0x20 && c != '\n' || c == 0x7f {
+				t.Errorf("%s: raw control byte %#x at %d: %q", name, c, i, out[max(0, i-30):min(len(out), i+30)])
+				break
+			}
+		}
+		if name != string(FormatTable) {
+			continue
+		}
+		if !utf8.Valid(out) {
+			t.Errorf("table is not valid UTF-8")
+		}
+		for _, r := range []rune{'\u009b', '\u202e', '\u2028'} {
+			if strings.ContainsRune(string(out), r) {
+				t.Errorf("table holds %U raw", r)
+			}
+		}
+		for _, want := range []string{`esc \x1b[2J clear`, `\x1b]0;title\x07`, `bidi%20\u202eevil`, `tab\there`} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("table lacks the escaped %s", want)
+			}
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 // Limits of the "not matched" section, so that an SBOM of thousands of
@@ -69,8 +70,8 @@ func writeUndetermined(ew *errWriter, ud []model.Undetermined) {
 	}
 	ew.printf("\nUndetermined: %s could not be decided (check these by hand)\n", plural(len(ud), "component/advisory pair", "component/advisory pairs"))
 	for _, u := range ud[:min(len(ud), maxUnmatchedListed)] {
-		ew.printf("  %s  %s\n", unmatchedLabel(u.Component), u.Advisory)
-		ew.printf("    %s\n", clip(u.Reason, 110))
+		ew.printf("  %s  %s\n", termtext.Escape(unmatchedLabel(u.Component)), termtext.Escape(u.Advisory))
+		ew.printf("    %s\n", clip(termtext.Escape(u.Reason), 110))
 	}
 	if rest := len(ud) - maxUnmatchedListed; rest > 0 {
 		ew.printf("  ... and %d more (the json format lists every one)\n", rest)
@@ -92,16 +93,16 @@ func checkedSuffix(res *model.ScanResult) string {
 }
 
 func writeTableHeader(ew *errWriter, res *model.ScanResult, active, settled []*model.Finding) {
-	source := res.Source
+	source := termtext.Escape(res.Source)
 	if source == "" {
 		source = "(unnamed SBOM)"
 	}
 	if doc := strings.TrimSpace(res.Format + " " + res.SpecVersion); doc != "" {
-		source += " (" + doc + ")"
+		source += " (" + termtext.Escape(doc) + ")"
 	}
 	ew.printf("rocca scan of %s\n", source)
 	if s := res.Subject; s != nil {
-		ew.printf("Product:     %s\n", componentLabel(*s))
+		ew.printf("Product:     %s\n", termtext.Escape(componentLabel(*s)))
 	}
 
 	withFindings := map[string]bool{}
@@ -158,7 +159,7 @@ func writeTableHeader(ew *errWriter, res *model.ScanResult, active, settled []*m
 		gen = res.Generated.UTC().Format("2006-01-02 15:04:05 MST")
 	}
 	if res.Tool != "" {
-		gen = strings.TrimSpace(gen + " by rocca " + res.Tool)
+		gen = strings.TrimSpace(gen + " by rocca " + termtext.Escape(res.Tool))
 	}
 	if gen != "" {
 		ew.printf("Generated:   %s\n", gen)
@@ -220,7 +221,7 @@ func writeFindingTable(ew *errWriter, fs []*model.Finding) {
 	for i, f := range fs {
 		if key := f.Component.Key(); i == 0 || key != title {
 			title = key
-			ew.str(title)
+			ew.str(termtext.Escape(title))
 			ew.str("\n")
 		}
 		writeCells(&cells[i])
@@ -230,7 +231,7 @@ func writeFindingTable(ew *errWriter, fs []*model.Finding) {
 				status += " from " + f.StatusSource
 			}
 			ew.str("    status: ")
-			ew.str(status)
+			ew.str(termtext.Escape(status))
 			ew.str("\n")
 		}
 	}
@@ -242,7 +243,7 @@ func writeFindingTable(ew *errWriter, fs []*model.Finding) {
 func findingCells(f *model.Finding) [numCols]string {
 	var r [numCols]string
 	v := f.Vulnerability
-	r[colID] = v.ID
+	r[colID] = termtext.Escape(v.ID)
 	if n := len(aliases(v)); n > 0 {
 		r[colID] += " (+" + plural(n, "alias", "aliases") + ")"
 	}
@@ -261,7 +262,7 @@ func findingCells(f *model.Finding) [numCols]string {
 	r[colFixed] = "no fix"
 	if fixed := uniqueStrings(f.FixedVersions); len(fixed) > 0 {
 		shown := fixed[:min(len(fixed), maxFixedShown)]
-		r[colFixed] = strings.Join(shown, ", ")
+		r[colFixed] = termtext.Escape(strings.Join(shown, ", "))
 		if more := len(fixed) - len(shown); more > 0 {
 			r[colFixed] += fmt.Sprintf(" (+%d more)", more)
 		}
@@ -314,10 +315,10 @@ func writeUnmatched(ew *errWriter, um []model.Unmatched) {
 	budget := maxUnmatchedListed
 	truncated := false
 	for _, r := range shown {
-		ew.printf("  %s (%d)\n", r.text, len(r.comps))
+		ew.printf("  %s (%d)\n", termtext.Escape(r.text), len(r.comps))
 		n := min(len(r.comps), perReason, budget)
 		for _, c := range r.comps[:n] {
-			ew.printf("    %s\n", unmatchedLabel(c))
+			ew.printf("    %s\n", termtext.Escape(unmatchedLabel(c)))
 		}
 		budget -= n
 		if rest := len(r.comps) - n; rest > 0 {
