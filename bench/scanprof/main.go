@@ -1,8 +1,11 @@
 // Command scanprof profiles rocca's scan inside one process: it opens the
-// database, scans an SBOM and writes the JSON report, reps times, and
-// writes a CPU profile of all repetitions.
+// database, scans an SBOM and writes the report (JSON unless -format says
+// otherwise), reps times, and writes a CPU profile of all repetitions.
 //
-//	go run ./bench/scanprof -db rocca.db -reps 5 -cpuprofile cpu.out [-memprofile mem.out] SBOM
+//	go run ./bench/scanprof -db rocca.db -reps 5 -cpuprofile cpu.out [-memprofile mem.out] [-format sarif] [-now 2026-01-02T03:04:05Z] SBOM
+//
+// -now fixes the report's generation time, so that the reports of two
+// builds can be compared byte for byte.
 //
 // It prints the wall time of each repetition and of its parts (open,
 // scan, report), so that a change can be measured without the noise of
@@ -16,6 +19,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,10 +35,22 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile of all repetitions to this file")
 	out := flag.String("o", "", "write the last report to this file")
 	mem := flag.String("memprofile", "", "write an allocation profile of all repetitions to this file")
+	formatName := flag.String("format", "json", "report format: "+strings.Join(output.Formats(), ", "))
+	nowText := flag.String("now", "", "generation time of the report (RFC 3339; default: the time of the scan)")
 	flag.Parse()
 	if *db == "" || flag.NArg() != 1 || *reps < 1 {
-		fmt.Fprintln(os.Stderr, "usage: scanprof -db DB [-reps N] [-cpuprofile F] [-o report.json] SBOM")
+		fmt.Fprintln(os.Stderr, "usage: scanprof -db DB [-reps N] [-cpuprofile F] [-format F] [-now TIME] [-o report] SBOM")
 		os.Exit(2)
+	}
+	format, err := output.ParseFormat(*formatName)
+	if err != nil {
+		fail(err)
+	}
+	var now time.Time
+	if *nowText != "" {
+		if now, err = time.Parse(time.RFC3339, *nowText); err != nil {
+			fail(fmt.Errorf("-now: %w", err))
+		}
 	}
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
@@ -57,7 +73,7 @@ func main() {
 			defer f.Close()
 			w = f
 		}
-		if err := once(context.Background(), *db, flag.Arg(0), w); err != nil {
+		if err := once(context.Background(), *db, flag.Arg(0), format, now, w); err != nil {
 			fail(err)
 		}
 	}
@@ -73,7 +89,9 @@ func main() {
 	}
 }
 
-func once(ctx context.Context, db, path string, w io.Writer) error {
+// once scans the SBOM at path and writes the report in format to w; a
+// zero now stands for the time of the scan.
+func once(ctx context.Context, db, path string, format output.Format, now time.Time, w io.Writer) error {
 	c0 := cpuTime()
 	t0 := time.Now()
 	s, err := sqlstore.Open(ctx, db)
@@ -87,12 +105,15 @@ func once(ctx context.Context, db, path string, w io.Writer) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer in.Close()
-	res, err := scan.Run(ctx, s, scan.Request{SBOM: in, Name: path, Limits: sbom.DefaultLimits(), Now: time.Now()})
+	if now.IsZero() {
+		now = time.Now()
+	}
+	res, err := scan.Run(ctx, s, scan.Request{SBOM: in, Name: path, Limits: sbom.DefaultLimits(), Now: now})
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", path, err)
 	}
 	t2 := time.Now()
-	if err := output.Write(w, output.FormatJSON, res); err != nil {
+	if err := output.Write(w, format, res); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	t3 := time.Now()

@@ -12,6 +12,7 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 // Administration of tenants: organisations, their API keys and products.
@@ -64,7 +65,7 @@ func newOrgCmd(e *env) *cobra.Command {
 				if err := a.Store.CreateOrg(cmd.Context(), &o); err != nil {
 					return adminErr("org create", err)
 				}
-				fmt.Fprintf(e.stdout, "%s\t%s\n", o.ID, o.Name)
+				fmt.Fprintf(e.stdout, "%s\t%s\n", o.ID, termtext.Escape(o.Name))
 				return nil
 			})
 		},
@@ -82,7 +83,7 @@ func newOrgCmd(e *env) *cobra.Command {
 				tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tCREATED")
 				for _, o := range orgs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", o.ID, o.Name, o.Created.Format(time.DateTime))
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", o.ID, termtext.Escape(o.Name), o.Created.Format(time.DateTime))
 				}
 				return tw.Flush()
 			})
@@ -110,7 +111,7 @@ X-Api-Key header (or Authorization: Bearer KEY).`,
 					return adminErr("apikey create", err)
 				}
 				fmt.Fprintln(e.stdout, secret)
-				fmt.Fprintf(e.stderr, "API key %s (%s) created for %s; it is shown only this once.\n", k.ID, k.Label, org)
+				fmt.Fprintf(e.stderr, "API key %s (%s) created for %s; it is shown only this once.\n", k.ID, termtext.Escape(k.Label), termtext.Escape(org))
 				return nil
 			})
 		},
@@ -138,7 +139,7 @@ X-Api-Key header (or Authorization: Bearer KEY).`,
 				tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tLABEL\tPREFIX\tCREATED\tLAST USED\tREVOKED")
 				for _, k := range keys {
-					fmt.Fprintf(tw, "%s\t%s\t%s…\t%s\t%s\t%s\n", k.ID, k.Label, k.Prefix, k.Created.Format(time.DateTime),
+					fmt.Fprintf(tw, "%s\t%s\t%s…\t%s\t%s\t%s\n", k.ID, termtext.Escape(k.Label), k.Prefix, k.Created.Format(time.DateTime),
 						dateOrDash(k.LastUsed), dateOrDash(k.Revoked))
 				}
 				return tw.Flush()
@@ -191,9 +192,10 @@ func newProductCmd(e *env) *cobra.Command {
 					}
 					names := make([]string, len(vs))
 					for i, v := range vs {
-						names[i] = v.Name
+						names[i] = termtext.Escape(v.Name)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", p.ID, p.Name, p.Role, dateOrDash(p.SupportEnd), names)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", p.ID, termtext.Escape(p.Name), termtext.Escape(string(p.Role)),
+						dateOrDash(p.SupportEnd), names)
 				}
 				return tw.Flush()
 			})

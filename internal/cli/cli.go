@@ -16,6 +16,7 @@ import (
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/redact"
 	"github.com/rocca-project/rocca/internal/scan"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 // Exit codes, documented in the README and in `rocca --help`.
@@ -126,7 +127,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code != ExitFindings {
-			fmt.Fprintf(stderr, "rocca: %s\n", e.redact(ee.err.Error()))
+			fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(e.redact(ee.err.Error())))
 		}
 		if ee.code == ExitUsage {
 			fmt.Fprintln(stderr, "Run 'rocca --help' for usage.")
@@ -135,15 +136,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var ie *scan.InputError
 	if errors.As(err, &ie) {
-		fmt.Fprintf(stderr, "rocca: %s\n", e.redact(err.Error()))
+		fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(e.redact(err.Error())))
 		return ExitInput
 	}
 	// Errors cobra raises itself (unknown command, wrong arguments) are usage errors.
 	if isCobraUsage(err) {
-		fmt.Fprintf(stderr, "rocca: %s\nRun 'rocca --help' for usage.\n", e.redact(err.Error()))
+		fmt.Fprintf(stderr, "rocca: %s\nRun 'rocca --help' for usage.\n", termtext.EscapeLines(e.redact(err.Error())))
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "rocca: %s\n", e.redact(err.Error()))
+	fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(e.redact(err.Error())))
 	return ExitFailure
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/app"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 func newDBCmd(e *env) *cobra.Command {
@@ -75,7 +76,7 @@ vulnerability known as CVE, GHSA, GO-, PYSEC-...) are recomputed at the end.`,
 					return err
 				}
 			} else {
-				fmt.Fprint(e.stdout, rep.Summary())
+				fmt.Fprint(e.stdout, termtext.EscapeLines(rep.Summary()))
 			}
 			if rep.Failed() {
 				return &exitError{code: ExitInput, err: fmt.Errorf("some files could not be imported (see above)")}

@@ -16,6 +16,7 @@ import (
 	"github.com/rocca-project/rocca/internal/sbom/quality"
 	"github.com/rocca-project/rocca/internal/sbom/strict"
 	"github.com/rocca-project/rocca/internal/sbom/summary"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 const sbomFormatsHelp = `Formats are detected from the content, never from the file name: CycloneDX
@@ -152,7 +153,7 @@ func (r inspectReport) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", k, v)
+			fmt.Fprintf(tw, "%s:\t%s\n", k, termtext.Escape(v))
 		}
 	}
 	row("Format", strings.TrimSpace(r.Format+" "+r.SpecVersion+" ("+r.Encoding+")"))
@@ -207,7 +208,7 @@ func list(w io.Writer, title string, n int, line func(int) string) {
 	}
 	fmt.Fprintf(w, "\n%s (%d):\n", title, n)
 	for i := range min(n, maxTextRows) {
-		fmt.Fprintf(w, "  %s\n", line(i))
+		fmt.Fprintf(w, "  %s\n", termtext.Escape(line(i)))
 	}
 	if n > maxTextRows {
 		fmt.Fprintf(w, "  … %d more (use --format json for all)\n", n-maxTextRows)
@@ -287,7 +288,7 @@ func writeQuality(w io.Writer, rep *quality.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tSCOPE\tPASSED\tREQUIREMENT")
 	for _, r := range rep.Results {
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\n", r.Title, r.Scope, r.Passed, r.Total, r.Source)
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\n", termtext.Escape(r.Title), termtext.Escape(r.Scope), r.Passed, r.Total, termtext.Escape(r.Source))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -1,6 +1,8 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"crypto/sha1"
 	"encoding/json"
@@ -23,47 +25,90 @@ import (
 // A vulnerability normally makes one entry. When VEX statements give its
 // findings different statuses (one component affected, another not), it
 // makes one entry per status, since an entry has a single analysis.
+//
+// The document is streamed: the library encodes its head (serial number
+// and metadata, a few hundred bytes), the components and vulnerabilities
+// are encoded by jsonEncoder, the vulnerabilities in blocks on every CPU,
+// and written as they are done. Its bytes are what cyclonedx-go's
+// encoder (pretty, HTML escaping off) made of the whole BOM when it was
+// built as one; the golden files hold it to that. The library's encoder
+// copies the BOM through encoding/gob first, which drops empty lists:
+// an empty components or vulnerabilities list is left out.
 func writeCycloneDX(w io.Writer, res *model.ScanResult) error {
 	fs := sortedFindings(res.Findings)
 	refs := newRefAssigner(res, fs)
-
-	bom := cdx.NewBOM()
-	serial, err := serialNumber(res)
+	var bufs blockBuffers
+	serial, err := serialNumber(res, fs, &bufs)
 	if err != nil {
 		return err
 	}
+	bom := cdx.NewBOM()
 	bom.SerialNumber = serial
 	bom.Metadata = cdxMetadata(res)
+	var head bytes.Buffer
+	enc := cdx.NewBOMEncoder(&head, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true).SetEscapeHTML(false)
+	if err := enc.EncodeVersion(bom, cdx.SpecVersion1_6); err != nil {
+		return err
+	}
+	// The metadata is the head's last member: the components and the
+	// vulnerabilities go between it and the closing brace.
+	const end = "\n}\n"
+	if !bytes.HasSuffix(head.Bytes(), []byte(end)) {
+		return fmt.Errorf("cyclonedx output: unexpected end of the document head")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head.Bytes()[:head.Len()-len(end)])
 
-	components := []cdx.Component{}
+	var comps []*model.Component
 	seen := map[string]bool{}
 	if res.Subject != nil && res.Subject.Ref != "" {
 		// Findings on the product itself point at metadata.component.
 		seen[res.Subject.Ref] = true
 	}
 	for _, f := range fs {
-		ref := refs.ref(f.Component)
-		if seen[ref] {
-			continue
+		if ref := refs.ref(&f.Component); !seen[ref] {
+			seen[ref] = true
+			comps = append(comps, &f.Component)
 		}
-		seen[ref] = true
-		c := cdxComponent(f.Component, cdx.ComponentTypeLibrary)
-		c.BOMRef = ref
-		components = append(components, c)
 	}
-	bom.Components = &components
+	if len(comps) > 0 {
+		bw.WriteString(",\n  \"components\": [")
+		err := bufs.write(bw, len(comps), jsonEncoder{}, func(e *jsonEncoder, i int) {
+			c := cdxComponent(*comps[i], cdx.ComponentTypeLibrary)
+			c.BOMRef = refs.ref(comps[i])
+			e.elem(i, 2, '{')
+			e.cdxComponent(&c, 2)
+		})
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n  ]")
+	}
 
-	vulns := []cdx.Vulnerability{}
+	type entry struct {
+		vuln *model.Vulnerability
+		fs   []*model.Finding
+	}
+	var entries []entry
 	for _, g := range groupByVulnerability(fs) {
 		for _, part := range splitByAnalysis(g.findings) {
-			vulns = append(vulns, cdxVulnerability(g.vuln, part, refs))
+			entries = append(entries, entry{&g.vuln, part})
 		}
 	}
-	bom.Vulnerabilities = &vulns
-
-	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
-	enc.SetPretty(true).SetEscapeHTML(false)
-	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+	if len(entries) > 0 {
+		bw.WriteString(",\n  \"vulnerabilities\": [")
+		err := bufs.write(bw, len(entries), jsonEncoder{}, func(e *jsonEncoder, i int) {
+			e.elem(i, 2, '{')
+			e.cdxVulnerability(entries[i].vuln, entries[i].fs, refs, 2)
+		})
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.WriteString(end)
+	return bw.Flush()
 }
 
 func cdxMetadata(res *model.ScanResult) *cdx.Metadata {
@@ -133,6 +178,21 @@ func cdxComponent(c model.Component, def cdx.ComponentType) cdx.Component {
 	}
 }
 
+// cdxComponent appends the members of component c (only those the report
+// sets), an object opened at depth, and closes it.
+func (e *jsonEncoder) cdxComponent(c *cdx.Component, depth int) {
+	first := true
+	d := depth + 1
+	e.strOmit(&first, d, "bom-ref", c.BOMRef)
+	e.str(&first, d, "type", string(c.Type))
+	e.strOmit(&first, d, "group", c.Group)
+	e.str(&first, d, "name", c.Name)
+	e.strOmit(&first, d, "version", c.Version)
+	e.strOmit(&first, d, "cpe", c.CPE)
+	e.strOmit(&first, d, "purl", c.PackageURL)
+	e.close(depth, '}')
+}
+
 // refAssigner gives each component of the report its bom-ref: the one it
 // has in the scanned SBOM, so that the report points into that SBOM, or,
 // for a component without one, its purl (else name@version), made unique
@@ -142,7 +202,7 @@ type refAssigner struct {
 	generated map[string]string // component key -> generated ref
 }
 
-func newRefAssigner(res *model.ScanResult, fs []model.Finding) *refAssigner {
+func newRefAssigner(res *model.ScanResult, fs []*model.Finding) *refAssigner {
 	r := &refAssigner{used: map[string]bool{}, generated: map[string]string{}}
 	if res.Subject != nil && res.Subject.Ref != "" {
 		r.used[res.Subject.Ref] = true
@@ -154,13 +214,16 @@ func newRefAssigner(res *model.ScanResult, fs []model.Finding) *refAssigner {
 	}
 	for _, f := range fs { // fs is sorted: the refs made do not depend on input order
 		if f.Component.Ref == "" {
-			r.ref(f.Component)
+			r.ref(&f.Component)
 		}
 	}
 	return r
 }
 
-func (r *refAssigner) ref(c model.Component) string {
+// ref returns the bom-ref of c. Once newRefAssigner has made the refs of
+// every component of the report, ref only reads, and may be called from
+// several goroutines at once for those components.
+func (r *refAssigner) ref(c *model.Component) string {
 	if c.Ref != "" {
 		return c.Ref
 	}
@@ -188,7 +251,7 @@ type analysisKey struct {
 	source        string
 }
 
-func analysisKeyOf(f model.Finding) analysisKey {
+func analysisKeyOf(f *model.Finding) analysisKey {
 	return analysisKey{statusOf(f), f.Justification, f.StatusSource}
 }
 
@@ -206,8 +269,8 @@ func statusRank(s model.Status) int {
 
 // splitByAnalysis splits one vulnerability's findings into runs sharing an
 // analysis: affected first, then under investigation, fixed, not affected.
-func splitByAnalysis(fs []model.Finding) [][]model.Finding {
-	byKey := map[analysisKey][]model.Finding{}
+func splitByAnalysis(fs []*model.Finding) [][]*model.Finding {
+	byKey := map[analysisKey][]*model.Finding{}
 	var keys []analysisKey
 	for _, f := range fs {
 		k := analysisKeyOf(f)
@@ -228,65 +291,126 @@ func splitByAnalysis(fs []model.Finding) [][]model.Finding {
 		}
 		return cmp.Compare(a.source, b.source)
 	})
-	out := make([][]model.Finding, 0, len(keys))
+	out := make([][]*model.Finding, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, byKey[k])
 	}
 	return out
 }
 
-// cdxVulnerability makes the entry of vulnerability v for findings fs,
-// which share one analysis.
-func cdxVulnerability(v model.Vulnerability, fs []model.Finding, refs *refAssigner) cdx.Vulnerability {
-	name, url := idSource(v.ID)
-	out := cdx.Vulnerability{
-		ID:          v.ID,
-		Source:      &cdx.Source{Name: name, URL: url},
-		Description: strings.TrimSpace(v.Summary),
-	}
-	if al := aliases(v); len(al) > 0 {
-		vr := make([]cdx.VulnerabilityReference, 0, len(al))
-		for _, id := range al {
-			n, u := idSource(id)
-			vr = append(vr, cdx.VulnerabilityReference{ID: id, Source: &cdx.Source{Name: n, URL: u}})
+// cdxVulnerability appends the members of the entry of vulnerability v
+// for findings fs, which share one analysis, an object opened at depth,
+// and closes it.
+func (e *jsonEncoder) cdxVulnerability(v *model.Vulnerability, fs []*model.Finding, refs *refAssigner, depth int) {
+	d := depth + 1
+	first := true
+	e.str(&first, d, "id", v.ID)
+	e.key(&first, d, "source")
+	e.cdxSource(v.ID, d)
+	if al := aliases(*v); len(al) > 0 {
+		e.key(&first, d, "references")
+		e.b = append(e.b, '[')
+		for i, id := range al {
+			e.elem(i, d+1, '{')
+			rf := true
+			e.strOmit(&rf, d+2, "id", id)
+			e.key(&rf, d+2, "source")
+			e.cdxSource(id, d+2)
+			e.close(d+1, '}')
 		}
-		out.References = &vr
+		e.close(d, ']')
 	}
-	out.Ratings = &[]cdx.VulnerabilityRating{cdxRating(v.Severity)}
+
+	r := cdxRating(v.Severity)
+	e.key(&first, d, "ratings")
+	e.b = append(e.b, '[')
+	e.elem(0, d+1, '{')
+	rf := true
+	if r.Score != nil {
+		e.float(&rf, d+2, "score", *r.Score)
+	}
+	e.strOmit(&rf, d+2, "severity", string(r.Severity))
+	e.strOmit(&rf, d+2, "method", string(r.Method))
+	e.strOmit(&rf, d+2, "vector", r.Vector)
+	e.strOmit(&rf, d+2, "justification", r.Justification)
+	e.close(d+1, '}')
+	e.close(d, ']')
+
+	e.strOmit(&first, d, "description", strings.TrimSpace(v.Summary))
+	if !suppressed(fs[0]) {
+		e.strOmit(&first, d, "recommendation", recommendation(fs))
+	}
 	if len(v.References) > 0 {
-		adv := make([]cdx.Advisory, 0, len(v.References))
-		for _, u := range v.References {
-			adv = append(adv, cdx.Advisory{URL: u})
+		e.key(&first, d, "advisories")
+		e.b = append(e.b, '[')
+		for i, u := range v.References {
+			e.elem(i, d+1, '{')
+			af := true
+			e.str(&af, d+2, "url", u)
+			e.close(d+1, '}')
 		}
-		out.Advisories = &adv
+		e.close(d, ']')
+	}
+	if a := cdxAnalysis(fs[0], fs); a != nil {
+		e.key(&first, d, "analysis")
+		af := true
+		e.b = append(e.b, '{')
+		e.strOmit(&af, d+1, "state", string(a.State))
+		e.strOmit(&af, d+1, "justification", string(a.Justification))
+		e.strOmit(&af, d+1, "detail", a.Detail)
+		e.close(d, '}')
 	}
 
-	first := fs[0]
-	if !suppressed(first) {
-		out.Recommendation = recommendation(fs)
-	}
-	out.Analysis = cdxAnalysis(first, fs)
-
-	var affects []cdx.Affects
+	e.key(&first, d, "affects")
+	e.b = append(e.b, '[')
 	seen := map[string]bool{}
 	for _, f := range fs {
-		ref := refs.ref(f.Component)
+		ref := refs.ref(&f.Component)
 		if seen[ref] {
 			continue
 		}
+		e.elem(len(seen), d+1, '{')
 		seen[ref] = true
-		a := cdx.Affects{Ref: ref}
+		af := true
+		e.str(&af, d+2, "ref", ref)
 		if f.Component.Version != "" {
-			a.Range = &[]cdx.AffectedVersions{{Version: f.Component.Version, Status: versionStatus(f)}}
+			e.key(&af, d+2, "versions")
+			e.b = append(e.b, '[')
+			e.elem(0, d+3, '{')
+			vf := true
+			e.str(&vf, d+4, "version", f.Component.Version)
+			e.str(&vf, d+4, "status", string(versionStatus(f)))
+			e.close(d+3, '}')
+			e.close(d+2, ']')
 		}
-		affects = append(affects, a)
+		e.close(d+1, '}')
 	}
-	out.Affects = &affects
+	e.close(d, ']')
 
-	if props := exploitProperties(v); len(props) > 0 {
-		out.Properties = &props
+	if props := exploitProperties(*v); len(props) > 0 {
+		e.key(&first, d, "properties")
+		e.b = append(e.b, '[')
+		for i, p := range props {
+			e.elem(i, d+1, '{')
+			pf := true
+			e.str(&pf, d+2, "name", p.Name)
+			e.str(&pf, d+2, "value", p.Value)
+			e.close(d+1, '}')
+		}
+		e.close(d, ']')
 	}
-	return out
+	e.close(depth, '}')
+}
+
+// cdxSource appends the source of an id: {"name": ..., "url": ...}, an
+// object opened at depth.
+func (e *jsonEncoder) cdxSource(id string, depth int) {
+	name, url := idSource(id)
+	first := true
+	e.b = append(e.b, '{')
+	e.strOmit(&first, depth+1, "name", name)
+	e.strOmit(&first, depth+1, "url", url)
+	e.close(depth, '}')
 }
 
 // cdxRating turns a severity into a CycloneDX rating; the method follows
@@ -321,15 +445,15 @@ func scoringMethod(vector string) cdx.ScoringMethod {
 
 // recommendation tells, per component, which versions fix the
 // vulnerability.
-func recommendation(fs []model.Finding) string {
+func recommendation(fs []*model.Finding) string {
 	var lines []string
 	for _, f := range fs {
 		comp := componentLabel(f.Component)
 		var line string
 		if fixed := uniqueStrings(f.FixedVersions); len(fixed) > 0 {
-			line = fmt.Sprintf("Upgrade %s to a fixed version: %s.", comp, strings.Join(fixed, ", "))
+			line = "Upgrade " + comp + " to a fixed version: " + strings.Join(fixed, ", ") + "."
 		} else {
-			line = fmt.Sprintf("No fixed version of %s is known.", comp)
+			line = "No fixed version of " + comp + " is known."
 		}
 		if !slices.Contains(lines, line) {
 			lines = append(lines, line)
@@ -342,7 +466,7 @@ func recommendation(fs []model.Finding) string {
 // a CycloneDX analysis: affected → exploitable, under_investigation →
 // in_triage, fixed → resolved, not_affected → not_affected with the
 // justification mapped where CycloneDX has an equivalent.
-func cdxAnalysis(f model.Finding, fs []model.Finding) *cdx.VulnerabilityAnalysis {
+func cdxAnalysis(f *model.Finding, fs []*model.Finding) *cdx.VulnerabilityAnalysis {
 	a := &cdx.VulnerabilityAnalysis{}
 	switch statusOf(f) {
 	case model.StatusAffected:
@@ -410,7 +534,7 @@ func cdxJustification(j string) cdx.ImpactAnalysisJustification {
 	return ""
 }
 
-func versionStatus(f model.Finding) cdx.VulnerabilityStatus {
+func versionStatus(f *model.Finding) cdx.VulnerabilityStatus {
 	switch statusOf(f) {
 	case model.StatusAffected:
 		return cdx.VulnerabilityStatusAffected
@@ -448,16 +572,44 @@ func exploitProperties(v model.Vulnerability) []cdx.Property {
 
 // serialNumber derives the report's urn:uuid from its content (a name-based
 // UUID, version 5 layout), so that a report is reproducible and two
-// different scans get different serial numbers.
-func serialNumber(res *model.ScanResult) (string, error) {
+// different scans get different serial numbers. The content hashed is
+// json.Marshal of the result with its findings in report order (fs); the
+// findings are encoded by jsonEncoder into the hash, not marshalled into
+// one buffer.
+func serialNumber(res *model.ScanResult, fs []*model.Finding, bufs *blockBuffers) (string, error) {
+	h := sha1.New()
+	h.Write([]byte("rocca-vdr\x00"))
 	canonical := *res
-	canonical.Findings = sortedFindings(res.Findings)
+	if len(fs) > 0 {
+		canonical.Findings = []model.Finding{}
+	}
 	data, err := json.Marshal(&canonical)
 	if err != nil {
 		return "", fmt.Errorf("cyclonedx: %w", err)
 	}
-	sum := sha1.Sum(append([]byte("rocca-vdr\x00"), data...))
-	u := sum[:16]
+	if len(fs) == 0 {
+		h.Write(data) // findings as the result has them: null or []
+	} else {
+		// Inside string values quotes are escaped: the slot is the key.
+		const slot = `"findings":[]`
+		at := bytes.Index(data, []byte(slot))
+		if at < 0 || bytes.Count(data, []byte(slot)) != 1 {
+			return "", fmt.Errorf("cyclonedx: findings slot not found")
+		}
+		at += len(slot) - 1
+		h.Write(data[:at])
+		err := bufs.write(h, len(fs), jsonEncoder{marshal: true}, func(e *jsonEncoder, i int) {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.finding(fs[i])
+		})
+		if err != nil {
+			return "", fmt.Errorf("cyclonedx: %w", err)
+		}
+		h.Write(data[at:])
+	}
+	u := h.Sum(nil)[:16]
 	u[6] = u[6]&0x0f | 0x50 // version 5
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16]), nil

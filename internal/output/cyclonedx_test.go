@@ -162,7 +162,7 @@ func TestCycloneDXGeneratedRefsAreUnique(t *testing.T) {
 // CycloneDX 1.6 JSON schema shipped in the cyclonedx-go module.
 func TestCycloneDXValidatesAgainstSchema(t *testing.T) {
 	schema := cycloneDXSchema(t)
-	for name, res := range map[string]*model.ScanResult{"fixture": fixture(), "empty": {}} {
+	for name, res := range map[string]*model.ScanResult{"fixture": fixture(), "empty": {}, "generated": generatedFixture(1)} {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(render(t, FormatCycloneDX, res)))
 		if err != nil {
 			t.Fatal(err)

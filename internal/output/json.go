@@ -18,7 +18,7 @@ import (
 // findings is the result's own.
 //
 // The document around the findings is written by encoding/json; the
-// findings, tens of thousands in a scan of a large SBOM, by findingEncoder,
+// findings, tens of thousands in a scan of a large SBOM, by jsonEncoder,
 // in blocks encoded on every CPU and written in order.
 func writeJSON(w io.Writer, res *model.ScanResult) error {
 	out := *res
@@ -51,30 +51,57 @@ func writeJSON(w io.Writer, res *model.ScanResult) error {
 	return bw.Flush()
 }
 
-// findingsPerBlock is the number of findings one goroutine encodes at a
-// time; a round of blocks (one per CPU) is held in memory at once.
+// findingsPerBlock is the number of list elements (findings, SARIF
+// results, CycloneDX vulnerabilities) one goroutine encodes at a time; a
+// round of blocks (one per CPU) is held in memory at once.
 const findingsPerBlock = 1024
 
 // writeFindings writes the findings as the elements of an array opened
 // by the caller ("[\n    " written), separated by ",\n    ".
 func writeFindings(w io.Writer, fs []model.Finding) error {
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(fs)/findingsPerBlock))
-	bufs := make([][]byte, workers)
+	return writeBlocks(w, len(fs), jsonEncoder{prefix: "    "}, func(e *jsonEncoder, i int) {
+		if i > 0 {
+			e.b = append(e.b, ",\n    "...)
+		}
+		e.finding(&fs[i])
+	})
+}
+
+// writeBlocks writes n list elements, encoded by encode(e, i) for i in
+// 0..n-1 (each writes its own separator), to w in order. The elements are
+// encoded in blocks of findingsPerBlock on every CPU, each block by a copy
+// of tmpl, so that the encoding of a large list takes the time of a part
+// of it and the memory of a round of blocks. encode must be safe to call
+// from several goroutines at once.
+func writeBlocks(w io.Writer, n int, tmpl jsonEncoder, encode func(e *jsonEncoder, i int)) error {
+	var bufs blockBuffers
+	return bufs.write(w, n, tmpl, encode)
+}
+
+// blockBuffers are the buffers of writeBlocks, one per CPU, kept from one
+// list of a document to the next so that each list does not grow its own.
+type blockBuffers [][]byte
+
+// write is writeBlocks with the buffers of bufs.
+func (bufs *blockBuffers) write(w io.Writer, n int, tmpl jsonEncoder, encode func(e *jsonEncoder, i int)) error {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/findingsPerBlock))
+	for len(*bufs) < workers {
+		*bufs = append(*bufs, nil)
+	}
+	b := *bufs
 	errs := make([]error, workers)
-	for lo := 0; lo < len(fs); lo += workers * findingsPerBlock {
+	for lo := 0; lo < n; lo += workers * findingsPerBlock {
 		var wg sync.WaitGroup
 		for k := range workers {
-			from := min(len(fs), lo+k*findingsPerBlock)
-			to := min(len(fs), from+findingsPerBlock)
+			from := min(n, lo+k*findingsPerBlock)
+			to := min(n, from+findingsPerBlock)
 			wg.Go(func() {
-				e := findingEncoder{b: bufs[k][:0], prefix: "    "}
+				e := tmpl
+				e.b = b[k][:0]
 				for i := from; i < to; i++ {
-					if i > 0 {
-						e.b = append(e.b, ",\n    "...)
-					}
-					e.finding(&fs[i])
+					encode(&e, i)
 				}
-				bufs[k], errs[k] = e.b, e.err
+				b[k], errs[k] = e.b, e.err
 			})
 		}
 		wg.Wait()
@@ -82,7 +109,7 @@ func writeFindings(w io.Writer, fs []model.Finding) error {
 			if errs[k] != nil {
 				return errs[k]
 			}
-			if _, err := w.Write(bufs[k]); err != nil {
+			if _, err := w.Write(b[k]); err != nil {
 				return err
 			}
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 )
 
-// referenceFinding is what the JSON report held before findingEncoder:
+// referenceFinding is what the JSON report held before jsonEncoder:
 // encoding/json without HTML escaping, re-indented under the prefix.
 func referenceFinding(t *testing.T, f model.Finding) []byte {
 	t.Helper()
@@ -31,13 +31,13 @@ func referenceFinding(t *testing.T, f model.Finding) []byte {
 }
 
 func encodeFinding(f model.Finding) ([]byte, error) {
-	e := findingEncoder{prefix: "    "}
+	e := jsonEncoder{prefix: "    "}
 	e.finding(&f)
 	return e.b, e.err
 }
 
 // fill sets every field reachable from v to a non-zero value derived from
-// seed, so that a field added to the model and not to findingEncoder
+// seed, so that a field added to the model and not to jsonEncoder
 // makes the comparison fail.
 func fill(v reflect.Value, seed *int) {
 	*seed++
@@ -108,7 +108,18 @@ func TestFindingEncoderMatchesEncodingJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("findingEncoder:\n%s\nencoding/json:\n%s", got, want)
+				t.Errorf("jsonEncoder:\n%s\nencoding/json:\n%s", got, want)
+			}
+
+			// The marshal form is json.Marshal's, nil lists included.
+			want, err = json.Marshal(&tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := jsonEncoder{marshal: true}
+			e.finding(&tt.f)
+			if e.err != nil || !bytes.Equal(e.b, want) {
+				t.Errorf("jsonEncoder (marshal, err %v):\n%s\njson.Marshal:\n%s", e.err, e.b, want)
 			}
 		})
 	}
@@ -159,7 +170,10 @@ func TestWriteJSONManyFindings(t *testing.T) {
 }
 
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\u2028\u2029", "\xff\xc3", "<&>", "日本"} {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\u2028\u2029", "\xff\xc3", "<&>", "日本",
+		// longer than the eight bytes skipped at once, specials at every offset
+		"abcdefgh", "abcdefgh\"", "abcdefg\\h", "a\x1fcdefghijklmnop", "abcdefghijklmno\x7f", "abcdefghi\u00e9jklmnopq",
+		"abcdefgh\nijklmnop\tqrstuvwx", "Denial of service in the parser when reading crafted input.\n\n- Identifiers: x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -172,6 +186,16 @@ func FuzzAppendJSONString(f *testing.F) {
 		got := appendJSONString(nil, s)
 		if !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
 			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want.Bytes())
+		}
+		if fromBytes := appendJSONStringMode(nil, []byte(s), false); !bytes.Equal(fromBytes, got) {
+			t.Fatalf("appendJSONStringMode([]byte(%q)) = %s, want %s", s, fromBytes, got)
+		}
+		marshalled, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONStringMode(nil, s, true); !bytes.Equal(got, marshalled) {
+			t.Fatalf("appendJSONStringMode(%q, html) = %s, want %s", s, got, marshalled)
 		}
 	})
 }

@@ -57,24 +57,37 @@ func Write(w io.Writer, f Format, res *model.ScanResult) error {
 	return fmt.Errorf("output: unknown format %q", string(f))
 }
 
-// sortedFindings returns a copy of fs in report order: by component key,
-// then known-exploited first, then most severe rating, then highest score,
-// then id. The order does not depend on the order of fs.
-func sortedFindings(fs []model.Finding) []model.Finding {
-	out := slices.Clone(fs)
-	slices.SortStableFunc(out, func(a, b model.Finding) int {
-		if c := cmp.Compare(a.Component.Key(), b.Component.Key()); c != 0 {
+// sortedFindings returns pointers to the findings of fs in report order:
+// by component key, then known-exploited first, then most severe rating,
+// then highest score, then id. The order does not depend on the order of
+// fs. The findings are not copied: a report of tens of thousands of them
+// would otherwise hold them twice.
+func sortedFindings(fs []model.Finding) []*model.Finding {
+	type keyed struct {
+		key string // the component's key, made once, not per comparison
+		f   *model.Finding
+	}
+	ks := make([]keyed, len(fs))
+	for i := range fs {
+		ks[i] = keyed{fs[i].Component.Key(), &fs[i]}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
-		if c := compareFindingWithinComponent(a, b); c != 0 {
+		if c := compareFindingWithinComponent(a.f, b.f); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Component.Ref, b.Component.Ref)
+		return cmp.Compare(a.f.Component.Ref, b.f.Component.Ref)
 	})
+	out := make([]*model.Finding, len(ks))
+	for i, k := range ks {
+		out[i] = k.f
+	}
 	return out
 }
 
-func compareFindingWithinComponent(a, b model.Finding) int {
+func compareFindingWithinComponent(a, b *model.Finding) int {
 	va, vb := a.Vulnerability, b.Vulnerability
 	if ka, kb := va.KEV != nil, vb.KEV != nil; ka != kb {
 		if ka {
@@ -93,12 +106,12 @@ func compareFindingWithinComponent(a, b model.Finding) int {
 
 // suppressed reports whether a VEX statement says the finding needs no
 // action: the component is not affected or the vulnerability is fixed in it.
-func suppressed(f model.Finding) bool {
+func suppressed(f *model.Finding) bool {
 	return f.Status == model.StatusNotAffected || f.Status == model.StatusFixed
 }
 
 // statusOf returns the finding's status, affected when unset.
-func statusOf(f model.Finding) model.Status {
+func statusOf(f *model.Finding) model.Status {
 	if f.Status == "" {
 		return model.StatusAffected
 	}
@@ -152,7 +165,7 @@ func idSource(id string) (name, url string) {
 // components.
 type vulnGroup struct {
 	vuln     model.Vulnerability
-	findings []model.Finding
+	findings []*model.Finding
 }
 
 // groupByVulnerability groups findings (in report order) by vulnerability
@@ -160,7 +173,7 @@ type vulnGroup struct {
 // should not: a group's data is merged before findings are made), the ids
 // and references are united and the most severe severity, the first KEV and
 // EPSS entries and the first summary are kept.
-func groupByVulnerability(fs []model.Finding) []*vulnGroup {
+func groupByVulnerability(fs []*model.Finding) []*vulnGroup {
 	byID := map[string]*vulnGroup{}
 	var groups []*vulnGroup
 	for _, f := range fs {
@@ -172,7 +185,7 @@ func groupByVulnerability(fs []model.Finding) []*vulnGroup {
 			byID[f.Vulnerability.ID] = g
 			groups = append(groups, g)
 		} else {
-			mergeVulnerability(&g.vuln, f.Vulnerability)
+			mergeVulnerability(&g.vuln, &f.Vulnerability)
 		}
 		g.findings = append(g.findings, f)
 	}
@@ -184,7 +197,7 @@ func groupByVulnerability(fs []model.Finding) []*vulnGroup {
 	return groups
 }
 
-func mergeVulnerability(dst *model.Vulnerability, src model.Vulnerability) {
+func mergeVulnerability(dst, src *model.Vulnerability) {
 	dst.IDs = append(dst.IDs, src.IDs...)
 	dst.References = append(dst.References, src.References...)
 	if dst.Summary == "" {
@@ -203,10 +216,19 @@ func mergeVulnerability(dst *model.Vulnerability, src model.Vulnerability) {
 }
 
 // uniqueStrings returns the non-empty strings of s in their first order,
-// without repeats.
+// without repeats. Short lists (fixed versions, a finding's usual case)
+// are checked without a map: this runs for every finding of a report.
 func uniqueStrings(s []string) []string {
-	seen := map[string]bool{}
 	var out []string
+	if len(s) <= 16 {
+		for _, v := range s {
+			if v != "" && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	seen := map[string]bool{}
 	for _, v := range s {
 		if v != "" && !seen[v] {
 			seen[v] = true
@@ -246,6 +268,12 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
+}
+
+func (e *errWriter) str(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
+	}
 }
 
 // unmatchedReason is one reason components could not be looked up, with

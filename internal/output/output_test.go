@@ -142,7 +142,7 @@ func TestTableEmpty(t *testing.T) {
 	res := fixture()
 	var settled []model.Finding
 	for _, f := range res.Findings {
-		if suppressed(f) {
+		if suppressed(&f) {
 			settled = append(settled, f)
 		}
 	}

@@ -1,9 +1,10 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
@@ -27,163 +29,146 @@ const (
 	fingerprintKey = "roccaComponentVulnerability/v1"
 )
 
-// The subset of SARIF 2.1.0 rocca writes. Field order follows the
-// specification's examples; empty optional members are left out.
-type (
-	sarifLog struct {
-		Schema  string     `json:"$schema"`
-		Version string     `json:"version"`
-		Runs    []sarifRun `json:"runs"`
-	}
-	sarifRun struct {
-		Tool        sarifTool         `json:"tool"`
-		Invocations []sarifInvocation `json:"invocations,omitempty"`
-		Results     []sarifResult     `json:"results"`
-		Properties  *sarifRunProps    `json:"properties,omitempty"`
-	}
-	sarifTool struct {
-		Driver sarifDriver `json:"driver"`
-	}
-	sarifDriver struct {
-		Name           string      `json:"name"`
-		Version        string      `json:"version,omitempty"`
-		InformationURI string      `json:"informationUri"`
-		Rules          []sarifRule `json:"rules"`
-	}
-	sarifRule struct {
-		ID                   string               `json:"id"`
-		ShortDescription     *sarifMessage        `json:"shortDescription,omitempty"`
-		FullDescription      *sarifMessage        `json:"fullDescription,omitempty"`
-		Help                 *sarifMultiformat    `json:"help,omitempty"`
-		HelpURI              string               `json:"helpUri,omitempty"`
-		DefaultConfiguration *sarifConfiguration  `json:"defaultConfiguration,omitempty"`
-		Properties           *sarifRuleProperties `json:"properties,omitempty"`
-	}
-	sarifMessage struct {
-		Text string `json:"text"`
-	}
-	sarifMultiformat struct {
-		Text     string `json:"text"`
-		Markdown string `json:"markdown,omitempty"`
-	}
-	sarifConfiguration struct {
-		Level string `json:"level"`
-	}
-	sarifRuleProperties struct {
-		// SecuritySeverity is GitHub's "security-severity": a CVSS-like
-		// score, as a string, from which it derives the alert severity.
-		SecuritySeverity string   `json:"security-severity,omitempty"`
-		Tags             []string `json:"tags,omitempty"`
-	}
-	sarifResult struct {
-		RuleID              string                 `json:"ruleId"`
-		RuleIndex           int                    `json:"ruleIndex"`
-		Level               string                 `json:"level"`
-		Message             sarifMessage           `json:"message"`
-		Locations           []sarifLocation        `json:"locations"`
-		PartialFingerprints map[string]string      `json:"partialFingerprints"`
-		Suppressions        []sarifSuppression     `json:"suppressions,omitempty"`
-		Properties          *sarifResultProperties `json:"properties,omitempty"`
-	}
-	sarifLocation struct {
-		PhysicalLocation sarifPhysicalLocation  `json:"physicalLocation"`
-		LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
-	}
-	sarifPhysicalLocation struct {
-		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
-		Region           *sarifRegion          `json:"region,omitempty"`
-	}
-	sarifRegion struct {
-		StartLine int `json:"startLine"`
-	}
-	sarifArtifactLocation struct {
-		URI string `json:"uri"`
-	}
-	sarifLogicalLocation struct {
-		Name               string `json:"name,omitempty"`
-		FullyQualifiedName string `json:"fullyQualifiedName,omitempty"`
-		Kind               string `json:"kind,omitempty"`
-	}
-	sarifSuppression struct {
-		Kind          string `json:"kind"`
-		Status        string `json:"status,omitempty"`
-		Justification string `json:"justification,omitempty"`
-	}
-	sarifResultProperties struct {
-		Component      string   `json:"component,omitempty"`
-		BOMRef         string   `json:"bomRef,omitempty"`
-		Status         string   `json:"status"`
-		Justification  string   `json:"justification,omitempty"`
-		StatusSource   string   `json:"statusSource,omitempty"`
-		Severity       string   `json:"severity"`
-		KnownExploited bool     `json:"knownExploited"`
-		EPSS           *float64 `json:"epss,omitempty"`
-		FixedVersions  []string `json:"fixedVersions"`
-	}
-	sarifInvocation struct {
-		ExecutionSuccessful        bool                `json:"executionSuccessful"`
-		EndTimeUTC                 string              `json:"endTimeUtc,omitempty"`
-		ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
-	}
-	sarifNotification struct {
-		Level   string       `json:"level"`
-		Message sarifMessage `json:"message"`
-	}
-	sarifRunProps struct {
-		SBOMFormat string `json:"sbomFormat,omitempty"`
-		Components int    `json:"components"`
-		Unmatched  int    `json:"unmatched"`
-	}
-)
+// sarifNotification is a tool execution notification of the run.
+type sarifNotification struct {
+	level, text string
+}
 
 // writeSARIF writes a SARIF 2.1.0 log of one run: a rule per vulnerability
 // and a result per finding. Findings that VEX marks not_affected or fixed
 // are kept, with an external suppression, so that code-scanning services
 // close their alerts instead of losing track of them.
+//
+// The log is streamed: rules and results are encoded in blocks on every
+// CPU and written as they are done, never held as a tree. Its bytes are
+// what encoding/json (indented by two spaces, HTML escaping off) made of
+// the log when it was one; the golden files hold it to that. Members
+// appear in the order of the specification's examples; empty optional
+// members are left out.
 func writeSARIF(w io.Writer, res *model.ScanResult) error {
 	fs := sortedFindings(res.Findings)
 	groups := groupByVulnerability(fs)
-	ruleIndex := map[string]int{}
-	rules := make([]sarifRule, 0, len(groups))
+	ruleIndex := make(map[string]int, len(groups))
 	for i, g := range groups {
 		ruleIndex[g.vuln.ID] = i
-		rules = append(rules, sarifRuleFor(g))
 	}
 	uri := artifactURI(res.Source)
-	results := make([]sarifResult, 0, len(fs))
-	for _, f := range fs {
-		results = append(results, sarifResultFor(f, ruleIndex[f.Vulnerability.ID], uri))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var bufs blockBuffers
+	e := &jsonEncoder{}
+	flush := func() error {
+		_, err := bw.Write(e.b)
+		e.b = e.b[:0]
+		return err
 	}
-	inv := sarifInvocation{
-		ExecutionSuccessful:        true,
-		ToolExecutionNotifications: append(unmatchedNotifications(res.Unmatched), undeterminedNotifications(res.Undetermined)...),
+
+	top, run, tool, driver := true, true, true, true
+	e.b = append(e.b, '{')
+	e.str(&top, 1, "$schema", sarifSchema)
+	e.str(&top, 1, "version", sarifVersion)
+	e.key(&top, 1, "runs")
+	e.b = append(e.b, '[')
+	e.elem(0, 2, '{')
+	e.key(&run, 3, "tool")
+	e.b = append(e.b, '{')
+	e.key(&tool, 4, "driver")
+	e.b = append(e.b, '{')
+	e.str(&driver, 5, "name", "rocca")
+	e.strOmit(&driver, 5, "version", res.Tool)
+	e.str(&driver, 5, "informationUri", informationURI)
+	e.key(&driver, 5, "rules")
+	e.b = append(e.b, '[')
+	if len(groups) > 0 {
+		if err := flush(); err != nil {
+			return err
+		}
+		err := bufs.write(bw, len(groups), jsonEncoder{}, func(e *jsonEncoder, i int) {
+			e.elem(i, 6, '{')
+			e.sarifRule(groups[i], 6)
+		})
+		if err != nil {
+			return err
+		}
+		e.nl(5)
 	}
+	e.b = append(e.b, ']')
+	e.close(4, '}')
+	e.close(3, '}')
+
+	e.key(&run, 3, "invocations")
+	e.b = append(e.b, '[')
+	e.elem(0, 4, '{')
+	e.sarifInvocation(res, 4)
+	e.close(3, ']')
+
+	e.key(&run, 3, "results")
+	e.b = append(e.b, '[')
+	if len(fs) > 0 {
+		if err := flush(); err != nil {
+			return err
+		}
+		err := bufs.write(bw, len(fs), jsonEncoder{}, func(e *jsonEncoder, i int) {
+			e.elem(i, 4, '{')
+			e.sarifResult(fs[i], ruleIndex[fs[i].Vulnerability.ID], uri, 4)
+		})
+		if err != nil {
+			return err
+		}
+		e.nl(3)
+	}
+	e.b = append(e.b, ']')
+
+	props := true
+	e.key(&run, 3, "properties")
+	e.b = append(e.b, '{')
+	e.strOmit(&props, 4, "sbomFormat", strings.TrimSpace(res.Format+" "+res.SpecVersion))
+	e.int(&props, 4, "components", res.Components)
+	e.int(&props, 4, "unmatched", len(res.Unmatched))
+	e.close(3, '}')
+	e.close(2, '}')
+	e.close(1, ']')
+	e.close(0, '}')
+	e.b = append(e.b, '\n')
+	if e.err != nil {
+		return e.err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// sarifText appends {"text": text}, an object opened at depth.
+func (e *jsonEncoder) sarifText(text string, depth int) {
+	first := true
+	e.b = append(e.b, '{')
+	e.str(&first, depth+1, "text", text)
+	e.close(depth, '}')
+}
+
+// sarifInvocation appends the members of the run's invocation, an object
+// opened at depth, and closes it.
+func (e *jsonEncoder) sarifInvocation(res *model.ScanResult, depth int) {
+	first := true
+	e.bool(&first, depth+1, "executionSuccessful", true)
 	if !res.Generated.IsZero() {
-		inv.EndTimeUTC = res.Generated.UTC().Format(time.RFC3339)
+		e.str(&first, depth+1, "endTimeUtc", res.Generated.UTC().Format(time.RFC3339))
 	}
-	log := sarifLog{
-		Schema:  sarifSchema,
-		Version: sarifVersion,
-		Runs: []sarifRun{{
-			Tool: sarifTool{Driver: sarifDriver{
-				Name:           "rocca",
-				Version:        res.Tool,
-				InformationURI: informationURI,
-				Rules:          rules,
-			}},
-			Invocations: []sarifInvocation{inv},
-			Results:     results,
-			Properties: &sarifRunProps{
-				SBOMFormat: strings.TrimSpace(res.Format + " " + res.SpecVersion),
-				Components: res.Components,
-				Unmatched:  len(res.Unmatched),
-			},
-		}},
+	notes := append(unmatchedNotifications(res.Unmatched), undeterminedNotifications(res.Undetermined)...)
+	if len(notes) > 0 {
+		e.key(&first, depth+1, "toolExecutionNotifications")
+		e.b = append(e.b, '[')
+		for i, n := range notes {
+			e.elem(i, depth+2, '{')
+			nf := true
+			e.str(&nf, depth+3, "level", n.level)
+			e.key(&nf, depth+3, "message")
+			e.sarifText(n.text, depth+3)
+			e.close(depth+2, '}')
+		}
+		e.close(depth+1, ']')
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(&log)
+	e.close(depth, '}')
 }
 
 // sarifLevel maps a rating to a SARIF level: critical and high are errors,
@@ -198,57 +183,94 @@ func sarifLevel(r model.Rating) string {
 	return "note"
 }
 
-func sarifRuleFor(g *vulnGroup) sarifRule {
-	v := g.vuln
+// sarifRule appends the members of the rule of a vulnerability, an
+// object opened at depth, and closes it.
+func (e *jsonEncoder) sarifRule(g *vulnGroup, depth int) {
+	v := &g.vuln
+	d := depth + 1
 	rating := ratingOf(v.Severity)
 	short := sentence(v.Summary)
 	if short == "" {
 		short = "Known vulnerability " + v.ID + "."
 	}
 	full := short
-	if al := aliases(v); len(al) > 0 {
+	if al := aliases(*v); len(al) > 0 {
 		full += " Also known as " + strings.Join(al, ", ") + "."
 	}
 	_, helpURI := idSource(v.ID)
-	props := &sarifRuleProperties{Tags: []string{"security", "vulnerability", string(rating)}}
+	text, markdown := appendRuleHelp(e.scratch[0][:0], e.scratch[1][:0], g)
+	e.scratch[0], e.scratch[1] = text, markdown
+
+	first := true
+	e.str(&first, d, "id", v.ID)
+	e.key(&first, d, "shortDescription")
+	e.sarifText(short, d)
+	e.key(&first, d, "fullDescription")
+	e.sarifText(full, d)
+	e.key(&first, d, "help")
+	hf := true
+	e.b = append(e.b, '{')
+	e.key(&hf, d+1, "text")
+	e.b = appendJSONStringMode(e.b, text, false)
+	if len(markdown) > 0 {
+		e.key(&hf, d+1, "markdown")
+		e.b = appendJSONStringMode(e.b, markdown, false)
+	}
+	e.close(d, '}')
+	e.strOmit(&first, d, "helpUri", helpURI)
+	e.key(&first, d, "defaultConfiguration")
+	cf := true
+	e.b = append(e.b, '{')
+	e.str(&cf, d+1, "level", sarifLevel(rating))
+	e.close(d, '}')
+
+	// security-severity is GitHub's: a CVSS-like score, as a string, from
+	// which it derives the alert severity.
+	e.key(&first, d, "properties")
+	pf := true
+	e.b = append(e.b, '{')
 	if v.Severity.Score > 0 {
-		props.SecuritySeverity = strconv.FormatFloat(v.Severity.Score, 'f', 1, 64)
+		e.str(&pf, d+1, "security-severity", strconv.FormatFloat(v.Severity.Score, 'f', 1, 64))
 	}
+	tags := []string{"security", "vulnerability", string(rating)}
 	if v.KEV != nil {
-		props.Tags = append(props.Tags, "known-exploited")
+		tags = append(tags, "known-exploited")
 	}
-	text, markdown := ruleHelp(g)
-	return sarifRule{
-		ID:                   v.ID,
-		ShortDescription:     &sarifMessage{Text: short},
-		FullDescription:      &sarifMessage{Text: full},
-		Help:                 &sarifMultiformat{Text: text, Markdown: markdown},
-		HelpURI:              helpURI,
-		DefaultConfiguration: &sarifConfiguration{Level: sarifLevel(rating)},
-		Properties:           props,
-	}
+	e.strings(&pf, d+1, "tags", tags)
+	e.close(d, '}')
+	e.close(depth, '}')
 }
 
-// ruleHelp describes a vulnerability: its ids, severity, exploitation,
-// the fixed versions per component and references, as text and markdown.
-func ruleHelp(g *vulnGroup) (text, markdown string) {
-	v := g.vuln
-	var t, m strings.Builder
+// appendRuleHelp appends to t and m the description of a vulnerability:
+// its ids, severity, exploitation, the fixed versions per component and
+// references, as text and as markdown. It runs once per rule of a log
+// that may have thousands: the texts are composed in the caller's
+// buffers, side by side, with plain appends.
+func appendRuleHelp(t, m []byte, g *vulnGroup) (text, markdown []byte) {
+	v := &g.vuln
+	both := func(tp, mp, s, ts, ms string) { // t gets tp+s+ts, m gets mp+s+ms
+		t = append(append(append(t, tp...), s...), ts...)
+		m = append(append(append(m, mp...), s...), ms...)
+	}
 	title := v.ID
 	if s := sentence(v.Summary); s != "" {
 		title += ": " + s
 	}
-	fmt.Fprintf(&t, "%s\n\n", title)
-	fmt.Fprintf(&m, "**%s**\n\n", title)
+	both("", "**", title, "\n\n", "**\n\n")
 
-	var ids, idLinks []string
-	for _, id := range v.IDs {
+	t = append(t, "Identifiers: "...)
+	m = append(m, "- Identifiers: "...)
+	for i, id := range v.IDs {
+		if i > 0 {
+			t = append(t, ", "...)
+			m = append(m, ", "...)
+		}
 		_, u := idSource(id)
-		ids = append(ids, id)
-		idLinks = append(idLinks, "["+id+"]("+u+")")
+		t = append(t, id...)
+		m = append(append(append(append(append(m, '['), id...), "]("...), u...), ')')
 	}
-	fmt.Fprintf(&t, "Identifiers: %s\n", strings.Join(ids, ", "))
-	fmt.Fprintf(&m, "- Identifiers: %s\n", strings.Join(idLinks, ", "))
+	t = append(t, '\n')
+	m = append(m, '\n')
 
 	sev := severityText(v.Severity)
 	if v.Severity.Vector != "" {
@@ -257,8 +279,7 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 	if v.Severity.Source != "" {
 		sev += "; source: " + v.Severity.Source
 	}
-	fmt.Fprintf(&t, "Severity: %s\n", sev)
-	fmt.Fprintf(&m, "- Severity: %s\n", sev)
+	both("Severity: ", "- Severity: ", sev, "\n", "\n")
 	if k := v.KEV; k != nil {
 		kev := "yes, in the CISA KEV catalogue"
 		if !k.DateAdded.IsZero() {
@@ -267,19 +288,20 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 		if k.Ransomware {
 			kev += "; known to be used in ransomware campaigns"
 		}
-		fmt.Fprintf(&t, "Known exploited: %s\n", kev)
-		fmt.Fprintf(&m, "- Known exploited: %s\n", kev)
+		both("Known exploited: ", "- Known exploited: ", kev, "\n", "\n")
 	}
 	if e := v.EPSS; e != nil {
-		epss := fmt.Sprintf("%s probability of exploitation in the next 30 days (percentile %s)",
-			epssText(e.Score), strconv.FormatFloat(e.Percentile, 'f', -1, 64))
-		fmt.Fprintf(&t, "EPSS: %s\n", epss)
-		fmt.Fprintf(&m, "- EPSS: %s\n", epss)
+		epss := epssText(e.Score) + " probability of exploitation in the next 30 days (percentile " +
+			strconv.FormatFloat(e.Percentile, 'f', -1, 64) + ")"
+		both("EPSS: ", "- EPSS: ", epss, "\n", "\n")
 	}
 
-	fmt.Fprintf(&t, "\nFixed versions:\n")
-	fmt.Fprintf(&m, "\n**Fixed versions**\n\n")
-	seen := map[string]bool{}
+	t = append(t, "\nFixed versions:\n"...)
+	m = append(m, "\n**Fixed versions**\n\n"...)
+	var seen map[string]bool
+	if len(g.findings) > 1 {
+		seen = make(map[string]bool, len(g.findings))
+	}
 	for _, f := range g.findings {
 		line := componentLabel(f.Component)
 		if k := f.Component.Key(); k != line {
@@ -293,108 +315,156 @@ func ruleHelp(g *vulnGroup) (text, markdown string) {
 		if seen[line] {
 			continue
 		}
-		seen[line] = true
-		fmt.Fprintf(&t, "- %s\n", line)
-		fmt.Fprintf(&m, "- %s\n", line)
+		if seen != nil {
+			seen[line] = true
+		}
+		both("- ", "- ", line, "\n", "\n")
 	}
 	if len(v.References) > 0 {
-		fmt.Fprintf(&t, "\nReferences:\n")
-		fmt.Fprintf(&m, "\n**References**\n\n")
+		t = append(t, "\nReferences:\n"...)
+		m = append(m, "\n**References**\n\n"...)
 		for _, r := range v.References {
-			fmt.Fprintf(&t, "- %s\n", r)
-			fmt.Fprintf(&m, "- <%s>\n", r)
+			both("- ", "- <", r, "\n", ">\n")
 		}
 	}
-	return strings.TrimRight(t.String(), "\n"), strings.TrimRight(m.String(), "\n")
+	return bytes.TrimRight(t, "\n"), bytes.TrimRight(m, "\n")
 }
 
-func sarifResultFor(f model.Finding, ruleIndex int, uri string) sarifResult {
-	v := f.Vulnerability
-	rating := ratingOf(v.Severity)
+// sarifResult appends the members of the result of finding f, an object
+// opened at depth, and closes it.
+func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, depth int) {
+	v := &f.Vulnerability
+	d := depth + 1
+	key := f.Component.Key()
+	first := true
+	e.str(&first, d, "ruleId", v.ID)
+	e.int(&first, d, "ruleIndex", ruleIndex)
+	e.str(&first, d, "level", sarifLevel(ratingOf(v.Severity)))
 	fixed := uniqueStrings(f.FixedVersions)
-	props := &sarifResultProperties{
-		Component:      f.Component.Key(),
-		BOMRef:         f.Component.Ref,
-		Status:         string(statusOf(f)),
-		Justification:  f.Justification,
-		StatusSource:   f.StatusSource,
-		Severity:       severityText(v.Severity),
-		KnownExploited: v.KEV != nil,
-		FixedVersions:  nonNil(fixed),
-	}
-	if v.EPSS != nil {
-		score := v.EPSS.Score
-		props.EPSS = &score
-	}
-	logical := sarifLogicalLocation{
-		Name:               f.Component.Name,
-		FullyQualifiedName: f.Component.Key(),
-		Kind:               "module",
-	}
-	r := sarifResult{
-		RuleID:    v.ID,
-		RuleIndex: ruleIndex,
-		Level:     sarifLevel(rating),
-		Message:   sarifMessage{Text: resultMessage(f)},
-		Locations: []sarifLocation{{
-			PhysicalLocation: sarifPhysicalLocation{
-				ArtifactLocation: sarifArtifactLocation{URI: uri},
-				// The SBOM line of the component is not known here; line 1
-				// stands for the file, as code-scanning services want a line.
-				Region: &sarifRegion{StartLine: 1},
-			},
-			LogicalLocations: []sarifLogicalLocation{logical},
-		}},
-		PartialFingerprints: map[string]string{fingerprintKey: fingerprint(f)},
-		Properties:          props,
-	}
+	e.key(&first, d, "message")
+	msg := appendResultMessage(e.scratch[0][:0], f, key, fixed)
+	e.scratch[0] = msg
+	mf := true
+	e.b = append(e.b, '{')
+	e.key(&mf, d+1, "text")
+	e.b = appendJSONStringMode(e.b, msg, false)
+	e.close(d, '}')
+
+	e.key(&first, d, "locations")
+	e.b = append(e.b, '[')
+	e.elem(0, d+1, '{')
+	lf, pf, af, rf, gf := true, true, true, true, true
+	e.key(&lf, d+2, "physicalLocation")
+	e.b = append(e.b, '{')
+	e.key(&pf, d+3, "artifactLocation")
+	e.b = append(e.b, '{')
+	e.str(&af, d+4, "uri", uri)
+	e.close(d+3, '}')
+	// The SBOM line of the component is not known here; line 1 stands
+	// for the file, as code-scanning services want a line.
+	e.key(&pf, d+3, "region")
+	e.b = append(e.b, '{')
+	e.int(&rf, d+4, "startLine", 1)
+	e.close(d+3, '}')
+	e.close(d+2, '}')
+	e.key(&lf, d+2, "logicalLocations")
+	e.b = append(e.b, '[')
+	e.elem(0, d+3, '{')
+	e.strOmit(&gf, d+4, "name", f.Component.Name)
+	e.strOmit(&gf, d+4, "fullyQualifiedName", key)
+	e.str(&gf, d+4, "kind", "module")
+	e.close(d+3, '}')
+	e.close(d+2, ']')
+	e.close(d+1, '}')
+	e.close(d, ']')
+
+	e.key(&first, d, "partialFingerprints")
+	ff := true
+	e.b = append(e.b, '{')
+	e.key(&ff, d+1, fingerprintKey)
+	e.b = append(e.b, '"') // hexadecimal digits need no escaping
+	e.b = appendFingerprint(e.b, key, v.ID)
+	e.b = append(e.b, '"')
+	e.close(d, '}')
+
 	if suppressed(f) {
-		r.Suppressions = []sarifSuppression{{
-			Kind:          "external",
-			Status:        "accepted",
-			Justification: vexExplanation(f),
-		}}
+		e.key(&first, d, "suppressions")
+		e.b = append(e.b, '[')
+		e.elem(0, d+1, '{')
+		sf := true
+		e.str(&sf, d+2, "kind", "external")
+		e.str(&sf, d+2, "status", "accepted")
+		e.strOmit(&sf, d+2, "justification", vexExplanation(f))
+		e.close(d+1, '}')
+		e.close(d, ']')
 	}
-	return r
+
+	e.key(&first, d, "properties")
+	p := true
+	e.b = append(e.b, '{')
+	e.strOmit(&p, d+1, "component", key)
+	e.strOmit(&p, d+1, "bomRef", f.Component.Ref)
+	e.str(&p, d+1, "status", string(statusOf(f)))
+	e.strOmit(&p, d+1, "justification", f.Justification)
+	e.strOmit(&p, d+1, "statusSource", f.StatusSource)
+	e.str(&p, d+1, "severity", severityText(v.Severity))
+	e.bool(&p, d+1, "knownExploited", v.KEV != nil)
+	if v.EPSS != nil {
+		e.float(&p, d+1, "epss", v.EPSS.Score)
+	}
+	e.strings(&p, d+1, "fixedVersions", fixed)
+	e.close(d, '}')
+	e.close(depth, '}')
 }
 
-// resultMessage says which component the finding is about, what the
-// vulnerability is and which versions fix it, in a few sentences.
-func resultMessage(f model.Finding) string {
-	v := f.Vulnerability
+// appendResultMessage appends to b what the finding is about: which
+// component, what the vulnerability is and which versions fix it, in a few
+// sentences. key is the component's key and fixed the finding's fixed
+// versions (uniqueStrings), which the caller has at hand.
+func appendResultMessage(b []byte, f *model.Finding, key string, fixed []string) []byte {
+	v := &f.Vulnerability
 	comp := componentLabel(f.Component)
-	if k := f.Component.Key(); k != comp {
-		comp += " (" + k + ")"
+	b = append(b, comp...)
+	if key != comp {
+		b = append(append(append(b, " ("...), key...), ')')
 	}
-	details := []string{severityText(v.Severity)}
+	affected := statusOf(f) == model.StatusAffected
+	if affected {
+		b = append(b, " is affected by "...)
+	} else {
+		b = append(b, " matches "...)
+	}
+	b = append(append(append(b, v.ID...), " ("...), severityText(v.Severity)...)
 	if v.KEV != nil {
-		details = append(details, "known exploited")
+		b = append(b, ", known exploited"...)
 	}
-	var b strings.Builder
-	verb := "is affected by"
-	if statusOf(f) != model.StatusAffected {
-		verb = "matches"
-	}
-	fmt.Fprintf(&b, "%s %s %s (%s)", comp, verb, v.ID, strings.Join(details, ", "))
+	b = append(b, ')')
 	if s := sentence(v.Summary); s != "" {
-		b.WriteString(": " + s)
+		b = append(append(b, ": "...), s...)
 	} else {
-		b.WriteString(".")
+		b = append(b, '.')
 	}
-	if statusOf(f) != model.StatusAffected {
-		b.WriteString(" " + vexExplanation(f) + ".")
+	if !affected {
+		b = append(append(append(b, ' '), vexExplanation(f)...), '.')
 	}
-	if fixed := uniqueStrings(f.FixedVersions); len(fixed) > 0 {
-		b.WriteString(" Fixed in " + strings.Join(fixed, ", ") + ".")
+	if len(fixed) > 0 {
+		b = append(b, " Fixed in "...)
+		for i, x := range fixed {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, x...)
+		}
+		b = append(b, '.')
 	} else {
-		b.WriteString(" No fixed version is known.")
+		b = append(b, " No fixed version is known."...)
 	}
-	return b.String()
+	return b
 }
 
 // vexExplanation is e.g. "VEX says not_affected (component_not_present) in
 // triage.openvex.json".
-func vexExplanation(f model.Finding) string {
+func vexExplanation(f *model.Finding) string {
 	t := "VEX says " + string(statusOf(f))
 	if f.Justification != "" {
 		t += " (" + f.Justification + ")"
@@ -408,9 +478,17 @@ func vexExplanation(f model.Finding) string {
 // fingerprint identifies a finding across scans: it hashes the component's
 // key (purl or name@version, not its bom-ref, which SBOM generators often
 // make random) and the vulnerability id.
-func fingerprint(f model.Finding) string {
-	sum := sha256.Sum256([]byte(f.Component.Key() + "\n" + f.Vulnerability.ID))
-	return hex.EncodeToString(sum[:16])
+func fingerprint(f *model.Finding) string {
+	return string(appendFingerprint(nil, f.Component.Key(), f.Vulnerability.ID))
+}
+
+// appendFingerprint appends the fingerprint of the finding of vulnerability
+// id in the component of that key, in hexadecimal.
+func appendFingerprint(b []byte, key, id string) []byte {
+	var buf [256]byte
+	text := append(append(append(buf[:0], key...), '\n'), id...)
+	sum := sha256.Sum256(text)
+	return hex.AppendEncode(b, sum[:16])
 }
 
 // unmatchedNotifications reports the components that could not be looked
@@ -431,17 +509,12 @@ func unmatchedNotifications(um []model.Unmatched) []sarifNotification {
 		if more := len(r.comps) - len(labels); more > 0 {
 			list += fmt.Sprintf(" and %d more", more)
 		}
-		out = append(out, sarifNotification{
-			Level: "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s not checked for vulnerabilities (%s): %s.",
-				plural(len(r.comps), "component", "components"), r.text, list)},
-		})
+		out = append(out, sarifNotification{"warning", fmt.Sprintf("%s not checked for vulnerabilities (%s): %s.",
+			plural(len(r.comps), "component", "components"), r.text, list)})
 	}
 	if other > 0 {
-		out = append(out, sarifNotification{
-			Level:   "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s not checked for vulnerabilities for other reasons.", plural(other, "more component", "more components"))},
-		})
+		out = append(out, sarifNotification{"warning",
+			fmt.Sprintf("%s not checked for vulnerabilities for other reasons.", plural(other, "more component", "more components"))})
 	}
 	return out
 }
@@ -451,16 +524,12 @@ func unmatchedNotifications(um []model.Unmatched) []sarifNotification {
 func undeterminedNotifications(ud []model.Undetermined) []sarifNotification {
 	var out []sarifNotification
 	for _, u := range ud[:min(len(ud), maxUnmatchedListed)] {
-		out = append(out, sarifNotification{
-			Level:   "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s: cannot tell whether %s affects it: %s.", unmatchedLabel(u.Component), u.Advisory, u.Reason)},
-		})
+		out = append(out, sarifNotification{"warning",
+			fmt.Sprintf("%s: cannot tell whether %s affects it: %s.", unmatchedLabel(u.Component), u.Advisory, u.Reason)})
 	}
 	if rest := len(ud) - maxUnmatchedListed; rest > 0 {
-		out = append(out, sarifNotification{
-			Level:   "warning",
-			Message: sarifMessage{Text: fmt.Sprintf("%s more could not be decided.", plural(rest, "component/advisory pair", "component/advisory pairs"))},
-		})
+		out = append(out, sarifNotification{"warning",
+			fmt.Sprintf("%s more could not be decided.", plural(rest, "component/advisory pair", "component/advisory pairs"))})
 	}
 	return out
 }
@@ -486,9 +555,11 @@ func artifactURI(source string) string {
 }
 
 // sentence trims s and ends it with a full stop unless it already ends
-// with punctuation.
+// with punctuation; runs of white space become one space.
 func sentence(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	if !plainSpaced(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	if s == "" {
 		return ""
 	}
@@ -497,4 +568,19 @@ func sentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// plainSpaced reports whether s is ASCII with single spaces between words
+// and none at either end, so that strings.Fields and Join would return it
+// unchanged (most summaries, and this runs for every SARIF result).
+func plainSpaced(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' '):
+			return false
+		}
+	}
+	return true
 }

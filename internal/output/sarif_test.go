@@ -143,12 +143,12 @@ func TestSARIFFingerprintStable(t *testing.T) {
 	b.Component.Ref = "another-random-ref"
 	b.Vulnerability.Summary = "changed"
 	b.FixedVersions = nil
-	if fingerprint(a) != fingerprint(b) {
+	if fingerprint(&a) != fingerprint(&b) {
 		t.Error("fingerprint changes with the bom-ref or the advisory text")
 	}
 	c := a
 	c.Component.PURL = "pkg:npm/lodash@4.17.21"
-	if fingerprint(a) == fingerprint(c) {
+	if fingerprint(&a) == fingerprint(&c) {
 		t.Error("fingerprint ignores the component")
 	}
 }
@@ -180,7 +180,10 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	good := render(t, FormatSARIF, fixture())
 	empty := fixture()
 	empty.Findings, empty.Unmatched, empty.Undetermined = nil, nil, nil
-	for name, doc := range map[string][]byte{"rocca.sarif": good, "empty.sarif": render(t, FormatSARIF, empty)} {
+	for name, doc := range map[string][]byte{
+		"rocca.sarif": good, "empty.sarif": render(t, FormatSARIF, empty),
+		"generated.sarif": render(t, FormatSARIF, generatedFixture(1)),
+	} {
 		errs, warnings := testutil.ValidateSARIF(t, exe, dir, name, doc)
 		for _, w := range warnings {
 			t.Logf("%s: validator warning: %s", name, w)
@@ -206,6 +209,23 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	for _, want := range []string{"JSON1002", "JSON1019"} { // required property missing; not an enum value
 		if !slices.ContainsFunc(errs, func(e string) bool { return strings.HasPrefix(e, want+":") }) {
 			t.Errorf("the validator did not report %s for the broken log; it reported: %q", want, errs)
+		}
+	}
+}
+
+// TestSentenceFastPath holds sentence's shortcut for plainly spaced text
+// to what strings.Fields and Join make of any text.
+func TestSentenceFastPath(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "a", "a b", "a  b", " a", "a ", "a\tb", "a\nb", "a\u00a0b", "a\u2003b", "a\u0085b",
+		"Denial of service in x", "ends.", "ends?", "ends!", "é b", "a\rb", "a\vb", "a\fb", "  ",
+	} {
+		want := strings.Join(strings.Fields(s), " ")
+		if want != "" && !strings.ContainsAny(want[len(want)-1:], ".!?") {
+			want += "."
+		}
+		if got := sentence(s); got != want {
+			t.Errorf("sentence(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -9,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 // Limits of the "not matched" section, so that an SBOM of thousands of
@@ -19,10 +22,18 @@ const (
 	maxFixedShown       = 3  // fixed versions in one cell
 )
 
-// writeTable writes the human-readable report.
+// writeTable writes the human-readable report, buffered: a line per write
+// would be a system call per finding on a terminal or pipe.
 func writeTable(w io.Writer, res *model.ScanResult) error {
-	ew := &errWriter{w: w}
-	var active, settled []model.Finding
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := writeTableTo(&errWriter{w: bw}, res); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeTableTo(ew *errWriter, res *model.ScanResult) error {
+	var active, settled []*model.Finding
 	for _, f := range sortedFindings(res.Findings) {
 		if suppressed(f) {
 			settled = append(settled, f)
@@ -59,8 +70,8 @@ func writeUndetermined(ew *errWriter, ud []model.Undetermined) {
 	}
 	ew.printf("\nUndetermined: %s could not be decided (check these by hand)\n", plural(len(ud), "component/advisory pair", "component/advisory pairs"))
 	for _, u := range ud[:min(len(ud), maxUnmatchedListed)] {
-		ew.printf("  %s  %s\n", unmatchedLabel(u.Component), u.Advisory)
-		ew.printf("    %s\n", clip(u.Reason, 110))
+		ew.printf("  %s  %s\n", termtext.Escape(unmatchedLabel(u.Component)), termtext.Escape(u.Advisory))
+		ew.printf("    %s\n", clip(termtext.Escape(u.Reason), 110))
 	}
 	if rest := len(ud) - maxUnmatchedListed; rest > 0 {
 		ew.printf("  ... and %d more (the json format lists every one)\n", rest)
@@ -81,17 +92,17 @@ func checkedSuffix(res *model.ScanResult) string {
 	return " in the " + plural(checked, "component", "components") + " checked"
 }
 
-func writeTableHeader(ew *errWriter, res *model.ScanResult, active, settled []model.Finding) {
-	source := res.Source
+func writeTableHeader(ew *errWriter, res *model.ScanResult, active, settled []*model.Finding) {
+	source := termtext.Escape(res.Source)
 	if source == "" {
 		source = "(unnamed SBOM)"
 	}
 	if doc := strings.TrimSpace(res.Format + " " + res.SpecVersion); doc != "" {
-		source += " (" + doc + ")"
+		source += " (" + termtext.Escape(doc) + ")"
 	}
 	ew.printf("rocca scan of %s\n", source)
 	if s := res.Subject; s != nil {
-		ew.printf("Product:     %s\n", componentLabel(*s))
+		ew.printf("Product:     %s\n", termtext.Escape(componentLabel(*s)))
 	}
 
 	withFindings := map[string]bool{}
@@ -148,7 +159,7 @@ func writeTableHeader(ew *errWriter, res *model.ScanResult, active, settled []mo
 		gen = res.Generated.UTC().Format("2006-01-02 15:04:05 MST")
 	}
 	if res.Tool != "" {
-		gen = strings.TrimSpace(gen + " by rocca " + res.Tool)
+		gen = strings.TrimSpace(gen + " by rocca " + termtext.Escape(res.Tool))
 	}
 	if gen != "" {
 		ew.printf("Generated:   %s\n", gen)
@@ -174,66 +185,54 @@ var colMax = [numCols]int{36, 14, 4, 6, 32}
 // writeFindingTable writes fs (in report order) grouped by component, with
 // columns aligned across the whole table. A finding whose status is not
 // plainly affected gets a status line under its row.
-func writeFindingTable(ew *errWriter, fs []model.Finding) {
-	type line struct {
-		cells  [numCols]string
-		status string
-	}
-	type block struct {
-		title string
-		lines []line
-	}
-	var blocks []block
-	ransomware := false
-	for _, f := range fs {
-		key := f.Component.Key()
-		if len(blocks) == 0 || blocks[len(blocks)-1].title != key {
-			blocks = append(blocks, block{title: key})
-		}
-		l := line{cells: findingCells(f)}
-		if statusOf(f) != model.StatusAffected {
-			l.status = statusText(f)
-			if f.StatusSource != "" {
-				l.status += " from " + f.StatusSource
-			}
-		}
-		if k := f.Vulnerability.KEV; k != nil && k.Ransomware {
-			ransomware = true
-		}
-		b := &blocks[len(blocks)-1]
-		b.lines = append(b.lines, l)
-	}
+func writeFindingTable(ew *errWriter, fs []*model.Finding) {
+	cells := make([][numCols]string, len(fs))
 	var widths [numCols]int
-	measure := func(cells [numCols]string) {
+	measure := func(cells *[numCols]string) {
 		for i, c := range cells {
 			widths[i] = max(widths[i], min(utf8.RuneCountInString(c), colMax[i]))
 		}
 	}
-	measure(colTitles)
-	for _, b := range blocks {
-		for _, l := range b.lines {
-			measure(l.cells)
+	measure(&colTitles)
+	ransomware := false
+	for i, f := range fs {
+		cells[i] = findingCells(f)
+		measure(&cells[i])
+		if k := f.Vulnerability.KEV; k != nil && k.Ransomware {
+			ransomware = true
 		}
 	}
-	writeCells := func(cells [numCols]string) {
-		var sb strings.Builder
-		sb.WriteString("  ")
+	var line []byte
+	writeCells := func(cells *[numCols]string) {
+		line = append(line[:0], ' ', ' ')
 		for i, c := range cells {
-			sb.WriteString(c)
+			line = append(line, c...)
 			if i < numCols-1 {
-				sb.WriteString(strings.Repeat(" ", max(widths[i]-utf8.RuneCountInString(c), 0)+2))
+				for range max(widths[i]-utf8.RuneCountInString(c), 0) + 2 {
+					line = append(line, ' ')
+				}
 			}
 		}
-		ew.printf("%s\n", strings.TrimRight(sb.String(), " "))
+		line = append(bytes.TrimRight(line, " "), '\n')
+		ew.Write(line)
 	}
-	writeCells(colTitles)
-	for _, b := range blocks {
-		ew.printf("%s\n", b.title)
-		for _, l := range b.lines {
-			writeCells(l.cells)
-			if l.status != "" {
-				ew.printf("    status: %s\n", l.status)
+	writeCells(&colTitles)
+	title := ""
+	for i, f := range fs {
+		if key := f.Component.Key(); i == 0 || key != title {
+			title = key
+			ew.str(termtext.Escape(title))
+			ew.str("\n")
+		}
+		writeCells(&cells[i])
+		if statusOf(f) != model.StatusAffected {
+			status := statusText(f)
+			if f.StatusSource != "" {
+				status += " from " + f.StatusSource
 			}
+			ew.str("    status: ")
+			ew.str(termtext.Escape(status))
+			ew.str("\n")
 		}
 	}
 	if ransomware {
@@ -241,10 +240,10 @@ func writeFindingTable(ew *errWriter, fs []model.Finding) {
 	}
 }
 
-func findingCells(f model.Finding) [numCols]string {
+func findingCells(f *model.Finding) [numCols]string {
 	var r [numCols]string
 	v := f.Vulnerability
-	r[colID] = v.ID
+	r[colID] = termtext.Escape(v.ID)
 	if n := len(aliases(v)); n > 0 {
 		r[colID] += " (+" + plural(n, "alias", "aliases") + ")"
 	}
@@ -263,7 +262,7 @@ func findingCells(f model.Finding) [numCols]string {
 	r[colFixed] = "no fix"
 	if fixed := uniqueStrings(f.FixedVersions); len(fixed) > 0 {
 		shown := fixed[:min(len(fixed), maxFixedShown)]
-		r[colFixed] = strings.Join(shown, ", ")
+		r[colFixed] = termtext.Escape(strings.Join(shown, ", "))
 		if more := len(fixed) - len(shown); more > 0 {
 			r[colFixed] += fmt.Sprintf(" (+%d more)", more)
 		}
@@ -294,7 +293,7 @@ func epssText(score float64) string {
 }
 
 // statusText is e.g. "not_affected (VEX: component_not_present)".
-func statusText(f model.Finding) string {
+func statusText(f *model.Finding) string {
 	t := string(statusOf(f))
 	switch {
 	case f.Justification != "":
@@ -316,10 +315,10 @@ func writeUnmatched(ew *errWriter, um []model.Unmatched) {
 	budget := maxUnmatchedListed
 	truncated := false
 	for _, r := range shown {
-		ew.printf("  %s (%d)\n", r.text, len(r.comps))
+		ew.printf("  %s (%d)\n", termtext.Escape(r.text), len(r.comps))
 		n := min(len(r.comps), perReason, budget)
 		for _, c := range r.comps[:n] {
-			ew.printf("    %s\n", unmatchedLabel(c))
+			ew.printf("    %s\n", termtext.Escape(unmatchedLabel(c)))
 		}
 		budget -= n
 		if rest := len(r.comps) - n; rest > 0 {
