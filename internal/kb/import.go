@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
@@ -23,7 +24,8 @@ type Limits struct {
 	MaxArchiveBytes int64
 	// MaxEntries bounds the number of entries of one zip.
 	MaxEntries int
-	// MaxFileBytes bounds a KEV or EPSS file (after decompression).
+	// MaxFileBytes bounds a KEV, EU KEV, EUVD or EPSS file (after
+	// decompression).
 	MaxFileBytes int64
 }
 
@@ -130,8 +132,8 @@ func (im *Importer) importPath(ctx context.Context, tx store.ImportTx, p string,
 	return im.importStream(ctx, tx, bufio.NewReader(f), p, fr)
 }
 
-// importStream sniffs an uncompressed stream: EPSS CSV, KEV JSON or a
-// single OSV JSON record.
+// importStream sniffs an uncompressed stream: EPSS CSV, EUVD mapping CSV,
+// KEV JSON, EU KEV JSON, EUVD exploited JSON or a single OSV JSON record.
 func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufio.Reader, p string, fr *FileReport) error {
 	head, _ := r.Peek(4096)
 	trimmed := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
@@ -139,6 +141,32 @@ func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufi
 	case bytes.HasPrefix(trimmed, []byte("#model_version")), bytes.HasPrefix(trimmed, []byte("cve,epss")):
 		fr.Format = "EPSS CSV"
 		return im.importEPSS(ctx, tx, r, fr)
+	case bytes.HasPrefix(trimmed, []byte("euvd_id")), bytes.HasPrefix(trimmed, []byte("EUVD-")):
+		fr.Format = "EUVD mapping"
+		m, rejected, err := ParseEUVDMapping(&io.LimitedReader{R: r, N: im.Limits.MaxFileBytes})
+		if err != nil {
+			return err
+		}
+		return im.importEUVDMapping(ctx, tx, m, rejected, fr)
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		kind := sniffJSONArray(trimmed)
+		if kind == "" {
+			return errors.New("unrecognised JSON array: expected the EU KEV list or EUVD's exploited dump")
+		}
+		fr.Format = kind
+		data, err := readLimited(r, im.Limits.MaxFileBytes)
+		if err != nil {
+			return err
+		}
+		parse, source := ParseEUKEV, model.ExploitedEUKEV
+		if kind == "EUVD exploited" {
+			parse, source = ParseEUVDExploited, model.ExploitedEUVD
+		}
+		entries, rejected, err := parse(data)
+		if err != nil {
+			return err
+		}
+		return im.importExploited(ctx, tx, source, entries, rejected, fr)
 	case bytes.HasPrefix(trimmed, []byte("{")):
 		data, err := readLimited(r, im.Limits.MaxFileBytes)
 		if err != nil {
@@ -155,7 +183,8 @@ func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufi
 		}
 		return nil
 	}
-	return errors.New("unrecognised content: expected an OSV zip, a directory or file of OSV JSON, the CISA KEV JSON catalogue, or an EPSS CSV")
+	return errors.New("unrecognised content: expected an OSV zip, a directory or file of OSV JSON, the CISA KEV JSON catalogue, " +
+		"the EU KEV JSON list, EUVD's exploited JSON dump or CVE-EUVD mapping CSV, or an EPSS CSV")
 }
 
 // readLimited reads all of r, failing when it exceeds max bytes.
