@@ -44,9 +44,9 @@ type euvdExploited struct {
 func sniffJSONArray(head []byte) string {
 	switch {
 	case bytes.Contains(head, []byte(`"euvdID"`)) && bytes.Contains(head, []byte(`"cveID"`)):
-		return "EU KEV"
+		return FormatEUKEV
 	case bytes.Contains(head, []byte(`"euvdId"`)) || bytes.Contains(head, []byte(`"cveId"`)):
-		return "EUVD exploited"
+		return FormatEUVDExploited
 	}
 	return ""
 }

@@ -93,6 +93,58 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 	return rep, nil
 }
 
+// Format names as FileReport.Format gives them.
+const (
+	FormatOSVZip        = "OSV zip"
+	FormatCISAKEV       = "CISA KEV"
+	FormatEUKEV         = "EU KEV"
+	FormatEUVDExploited = "EUVD exploited"
+	FormatEUVDMapping   = "EUVD mapping"
+	FormatEPSS          = "EPSS CSV"
+)
+
+// ImportFile imports one file in one transaction, like Import, with two
+// additions for feed downloads: when want is not empty the file must be
+// in that format (FileReport.Format), else nothing is stored; and also,
+// when not nil, runs inside the same transaction after the import, so
+// that what it writes (the feed's state) commits with the data or not at
+// all. An OSV import that stored anything recomputes the alias groups.
+// A file that fails as a whole returns its report (with Err) and an error.
+func (im *Importer) ImportFile(ctx context.Context, path, want string, also func(store.ImportTx, *FileReport) error) (*FileReport, error) {
+	fr := &FileReport{Path: path}
+	err := im.Store.Import(ctx, func(tx store.ImportTx) error {
+		if err := im.importPath(ctx, tx, path, fr); err != nil {
+			return err
+		}
+		if want != "" && fr.Format != want {
+			return fmt.Errorf("content is %s, expected %s", orUnknown(fr.Format), want)
+		}
+		if also != nil {
+			if err := also(tx, fr); err != nil {
+				return err
+			}
+		}
+		return tx.Touch(ctx, im.Now())
+	})
+	if err != nil {
+		fr.Err = err.Error()
+		return fr, err
+	}
+	if fr.Format == FormatOSVZip && fr.New+fr.Updated > 0 {
+		if _, err := Regroup(ctx, im.Store); err != nil {
+			return fr, err
+		}
+	}
+	return fr, nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unrecognised"
+	}
+	return s
+}
+
 // importPath detects the format of p from its content and imports it.
 func (im *Importer) importPath(ctx context.Context, tx store.ImportTx, p string, fr *FileReport) error {
 	st, err := os.Stat(p)
@@ -119,7 +171,7 @@ func (im *Importer) importPath(ctx context.Context, tx store.ImportTx, p string,
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		fr.Format = "OSV zip"
+		fr.Format = FormatOSVZip
 		return im.importZip(ctx, tx, f, st.Size(), p, fr)
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
 		zr, err := gzip.NewReader(f)
@@ -139,10 +191,10 @@ func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufi
 	trimmed := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("#model_version")), bytes.HasPrefix(trimmed, []byte("cve,epss")):
-		fr.Format = "EPSS CSV"
+		fr.Format = FormatEPSS
 		return im.importEPSS(ctx, tx, r, fr)
 	case bytes.HasPrefix(trimmed, []byte("euvd_id")), bytes.HasPrefix(trimmed, []byte("EUVD-")):
-		fr.Format = "EUVD mapping"
+		fr.Format = FormatEUVDMapping
 		m, rejected, err := ParseEUVDMapping(&io.LimitedReader{R: r, N: im.Limits.MaxFileBytes})
 		if err != nil {
 			return err
@@ -159,7 +211,7 @@ func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufi
 			return err
 		}
 		parse, source := ParseEUKEV, model.ExploitedEUKEV
-		if kind == "EUVD exploited" {
+		if kind == FormatEUVDExploited {
 			parse, source = ParseEUVDExploited, model.ExploitedEUVD
 		}
 		entries, rejected, err := parse(data)
@@ -173,7 +225,7 @@ func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufi
 			return err
 		}
 		if looksLikeKEV(data) {
-			fr.Format = "CISA KEV"
+			fr.Format = FormatCISAKEV
 			return im.importKEV(ctx, tx, data, fr)
 		}
 		fr.Format = "OSV JSON"

@@ -127,6 +127,9 @@ type ImportTx interface {
 	PutEUVDAlias(ctx context.Context, euvdID, cve string) error
 	// DeleteEUVDAlias forgets an EUVD id.
 	DeleteEUVDAlias(ctx context.Context, euvdID string) error
+	// SaveFeedState stores a feed source's state (see Feeds) in the
+	// transaction, so that it commits with the data it describes.
+	SaveFeedState(ctx context.Context, st FeedState) error
 	// Touch records that the knowledge base changed at t.
 	Touch(ctx context.Context, t time.Time) error
 }
