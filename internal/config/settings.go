@@ -46,12 +46,15 @@ func constant(v string) func(func(string) string) (string, error) {
 	return func(func(string) string) (string, error) { return v, nil }
 }
 
-// nSettings is the number of settings.
-const nSettings = 7
+// settings lists every setting, in the order `rocca config` prints them:
+// the general ones, then the feed settings (feeds.go). Index 0 is the
+// database (Config.DatabaseSource mirrors its origin).
+var settings = append(generalSettings[:], feedSettings()...)
 
-// settings lists every setting, in the order `rocca config` prints them.
-// Index 0 is the database (Config.DatabaseSource mirrors its origin).
-var settings = [nSettings]setting{
+// nGeneral is the number of general settings.
+const nGeneral = 7
+
+var generalSettings = [nGeneral]setting{
 	{key: "database", env: EnvDatabaseURL, flag: "database",
 		doc: "SQLite file path or postgres:// URL",
 		def: func(getenv func(string) string) (string, error) {

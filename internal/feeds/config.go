@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/kb"
 )
 
@@ -20,20 +21,20 @@ const (
 	OSVPrefix = "osv/"
 )
 
-// Default addresses of the feeds.
+// Default addresses of the feeds (the settings' defaults, internal/config).
 const (
-	DefaultOSVBaseURL       = "https://osv-vulnerabilities.storage.googleapis.com"
-	DefaultCISAKEVURL       = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
-	DefaultEUKEVURL         = "https://raw.githubusercontent.com/enisaeu/CNW/main/advisories/eukev/eukev.json"
-	DefaultEUVDMappingURL   = "https://euvdservices.enisa.europa.eu/api/dump/cve-euvd-mapping"
-	DefaultEUVDExploitedURL = "https://euvdservices.enisa.europa.eu/api/kev/dump"
-	DefaultEPSSURL          = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+	DefaultOSVBaseURL       = config.DefaultFeedsOSVURL
+	DefaultCISAKEVURL       = config.DefaultFeedsCISAKEVURL
+	DefaultEUKEVURL         = config.DefaultFeedsEUKEVURL
+	DefaultEUVDMappingURL   = config.DefaultFeedsEUVDMappingURL
+	DefaultEUVDExploitedURL = config.DefaultFeedsEUVDExploitedURL
+	DefaultEPSSURL          = config.DefaultFeedsEPSSURL
 )
 
-// DefaultEcosystems are the OSV ecosystems synced unless configured: the
-// language package ecosystems. Distributions (Debian, Ubuntu, Alpine...)
-// have large archives and are added when a site ships them.
-var DefaultEcosystems = []string{"Go", "npm", "PyPI", "Maven", "crates.io", "NuGet", "Packagist", "RubyGems", "Hex", "Pub"}
+// DefaultEcosystems returns the OSV ecosystems synced unless configured:
+// the language package ecosystems. Distributions (Debian, Ubuntu,
+// Alpine...) have large archives and are added when a site ships them.
+func DefaultEcosystems() []string { return strings.Split(config.DefaultFeedsEcosystems, ",") }
 
 // Config says where the feeds are, how often they are due and how large a
 // download may be. An empty URL disables its source.
@@ -67,18 +68,31 @@ type Config struct {
 
 // Defaults of the schedule and caps.
 const (
-	DefaultExploitedInterval = time.Hour
-	DefaultInterval          = 24 * time.Hour
-	DefaultMaxOSVBytes       = 2 << 30
-	DefaultMaxListBytes      = 256 << 20
+	DefaultExploitedInterval = config.DefaultFeedsExploitedInterval
+	DefaultInterval          = config.DefaultFeedsInterval
+	DefaultMaxOSVBytes       = config.DefaultFeedsMaxOSVBytes
+	DefaultMaxListBytes      = config.DefaultFeedsMaxListBytes
 	DefaultLease             = 2 * time.Hour
 )
+
+// ConfigFrom returns the feed configuration of rocca's settings
+// (config.Config.Feeds), with the default lease, limits and progress
+// interval.
+func ConfigFrom(f config.Feeds) Config {
+	c := DefaultConfig()
+	c.OSVBaseURL, c.Ecosystems = f.OSVURL, append([]string(nil), f.Ecosystems...)
+	c.CISAKEVURL, c.EUKEVURL, c.EPSSURL = f.CISAKEVURL, f.EUKEVURL, f.EPSSURL
+	c.EUVDMappingURL, c.EUVDExploitedURL = f.EUVDMappingURL, f.EUVDExploitedURL
+	c.ExploitedInterval, c.Interval = f.ExploitedInterval, f.Interval
+	c.MaxOSVBytes, c.MaxListBytes = f.MaxOSVBytes, f.MaxListBytes
+	return c
+}
 
 // DefaultConfig returns the public feeds with the default schedule.
 func DefaultConfig() Config {
 	return Config{
 		OSVBaseURL:        DefaultOSVBaseURL,
-		Ecosystems:        append([]string(nil), DefaultEcosystems...),
+		Ecosystems:        DefaultEcosystems(),
 		CISAKEVURL:        DefaultCISAKEVURL,
 		EUKEVURL:          DefaultEUKEVURL,
 		EUVDMappingURL:    DefaultEUVDMappingURL,
