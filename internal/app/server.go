@@ -13,6 +13,7 @@ import (
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/feeds"
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/jobs"
 	"github.com/rocca-project/rocca/internal/metrics"
@@ -50,6 +51,9 @@ type ServerOptions struct {
 	TLSCert, TLSKey string
 	// Build is the binary's identity, logged at start and served by /healthz.
 	Build buildinfo.Info
+	// Feeds, when set, are synchronised on their schedule (checked every
+	// minute; each source keeps its own interval).
+	Feeds *feeds.Config
 }
 
 // Server is rocca's HTTP server with its background upload queue and
@@ -84,11 +88,17 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1))
 	w, n := a.Watcher(), a.Notifier()
 	var je *jobs.Engine
+	fcfg := feeds.DefaultConfig()
+	if o.Feeds != nil {
+		fcfg = *o.Feeds
+	}
+	sy := feeds.New(fcfg, a.Store, nil, a.Log, nil)
 	m := metrics.New(metrics.Sources{
 		QueueDepth: func(ctx context.Context) (map[string]int, error) { return je.QueueDepth(ctx) },
 		Findings:   a.Store.OpenFindingCounts,
+		FeedAges:   feedAges(sy),
 	}, a.Log)
-	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll, Observe: m.Job}, jobs.Handlers{
+	handlers := jobs.Handlers{
 		WatchPending: w.Pending,
 		Watch: func(ctx context.Context) error {
 			rep, err := w.Run(ctx)
@@ -103,7 +113,25 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return err
 		},
 		Deliver: n.Deliver,
-	}, a.Log)
+	}
+	if o.Feeds != nil {
+		handlers.FeedsEvery = time.Minute
+		handlers.FeedSync = func(ctx context.Context, source string) error {
+			var err error
+			if source == "" {
+				_, err = sy.SyncDue(ctx)
+			} else {
+				_, err = sy.Sync(ctx, source)
+			}
+			if err != nil {
+				// Recorded in the source's state (rocca feeds status, metrics);
+				// the next check retries, so the job itself does not.
+				a.Log.Warn("feed sync failed", "error", err)
+			}
+			return nil
+		}
+	}
+	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll, Observe: m.Job}, handlers, a.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -190,8 +218,31 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 	return nil
 }
 
+// feedAges reports each configured source's time since its last success
+// (sources that never succeeded are left out).
+func feedAges(sy *feeds.Syncer) func(ctx context.Context) (map[string]time.Duration, error) {
+	return func(ctx context.Context) (map[string]time.Duration, error) {
+		sts, err := sy.Status(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]time.Duration, len(sts))
+		for _, st := range sts {
+			if !st.Never {
+				out[st.Source] = st.Age
+			}
+		}
+		return out, nil
+	}
+}
+
 // ServerOptionsOf returns the server options of a configuration.
 func ServerOptionsOf(c config.Config) ServerOptions {
-	return ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog,
+	o := ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog,
 		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey}
+	if c.Feeds.Schedule {
+		fc := feeds.ConfigFrom(c.Feeds)
+		o.Feeds = &fc
+	}
+	return o
 }

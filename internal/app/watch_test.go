@@ -134,6 +134,10 @@ func watchEndToEnd(t *testing.T, dbURL string) {
 	}
 	defer a.Close()
 	opts := app.ServerOptionsOf(cfg)
+	if opts.Feeds == nil {
+		t.Fatal("feeds_schedule is on by default, yet no feeds are scheduled")
+	}
+	opts.Feeds = nil // no downloads from the test
 	opts.Poll = 100 * time.Millisecond
 	srv, err := a.NewServer(ctx, opts)
 	if err != nil {

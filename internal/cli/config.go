@@ -67,6 +67,7 @@ file's directory. Unknown keys and repeated keys are errors.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the configuration as JSON")
 	addServerFlags(cmd, &e.flags)
+	addFeedFlags(cmd.Flags(), &e.flags.Feeds)
 	return cmd
 }
 

@@ -32,14 +32,21 @@ func newDBImportCmd(e *env) *cobra.Command {
 	var asJSON, quiet bool
 	cmd := &cobra.Command{
 		Use:   "import PATH...",
-		Short: "Import OSV zips or directories, the CISA KEV catalogue and EPSS CSV files",
+		Short: "Import OSV zips or directories, the CISA KEV, EU KEV and EUVD lists and EPSS CSV files",
 		Long: `Import vulnerability data into the knowledge base. The format of each PATH is
 detected from its content:
 
   - an OSV all.zip (osv.dev's per-ecosystem layout) or a directory of OSV JSON files
   - a single OSV JSON record
   - the CISA Known Exploited Vulnerabilities JSON catalogue
+  - the EU KEV JSON list (ENISA and the EU CSIRTs Network)
+  - EUVD's exploited dump (JSON, /api/kev/dump) and its CVE-EUVD id mapping
+    (CSV euvd_id,cve_id, /api/dump/cve-euvd-mapping)
   - a FIRST EPSS CSV (cve,epss,percentile; optionally gzip-compressed)
+
+Any of them may be gzip-compressed. The exploited lists and the EUVD mapping
+are whole lists: an entry the imported file no longer holds is removed. Only
+ids, flags and dates are kept from EU KEV and EUVD, no descriptions.
 
 Each PATH is imported in one transaction: a file that fails as a whole leaves
 nothing behind, while invalid records inside it are rejected with their reason
@@ -48,7 +55,8 @@ stored one when its "modified" time is newer, or equal (or missing) with
 changed content. Withdrawn records stop matching. Alias groups (one
 vulnerability known as CVE, GHSA, GO-, PYSEC-...) are recomputed at the end.`,
 		Example: `  rocca db import osv/Go.zip osv/PyPI.zip known_exploited_vulnerabilities.json
-  rocca db import ./advisories/ epss_scores-current.csv.gz`,
+  rocca db import ./advisories/ epss_scores-current.csv.gz
+  rocca db import eukev.json euvd-kev-dump.json cve-euvd-mapping.csv`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErr("db import: expected at least one PATH")

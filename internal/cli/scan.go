@@ -39,8 +39,9 @@ Formats: table (default), json, sarif (SARIF 2.1.0 for code-scanning tools),
 cyclonedx (a CycloneDX 1.6 VDR keeping the input's bom-refs).
 
 --fail-on sets the exit code for CI: a severity (low, medium, high, critical)
-and/or kev (known exploited). Findings marked not_affected or fixed by a --vex
-document (OpenVEX or CycloneDX VEX) are shown as such and never fail.
+and/or kev (known exploited: CISA KEV, EU KEV or EUVD). Findings marked
+not_affected or fixed by a --vex document (OpenVEX or CycloneDX VEX) are shown
+as such and never fail.
 
 ` + exitCodesHelp,
 		Example: `  rocca scan product.cdx.json

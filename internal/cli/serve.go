@@ -71,6 +71,7 @@ accepting connections, finishes requests in flight and the queued uploads
 		},
 	}
 	addServerFlags(cmd, &e.flags)
+	addFeedFlags(cmd.Flags(), &e.flags.Feeds)
 	return cmd
 }
 

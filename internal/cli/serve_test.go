@@ -77,7 +77,7 @@ func TestServeEndToEnd(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Run(ctx, []string{"serve", "--addr", addr, "--database", db}, &stdout, &stderr)
+		done <- cli.Run(ctx, []string{"serve", "--addr", addr, "--database", db, "--feeds-schedule", "off"}, &stdout, &stderr)
 	}()
 	base := "http://" + addr
 	deadline := time.Now().Add(20 * time.Second)

@@ -42,7 +42,10 @@ type Config struct {
 	// it was named (flag --config or environment ROCCA_CONFIG).
 	File, FileSource string
 
-	origins [nSettings]string
+	// Feeds are the feed sync's settings.
+	Feeds Feeds
+
+	origins []string
 }
 
 // Flags are the command-line values that take part in resolution, as
@@ -59,6 +62,8 @@ type Flags struct {
 	MinBodyRate     string
 	TLSCert         string
 	TLSKey          string
+	// Feeds are the feed settings' flags.
+	Feeds FeedFlags
 }
 
 func (f Flags) value(key string) string {
@@ -84,7 +89,7 @@ func (f Flags) value(key string) string {
 	case "tls_key":
 		return f.TLSKey
 	}
-	return ""
+	return f.Feeds.value(key)
 }
 
 // Resolve builds the configuration. Each setting is taken from the first
@@ -111,6 +116,7 @@ func Resolve(f Flags, getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("config file %s: %w", c.File, err)
 		}
 	}
+	c.origins = make([]string, len(settings))
 	for i, s := range settings {
 		raw, origin := f.value(s.key), "flag --"+s.flag
 		if raw == "" {
@@ -192,6 +198,7 @@ func (c Config) Source(key string) string {
 // was not configured (its source is the default): `rocca serve` logs at
 // info by default, the other commands at warn.
 func (c Config) WithDefaultLogLevel(l slog.Level) Config {
+	c.origins = append([]string(nil), c.origins...) // c's copy only
 	for i, s := range settings {
 		if s.key == "log_level" && c.origins[i] == "default" {
 			c.LogLevel = l

@@ -257,3 +257,50 @@ func TestServerTLSAndBodyRate(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedSettings: the feed settings have the public feeds as defaults,
+// take "off", reject what is not a URL, a duration or a size, and follow
+// the usual precedence.
+func TestFeedSettings(t *testing.T) {
+	home := map[string]string{"HOME": "/h"}
+	c, err := Resolve(Flags{}, envOf(home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Feeds.OSVURL != DefaultFeedsOSVURL || len(c.Feeds.Ecosystems) != 10 || c.Feeds.ExploitedInterval != time.Hour ||
+		c.Feeds.Interval != 24*time.Hour || c.Feeds.MaxOSVBytes != 2<<30 || c.Feeds.EPSSURL != DefaultFeedsEPSSURL {
+		t.Errorf("defaults %+v", c.Feeds)
+	}
+	env := map[string]string{"HOME": "/h", EnvFeedsEPSSURL: "off", EnvFeedsEcosystems: "Go, Debian", EnvFeedsExploitedInterval: "15m"}
+	c, err = Resolve(Flags{Feeds: FeedFlags{OSVURL: "https://mirror.example/osv/", MaxListBytes: "1MiB"}}, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Feeds.EPSSURL != "" || strings.Join(c.Feeds.Ecosystems, ",") != "Go,Debian" || c.Feeds.ExploitedInterval != 15*time.Minute ||
+		c.Feeds.OSVURL != "https://mirror.example/osv" || c.Feeds.MaxListBytes != 1<<20 || c.Source("feeds_osv_url") != "flag --feeds-osv-url" ||
+		c.Source("feeds_epss_url") != "environment "+EnvFeedsEPSSURL {
+		t.Errorf("configured %+v", c.Feeds)
+	}
+	var shown string
+	for _, s := range c.Settings() {
+		if s.Key == "feeds_epss_url" {
+			shown = s.Value
+		}
+	}
+	if shown != "off" {
+		t.Errorf("feeds_epss_url shown as %q", shown)
+	}
+	for _, bad := range []map[string]string{
+		{EnvFeedsCISAKEVURL: "ftp://x/kev.json"}, {EnvFeedsInterval: "10s"}, {EnvFeedsMaxOSVBytes: "lots"}, {EnvFeedsEcosystems: "Go,,npm"},
+	} {
+		bad["HOME"] = "/h"
+		if _, err := Resolve(Flags{}, envOf(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	// WithDefaultLogLevel changes the copy's sources only.
+	serve := c.WithDefaultLogLevel(slog.LevelInfo)
+	if c.Source("log_level") != "default" || serve.Source("log_level") != "default (serve)" {
+		t.Errorf("log level sources %q %q", c.Source("log_level"), serve.Source("log_level"))
+	}
+}

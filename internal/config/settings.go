@@ -54,16 +54,19 @@ func constant(v string) func(func(string) string) (string, error) {
 	return func(func(string) string) (string, error) { return v, nil }
 }
 
-// nSettings is the number of settings.
-const nSettings = 10
-
 // keyValueDSN recognises a libpq key=value connection string
 // ("host=db user=rocca password=..."), which is not a file path.
 var keyValueDSN = regexp.MustCompile(`(?i)(?:^|\s)(?:host|hostaddr|port|user|password|dbname|sslmode)\s*=`)
 
-// settings lists every setting, in the order `rocca config` prints them.
-// Index 0 is the database (Config.DatabaseSource mirrors its origin).
-var settings = [nSettings]setting{
+// settings lists every setting, in the order `rocca config` prints them:
+// the general ones, then the feed settings (feeds.go). Index 0 is the
+// database (Config.DatabaseSource mirrors its origin).
+var settings = append(generalSettings[:], feedSettings()...)
+
+// nGeneral is the number of general settings.
+const nGeneral = 10
+
+var generalSettings = [nGeneral]setting{
 	{key: "database", env: EnvDatabaseURL, flag: "database", path: true,
 		doc: "SQLite file path or postgres:// URL",
 		def: func(getenv func(string) string) (string, error) {

@@ -195,16 +195,43 @@ func apply(f *model.TrackedFinding, m model.Finding, componentID string, at time
 	f.Component = model.Component{Name: m.Component.Name, Version: m.Component.Version, Group: m.Component.Group, PURL: m.Component.PURL}
 	f.Ecosystem, f.Package = m.Ecosystem, m.Package
 	f.VulnIDs, f.Advisories, f.Summary, f.Severity = v.IDs, m.Advisories, v.Summary, v.Severity
-	f.KEV, f.KEVAdded = v.KEV != nil, time.Time{}
-	if v.KEV != nil {
-		f.KEVAdded = v.KEV.DateAdded
-	}
+	f.KEV, f.KEVAdded = v.KnownExploited(), firstListed(v)
 	f.EPSS, f.EPSSPercentile = 0, 0
 	if v.EPSS != nil {
 		f.EPSS, f.EPSSPercentile = v.EPSS.Score, v.EPSS.Percentile
 	}
 	f.FixedVersions = m.FixedVersions
 	f.State, f.ResolvedAt, f.LastSeen = model.FindingOpen, time.Time{}, at
+}
+
+// firstListed is the earliest date a known-exploited list added the
+// vulnerability (zero when none says).
+func firstListed(v model.Vulnerability) time.Time {
+	var first time.Time
+	for _, m := range v.ExploitedMarks() {
+		if !m.DateAdded.IsZero() && (first.IsZero() || m.DateAdded.Before(first)) {
+			first = m.DateAdded
+		}
+	}
+	return first
+}
+
+// listings says which lists mark the vulnerability exploited, and since
+// when: "listed in CISA KEV since 2026-12-06; EU KEV since 2026-12-05".
+func listings(v model.Vulnerability) string {
+	names := map[string]string{model.ExploitedCISAKEV: "CISA KEV", model.ExploitedEUKEV: "EU KEV", model.ExploitedEUVD: "EUVD"}
+	var parts []string
+	for _, m := range v.ExploitedMarks() {
+		p := names[m.Source]
+		if p == "" {
+			p = m.Source
+		}
+		if !m.DateAdded.IsZero() {
+			p += " since " + m.DateAdded.Format(time.DateOnly)
+		}
+		parts = append(parts, p)
+	}
+	return "listed in " + strings.Join(parts, "; ")
 }
 
 type change struct {
@@ -218,9 +245,9 @@ type change struct {
 func diff(f *model.TrackedFinding, m model.Finding) []change {
 	var out []change
 	v := m.Vulnerability
-	if kev := v.KEV != nil; f.KEV != kev {
+	if kev := v.KnownExploited(); f.KEV != kev {
 		if kev {
-			out = append(out, change{model.EventExploited, "known exploited: listed in CISA KEV since " + v.KEV.DateAdded.Format(time.DateOnly)})
+			out = append(out, change{model.EventExploited, "known exploited: " + listings(v)})
 		} else {
 			out = append(out, change{model.EventChanged, "no longer listed as known exploited"})
 		}

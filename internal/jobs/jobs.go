@@ -57,10 +57,12 @@ type Handlers struct {
 	Deliver func(ctx context.Context, delivery string, final bool) error
 	// Upload processes one queued Dependency-Track upload by its token.
 	Upload func(ctx context.Context, org, token string) error
-	// FeedSync synchronises one feed source; Feeds lists the sources to
-	// schedule with their intervals.
-	FeedSync func(ctx context.Context, source string) error
-	Feeds    map[string]time.Duration
+	// FeedSync synchronises one feed source, or, for "", every source
+	// that is due; FeedsEvery is how often the due sources are checked
+	// (none when 0). Sources keep their own intervals in the database,
+	// so a restart does not download again what is fresh.
+	FeedSync   func(ctx context.Context, source string) error
+	FeedsEvery time.Duration
 }
 
 // Config sizes the engine.
@@ -159,14 +161,11 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 			return h.FeedSync(ctx, j.Args.Source)
 		}))
 		queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 1}
-		for src, every := range h.Feeds {
-			if every <= 0 {
-				continue
-			}
-			periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
+		if h.FeedsEvery > 0 {
+			periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(h.FeedsEvery),
 				func() (river.JobArgs, *river.InsertOpts) {
-					return FeedSyncArgs{Source: src}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
-				}, &river.PeriodicJobOpts{ID: "feed-" + src, RunOnStart: true}))
+					return FeedSyncArgs{}, &river.InsertOpts{Queue: QueueFeeds, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
+				}, &river.PeriodicJobOpts{ID: "feeds-due", RunOnStart: true}))
 		}
 	}
 	rc := &river.Config{
@@ -359,9 +358,10 @@ type UploadArgs struct {
 // Kind implements river.JobArgs.
 func (UploadArgs) Kind() string { return "rocca.upload" }
 
-// FeedSyncArgs is the job that synchronises one feed source.
+// FeedSyncArgs is the job that synchronises one feed source, or every
+// due source when Source is empty.
 type FeedSyncArgs struct {
-	Source string `json:"source"`
+	Source string `json:"source,omitempty"`
 }
 
 // Kind implements river.JobArgs.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
@@ -23,7 +24,8 @@ type Limits struct {
 	MaxArchiveBytes int64
 	// MaxEntries bounds the number of entries of one zip.
 	MaxEntries int
-	// MaxFileBytes bounds a KEV or EPSS file (after decompression).
+	// MaxFileBytes bounds a KEV, EU KEV, EUVD or EPSS file (after
+	// decompression).
 	MaxFileBytes int64
 }
 
@@ -91,6 +93,58 @@ func (im *Importer) Import(ctx context.Context, paths []string) (*Report, error)
 	return rep, nil
 }
 
+// Format names as FileReport.Format gives them.
+const (
+	FormatOSVZip        = "OSV zip"
+	FormatCISAKEV       = "CISA KEV"
+	FormatEUKEV         = "EU KEV"
+	FormatEUVDExploited = "EUVD exploited"
+	FormatEUVDMapping   = "EUVD mapping"
+	FormatEPSS          = "EPSS CSV"
+)
+
+// ImportFile imports one file in one transaction, like Import, with two
+// additions for feed downloads: when want is not empty the file must be
+// in that format (FileReport.Format), else nothing is stored; and also,
+// when not nil, runs inside the same transaction after the import, so
+// that what it writes (the feed's state) commits with the data or not at
+// all. An OSV import that stored anything recomputes the alias groups.
+// A file that fails as a whole returns its report (with Err) and an error.
+func (im *Importer) ImportFile(ctx context.Context, path, want string, also func(store.ImportTx, *FileReport) error) (*FileReport, error) {
+	fr := &FileReport{Path: path}
+	err := im.Store.Import(ctx, func(tx store.ImportTx) error {
+		if err := im.importPath(ctx, tx, path, fr); err != nil {
+			return err
+		}
+		if want != "" && fr.Format != want {
+			return fmt.Errorf("content is %s, expected %s", orUnknown(fr.Format), want)
+		}
+		if also != nil {
+			if err := also(tx, fr); err != nil {
+				return err
+			}
+		}
+		return tx.Touch(ctx, im.Now())
+	})
+	if err != nil {
+		fr.Err = err.Error()
+		return fr, err
+	}
+	if fr.Format == FormatOSVZip && fr.New+fr.Updated > 0 {
+		if _, err := Regroup(ctx, im.Store); err != nil {
+			return fr, err
+		}
+	}
+	return fr, nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unrecognised"
+	}
+	return s
+}
+
 // importPath detects the format of p from its content and imports it.
 func (im *Importer) importPath(ctx context.Context, tx store.ImportTx, p string, fr *FileReport) error {
 	st, err := os.Stat(p)
@@ -117,7 +171,7 @@ func (im *Importer) importPath(ctx context.Context, tx store.ImportTx, p string,
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		fr.Format = "OSV zip"
+		fr.Format = FormatOSVZip
 		return im.importZip(ctx, tx, f, st.Size(), p, fr)
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
 		zr, err := gzip.NewReader(f)
@@ -130,22 +184,48 @@ func (im *Importer) importPath(ctx context.Context, tx store.ImportTx, p string,
 	return im.importStream(ctx, tx, bufio.NewReader(f), p, fr)
 }
 
-// importStream sniffs an uncompressed stream: EPSS CSV, KEV JSON or a
-// single OSV JSON record.
+// importStream sniffs an uncompressed stream: EPSS CSV, EUVD mapping CSV,
+// KEV JSON, EU KEV JSON, EUVD exploited JSON or a single OSV JSON record.
 func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufio.Reader, p string, fr *FileReport) error {
 	head, _ := r.Peek(4096)
 	trimmed := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	switch {
 	case bytes.HasPrefix(trimmed, []byte("#model_version")), bytes.HasPrefix(trimmed, []byte("cve,epss")):
-		fr.Format = "EPSS CSV"
+		fr.Format = FormatEPSS
 		return im.importEPSS(ctx, tx, r, fr)
+	case bytes.HasPrefix(trimmed, []byte("euvd_id")), bytes.HasPrefix(trimmed, []byte("EUVD-")):
+		fr.Format = FormatEUVDMapping
+		m, rejected, err := ParseEUVDMapping(&io.LimitedReader{R: r, N: im.Limits.MaxFileBytes})
+		if err != nil {
+			return err
+		}
+		return im.importEUVDMapping(ctx, tx, m, rejected, fr)
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		kind := sniffJSONArray(trimmed)
+		if kind == "" {
+			return errors.New("unrecognised JSON array: expected the EU KEV list or EUVD's exploited dump")
+		}
+		fr.Format = kind
+		data, err := readLimited(r, im.Limits.MaxFileBytes)
+		if err != nil {
+			return err
+		}
+		parse, source := ParseEUKEV, model.ExploitedEUKEV
+		if kind == FormatEUVDExploited {
+			parse, source = ParseEUVDExploited, model.ExploitedEUVD
+		}
+		entries, rejected, err := parse(data)
+		if err != nil {
+			return err
+		}
+		return im.importExploited(ctx, tx, source, entries, rejected, fr)
 	case bytes.HasPrefix(trimmed, []byte("{")):
 		data, err := readLimited(r, im.Limits.MaxFileBytes)
 		if err != nil {
 			return err
 		}
 		if looksLikeKEV(data) {
-			fr.Format = "CISA KEV"
+			fr.Format = FormatCISAKEV
 			return im.importKEV(ctx, tx, data, fr)
 		}
 		fr.Format = "OSV JSON"
@@ -155,7 +235,8 @@ func (im *Importer) importStream(ctx context.Context, tx store.ImportTx, r *bufi
 		}
 		return nil
 	}
-	return errors.New("unrecognised content: expected an OSV zip, a directory or file of OSV JSON, the CISA KEV JSON catalogue, or an EPSS CSV")
+	return errors.New("unrecognised content: expected an OSV zip, a directory or file of OSV JSON, the CISA KEV JSON catalogue, " +
+		"the EU KEV JSON list, EUVD's exploited JSON dump or CVE-EUVD mapping CSV, or an EPSS CSV")
 }
 
 // readLimited reads all of r, failing when it exceeds max bytes.

@@ -49,6 +49,24 @@ func (im *Importer) importKEV(ctx context.Context, tx store.ImportTx, data []byt
 	if len(cat.Vulnerabilities) == 0 {
 		return fmt.Errorf("KEV catalogue: no vulnerabilities")
 	}
+	// The catalogue is the whole list: CVEs it no longer holds are
+	// removed (rejected entries with a CVE id keep theirs).
+	listed := make(map[string]bool, len(cat.Vulnerabilities))
+	for _, e := range cat.Vulnerabilities {
+		listed[strings.TrimSpace(e.CVEID)] = true
+	}
+	stored, err := tx.KEVCVEs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, cve := range stored {
+		if !listed[cve] {
+			if err := tx.DeleteKEV(ctx, cve); err != nil {
+				return err
+			}
+			fr.Removed++
+		}
+	}
 	for i, e := range cat.Vulnerabilities {
 		k, err := e.toModel()
 		if err != nil {

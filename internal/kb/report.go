@@ -22,7 +22,10 @@ type FileReport struct {
 	Older int `json:"older"`
 	// Withdrawn counts new or updated records that are withdrawn.
 	Withdrawn int `json:"withdrawn"`
-	Rejected  int `json:"rejected"`
+	// Removed counts entries of a list (KEV, EU KEV, EUVD) that the
+	// imported list no longer holds and that were deleted.
+	Removed  int `json:"removed,omitempty"`
+	Rejected int `json:"rejected"`
 	// Reasons lists why records were rejected (at most maxReasons).
 	Reasons []string `json:"reasons,omitempty"`
 	// Warnings are problems that did not reject a record (e.g. an invalid
@@ -55,8 +58,12 @@ func (r *FileReport) String() string {
 	if r.Err != "" {
 		return fmt.Sprintf("%s: failed, nothing stored: %s", r.Path, r.Err)
 	}
-	return fmt.Sprintf("%s (%s): %d new, %d updated, %d unchanged, %d older skipped, %d rejected",
-		r.Path, r.Format, r.New, r.Updated, r.Unchanged, r.Older, r.Rejected)
+	removed := ""
+	if r.Removed > 0 {
+		removed = fmt.Sprintf(", %d removed", r.Removed)
+	}
+	return fmt.Sprintf("%s (%s): %d new, %d updated, %d unchanged%s, %d older skipped, %d rejected",
+		r.Path, r.Format, r.New, r.Updated, r.Unchanged, removed, r.Older, r.Rejected)
 }
 
 // Report is the outcome of one import run.

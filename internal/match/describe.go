@@ -57,7 +57,8 @@ func (m *Matcher) describeAdvisories(ctx context.Context, ids []string) (map[str
 }
 
 // describeGroups builds the Vulnerability of each alias group from its
-// records, with KEV and EPSS data of its CVE ids.
+// records, with the KEV, EU KEV, EUVD exploited and EPSS data and the EUVD
+// ids of its CVE ids.
 func (m *Matcher) describeGroups(ctx context.Context, members map[string][]store.AdvisoryInfo) (map[string]model.Vulnerability, error) {
 	out := make(map[string]model.Vulnerability, len(members))
 	var cves []string
@@ -73,22 +74,26 @@ func (m *Matcher) describeGroups(ctx context.Context, members map[string][]store
 	cves = dedupe(cves)
 	var kev map[string]model.KEV
 	var epss map[string]model.EPSS
-	var kevErr, epssErr error
+	var exploited map[string][]model.ExploitedMark
+	var euvd map[string][]string
+	var kevErr, epssErr, exploitedErr, euvdErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { kev, kevErr = m.KB.KEV(ctx, cves) })
+	wg.Go(func() { exploited, exploitedErr = m.KB.Exploited(ctx, cves) })
+	wg.Go(func() { euvd, euvdErr = m.KB.EUVDIDs(ctx, cves) })
 	epss, epssErr = m.KB.EPSS(ctx, cves)
 	wg.Wait()
-	if kevErr != nil {
-		return nil, kevErr
+	for _, err := range []error{kevErr, epssErr, exploitedErr, euvdErr} {
+		if err != nil {
+			return nil, err
+		}
 	}
-	if epssErr != nil {
-		return nil, epssErr
-	}
-	if len(kev) == 0 && len(epss) == 0 {
+	if len(kev) == 0 && len(epss) == 0 && len(exploited) == 0 && len(euvd) == 0 {
 		return out, nil
 	}
 	for g, v := range out {
 		changed := false
+		var extraIDs []string
 		for _, id := range v.IDs {
 			if k, ok := kev[id]; ok && (v.KEV == nil || k.DateAdded.Before(v.KEV.DateAdded)) {
 				v.KEV = &k
@@ -98,6 +103,25 @@ func (m *Matcher) describeGroups(ctx context.Context, members map[string][]store
 				v.EPSS = &e
 				changed = true
 			}
+			if ms := exploited[id]; len(ms) > 0 {
+				v.Exploited = append(v.Exploited, ms...)
+				changed = true
+			}
+			extraIDs = append(extraIDs, euvd[id]...)
+		}
+		if len(v.Exploited) > 1 {
+			sort.Slice(v.Exploited, func(i, j int) bool {
+				a, b := v.Exploited[i], v.Exploited[j]
+				if a.Source != b.Source {
+					return a.Source < b.Source
+				}
+				return a.CVE < b.CVE
+			})
+		}
+		if len(extraIDs) > 0 {
+			// EUVD ids are aliases: the preferred id stays.
+			v.IDs = dedupe(append(append([]string(nil), v.IDs...), extraIDs...))
+			changed = true
 		}
 		if changed {
 			out[g] = v

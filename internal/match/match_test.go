@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/kb"
 	"github.com/rocca-project/rocca/internal/match"
@@ -218,5 +220,51 @@ func TestMatchManyPackagesAgreesWithOneByOne(t *testing.T) {
 	got, want := describe(all.Findings, all.Undetermined), describe(fs, us)
 	if got != want || len(all.Findings) != 7 {
 		t.Errorf("together:\n%s\none by one:\n%s", got, want)
+	}
+}
+
+// TestMatchExploitedAndEUVD: a CVE on the EU KEV list and EUVD's exploited
+// list marks its vulnerability known-exploited from both, without a CISA
+// KEV entry; its EUVD id joins the ids, the preferred id stays the CVE.
+func TestMatchExploitedAndEUVD(t *testing.T) {
+	m := setup(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"eukev.json": `[{"cveID":"CVE-2024-1000","euvdID":"EUVD-2024-10001","vendorProject":"v","product":"p",
+			"dateReported":"2025/01/23","originSource":"CRA","shortDescription":"d","exploitationType":["unknown"]}]`,
+		"euvd-kev.json":    `[{"cveId":"CVE-2024-1000","euvdId":"EUVD-2024-10001","dateAdded":"2025-01-20","sources":["eukev_kev"]}]`,
+		"euvd-mapping.csv": "euvd_id,cve_id\nEUVD-2024-10001,CVE-2024-1000\n",
+	}
+	var paths []string
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	rep, err := kb.NewImporter(m.KB, slog.New(slog.NewTextHandler(io.Discard, nil))).Import(context.Background(), paths)
+	if err != nil || rep.Failed() {
+		t.Fatalf("import: %v %s", err, rep.Summary())
+	}
+	res, err := m.Match(context.Background(), []model.Component{
+		{Ref: "go", PURL: "pkg:golang/stdlib@go1.18.0"}, {Ref: "py", PURL: "pkg:pypi/foo-bar@1.2"}})
+	if err != nil || len(res.Findings) != 2 {
+		t.Fatalf("findings %+v, %v", res.Findings, err)
+	}
+	v := res.Findings[0].Vulnerability
+	if v.ID != "CVE-2024-1000" || strings.Join(v.IDs, ",") != "CVE-2024-1000,EUVD-2024-10001,GHSA-1,GO-1" {
+		t.Errorf("id %s, ids %v", v.ID, v.IDs)
+	}
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	want := []model.ExploitedMark{
+		{Source: model.ExploitedEUKEV, CVE: "CVE-2024-1000", DateAdded: day("2025-01-23")},
+		{Source: model.ExploitedEUVD, CVE: "CVE-2024-1000", DateAdded: day("2025-01-20")},
+	}
+	if v.KEV != nil || !v.KnownExploited() || !reflect.DeepEqual(v.Exploited, want) || !reflect.DeepEqual(v.ExploitedMarks(), want) {
+		t.Errorf("KEV %+v, exploited %+v, want %+v", v.KEV, v.Exploited, want)
+	}
+	if p := res.Findings[1].Vulnerability; p.KnownExploited() || p.Exploited != nil || strings.Join(p.IDs, ",") != "PYSEC-1" {
+		t.Errorf("PYSEC-1: %+v", p)
 	}
 }

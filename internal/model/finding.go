@@ -84,6 +84,23 @@ type KEV struct {
 	Name       string    `json:"name,omitempty"`
 }
 
+// Sources of known-exploited marks.
+const (
+	ExploitedCISAKEV = "cisa-kev"
+	ExploitedEUKEV   = "eu-kev"
+	ExploitedEUVD    = "euvd"
+)
+
+// ExploitedMark says that a list of known-exploited vulnerabilities (CISA
+// KEV, the EU KEV list of ENISA and the EU CSIRTs Network, or EUVD's
+// exploited list) holds a CVE of the vulnerability.
+type ExploitedMark struct {
+	// Source is ExploitedCISAKEV, ExploitedEUKEV or ExploitedEUVD.
+	Source    string    `json:"source"`
+	CVE       string    `json:"cve"`
+	DateAdded time.Time `json:"dateAdded,omitzero"`
+}
+
 // EPSS is the FIRST Exploit Prediction Scoring System score of a CVE.
 type EPSS struct {
 	CVE        string  `json:"cve"`
@@ -101,10 +118,34 @@ type Vulnerability struct {
 	IDs      []string `json:"ids"`
 	Summary  string   `json:"summary,omitempty"`
 	Severity Severity `json:"severity"`
-	KEV      *KEV     `json:"kev,omitempty"`
-	EPSS     *EPSS    `json:"epss,omitempty"`
+	// KEV is the CISA KEV entry (the earliest of the group's CVEs).
+	KEV  *KEV  `json:"kev,omitempty"`
+	EPSS *EPSS `json:"epss,omitempty"`
+	// Exploited lists the marks of the other known-exploited lists (EU
+	// KEV, EUVD) for the group's CVEs, ordered by source then CVE; CISA
+	// KEV is KEV (see ExploitedMarks for all of them). Empty when no
+	// other list holds a CVE, so reports of data without the EU lists
+	// stay as they were.
+	Exploited []ExploitedMark `json:"exploited,omitempty"`
 	// References are URLs from the records.
 	References []string `json:"references,omitempty"`
+}
+
+// KnownExploited reports whether any known-exploited list (CISA KEV, EU
+// KEV, EUVD) holds one of the vulnerability's CVEs.
+func (v Vulnerability) KnownExploited() bool {
+	return v.KEV != nil || len(v.Exploited) > 0
+}
+
+// ExploitedMarks returns the marks of every known-exploited list: CISA
+// KEV (from KEV) first, then Exploited.
+func (v Vulnerability) ExploitedMarks() []ExploitedMark {
+	if v.KEV == nil {
+		return v.Exploited
+	}
+	out := make([]ExploitedMark, 0, 1+len(v.Exploited))
+	out = append(out, ExploitedMark{Source: ExploitedCISAKEV, CVE: v.KEV.CVE, DateAdded: v.KEV.DateAdded})
+	return append(out, v.Exploited...)
 }
 
 // Status is the VEX status of a finding.

@@ -126,8 +126,10 @@ type TrackedFinding struct {
 	Advisories []string `json:"advisories"`
 	Summary    string   `json:"summary,omitempty"`
 	Severity   Severity `json:"severity"`
-	KEV        bool     `json:"kev"`
-	// KEVAdded is the date the CVE entered the KEV catalogue.
+	// KEV is true when the vulnerability is known exploited: listed in
+	// CISA KEV, EU KEV or EUVD's exploited list.
+	KEV bool `json:"kev"`
+	// KEVAdded is the earliest date a known-exploited list added it.
 	KEVAdded       time.Time    `json:"kevDateAdded,omitzero"`
 	EPSS           float64      `json:"epss"`
 	EPSSPercentile float64      `json:"epssPercentile"`

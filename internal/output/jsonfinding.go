@@ -252,6 +252,28 @@ func (e *jsonEncoder) vulnerability(v *model.Vulnerability, depth int) {
 		e.nl(d)
 		e.b = append(e.b, '}')
 	}
+	if len(v.Exploited) > 0 {
+		e.key(&first, d, "exploited")
+		e.b = append(e.b, '[')
+		for i := range v.Exploited {
+			m := &v.Exploited[i]
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.nl(d + 1)
+			mf := true
+			e.b = append(e.b, '{')
+			e.str(&mf, d+2, "source", m.Source)
+			e.str(&mf, d+2, "cve", m.CVE)
+			if !m.DateAdded.IsZero() {
+				e.time(&mf, d+2, "dateAdded", m.DateAdded)
+			}
+			e.nl(d + 1)
+			e.b = append(e.b, '}')
+		}
+		e.nl(d)
+		e.b = append(e.b, ']')
+	}
 	e.stringsOmit(&first, d, "references", v.References)
 	e.nl(depth)
 	e.b = append(e.b, '}')

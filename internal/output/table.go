@@ -254,6 +254,8 @@ func findingCells(f *model.Finding) [numCols]string {
 		if v.KEV.Ransomware {
 			r[colKEV] = "yes*"
 		}
+	} else if len(v.Exploited) > 0 {
+		r[colKEV] = "EU" // only on the EU KEV or EUVD exploited lists
 	}
 	r[colEPSS] = "-"
 	if v.EPSS != nil {

@@ -11,7 +11,8 @@ import (
 type Policy struct {
 	// MinRating fails on findings rated at least this; empty disables.
 	MinRating model.Rating
-	// KEV fails on any known-exploited finding.
+	// KEV fails on any known-exploited finding (CISA KEV, EU KEV or
+	// EUVD's exploited list).
 	KEV bool
 }
 
@@ -47,7 +48,7 @@ func (p Policy) Violations(fs []model.Finding) []model.Finding {
 		if f.Status == model.StatusNotAffected || f.Status == model.StatusFixed {
 			continue
 		}
-		if (p.KEV && f.Vulnerability.KEV != nil) ||
+		if (p.KEV && f.Vulnerability.KnownExploited()) ||
 			(p.MinRating != "" && f.Vulnerability.Severity.Rating.Rank() >= p.MinRating.Rank()) {
 			out = append(out, f)
 		}

@@ -133,7 +133,7 @@ func compareFindings(a, b *model.Finding) int {
 	if ka, kb := a.Component.Key(), b.Component.Key(); ka != kb {
 		return strings.Compare(ka, kb)
 	}
-	if ea, eb := a.Vulnerability.KEV != nil, b.Vulnerability.KEV != nil; ea != eb {
+	if ea, eb := a.Vulnerability.KnownExploited(), b.Vulnerability.KnownExploited(); ea != eb {
 		if ea {
 			return -1
 		}

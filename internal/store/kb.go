@@ -48,6 +48,12 @@ type KnowledgeBase interface {
 	KEV(ctx context.Context, cves []string) (map[string]model.KEV, error)
 	// EPSS returns the EPSS scores of the given CVE ids that exist.
 	EPSS(ctx context.Context, cves []string) (map[string]model.EPSS, error)
+	// Exploited returns the marks of the EU KEV list and EUVD's exploited
+	// list (not CISA KEV: see KEV) of the given CVE ids, by CVE, each
+	// CVE's marks ordered by source.
+	Exploited(ctx context.Context, cves []string) (map[string][]model.ExploitedMark, error)
+	// EUVDIDs returns the EUVD ids of the given CVE ids, by CVE, sorted.
+	EUVDIDs(ctx context.Context, cves []string) (map[string][]string, error)
 	// Stats summarises the knowledge base.
 	Stats(ctx context.Context) (model.DatabaseInfo, error)
 	// Changes returns at most limit entries of the change log with a
@@ -104,8 +110,45 @@ type ImportTx interface {
 	PutKEV(ctx context.Context, k model.KEV) error
 	// PutEPSS inserts or replaces an EPSS score dated scoreDate.
 	PutEPSS(ctx context.Context, e model.EPSS, scoreDate string) error
+	// KEVCVEs returns the CVE ids of the stored KEV catalogue.
+	KEVCVEs(ctx context.Context) ([]string, error)
+	// DeleteKEV removes a CVE from the KEV catalogue.
+	DeleteKEV(ctx context.Context, cve string) error
+	// ExploitedEntries returns the stored entries of an exploited list
+	// (model.ExploitedEUKEV or model.ExploitedEUVD), by CVE.
+	ExploitedEntries(ctx context.Context, source string) (map[string]ExploitedEntry, error)
+	// PutExploited inserts or replaces an entry of an exploited list.
+	PutExploited(ctx context.Context, e ExploitedEntry) error
+	// DeleteExploited removes a CVE from an exploited list.
+	DeleteExploited(ctx context.Context, source, cve string) error
+	// EUVDMapping returns the stored EUVD id to CVE mapping.
+	EUVDMapping(ctx context.Context) (map[string]string, error)
+	// PutEUVDAlias records that euvdID names cve (replacing its CVE).
+	PutEUVDAlias(ctx context.Context, euvdID, cve string) error
+	// DeleteEUVDAlias forgets an EUVD id.
+	DeleteEUVDAlias(ctx context.Context, euvdID string) error
+	// SaveFeedState stores a feed source's state (see Feeds) in the
+	// transaction, so that it commits with the data it describes.
+	SaveFeedState(ctx context.Context, st FeedState) error
 	// Touch records that the knowledge base changed at t.
 	Touch(ctx context.Context, t time.Time) error
+}
+
+// ExploitedEntry is one CVE of an exploited list other than CISA KEV:
+// ids, flags and dates only.
+type ExploitedEntry struct {
+	// Source is model.ExploitedEUKEV or model.ExploitedEUVD.
+	Source    string
+	CVE       string
+	DateAdded time.Time
+	EUVDID    string
+	// Ransomware: the EU KEV exploitation types include ransomware.
+	Ransomware bool
+	// Origin is the EU KEV originSource (a CSIRT, CNW, ENISA, CRA...) or
+	// EUVD's sources joined with commas.
+	Origin string
+	// PatchedSince is the EU KEV patchedSince date, zero when absent.
+	PatchedSince time.Time
 }
 
 // AdvisoryState is the stored version information of an advisory.

@@ -214,3 +214,22 @@ func demoKEV(t *testing.T) string {
 	t.Fatal("demo feeds have no kev.json")
 	return ""
 }
+
+// An EU KEV listing (ENISA) marks a finding exploited like CISA KEV does.
+func TestBecomesExploitedByEUKEV(t *testing.T) {
+	setup(t, func(t *testing.T, f fixture) {
+		ctx := context.Background()
+		fd := f.findingsBy(t)["requests CVE-2023-32681"]
+		before := len(f.events(t))
+		eukev := `[{"cveID":"CVE-2023-32681","euvdID":"EUVD-2023-1234","vendorProject":"Python","product":"Requests",
+ "dateReported":"2026/12/05","originSource":"CSIRT-IT","shortDescription":"Credential leak exploited.","exploitationType":["cybercrime"]}]`
+		demokb.Import(t, f.st, f.write(t, "eukev.json", eukev))
+		if rep, err := f.w.Run(ctx); err != nil || rep.Changed != 1 {
+			t.Fatalf("run %+v %v", rep, err)
+		}
+		evs := f.events(t)[before:]
+		if len(evs) != 1 || evs[0].Kind != model.EventExploited || evs[0].FindingID != fd.ID || !strings.Contains(evs[0].Detail, "EU KEV") {
+			t.Fatalf("events %+v", evs)
+		}
+	})
+}
