@@ -29,12 +29,28 @@ func Read(r io.Reader, name string, lim Limits) (*model.SBOM, error) {
 	return rd.decode(d)
 }
 
+// ReadBytes is Read for a document already in memory. data is read in
+// place, not copied (unless it is gzip), and must not change until
+// ReadBytes returns.
+func ReadBytes(data []byte, name string, lim Limits) (*model.SBOM, error) {
+	d, rd, err := loadData(data, name, lim, inputBytes)
+	if err != nil {
+		return nil, err
+	}
+	return rd.decode(d)
+}
+
 // load reads and probes the document and finds the reader of its format.
 // The reader returned has a decode function: a format that is recognised
 // but not supported is an error wrapping ErrUnsupported.
 func load(r io.Reader, name string, lim Limits) (*document, *reader, error) {
+	return loadData(r, name, lim, readInput)
+}
+
+// loadData is load with the input's reading function.
+func loadData[In any](in In, name string, lim Limits, read func(In, int64) ([]byte, bool, error)) (*document, *reader, error) {
 	lim = lim.withDefaults()
-	data, gzipped, err := readInput(r, lim.MaxBytes)
+	data, gzipped, err := read(in, lim.MaxBytes)
 	if err != nil {
 		return nil, nil, &Error{Name: name, Offset: -1, Err: err}
 	}
