@@ -1,7 +1,6 @@
 package portfolio
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,7 +32,7 @@ type IngestResult struct {
 // Parse reads an SBOM with the service's limits. Errors are InputErrors
 // wrapping the reader's *sbom.Error, which says where and why.
 func (s *Service) Parse(raw []byte, name string) (*model.SBOM, error) {
-	doc, err := sbom.Read(bytes.NewReader(raw), name, s.Limits)
+	doc, err := sbom.ReadBytes(raw, name, s.Limits)
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
@@ -75,7 +74,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	if err != nil {
 		return res, fmt.Errorf("match: %w", err)
 	}
-	res.Unmatched = len(mr.Unmatched)
+	res.Unmatched = mr.UnmatchedCount
 	at := s.now()
 	err = s.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
 		if _, err := tx.Version(ctx, versionID); err != nil {
@@ -93,8 +92,8 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 		if err := tx.PutSBOM(ctx, &res.SBOM, raw); err != nil {
 			return err
 		}
-		comps := storedComponents(doc, versionID, res.SBOM.ID)
-		if err := tx.PutComponents(ctx, comps); err != nil {
+		compID, err := putComponents(ctx, tx, doc, versionID, res.SBOM.ID, findingComponents(mr.Findings))
+		if err != nil {
 			return err
 		}
 		if err := tx.PutEdges(ctx, versionID, res.SBOM.ID, doc.Dependencies); err != nil {
@@ -103,7 +102,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 		if err := tx.SetCurrentSBOM(ctx, versionID, res.SBOM.ID); err != nil {
 			return err
 		}
-		return s.reconcile(ctx, tx, &res, comps, mr.Findings, at)
+		return s.reconcile(ctx, tx, &res, compID, mr.Findings, at)
 	})
 	if errors.Is(err, errDuplicate) {
 		return res, nil
@@ -116,15 +115,58 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	return res, nil
 }
 
-// storedComponents lays out an SBOM's components for storage: the subject
-// first (as the graph's root), then the components in document order.
-func storedComponents(doc *model.SBOM, versionID, sbomID string) []model.StoredComponent {
-	out := make([]model.StoredComponent, 0, len(doc.Components)+1)
+// componentChunk is how many components are laid out for storage at a
+// time: an SBOM's components are never all copied at once.
+const componentChunk = 1000
+
+// findingComponents returns the keys of the components with findings.
+func findingComponents(fs []model.Finding) map[string]bool {
+	keys := make(map[string]bool)
+	for _, f := range fs {
+		keys[f.Component.Key()] = true
+	}
+	return keys
+}
+
+// putComponents stores an SBOM's components, the subject first (as the
+// graph's root), then the components in document order, a chunk at a
+// time. It returns the id of the first component (other than the root) of
+// each key of want.
+func putComponents(ctx context.Context, tx store.IngestTx, doc *model.SBOM, versionID, sbomID string, want map[string]bool) (map[string]string, error) {
+	ids := make(map[string]string, len(want))
+	buf := make([]model.StoredComponent, 0, min(componentChunk, len(doc.Components)+1))
+	first := 0
+	flush := func() error {
+		if err := tx.PutComponents(ctx, first, buf); err != nil {
+			return err
+		}
+		for i := range buf {
+			if c := &buf[i]; !c.Root && len(want) > 0 {
+				if k := c.Key(); want[k] && ids[k] == "" {
+					ids[k] = c.ID
+				}
+			}
+		}
+		first += len(buf)
+		clear(buf)
+		buf = buf[:0]
+		return nil
+	}
 	if doc.Subject != nil {
-		out = append(out, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Root: true, Component: *doc.Subject})
+		buf = append(buf, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Root: true, Component: *doc.Subject})
 	}
-	for _, c := range doc.Components {
-		out = append(out, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Component: c})
+	for i := range doc.Components {
+		if len(buf) == cap(buf) {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		buf = append(buf, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Component: doc.Components[i]})
 	}
-	return out
+	if len(buf) > 0 {
+		if err := flush(); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
 }

@@ -193,7 +193,7 @@ func TestDependencyPath(t *testing.T) {
 			for i, name := range []string{"product", "spring-beans", "x-net", "log4j-core", "orphan"} {
 				cs = append(cs, model.StoredComponent{SBOMID: sb.ID, VersionID: v.ID, Root: i == 0, Component: model.Component{Ref: name, Name: name}})
 			}
-			if err := tx.PutComponents(ctx, cs); err != nil {
+			if err := tx.PutComponents(ctx, 0, cs); err != nil {
 				return err
 			}
 			return tx.PutEdges(ctx, v.ID, sb.ID, []model.Dependency{

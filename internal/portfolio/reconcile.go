@@ -21,8 +21,9 @@ type findingKey struct{ component, vuln string }
 // matches again is reopened, also event new), findings whose severity or
 // KEV status changed get event changed, and open findings that no longer
 // match are resolved (event resolved). Every matched finding's last_seen
-// moves to at.
-func (s *Service) reconcile(ctx context.Context, tx store.IngestTx, res *IngestResult, comps []model.StoredComponent, matched []model.Finding, at time.Time) error {
+// moves to at. compID gives the stored component of each matched
+// component key.
+func (s *Service) reconcile(ctx context.Context, tx store.IngestTx, res *IngestResult, compID map[string]string, matched []model.Finding, at time.Time) error {
 	versionID, sbomID := res.SBOM.VersionID, res.SBOM.ID
 	old, err := tx.VersionFindings(ctx, versionID)
 	if err != nil {
@@ -31,12 +32,6 @@ func (s *Service) reconcile(ctx context.Context, tx store.IngestTx, res *IngestR
 	existing := make(map[findingKey]*model.TrackedFinding, len(old))
 	for i := range old {
 		existing[findingKey{old[i].ComponentKey, old[i].VulnID}] = &old[i]
-	}
-	compID := make(map[string]string, len(comps))
-	for _, c := range comps {
-		if _, ok := compID[c.Key()]; !ok && !c.Root {
-			compID[c.Key()] = c.ID
-		}
 	}
 	var events []model.FindingEvent
 	event := func(f *model.TrackedFinding, kind model.FindingEventKind, detail string) {

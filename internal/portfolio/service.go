@@ -42,7 +42,7 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
-func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store} }
+func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store, CountUnmatched: true} }
 
 // InputError is a problem with what the client sent (an invalid SBOM, a
 // bad field), as opposed to a failure of rocca.
