@@ -13,6 +13,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/app"
 	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/scan"
 )
 
@@ -97,6 +98,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code != ExitFindings {
 			fmt.Fprintf(stderr, "rocca: %v\n", ee.err)
+			limitHint(stderr, ee.err)
 		}
 		if ee.code == ExitUsage {
 			fmt.Fprintln(stderr, "Run 'rocca --help' for usage.")
@@ -106,6 +108,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ie *scan.InputError
 	if errors.As(err, &ie) {
 		fmt.Fprintf(stderr, "rocca: %v\n", err)
+		limitHint(stderr, err)
 		return ExitInput
 	}
 	// Errors cobra raises itself (unknown command, wrong arguments) are usage errors.
@@ -115,6 +118,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "rocca: %v\n", err)
 	return ExitFailure
+}
+
+// limitHint tells which flag sets the limit an SBOM went over.
+func limitHint(stderr io.Writer, err error) {
+	if errors.Is(err, sbom.ErrTooLarge) {
+		fmt.Fprintln(stderr, "rocca: the limit is set with --max-sbom-size (bytes, after decompression)")
+	}
 }
 
 // isCobraUsage recognises the errors cobra itself returns for a bad
