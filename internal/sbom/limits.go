@@ -149,23 +149,12 @@ func inputBytes(raw []byte, limit int64) (data []byte, gzipped bool, err error) 
 // exactly that size: a gzip bomb costs time, never more memory than its
 // compressed bytes.
 func gunzip(raw []byte, limit int64) ([]byte, error) {
+	n, err := gzipSize(raw, limit)
+	if err != nil {
+		return nil, err
+	}
 	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
-	}
-	cr := &countingReader{r: bytes.NewReader(raw)}
-	if err := zr.Reset(cr); err != nil {
-		return nil, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
-	}
-	n, err := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
-	}
-	if n > limit {
-		return nil, wrapf(ErrTooLarge, "decompressed content larger than the %s limit (decompression stopped after %d of %d compressed bytes)",
-			formatBytes(limit), cr.n, len(raw))
-	}
-	if err := zr.Reset(bytes.NewReader(raw)); err != nil {
 		return nil, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
 	}
 	data := make([]byte, n)
@@ -173,6 +162,25 @@ func gunzip(raw []byte, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
 	}
 	return data, nil
+}
+
+// gzipSize returns the size of the content of the gzip stream raw, which
+// must be at most limit; it keeps none of the content.
+func gzipSize(raw []byte, limit int64) (int64, error) {
+	cr := &countingReader{r: bytes.NewReader(raw)}
+	zr, err := gzip.NewReader(cr)
+	if err != nil {
+		return 0, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
+	if err != nil {
+		return 0, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	if n > limit {
+		return 0, wrapf(ErrTooLarge, "decompressed content larger than the %s limit (decompression stopped after %d of %d compressed bytes)",
+			formatBytes(limit), cr.n, len(raw))
+	}
+	return n, nil
 }
 
 // countingReader counts the bytes read through it.

@@ -115,3 +115,36 @@ func TestReadBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestCheck checks that Check refuses what can be found without decoding,
+// with ReadBytes's errors, and lets through what only decoding finds.
+func TestCheck(t *testing.T) {
+	nested := readFile(t, "nested.cdx.json")
+	typed := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"name":"x","version":7}]}`)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		lim  Limits
+		err  error // nil: Check accepts it
+	}{
+		{"json", nested, Limits{}, nil},
+		{"gzip", gzipBytes(t, nested), Limits{}, nil},
+		{"type error: found by decoding", typed, Limits{}, nil},
+		{"too large", nested, Limits{MaxBytes: 100}, ErrTooLarge},
+		{"bomb", gzipBomb(t, 4), Limits{MaxBytes: 1 << 20}, ErrTooLarge},
+		{"too deep", []byte(strings.Repeat("[", 70) + strings.Repeat("]", 70)), Limits{}, ErrTooDeep},
+		{"unknown", []byte("hello"), Limits{}, ErrUnknownFormat},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Check(tc.data, "t", tc.lim)
+			if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+				t.Fatalf("Check: %v, want %v", err, tc.err)
+			}
+			if err != nil {
+				if _, rerr := ReadBytes(tc.data, "t", tc.lim); rerr == nil || rerr.Error() != err.Error() {
+					t.Errorf("ReadBytes: %v, Check: %v", rerr, err)
+				}
+			}
+		})
+	}
+}
