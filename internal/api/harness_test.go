@@ -47,10 +47,16 @@ func engines(t *testing.T, maxBOM int64, fn func(t *testing.T, s *server)) {
 
 func start(t *testing.T, st *sqlstore.Store, demo []byte, maxBOM int64) *server {
 	t.Helper()
+	return startWith(t, st, demo, maxBOM, 0)
+}
+
+// startWith is start with the upload queue's byte budget (none when 0).
+func startWith(t *testing.T, st *sqlstore.Store, demo []byte, maxBOM, queueBytes int64) *server {
+	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := portfolio.New(st, log, sbom.Limits{})
-	q := portfolio.NewQueue(svc, 2, 16)
+	q := portfolio.NewQueue(svc, 2, 16, queueBytes)
 	a := api.New(api.Options{Service: svc, Queue: q, Log: log, Ready: st.Ready, MaxBOMBytes: maxBOM})
 	s := &server{Server: httptest.NewServer(a), api: a, queue: q, svc: svc, st: st, demo: demo}
 	t.Cleanup(func() {

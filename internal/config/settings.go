@@ -19,6 +19,8 @@ const (
 	EnvMaxBOMBytes     = "ROCCA_MAX_BOM_BYTES"
 	EnvWorkers         = "ROCCA_WORKERS"
 	EnvBacklog         = "ROCCA_BACKLOG"
+	EnvQueueBytes      = "ROCCA_QUEUE_BYTES"
+	EnvMaxComponents   = "ROCCA_MAX_COMPONENTS"
 	EnvShutdownTimeout = "ROCCA_SHUTDOWN_TIMEOUT"
 )
 
@@ -28,6 +30,8 @@ const (
 	DefaultMaxBOMBytes     = 50 << 20
 	DefaultWorkers         = 2
 	DefaultBacklog         = 64
+	DefaultQueueBytes      = 256 << 20
+	DefaultMaxComponents   = 1_000_000
 	DefaultShutdownTimeout = 30 * time.Second
 )
 
@@ -47,7 +51,7 @@ func constant(v string) func(func(string) string) (string, error) {
 }
 
 // nSettings is the number of settings.
-const nSettings = 7
+const nSettings = 9
 
 // settings lists every setting, in the order `rocca config` prints them.
 // Index 0 is the database (Config.DatabaseSource mirrors its origin).
@@ -87,6 +91,10 @@ var settings = [nSettings]setting{
 		doc: "serve: largest SBOM upload (bytes, or with KiB/MiB/GiB)", def: constant(strconv.Itoa(DefaultMaxBOMBytes)),
 		set: func(c *Config, v string) (err error) { c.MaxBOMBytes, err = parseBytes(v); return err },
 		get: func(c Config) string { return strconv.FormatInt(c.MaxBOMBytes, 10) }},
+	{key: "max_components", env: EnvMaxComponents, flag: "max-components",
+		doc: "serve: most components an SBOM upload may list", def: constant(strconv.Itoa(DefaultMaxComponents)),
+		set: func(c *Config, v string) (err error) { c.MaxComponents, err = parseCount(v, 10_000_000); return err },
+		get: func(c Config) string { return strconv.Itoa(c.MaxComponents) }},
 	{key: "workers", env: EnvWorkers, flag: "workers", doc: "serve: SBOM uploads processed at once",
 		def: constant(strconv.Itoa(DefaultWorkers)),
 		set: func(c *Config, v string) (err error) { c.Workers, err = parseCount(v, 256); return err },
@@ -95,6 +103,11 @@ var settings = [nSettings]setting{
 		def: constant(strconv.Itoa(DefaultBacklog)),
 		set: func(c *Config, v string) (err error) { c.Backlog, err = parseCount(v, 100000); return err },
 		get: func(c Config) string { return strconv.Itoa(c.Backlog) }},
+	{key: "queue_bytes", env: EnvQueueBytes, flag: "queue-bytes",
+		doc: "serve: bytes of SBOMs waiting for a worker before new uploads get 503 (bytes, or with KiB/MiB/GiB)",
+		def: constant(strconv.Itoa(DefaultQueueBytes)),
+		set: func(c *Config, v string) (err error) { c.QueueBytes, err = parseBytes(v); return err },
+		get: func(c Config) string { return strconv.FormatInt(c.QueueBytes, 10) }},
 	{key: "shutdown_timeout", env: EnvShutdownTimeout, flag: "shutdown-timeout",
 		doc: "serve: how long shutdown waits (Go duration: 30s, 2m)", def: constant(DefaultShutdownTimeout.String()),
 		set: func(c *Config, v string) error {

@@ -39,6 +39,15 @@ func (s *Service) Parse(raw []byte, name string) (*model.SBOM, error) {
 	return doc, nil
 }
 
+// Check checks an SBOM cheaply with the service's limits (sbom.Check):
+// what can be refused without parsing it. Errors are InputErrors.
+func (s *Service) Check(raw []byte, name string) error {
+	if err := sbom.Check(raw, name, s.Limits); err != nil {
+		return &InputError{Err: err}
+	}
+	return nil
+}
+
 // Ingest parses raw as an SBOM of one of org's versions, stores it with
 // its components and dependency edges, matches it against the knowledge
 // base and reconciles the version's findings. Every write happens in one

@@ -131,7 +131,7 @@ func TestIngestRejectsInvalidAndForeign(t *testing.T) {
 func TestQueueAndDependencyPath(t *testing.T) {
 	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()
-		q := portfolio.NewQueue(svc, 2, 4)
+		q := portfolio.NewQueue(svc, 2, 4, 0)
 		if _, err := q.Submit(ctx, org, v.ID, []byte("not an sbom"), "x"); !portfolio.IsInput(err) {
 			t.Fatalf("invalid upload: %v", err)
 		}

@@ -5,25 +5,37 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
 
-// Queue processes SBOM uploads in the background with a bounded number of
-// workers and a bounded backlog. Each upload has a token row in the
-// database (queued → processing → done or failed), so a client can poll
-// its state from any request, and any instance sharing the database.
+// Queue parses and ingests SBOM uploads on a bounded number of workers,
+// so that the memory they take is bounded: at most workers documents are
+// being parsed and ingested at once, and the documents waiting for a
+// worker hold at most budget bytes (and number at most backlog). A queued
+// upload is its raw bytes and what identifies it (a job), never a parsed
+// document.
+//
+// Asynchronous uploads (Submit) have a token row in the database (queued
+// → processing → done or failed), so a client can poll their state from
+// any request, and any instance sharing the database. Synchronous uploads
+// (Ingest) wait for their turn and their result.
 //
 // The backlog itself lives in memory: an upload accepted but not yet
 // processed when the process dies stays "queued". Durable jobs replace the
 // channel by a job table (the token row already is the job's record; the
 // SBOM bytes would be stored with it) without changing Submit's contract.
 type Queue struct {
-	svc  *Service
-	log  *slog.Logger
-	jobs chan job
-	wg   sync.WaitGroup
+	svc    *Service
+	log    *slog.Logger
+	jobs   chan job
+	budget int64
+	// queued is the size of the documents accepted and not yet taken by
+	// a worker.
+	queued atomic.Int64
+	wg     sync.WaitGroup
 
 	mu     sync.RWMutex
 	closed bool
@@ -32,17 +44,28 @@ type Queue struct {
 	cancel context.CancelFunc
 }
 
+// job is one upload waiting for a worker: the document's bytes and
+// where they go. token is empty for a synchronous upload, whose result
+// goes to done.
 type job struct {
 	org, version, token, name string
 	raw                       []byte
-	doc                       *model.SBOM
+	done                      chan<- result
+	// ctx is the synchronous upload's request: a worker skips the job
+	// when it has ended.
+	ctx context.Context
+}
+
+type result struct {
+	res IngestResult
+	err error
 }
 
 // NewQueue starts workers goroutines processing up to backlog pending
-// uploads.
-func NewQueue(svc *Service, workers, backlog int) *Queue {
+// uploads holding at most budget bytes (no byte bound when budget ≤ 0).
+func NewQueue(svc *Service, workers, backlog int, budget int64) *Queue {
 	ctx, cancel := context.WithCancel(context.Background())
-	q := &Queue{svc: svc, log: svc.Log, jobs: make(chan job, max(backlog, 1)), ctx: ctx, cancel: cancel}
+	q := &Queue{svc: svc, log: svc.Log, jobs: make(chan job, max(backlog, 1)), budget: budget, ctx: ctx, cancel: cancel}
 	for range max(workers, 1) {
 		q.wg.Add(1)
 		go q.work()
@@ -50,13 +73,15 @@ func NewQueue(svc *Service, workers, backlog int) *Queue {
 	return q
 }
 
-// Submit validates an SBOM for one of org's versions and queues it. It
-// returns the upload token, an InputError when the SBOM is invalid
-// (nothing is stored then), ErrBusy when the backlog is full, or
+// Submit checks an SBOM for one of org's versions cheaply (sbom.Check:
+// size, nesting, format) and queues it; a worker parses and ingests it
+// later, and a document the check let through but the reader refuses
+// fails its token with the reader's error. Submit returns the upload
+// token, an InputError when the check fails (nothing is stored then),
+// ErrBusy when the backlog or its byte budget is full, or
 // ErrShuttingDown.
 func (q *Queue) Submit(ctx context.Context, org, versionID string, raw []byte, name string) (string, error) {
-	doc, err := q.svc.Parse(raw, name)
-	if err != nil {
+	if err := q.svc.Check(raw, name); err != nil {
 		return "", err
 	}
 	q.mu.RLock()
@@ -64,24 +89,101 @@ func (q *Queue) Submit(ctx context.Context, org, versionID string, raw []byte, n
 	if q.closed {
 		return "", ErrShuttingDown
 	}
+	if !q.reserve(len(raw)) {
+		return "", ErrBusy
+	}
 	t := model.UploadToken{VersionID: versionID, State: model.UploadQueued, Created: q.svc.now()}
 	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
+		q.release(len(raw))
 		return "", err
 	}
 	select {
-	case q.jobs <- job{org: org, version: versionID, token: t.Token, name: name, raw: raw, doc: doc}:
+	case q.jobs <- job{org: org, version: versionID, token: t.Token, name: name, raw: raw}:
 		return t.Token, nil
 	default:
+		q.release(len(raw))
 		_ = q.svc.Store.SetUploadState(ctx, org, t.Token, model.UploadFailed, "", ErrBusy.Error(), q.svc.now())
 		return "", ErrBusy
 	}
 }
 
+// Ingest is Service.Ingest on one of the queue's workers: it waits for
+// a worker and the result. While it waits, the document counts against
+// the backlog and its byte budget: ErrBusy when they are full. When ctx
+// ends before a worker takes the document, it is not processed.
+func (q *Queue) Ingest(ctx context.Context, org, versionID string, raw []byte, name string) (IngestResult, error) {
+	done := make(chan result, 1)
+	err := func() error {
+		q.mu.RLock()
+		defer q.mu.RUnlock()
+		if q.closed {
+			return ErrShuttingDown
+		}
+		if !q.reserve(len(raw)) {
+			return ErrBusy
+		}
+		select {
+		case q.jobs <- job{org: org, version: versionID, name: name, raw: raw, done: done, ctx: ctx}:
+			return nil
+		default:
+			q.release(len(raw))
+			return ErrBusy
+		}
+	}()
+	if err != nil {
+		return IngestResult{}, err
+	}
+	// The worker always answers into the buffered channel, and skips the
+	// document when ctx has ended before it took it.
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-ctx.Done():
+		return IngestResult{}, ctx.Err()
+	}
+}
+
+// reserve counts n more queued bytes, or reports that the budget cannot
+// hold them.
+func (q *Queue) reserve(n int) bool {
+	if q.queued.Add(int64(n)) > q.budget && q.budget > 0 {
+		q.queued.Add(-int64(n))
+		return false
+	}
+	return true
+}
+
+func (q *Queue) release(n int) { q.queued.Add(-int64(n)) }
+
+// QueuedBytes returns the size of the documents waiting for a worker.
+func (q *Queue) QueuedBytes() int64 { return q.queued.Load() }
+
 func (q *Queue) work() {
 	defer q.wg.Done()
 	for j := range q.jobs {
-		q.run(j)
+		q.release(len(j.raw))
+		if j.done != nil {
+			q.runSync(j)
+		} else {
+			q.run(j)
+		}
 	}
+}
+
+// runSync processes a synchronous upload unless its request has ended.
+func (q *Queue) runSync(j job) {
+	if err := j.ctx.Err(); err != nil {
+		j.done <- result{err: err}
+		return
+	}
+	// The request's values (and cancellation) with the queue's
+	// cancellation at shutdown.
+	ctx, stop := context.WithCancel(j.ctx)
+	defer stop()
+	unhook := context.AfterFunc(q.ctx, stop)
+	defer unhook()
+	res, err := q.svc.Ingest(ctx, j.org, j.version, j.raw, j.name)
+	j.done <- result{res, err}
 }
 
 func (q *Queue) run(j job) {
@@ -91,12 +193,16 @@ func (q *Queue) run(j job) {
 		log.Error("upload state", "error", err)
 	}
 	start := time.Now()
-	res, err := q.svc.ingestParsed(ctx, j.org, j.version, j.raw, j.name, j.doc)
+	res, err := q.svc.Ingest(ctx, j.org, j.version, j.raw, j.name)
 	state, msg := model.UploadDone, ""
-	if err != nil {
+	switch {
+	case IsInput(err):
+		state, msg = model.UploadFailed, err.Error()
+		log.Info("upload refused", "error", err)
+	case err != nil:
 		state, msg = model.UploadFailed, err.Error()
 		log.Error("upload failed", "error", err)
-	} else {
+	default:
 		log.Info("upload processed", "sbom", res.SBOM.ID, "duplicate", res.Duplicate, "took", time.Since(start))
 	}
 	// Record the outcome even when the queue's context was cancelled.
