@@ -122,6 +122,7 @@ func FuzzDecodeParallel(f *testing.F) {
 	f.Add([]byte(`{"components":[{"name":"a","components":[{"name":"b"}]}],"dependencies":[{"ref":"a"}]}`))
 	f.Add([]byte(`{"specVersion":"1.6","metadata":{"component":{"name":"x"}},"components":[]}`))
 	f.Add([]byte(`{"components":[{"name":"a"},{"name":"b\""}]}`))
+	f.Add([]byte(`{"metadata":{"component":{"bom-ref":"r","name":"r","components":[{"bom-ref":"a","name":"a"},{"bom-ref":"c","name":"c"}]}},"components":[{"bom-ref":"a","name":"a","components":[{"name":"b","components":[{"bom-ref":"d","name":"d"}]}]},{"name":"e"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParallel(t, "fuzz input", data)
 	})
