@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
@@ -293,7 +294,24 @@ func TestDependencyTrackRefusalsCreateNothing(t *testing.T) {
 			name string
 			fn   func(product, version string, bom []byte) response
 		}{{"PUT", put}, {"POST", post}} {
-			wantProblem(t, send.name+" invalid BOM", send.fn("refused-invalid", "1.0", invalid), 400, "version")
+			// Only reading the document finds this one invalid: it is
+			// accepted, read on a worker, and fails there, creating nothing.
+			res := send.fn("refused-invalid", "1.0", invalid)
+			var tok struct{ Token string }
+			if res.status != http.StatusOK {
+				t.Fatalf("%s invalid BOM: %d %s", send.name, res.status, res.body)
+			}
+			res.decode(t, &tok)
+			var up model.UploadToken
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				s.get(t, "/api/v1/uploads/"+tok.Token, s.boltKey).decode(t, &up)
+				if up.State == model.UploadFailed || up.State == model.UploadDone || time.Now().After(deadline) {
+					break
+				}
+			}
+			if up.State != model.UploadFailed || !strings.Contains(up.Error, "version") {
+				t.Errorf("%s invalid BOM: upload %+v, want failed with the reader's reason", send.name, up)
+			}
 			absent(send.name+" invalid BOM", "refused-invalid", "1.0")
 			wantProblem(t, send.name+" BOM too large", send.fn("refused-large", "1.0", big), http.StatusRequestEntityTooLarge, "limit")
 			absent(send.name+" BOM too large", "refused-large", "1.0")

@@ -158,48 +158,45 @@ func (a *API) dtUpload(w http.ResponseWriter, r *http.Request, k model.APIKey, i
 }
 
 // dtTarget finds the version a Dependency-Track upload names or, when it
-// does not exist and autoCreate is set, returns the function that
-// creates it. The parent, when named, must exist; it is not recorded
+// does not exist and autoCreate is set, names the product and version
+// the upload's worker creates once the document is read. The parent, when named, must exist; it is not recorded
 // (rocca products do not nest).
-func (a *API) dtTarget(ctx context.Context, org string, in dtUpload) (func(context.Context) (string, error), error) {
+func (a *API) dtTarget(ctx context.Context, org string, in dtUpload) (portfolio.Target, error) {
+	var none portfolio.Target
 	if err := in.check(); err != nil {
-		return nil, err
+		return none, err
 	}
 	if in.ParentUUID != "" {
 		if _, err := a.svc.Store.Version(ctx, org, in.ParentUUID); err != nil {
-			return nil, dtNotFound(err, "the parent project could not be found")
+			return none, dtNotFound(err, "the parent project could not be found")
 		}
 	} else if in.ParentName != "" {
 		if _, err := a.lookupVersion(ctx, org, in.ParentName, in.ParentVersion); err != nil {
-			return nil, dtNotFound(err, "the parent project could not be found")
+			return none, dtNotFound(err, "the parent project could not be found")
 		}
-	}
-	found := func(id string) func(context.Context) (string, error) {
-		return func(context.Context) (string, error) { return id, nil }
 	}
 	if in.Project != "" {
 		v, err := a.svc.Store.Version(ctx, org, in.Project)
 		if err != nil {
-			return nil, dtNotFound(err, "the project could not be found")
+			return none, dtNotFound(err, "the project could not be found")
 		}
-		return found(v.ID), nil
+		return portfolio.Target{VersionID: v.ID}, nil
 	}
 	if in.ProjectName == "" || in.ProjectVersion == "" {
-		return nil, badRequest("either project (a UUID) or projectName and projectVersion are required")
+		return none, badRequest("either project (a UUID) or projectName and projectVersion are required")
 	}
 	v, err := a.lookupVersion(ctx, org, in.ProjectName, in.ProjectVersion)
 	if err == nil {
-		return found(v.ID), nil
+		return portfolio.Target{VersionID: v.ID}, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
+		return none, err
 	}
 	if !in.AutoCreate {
-		return nil, notFoundf("the project could not be found; set autoCreate to create it")
+		return none, notFoundf("the project could not be found; set autoCreate to create it")
 	}
-	return func(ctx context.Context) (string, error) {
-		return a.autoCreate(ctx, org, in.ProjectName, in.ProjectVersion)
-	}, nil
+	// Created only once the document is read: an invalid BOM creates nothing.
+	return portfolio.Target{CreateProduct: in.ProjectName, CreateVersion: in.ProjectVersion}, nil
 }
 
 // check validates the upload's ids and names (trimming the names), so
@@ -240,29 +237,6 @@ func (a *API) lookupVersion(ctx context.Context, org, product, version string) (
 
 // autoCreate creates the product and version, tolerating a concurrent
 // upload that creates them first.
-func (a *API) autoCreate(ctx context.Context, org, product, version string) (string, error) {
-	p, err := a.svc.Store.ProductByName(ctx, org, product)
-	if errors.Is(err, store.ErrNotFound) {
-		p = model.Product{Name: product, Role: model.RoleManufacturer}
-		err = a.svc.CreateProduct(ctx, org, &p)
-		if errors.Is(err, store.ErrConflict) {
-			p, err = a.svc.Store.ProductByName(ctx, org, product)
-		}
-	}
-	if err != nil {
-		return "", err
-	}
-	v := model.Version{ProductID: p.ID, Name: version, Lifecycle: model.LifecycleDevelopment}
-	err = a.svc.CreateVersion(ctx, org, &v)
-	if errors.Is(err, store.ErrConflict) {
-		v, err = a.svc.Store.VersionByName(ctx, org, p.ID, version)
-	}
-	if err != nil {
-		return "", err
-	}
-	return v.ID, nil
-}
-
 // dtToken answers whether an upload is still being processed.
 func (a *API) dtToken(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
 	t, err := a.svc.Store.UploadToken(r.Context(), orgOf(k), r.PathValue("token"))

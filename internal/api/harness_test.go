@@ -52,6 +52,8 @@ func engines(t *testing.T, maxBOM int64, fn func(t *testing.T, s *server)) {
 type harness struct {
 	maxBOM           int64
 	workers, backlog int
+	// queueBytes is the upload queue's byte budget (none when 0).
+	queueBytes int64
 	// wrap, when set, wraps the store the service uses.
 	wrap func(*sqlstore.Store) portfolio.Store
 	// options, when set, adjusts the API's options.
@@ -83,7 +85,7 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 	if h.workers == 0 {
 		h.workers, h.backlog = 2, 16
 	}
-	q := portfolio.NewQueue(svc, h.workers, h.backlog)
+	q := portfolio.NewQueue(svc, h.workers, h.backlog, h.queueBytes)
 	n := notify.New(st, http.DefaultClient, log, nil)
 	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
 	o := api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}

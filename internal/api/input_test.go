@@ -52,12 +52,12 @@ func TestBadInput(t *testing.T) {
 		}
 		// Dependency-Track uploads with bad fields or an invalid BOM.
 		for name, body := range map[string]string{
-			"not json":    `{`,
-			"no bom":      `{"project":"` + s.version.ID + `"}`,
-			"bad base64":  `{"project":"` + s.version.ID + `","bom":"%%%"}`,
-			"no project":  `{"bom":"e30="}`,
-			"invalid BOM": `{"project":"` + s.version.ID + `","bom":"eyJib21Gb3JtYXQiOiJDeWNsb25lRFgiLCJzcGVjVmVyc2lvbiI6IjEuNiIsImNvbXBvbmVudHMiOlt7Im5hbWUiOiJ4IiwidmVyc2lvbiI6N31dfQ=="}`,
-			"name only":   `{"projectName":"x","bom":"e30="}`,
+			"not json":   `{`,
+			"no bom":     `{"project":"` + s.version.ID + `"}`,
+			"bad base64": `{"project":"` + s.version.ID + `","bom":"%%%"}`,
+			"no project": `{"bom":"e30="}`,
+			"not a BOM":  `{"project":"` + s.version.ID + `","bom":"aGVsbG8="}`,
+			"name only":  `{"projectName":"x","bom":"e30="}`,
 		} {
 			res := s.do(t, "PUT", "/api/v1/bom", s.acmeKey, "application/json", []byte(body))
 			if res.status != 400 || res.header.Get("Content-Type") != "application/problem+json" {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -36,7 +37,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 
 // readBody reads a bounded raw body.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	b, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
 	if err != nil {
 		return nil, bodyError("reading the request body", err)
 	}
@@ -44,4 +45,15 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, badRequest("empty request body: send the SBOM document as the body")
 	}
 	return b, nil
+}
+
+// readAll is io.ReadAll with the buffer sized for the declared length
+// (at most limit), so that a large body is not copied while it grows.
+func readAll(r io.Reader, declared, limit int64) ([]byte, error) {
+	if declared <= 0 {
+		return io.ReadAll(r)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(declared, limit)+bytes.MinRead))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }

@@ -21,8 +21,10 @@ func (a *API) listSBOMs(w http.ResponseWriter, r *http.Request, k model.APIKey) 
 }
 
 // uploadSBOM ingests the raw request body as an SBOM of the version,
-// synchronously: 201 with what was stored, 200 when the version already
-// had these exact bytes, 400 with the reader's reasons when invalid.
+// synchronously (on one of the upload queue's workers, so that the
+// memory of uploads stays bounded): 201 with what was stored, 200 when
+// the version already had these exact bytes, 400 with the reader's
+// reasons when invalid, 503 when the queue is full.
 func (a *API) uploadSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
 	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
 	if err != nil {
@@ -39,7 +41,7 @@ func (a *API) uploadSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey)
 	if err != nil {
 		return err
 	}
-	res, err := a.svc.Ingest(r.Context(), orgOf(k), v.ID, raw, name)
+	res, err := a.queue.Ingest(r.Context(), orgOf(k), v.ID, raw, name)
 	if err != nil {
 		return err
 	}

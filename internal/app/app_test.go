@@ -2,13 +2,18 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/sbom"
 )
 
 func TestDefaultsAgree(t *testing.T) {
@@ -47,5 +52,45 @@ func TestOpenMigratesAndOpenNoMigrateDoesNot(t *testing.T) {
 	defer a.Close()
 	if err := a.Store.Ready(ctx); err != nil {
 		t.Errorf("Open: %v", err)
+	}
+}
+
+// TestMaxComponentsSetting checks that the max_components setting reaches
+// the server's SBOM reader.
+func TestMaxComponentsSetting(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg, err := config.Resolve(config.Flags{Database: filepath.Join(t.TempDir(), "r.db"), MaxComponents: "2", QueueBytes: "1MiB"},
+		func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := ServerOptionsOf(cfg)
+	if o.MaxComponents != 2 || o.QueueBytes != 1<<20 {
+		t.Fatalf("server options %+v", o)
+	}
+	a, err := Open(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	svc := a.Portfolio(o.MaxBOMBytes, o.MaxComponents)
+	doc := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"type":"library","name":"c%d","version":"1"}`, i)
+		}
+		b.WriteString("]}")
+		return []byte(b.String())
+	}
+	if _, err := svc.Parse(doc(2), "two"); err != nil {
+		t.Errorf("2 components: %v", err)
+	}
+	if _, err := svc.Parse(doc(3), "three"); !errors.Is(err, sbom.ErrTooManyComponents) || !portfolio.IsInput(err) {
+		t.Errorf("3 components: %v, want an input error wrapping sbom.ErrTooManyComponents", err)
 	}
 }

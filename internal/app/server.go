@@ -24,12 +24,16 @@ import (
 )
 
 // Portfolio returns the portfolio service on the App's store. SBOMs are
-// read with the reader's default limits except for the size, which the
-// caller bounds (the API's body limit).
-func (a *App) Portfolio(maxBOMBytes int64) *portfolio.Service {
+// read with the reader's default limits except for the size (the API's
+// body limit) and the number of components, which the caller bounds when
+// they are positive.
+func (a *App) Portfolio(maxBOMBytes int64, maxComponents int) *portfolio.Service {
 	lim := sbom.DefaultLimits()
 	if maxBOMBytes > 0 {
 		lim.MaxBytes = maxBOMBytes
+	}
+	if maxComponents > 0 {
+		lim.MaxComponents = maxComponents
 	}
 	return portfolio.New(a.Store, a.Log, lim)
 }
@@ -40,8 +44,12 @@ type ServerOptions struct {
 	Addr string
 	// MaxBOMBytes bounds an uploaded SBOM (api.DefaultMaxBOMBytes when 0).
 	MaxBOMBytes int64
-	// Workers and Backlog size the upload queue.
+	// MaxComponents bounds its components (the reader's default when 0).
+	MaxComponents int
+	// Workers and Backlog size the upload queue; QueueBytes bounds the
+	// bytes waiting in it (config.DefaultQueueBytes when 0).
 	Workers, Backlog int
+	QueueBytes       int64
 	// Poll is how often the watch and the outbox are checked for work
 	// (jobs.Config.Poll; 1 s when 0).
 	Poll time.Duration
@@ -84,8 +92,11 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if o.MaxBOMBytes <= 0 {
 		o.MaxBOMBytes = api.DefaultMaxBOMBytes
 	}
-	svc := a.Portfolio(o.MaxBOMBytes)
-	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1))
+	if o.QueueBytes <= 0 {
+		o.QueueBytes = config.DefaultQueueBytes
+	}
+	svc := a.Portfolio(o.MaxBOMBytes, o.MaxComponents)
+	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1), o.QueueBytes)
 	w, n := a.Watcher(), a.Notifier()
 	var je *jobs.Engine
 	fcfg := feeds.DefaultConfig()
@@ -238,7 +249,8 @@ func feedAges(sy *feeds.Syncer) func(ctx context.Context) (map[string]time.Durat
 
 // ServerOptionsOf returns the server options of a configuration.
 func ServerOptionsOf(c config.Config) ServerOptions {
-	o := ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, Workers: c.Workers, Backlog: c.Backlog,
+	o := ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, MaxComponents: c.MaxComponents, Workers: c.Workers,
+		Backlog: c.Backlog, QueueBytes: c.QueueBytes,
 		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey}
 	if c.Feeds.Schedule {
 		fc := feeds.ConfigFrom(c.Feeds)

@@ -106,7 +106,7 @@ X-Api-Key header (or Authorization: Bearer KEY).`,
 				return usageErr("apikey create: --org and --name are required")
 			}
 			return e.withApp(func(a *app.App) error {
-				secret, k, err := a.Portfolio(0).CreateAPIKey(cmd.Context(), org, label)
+				secret, k, err := a.Portfolio(0, 0).CreateAPIKey(cmd.Context(), org, label)
 				if err != nil {
 					return adminErr("apikey create", err)
 				}

@@ -15,6 +15,7 @@ import (
 	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/redact"
+	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/scan"
 	"github.com/rocca-project/rocca/internal/termtext"
 )
@@ -128,6 +129,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code != ExitFindings {
 			fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(e.redact(ee.err.Error())))
+			limitHint(stderr, ee.err)
 		}
 		if ee.code == ExitUsage {
 			fmt.Fprintln(stderr, "Run 'rocca --help' for usage.")
@@ -137,6 +139,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ie *scan.InputError
 	if errors.As(err, &ie) {
 		fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(e.redact(err.Error())))
+		limitHint(stderr, err)
 		return ExitInput
 	}
 	// Errors cobra raises itself (unknown command, wrong arguments) are usage errors.
@@ -146,6 +149,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "rocca: %s\n", termtext.EscapeLines(e.redact(err.Error())))
 	return ExitFailure
+}
+
+// limitHint tells which flag sets the limit an SBOM went over.
+func limitHint(stderr io.Writer, err error) {
+	if errors.Is(err, sbom.ErrTooLarge) {
+		fmt.Fprintln(stderr, "rocca: the limit is set with --max-sbom-size (bytes, after decompression)")
+	}
 }
 
 // isCobraUsage recognises the errors cobra itself returns for a bad

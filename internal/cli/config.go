@@ -33,8 +33,10 @@ The configuration file holds one "key = value" per line (a subset of TOML):
   log_level = info
   addr = "0.0.0.0:8080"
   max_bom_bytes = 50MiB
+  max_components = 1000000
   workers = 4
   backlog = 64
+  queue_bytes = 256MiB
   shutdown_timeout = 30s
 
 Values may be bare or quoted ("..." with backslash escapes, or '...' taken

@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -208,6 +210,32 @@ func TestStrictRepeatedKeysAndInvalidUTF8(t *testing.T) {
 	} {
 		if !strings.Contains(out+errs, want) {
 			t.Errorf("strict inspect does not report %q:\n%s%s", want, out, errs)
+		}
+	}
+}
+
+// TestGzipBomb checks that the CLI stops decompressing at its size limit,
+// says which file and which limit, and names the flag that sets it.
+func TestGzipBomb(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6",`))
+	zw.Write(make([]byte, 8<<20)) // 8 MiB of NUL bytes: a few KiB compressed
+	zw.Write([]byte(`"components":[]}`))
+	zw.Close()
+	bomb := filepath.Join(t.TempDir(), "bomb.cdx.json.gz")
+	if err := os.WriteFile(bomb, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "r.db")
+	for _, args := range [][]string{
+		{"sbom", "inspect", "--max-sbom-size", "1048576", bomb},
+		{"scan", "--database", db, "--max-sbom-size", "1048576", bomb},
+	} {
+		code, out, errs := run(t, args...)
+		if code != cli.ExitInput || !strings.Contains(errs, bomb+": decompressed content larger than the 1 MiB limit") ||
+			!strings.Contains(errs, "--max-sbom-size") {
+			t.Errorf("%v: exit %d\nstdout: %s\nstderr: %s", args[:2], code, out, errs)
 		}
 	}
 }

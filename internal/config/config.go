@@ -28,8 +28,12 @@ type Config struct {
 	Addr string
 	// MaxBOMBytes bounds an uploaded SBOM.
 	MaxBOMBytes int64
-	// Workers and Backlog size the server's upload queue.
+	// MaxComponents bounds the components of an uploaded SBOM.
+	MaxComponents int
+	// Workers and Backlog size the server's upload queue; QueueBytes
+	// bounds the bytes of the SBOMs waiting in it.
 	Workers, Backlog int
+	QueueBytes       int64
 	// ShutdownTimeout bounds the server's graceful shutdown.
 	ShutdownTimeout time.Duration
 	// MinBodyRate is the slowest average rate, in bytes per second, at
@@ -56,8 +60,10 @@ type Flags struct {
 	LogLevel        string
 	Addr            string
 	MaxBOMBytes     string
+	MaxComponents   string
 	Workers         string
 	Backlog         string
+	QueueBytes      string
 	ShutdownTimeout string
 	MinBodyRate     string
 	TLSCert         string
@@ -80,6 +86,10 @@ func (f Flags) value(key string) string {
 		return f.Workers
 	case "backlog":
 		return f.Backlog
+	case "queue_bytes":
+		return f.QueueBytes
+	case "max_components":
+		return f.MaxComponents
 	case "shutdown_timeout":
 		return f.ShutdownTimeout
 	case "min_body_rate":

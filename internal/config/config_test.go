@@ -304,3 +304,38 @@ func TestFeedSettings(t *testing.T) {
 		t.Errorf("log level sources %q %q", c.Source("log_level"), serve.Source("log_level"))
 	}
 }
+
+// TestMemorySettings checks the settings that bound the server's memory:
+// max_components and queue_bytes, from each source, with their defaults
+// and their validation.
+func TestMemorySettings(t *testing.T) {
+	env := func(m map[string]string) func(string) string {
+		return func(k string) string {
+			if k == "HOME" {
+				return "/h"
+			}
+			return m[k]
+		}
+	}
+	def, err := Resolve(Flags{}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.MaxComponents != DefaultMaxComponents || def.QueueBytes != DefaultQueueBytes {
+		t.Errorf("defaults: max_components %d, queue_bytes %d", def.MaxComponents, def.QueueBytes)
+	}
+	fromEnv, err := Resolve(Flags{QueueBytes: "8MiB"}, env(map[string]string{EnvMaxComponents: "5000", EnvQueueBytes: "1GiB"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromEnv.MaxComponents != 5000 || fromEnv.QueueBytes != 8<<20 || fromEnv.Source("max_components") != "environment ROCCA_MAX_COMPONENTS" ||
+		fromEnv.Source("queue_bytes") != "flag --queue-bytes" {
+		t.Errorf("max_components %d (%s), queue_bytes %d (%s)", fromEnv.MaxComponents, fromEnv.Source("max_components"),
+			fromEnv.QueueBytes, fromEnv.Source("queue_bytes"))
+	}
+	for _, f := range []Flags{{MaxComponents: "0"}, {MaxComponents: "many"}, {MaxComponents: "10000001"}, {QueueBytes: "0"}, {QueueBytes: "5TiB"}} {
+		if _, err := Resolve(f, env(nil)); err == nil {
+			t.Errorf("%+v accepted", f)
+		}
+	}
+}

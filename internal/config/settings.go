@@ -20,6 +20,8 @@ const (
 	EnvMaxBOMBytes     = "ROCCA_MAX_BOM_BYTES"
 	EnvWorkers         = "ROCCA_WORKERS"
 	EnvBacklog         = "ROCCA_BACKLOG"
+	EnvQueueBytes      = "ROCCA_QUEUE_BYTES"
+	EnvMaxComponents   = "ROCCA_MAX_COMPONENTS"
 	EnvShutdownTimeout = "ROCCA_SHUTDOWN_TIMEOUT"
 	EnvMinBodyRate     = "ROCCA_MIN_BODY_RATE"
 	EnvTLSCert         = "ROCCA_TLS_CERT"
@@ -32,6 +34,8 @@ const (
 	DefaultMaxBOMBytes     = 50 << 20
 	DefaultWorkers         = 2
 	DefaultBacklog         = 64
+	DefaultQueueBytes      = 256 << 20
+	DefaultMaxComponents   = 1_000_000
 	DefaultShutdownTimeout = 30 * time.Second
 	DefaultMinBodyRate     = 16 << 10
 )
@@ -64,7 +68,7 @@ var keyValueDSN = regexp.MustCompile(`(?i)(?:^|\s)(?:host|hostaddr|port|user|pas
 var settings = append(generalSettings[:], feedSettings()...)
 
 // nGeneral is the number of general settings.
-const nGeneral = 10
+const nGeneral = 12
 
 var generalSettings = [nGeneral]setting{
 	{key: "database", env: EnvDatabaseURL, flag: "database", path: true,
@@ -110,6 +114,10 @@ var generalSettings = [nGeneral]setting{
 		doc: "serve: largest SBOM upload (bytes, or with KiB/MiB/GiB)", def: constant(strconv.Itoa(DefaultMaxBOMBytes)),
 		set: func(c *Config, v string) (err error) { c.MaxBOMBytes, err = parseBytes(v); return err },
 		get: func(c Config) string { return strconv.FormatInt(c.MaxBOMBytes, 10) }},
+	{key: "max_components", env: EnvMaxComponents, flag: "max-components",
+		doc: "serve: most components an SBOM upload may list", def: constant(strconv.Itoa(DefaultMaxComponents)),
+		set: func(c *Config, v string) (err error) { c.MaxComponents, err = parseCount(v, 10_000_000); return err },
+		get: func(c Config) string { return strconv.Itoa(c.MaxComponents) }},
 	{key: "workers", env: EnvWorkers, flag: "workers", doc: "serve: SBOM uploads processed at once",
 		def: constant(strconv.Itoa(DefaultWorkers)),
 		set: func(c *Config, v string) (err error) { c.Workers, err = parseCount(v, 256); return err },
@@ -118,6 +126,11 @@ var generalSettings = [nGeneral]setting{
 		def: constant(strconv.Itoa(DefaultBacklog)),
 		set: func(c *Config, v string) (err error) { c.Backlog, err = parseCount(v, 100000); return err },
 		get: func(c Config) string { return strconv.Itoa(c.Backlog) }},
+	{key: "queue_bytes", env: EnvQueueBytes, flag: "queue-bytes",
+		doc: "serve: bytes of SBOMs waiting for a worker before new uploads get 503 (bytes, or with KiB/MiB/GiB)",
+		def: constant(strconv.Itoa(DefaultQueueBytes)),
+		set: func(c *Config, v string) (err error) { c.QueueBytes, err = parseBytes(v); return err },
+		get: func(c Config) string { return strconv.FormatInt(c.QueueBytes, 10) }},
 	{key: "shutdown_timeout", env: EnvShutdownTimeout, flag: "shutdown-timeout",
 		doc: "serve: how long shutdown waits (Go duration: 30s, 2m)", def: constant(DefaultShutdownTimeout.String()),
 		set: func(c *Config, v string) error {

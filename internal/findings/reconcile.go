@@ -25,11 +25,12 @@ type Tx interface {
 // Scope tells what a reconciliation covers.
 type Scope struct {
 	ProductID, VersionID, SBOMID string
-	// Components are the components that were matched: every component of
-	// the version's current SBOM, or, when Partial, those of the packages
-	// being re-evaluated.
-	Components []model.StoredComponent
-	// Partial limits the reconciliation to the findings of Components'
+	// ComponentIDs maps a component key (Component.Key) to the id of its
+	// stored component (the first, the root excluded). For an upload it
+	// needs only the keys of the matched components; when Partial, it
+	// holds every component that was matched again.
+	ComponentIDs map[string]string
+	// Partial limits the reconciliation to the findings of ComponentIDs'
 	// keys: the version's other findings are left as they are.
 	Partial bool
 	// Withdrawn, when set, tells which of the given advisory ids are
@@ -52,6 +53,18 @@ type Outcome struct {
 
 type key struct{ component, vuln string }
 
+// ComponentIDs maps each component key of comps to the id of its first
+// stored component, the root excluded.
+func ComponentIDs(comps []model.StoredComponent) map[string]string {
+	ids := make(map[string]string, len(comps))
+	for _, c := range comps {
+		if _, ok := ids[c.Key()]; !ok && !c.Root {
+			ids[c.Key()] = c.ID
+		}
+	}
+	return ids
+}
+
 // Reconcile brings a version's findings in line with matched, the latest
 // match of sc.Components: findings that appear are inserted (event new; a
 // resolved one that matches again is reopened), findings whose facts
@@ -66,12 +79,7 @@ func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at
 	if err != nil {
 		return out, err
 	}
-	compID := make(map[string]string, len(sc.Components))
-	for _, c := range sc.Components {
-		if _, ok := compID[c.Key()]; !ok && !c.Root {
-			compID[c.Key()] = c.ID
-		}
-	}
+	compID := sc.ComponentIDs
 	existing := make(map[key]*model.TrackedFinding, len(old))
 	for i := range old {
 		if sc.Partial {

@@ -156,7 +156,7 @@ func (s *Service) Rematch(ctx context.Context, org, versionID string, packages [
 		if locked.CurrentSBOM != v.CurrentSBOM {
 			return ErrVersionMoved
 		}
-		sc := Scope{ProductID: v.ProductID, VersionID: versionID, SBOMID: v.CurrentSBOM, Components: comps,
+		sc := Scope{ProductID: v.ProductID, VersionID: versionID, SBOMID: v.CurrentSBOM, ComponentIDs: ComponentIDs(comps),
 			Partial: packages != nil, Cause: "knowledge base update"}
 		out, err = s.Reconcile(ctx, tx, sc, matched, at)
 		return err

@@ -18,6 +18,10 @@ import (
 // Matcher matches components against a knowledge base.
 type Matcher struct {
 	KB store.KnowledgeBase
+	// CountUnmatched makes Match count the components it cannot look up
+	// (Result.UnmatchedCount) without listing them in Result.Unmatched,
+	// which holds a copy of each: the server needs only the number.
+	CountUnmatched bool
 }
 
 // target is a component resolved to OSV coordinates.
@@ -41,8 +45,12 @@ type hit struct {
 type Result struct {
 	// Findings are not yet sorted nor VEX-filtered.
 	Findings []model.Finding
-	// Unmatched are the components that could not be looked up.
+	// Unmatched are the components that could not be looked up (nil with
+	// Matcher.CountUnmatched).
 	Unmatched []model.Unmatched
+	// UnmatchedCount is the number of components that could not be
+	// looked up.
+	UnmatchedCount int
 	// Undetermined are the component/advisory pairs that could be looked
 	// up but not decided; a pair is listed only when no other entry of the
 	// same advisory settled that the component is affected.
@@ -51,7 +59,7 @@ type Result struct {
 
 // Match matches an SBOM's components against the knowledge base.
 func (m *Matcher) Match(ctx context.Context, comps []model.Component) (Result, error) {
-	targets, unmatched := resolve(comps)
+	targets, unmatched, nUnmatched := resolve(comps, !m.CountUnmatched)
 	outcomes, err := evaluate(ctx, m.KB, targets)
 	if err != nil {
 		return Result{}, err
@@ -91,41 +99,65 @@ func (m *Matcher) Match(ctx context.Context, comps []model.Component) (Result, e
 			undetermined = append(undetermined, model.Undetermined{Component: comps[p.comp], Advisory: p.advisory, Reason: doubts[p]})
 		}
 	}
-	return Result{Findings: findings, Unmatched: unmatched, Undetermined: undetermined}, nil
+	return Result{Findings: findings, Unmatched: unmatched, UnmatchedCount: nUnmatched, Undetermined: undetermined}, nil
 }
 
-// resolve maps each component to OSV coordinates, or explains why not.
-// Components are resolved on every CPU when there are many; the result
-// is in component order either way.
-func resolve(comps []model.Component) ([]target, []model.Unmatched) {
-	type resolved struct {
-		t      target
+// resolve maps each component to OSV coordinates, or explains why not
+// (in the list returned when list is set; the count is returned either
+// way). Components are resolved on every CPU when there are many, each
+// goroutine keeping only what resolved and the reasons of the rest; the
+// result is in component order either way.
+func resolve(comps []model.Component, list bool) ([]target, []model.Unmatched, int) {
+	type failure struct {
+		comp   int
 		reason string
 	}
-	res := make([]resolved, len(comps))
+	type part struct {
+		targets  []target
+		failures []failure
+		failed   int
+	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(comps)/minComponentsPerWorker))
+	parts := make([]part, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		lo, hi := w*len(comps)/workers, (w+1)*len(comps)/workers
+		p := &parts[w]
 		wg.Go(func() {
 			for i := lo; i < hi; i++ {
-				res[i].t, res[i].reason = resolveOne(comps[i])
+				t, reason := resolveOne(comps[i])
+				if reason != "" {
+					p.failed++
+					if list {
+						p.failures = append(p.failures, failure{i, reason})
+					}
+					continue
+				}
+				t.comp = i
+				p.targets = append(p.targets, t)
 			}
 		})
 	}
 	wg.Wait()
-	targets := make([]target, 0, len(comps))
-	var unmatched []model.Unmatched
-	for i := range res {
-		if res[i].reason != "" {
-			unmatched = append(unmatched, model.Unmatched{Component: comps[i], Reason: res[i].reason})
-			continue
+	targets := parts[0].targets
+	failed := 0
+	for w := range parts {
+		failed += parts[w].failed
+		if w > 0 {
+			targets = append(targets, parts[w].targets...)
+			parts[w].targets = nil
 		}
-		t := res[i].t
-		t.comp = i
-		targets = append(targets, t)
 	}
-	return targets, unmatched
+	var unmatched []model.Unmatched
+	if list && failed > 0 {
+		unmatched = make([]model.Unmatched, 0, failed)
+		for _, p := range parts {
+			for _, f := range p.failures {
+				unmatched = append(unmatched, model.Unmatched{Component: comps[f.comp], Reason: f.reason})
+			}
+		}
+	}
+	return targets, unmatched, failed
 }
 
 // minComponentsPerWorker is the number of components below which

@@ -2,9 +2,11 @@ package portfolio
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
 )
 
 // CreateProduct validates and stores a product of org.
@@ -43,4 +45,54 @@ func (s *Service) CreateVersion(ctx context.Context, org string, v *model.Versio
 	}
 	v.ID, v.Created, v.CurrentSBOM = "", s.now(), ""
 	return s.Store.CreateVersion(ctx, org, v)
+}
+
+// Target is where a queued upload goes: an existing version, or, when
+// VersionID is empty, the version VersionName of the product ProductName,
+// found or created (with the product) once the document has been read,
+// so that an invalid upload creates nothing.
+type Target struct {
+	VersionID                    string
+	CreateProduct, CreateVersion string
+}
+
+// FindOrCreateVersion returns the id of org's version named version of
+// the product named product, creating either when missing (a product as
+// manufacturer, a version in development). Concurrent calls agree.
+func (s *Service) FindOrCreateVersion(ctx context.Context, org, product, version string) (string, error) {
+	p, err := s.Store.ProductByName(ctx, org, product)
+	if errors.Is(err, store.ErrNotFound) {
+		p = model.Product{Name: product, Role: model.RoleManufacturer}
+		err = s.CreateProduct(ctx, org, &p)
+		if errors.Is(err, store.ErrConflict) {
+			p, err = s.Store.ProductByName(ctx, org, product)
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	v, err := s.Store.VersionByName(ctx, org, p.ID, version)
+	if err == nil {
+		return v.ID, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	v = model.Version{ProductID: p.ID, Name: version, Lifecycle: model.LifecycleDevelopment}
+	err = s.CreateVersion(ctx, org, &v)
+	if errors.Is(err, store.ErrConflict) {
+		v, err = s.Store.VersionByName(ctx, org, p.ID, version)
+	}
+	if err != nil {
+		return "", err
+	}
+	return v.ID, nil
+}
+
+// resolve returns the version a target names, creating it when asked.
+func (s *Service) resolve(ctx context.Context, org string, t Target) (string, error) {
+	if t.VersionID != "" {
+		return t.VersionID, nil
+	}
+	return s.FindOrCreateVersion(ctx, org, t.CreateProduct, t.CreateVersion)
 }

@@ -1,7 +1,6 @@
 package portfolio
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -41,11 +40,20 @@ type IngestResult struct {
 // Parse reads an SBOM with the service's limits. Errors are InputErrors
 // wrapping the reader's *sbom.Error, which says where and why.
 func (s *Service) Parse(raw []byte, name string) (*model.SBOM, error) {
-	doc, err := sbom.Read(bytes.NewReader(raw), name, s.Limits)
+	doc, err := sbom.ReadBytes(raw, name, s.Limits)
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
 	return doc, nil
+}
+
+// Check checks an SBOM cheaply with the service's limits (sbom.Check):
+// what can be refused without parsing it. Errors are InputErrors.
+func (s *Service) Check(raw []byte, name string) error {
+	if err := sbom.Check(raw, name, s.Limits); err != nil {
+		return &InputError{Err: err}
+	}
+	return nil
 }
 
 // Ingest parses raw as an SBOM of one of org's versions, stores it with
@@ -62,6 +70,24 @@ func (s *Service) Ingest(ctx context.Context, org, versionID string, raw []byte,
 	doc, err := s.Parse(raw, name)
 	if err != nil {
 		s.UploadFailed(ctx, org, versionID, name, err)
+		return IngestResult{}, err
+	}
+	return s.ingestParsed(ctx, org, versionID, raw, name, doc)
+}
+
+// ingestTo is Ingest for a target that may name a version to create:
+// the document is read first, and the version created only for a
+// readable one.
+func (s *Service) ingestTo(ctx context.Context, org string, t Target, raw []byte, name string) (IngestResult, error) {
+	doc, err := s.Parse(raw, name)
+	if err != nil {
+		if t.VersionID != "" {
+			s.UploadFailed(ctx, org, t.VersionID, name, err)
+		}
+		return IngestResult{}, err
+	}
+	versionID, err := s.resolve(ctx, org, t)
+	if err != nil {
 		return IngestResult{}, err
 	}
 	return s.ingestParsed(ctx, org, versionID, raw, name, doc)
@@ -143,14 +169,14 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	if err != nil {
 		return res, fmt.Errorf("match: %w", err)
 	}
-	res.Unmatched = len(mr.Unmatched)
+	res.Unmatched = mr.UnmatchedCount
 	at := s.now()
 	err = s.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
 		locked, err := tx.Version(ctx, versionID)
 		if err != nil {
 			return err
 		}
-		var comps []model.StoredComponent
+		var compID map[string]string
 		old, err := tx.SBOMByDigest(ctx, versionID, d)
 		switch {
 		case err == nil && old.ID == locked.CurrentSBOM:
@@ -161,7 +187,11 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 			// An earlier SBOM sent again: "this is what we ship now". It
 			// becomes current again; no second copy is stored.
 			res.SBOM, res.Reused = old, true
-			comps = storedComponents(doc, versionID, old.ID)
+			stored, err := s.Store.Components(ctx, org, old.ID)
+			if err != nil {
+				return err
+			}
+			compID = findings.ComponentIDs(stored)
 		case errors.Is(err, store.ErrNotFound):
 			res.SBOM = model.StoredSBOM{VersionID: versionID, Name: name, Digest: d, Size: int64(len(raw)),
 				Format: doc.Format, SpecVersion: doc.SpecVersion, Encoding: doc.Encoding, Serial: doc.Serial,
@@ -169,8 +199,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 			if err := tx.PutSBOM(ctx, &res.SBOM, raw); err != nil {
 				return err
 			}
-			comps = storedComponents(doc, versionID, res.SBOM.ID)
-			if err := tx.PutComponents(ctx, comps); err != nil {
+			if compID, err = putComponents(ctx, tx, doc, versionID, res.SBOM.ID, findingComponents(mr.Findings)); err != nil {
 				return err
 			}
 			if err := tx.PutEdges(ctx, versionID, res.SBOM.ID, doc.Dependencies); err != nil {
@@ -182,7 +211,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 		if err := tx.SetCurrentSBOM(ctx, versionID, res.SBOM.ID); err != nil {
 			return err
 		}
-		sc := findings.Scope{ProductID: locked.ProductID, VersionID: versionID, SBOMID: res.SBOM.ID, Components: comps, Cause: "the current SBOM"}
+		sc := findings.Scope{ProductID: locked.ProductID, VersionID: versionID, SBOMID: res.SBOM.ID, ComponentIDs: compID, Cause: "the current SBOM"}
 		out, err := s.findings().Reconcile(ctx, tx, sc, mr.Findings, at)
 		if err != nil {
 			return err
@@ -208,15 +237,59 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	return res, nil
 }
 
-// storedComponents lays out an SBOM's components for storage: the subject
-// first (as the graph's root), then the components in document order.
-func storedComponents(doc *model.SBOM, versionID, sbomID string) []model.StoredComponent {
-	out := make([]model.StoredComponent, 0, len(doc.Components)+1)
+// componentChunk is how many components are laid out for storage at a
+// time: an SBOM's components are never all copied at once.
+const componentChunk = 1000
+
+// findingComponents returns the keys of the components with findings.
+func findingComponents(fs []model.Finding) map[string]bool {
+	keys := make(map[string]bool)
+	for _, f := range fs {
+		keys[f.Component.Key()] = true
+	}
+	return keys
+}
+
+// putComponents stores an SBOM's components, the subject first (as the
+// graph's root), then the components in document order, a chunk at a
+// time. It returns the id of the first component (other than the root) of
+// each key of want.
+func putComponents(ctx context.Context, tx store.IngestTx, doc *model.SBOM, versionID, sbomID string, want map[string]bool) (map[string]string, error) {
+	ids := make(map[string]string, len(want))
+	buf := make([]model.StoredComponent, 0, min(componentChunk, len(doc.Components)+1))
+	first := 0
+	flush := func() error {
+		if err := tx.PutComponents(ctx, first, buf); err != nil {
+			return err
+		}
+		for i := range buf {
+			if c := &buf[i]; !c.Root && len(want) > 0 {
+				if k := c.Key(); want[k] && ids[k] == "" {
+					ids[k] = c.ID
+				}
+			}
+		}
+		first += len(buf)
+		clear(buf)
+		buf = buf[:0]
+		return nil
+	}
 	if doc.Subject != nil {
-		out = append(out, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Root: true, Component: *doc.Subject})
+		buf = append(buf, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Root: true, Component: *doc.Subject})
 	}
-	for _, c := range doc.Components {
-		out = append(out, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Component: c, PkgKey: match.PackageKey(c)})
+	for i := range doc.Components {
+		if len(buf) == cap(buf) {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		c := doc.Components[i]
+		buf = append(buf, model.StoredComponent{SBOMID: sbomID, VersionID: versionID, Component: c, PkgKey: match.PackageKey(c)})
 	}
-	return out
+	if len(buf) > 0 {
+		if err := flush(); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
 }

@@ -169,7 +169,7 @@ func TestIngestRejectsInvalidAndForeign(t *testing.T) {
 func TestQueueAndDependencyPath(t *testing.T) {
 	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()
-		q := portfolio.NewQueue(svc, 2, 4)
+		q := portfolio.NewQueue(svc, 2, 4, 0)
 		if _, err := q.Submit(ctx, org, v.ID, []byte("not an sbom"), "x"); !portfolio.IsInput(err) {
 			t.Fatalf("invalid upload: %v", err)
 		}
@@ -231,7 +231,7 @@ func TestDependencyPath(t *testing.T) {
 			for i, name := range []string{"product", "spring-beans", "x-net", "log4j-core", "orphan"} {
 				cs = append(cs, model.StoredComponent{SBOMID: sb.ID, VersionID: v.ID, Root: i == 0, Component: model.Component{Ref: name, Name: name}})
 			}
-			if err := tx.PutComponents(ctx, cs); err != nil {
+			if err := tx.PutComponents(ctx, 0, cs); err != nil {
 				return err
 			}
 			return tx.PutEdges(ctx, v.ID, sb.ID, []model.Dependency{

@@ -5,15 +5,23 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
 
-// Queue processes SBOM uploads in the background with a bounded number of
-// workers and a bounded backlog. Each upload has a token row in the
-// database (queued → processing → done or failed), so a client can poll
-// its state from any request, and any instance sharing the database.
+// Queue parses and ingests SBOM uploads on a bounded number of workers,
+// so that the memory they take is bounded: at most workers documents are
+// being parsed and ingested at once, and the documents waiting for a
+// worker hold at most budget bytes (and number at most backlog). A queued
+// upload is its raw bytes and what identifies it (a job), never a parsed
+// document.
+//
+// Asynchronous uploads (Submit) have a token row in the database (queued
+// → processing → done or failed), so a client can poll their state from
+// any request, and any instance sharing the database. Synchronous uploads
+// (Ingest) wait for their turn and their result.
 //
 // The backlog itself lives in memory: an upload accepted but not yet
 // processed when the process dies stays "queued". Durable jobs replace the
@@ -23,11 +31,15 @@ type Queue struct {
 	svc  *Service
 	log  *slog.Logger
 	jobs chan job
-	// room holds one token per backlog slot taken: Submit takes one
+	// room holds one token per backlog slot taken: an upload takes one
 	// before it creates anything, a worker gives it back when it takes
 	// the job, so the send to jobs never blocks.
-	room chan struct{}
-	wg   sync.WaitGroup
+	room   chan struct{}
+	budget int64
+	// queued is the size of the documents accepted and not yet taken by
+	// a worker.
+	queued atomic.Int64
+	wg     sync.WaitGroup
 
 	mu     sync.RWMutex
 	closed bool
@@ -36,18 +48,32 @@ type Queue struct {
 	cancel context.CancelFunc
 }
 
+// job is one upload waiting for a worker: the document's bytes and
+// where they go. token is empty for a synchronous upload, whose result
+// goes to done.
 type job struct {
 	org, version, token, name string
-	raw                       []byte
-	doc                       *model.SBOM
+	// target is where an asynchronous upload goes (version may be empty
+	// until the worker resolves it).
+	target Target
+	raw    []byte
+	done   chan<- result
+	// ctx is the synchronous upload's request: a worker skips the job
+	// when it has ended.
+	ctx context.Context
+}
+
+type result struct {
+	res IngestResult
+	err error
 }
 
 // NewQueue starts workers goroutines processing up to backlog pending
-// uploads.
-func NewQueue(svc *Service, workers, backlog int) *Queue {
+// uploads holding at most budget bytes (no byte bound when budget ≤ 0).
+func NewQueue(svc *Service, workers, backlog int, budget int64) *Queue {
 	ctx, cancel := context.WithCancel(context.Background())
 	q := &Queue{svc: svc, log: svc.Log, jobs: make(chan job, max(backlog, 1)), room: make(chan struct{}, max(backlog, 1)),
-		ctx: ctx, cancel: cancel}
+		budget: budget, ctx: ctx, cancel: cancel}
 	for range max(workers, 1) {
 		q.wg.Add(1)
 		go q.work()
@@ -55,20 +81,22 @@ func NewQueue(svc *Service, workers, backlog int) *Queue {
 	return q
 }
 
-// Submit validates an SBOM for one of org's versions and queues it. It
-// returns the upload token, an InputError when the SBOM is invalid
-// (nothing is stored then), ErrBusy when the backlog is full, or
+// Submit checks an SBOM for one of org's versions cheaply (sbom.Check:
+// size, nesting, format) and queues it; a worker parses and ingests it
+// later, and a document the check let through but the reader refuses
+// fails its token with the reader's error. Submit returns the upload
+// token, an InputError when the check fails (nothing is stored then),
+// ErrBusy when the backlog or its byte budget is full, or
 // ErrShuttingDown.
 func (q *Queue) Submit(ctx context.Context, org, versionID string, raw []byte, name string) (string, error) {
-	return q.SubmitTo(ctx, org, func(context.Context) (string, error) { return versionID, nil }, raw, name)
+	return q.SubmitTo(ctx, org, Target{VersionID: versionID}, raw, name)
 }
 
-// SubmitTo is Submit for a version that target returns, possibly creating
-// it: target runs only once the upload is accepted (the SBOM is valid and
-// a backlog slot is taken), so that a refused upload creates nothing.
-func (q *Queue) SubmitTo(ctx context.Context, org string, target func(context.Context) (string, error), raw []byte, name string) (string, error) {
-	doc, err := q.svc.Parse(raw, name)
-	if err != nil {
+// SubmitTo is Submit for a target that may name a version to create: it
+// is created by the worker once the document has been read, so that a
+// refused or invalid upload creates nothing.
+func (q *Queue) SubmitTo(ctx context.Context, org string, target Target, raw []byte, name string) (string, error) {
+	if err := q.svc.Check(raw, name); err != nil {
 		return "", err
 	}
 	q.mu.RLock()
@@ -76,31 +104,112 @@ func (q *Queue) SubmitTo(ctx context.Context, org string, target func(context.Co
 	if q.closed {
 		return "", ErrShuttingDown
 	}
+	if !q.take(len(raw)) {
+		return "", ErrBusy
+	}
+	t := model.UploadToken{VersionID: target.VersionID, State: model.UploadQueued, Created: q.svc.now()}
+	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
+		q.giveBack(len(raw))
+		return "", err
+	}
+	q.jobs <- job{org: org, version: target.VersionID, target: target, token: t.Token, name: name, raw: raw}
+	return t.Token, nil
+}
+
+// take reserves a backlog slot and n bytes of the budget, or reports that
+// either is full.
+func (q *Queue) take(n int) bool {
 	select {
 	case q.room <- struct{}{}:
 	default:
-		return "", ErrBusy
+		return false
 	}
-	versionID, err := target(ctx)
-	if err != nil {
+	if !q.reserve(n) {
 		<-q.room
-		return "", err
+		return false
 	}
-	t := model.UploadToken{VersionID: versionID, State: model.UploadQueued, Created: q.svc.now()}
-	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
-		<-q.room
-		return "", err
-	}
-	q.jobs <- job{org: org, version: versionID, token: t.Token, name: name, raw: raw, doc: doc}
-	return t.Token, nil
+	return true
 }
+
+// giveBack returns what take reserved, for an upload that is not queued.
+func (q *Queue) giveBack(n int) {
+	q.release(n)
+	<-q.room
+}
+
+// Ingest is Service.Ingest on one of the queue's workers: it waits for
+// a worker and the result. While it waits, the document counts against
+// the backlog and its byte budget: ErrBusy when they are full. When ctx
+// ends before a worker takes the document, it is not processed.
+func (q *Queue) Ingest(ctx context.Context, org, versionID string, raw []byte, name string) (IngestResult, error) {
+	done := make(chan result, 1)
+	err := func() error {
+		q.mu.RLock()
+		defer q.mu.RUnlock()
+		if q.closed {
+			return ErrShuttingDown
+		}
+		if !q.take(len(raw)) {
+			return ErrBusy
+		}
+		q.jobs <- job{org: org, version: versionID, name: name, raw: raw, done: done, ctx: ctx}
+		return nil
+	}()
+	if err != nil {
+		return IngestResult{}, err
+	}
+	// The worker always answers into the buffered channel, and skips the
+	// document when ctx has ended before it took it.
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-ctx.Done():
+		return IngestResult{}, ctx.Err()
+	}
+}
+
+// reserve counts n more queued bytes, or reports that the budget cannot
+// hold them.
+func (q *Queue) reserve(n int) bool {
+	if q.queued.Add(int64(n)) > q.budget && q.budget > 0 {
+		q.queued.Add(-int64(n))
+		return false
+	}
+	return true
+}
+
+func (q *Queue) release(n int) { q.queued.Add(-int64(n)) }
+
+// QueuedBytes returns the size of the documents waiting for a worker.
+func (q *Queue) QueuedBytes() int64 { return q.queued.Load() }
 
 func (q *Queue) work() {
 	defer q.wg.Done()
 	for j := range q.jobs {
+		q.release(len(j.raw))
 		<-q.room
-		q.run(j)
+		if j.done != nil {
+			q.runSync(j)
+		} else {
+			q.run(j)
+		}
 	}
+}
+
+// runSync processes a synchronous upload unless its request has ended.
+func (q *Queue) runSync(j job) {
+	if err := j.ctx.Err(); err != nil {
+		j.done <- result{err: err}
+		return
+	}
+	// The request's values (and cancellation) with the queue's
+	// cancellation at shutdown.
+	ctx, stop := context.WithCancel(j.ctx)
+	defer stop()
+	unhook := context.AfterFunc(q.ctx, stop)
+	defer unhook()
+	res, err := q.svc.Ingest(ctx, j.org, j.version, j.raw, j.name)
+	j.done <- result{res, err}
 }
 
 func (q *Queue) run(j job) {
@@ -110,13 +219,17 @@ func (q *Queue) run(j job) {
 		log.Error("upload state", "error", err)
 	}
 	start := time.Now()
-	res, err := q.svc.ingestParsed(ctx, j.org, j.version, j.raw, j.name, j.doc)
+	res, err := q.svc.ingestTo(ctx, j.org, j.target, j.raw, j.name)
 	state, msg := model.UploadDone, ""
-	if err != nil {
+	switch {
+	case IsInput(err):
 		state, msg = model.UploadFailed, err.Error()
-		q.svc.UploadFailed(ctx, j.org, j.version, j.name, err)
+		log.Info("upload refused", "error", err)
+	case err != nil:
+		state, msg = model.UploadFailed, err.Error()
 		log.Error("upload failed", "error", err)
-	} else {
+		q.svc.UploadFailed(ctx, j.org, j.version, j.name, err)
+	default:
 		log.Info("upload processed", "sbom", res.SBOM.ID, "duplicate", res.Duplicate, "took", time.Since(start))
 	}
 	// Record the outcome even when the queue's context was cancelled.

@@ -47,7 +47,7 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
-func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store} }
+func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store, CountUnmatched: true} }
 
 // findings returns the findings use cases on the service's store and clock.
 func (s *Service) findings() *findings.Service {

@@ -27,6 +27,16 @@ type cdxJSONDocument struct {
 	Metadata     *cdxJSONMetadata   `json:"metadata"`
 	Components   []cdxJSONComponent `json:"components"`
 	Dependencies []model.Dependency `json:"dependencies"` // {ref, dependsOn}: the model's own JSON form
+
+	// converted is set when the parallel path decoded the components
+	// (Components is then nil): flat holds each element of the components
+	// array already converted to the model, in document order, and nested
+	// the decoded elements that have nested components, by index. A
+	// large document's components are then never held twice, once decoded
+	// and once converted.
+	converted bool
+	flat      []model.Component
+	nested    map[int]*cdxJSONComponent
 }
 
 type cdxJSONMetadata struct {
@@ -127,7 +137,11 @@ func decodeCycloneDXJSON(d *document) (*model.SBOM, error) {
 	// A large document is decoded on every CPU when it is well formed
 	// (cyclonedx_parallel.go); otherwise, and when that path gives up, it is
 	// decoded here, which also explains what is wrong with it.
-	if !d.decodeParallel(&doc, parallelMinBytes) {
+	ok, err := d.decodeParallel(&doc, parallelMinBytes)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		if err := json.Unmarshal(d.data, &doc); err != nil {
 			te, ok := errors.AsType[*json.UnmarshalTypeError](err)
 			if !ok || !lenientField(te.Field) {
@@ -159,7 +173,7 @@ func decodeCycloneDXJSON(d *document) (*model.SBOM, error) {
 			meta.manufacturer = entityName(m.Manufacture)
 		}
 	}
-	nest, err := flatten(d, s, jsonTree, doc.Components, subject)
+	nest, err := doc.flatten(d, s, subject)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +182,49 @@ func decodeCycloneDXJSON(d *document) (*model.SBOM, error) {
 	}
 	applyMeta(s, meta)
 	return s, nil
+}
+
+// flatten sets s.Components and s.Subject as flatten does with the
+// decoded components, or from those the parallel path converted.
+func (doc *cdxJSONDocument) flatten(d *document, s *model.SBOM, subject *cdxJSONComponent) ([]model.Dependency, error) {
+	if !doc.converted {
+		return flatten(d, s, jsonTree, doc.Components, subject)
+	}
+	list := doc.flat
+	doc.flat = nil
+	n := len(list)
+	for _, c := range doc.nested {
+		n += jsonTree.count(c.Components)
+	}
+	if subject != nil {
+		n += jsonTree.count(subject.Components)
+	}
+	if n > d.lim.MaxComponents {
+		return nil, d.errorAt(-1, "", wrapf(ErrTooManyComponents, "%d components, more than the limit of %d", n, d.lim.MaxComponents))
+	}
+	var nest []model.Dependency
+	if len(doc.nested) > 0 {
+		// Each element is followed by its nested components, as flatten
+		// lays them out.
+		out := make([]model.Component, 0, n)
+		for i := range list {
+			out = append(out, list[i])
+			list[i] = model.Component{}
+			p := doc.nested[i]
+			if p == nil {
+				continue
+			}
+			if r := out[len(out)-1].Ref; r != "" {
+				if refs := jsonTree.childRefs(p.Components); refs != nil {
+					nest = append(nest, model.Dependency{Ref: r, DependsOn: refs})
+				}
+			}
+			out = jsonTree.appendAll(out, p.Components, &nest)
+		}
+		list = out
+	}
+	s.Components = list
+	return addSubject(s, jsonTree, subject, nest), nil
 }
 
 func entityName(e *cdxJSONEntity) string {

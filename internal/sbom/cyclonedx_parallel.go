@@ -38,15 +38,19 @@ var cdxRootFields = []string{"specVersion", "serialNumber", "metadata", "compone
 
 // decodeParallel fills doc from d.data on every CPU when the document is
 // at least minBytes long; false means it did not (see above) and doc must
-// be decoded the ordinary way.
-func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
+// be decoded the ordinary way. The components are converted to the model
+// as they are decoded (doc.converted). An error means the document is
+// refused: its components array has more entries than Limits.MaxComponents
+// (checked before anything is decoded, so that such a document costs no
+// more than its bytes).
+func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) (bool, error) {
 	workers := runtime.GOMAXPROCS(0)
-	if len(d.data) < minBytes || workers < 2 {
-		return false
+	if len(d.data) < minBytes {
+		return false, nil
 	}
 	members, ok := splitObjectWith(d.data, func(key string) bool { return key == "components" || key == "dependencies" })
 	if !ok {
-		return false
+		return false, nil
 	}
 	seen := map[string]bool{}
 	var others [][]byte
@@ -58,11 +62,11 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 			if m.key == f {
 				known = true
 			} else if strings.EqualFold(m.key, f) {
-				return false // encoding/json's case folding decides
+				return false, nil // encoding/json's case folding decides
 			}
 		}
 		if strings.IndexByte(m.key, '\\') >= 0 || seen[m.key] {
-			return false
+			return false, nil
 		}
 		seen[m.key] = true
 		var err error
@@ -81,7 +85,7 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 			deps = m
 		}
 		if err != nil {
-			return false
+			return false, nil
 		}
 	}
 	var (
@@ -95,16 +99,41 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 		depEls, okD = elementsOf(deps)
 	}
 	if !okC || !okD {
-		return false
+		return false, nil
+	}
+	if max := d.lim.withDefaults().MaxComponents; len(compEls) > max {
+		return false, d.errorAt(-1, "components", wrapf(ErrTooManyComponents, "%d components, more than the limit of %d", len(compEls), max))
 	}
 	if compEls != nil {
-		doc.Components = make([]cdxJSONComponent, len(compEls))
+		// Room for the subject's nested components, which flatten appends.
+		extra := 0
+		if m := doc.Metadata; m != nil && m.Component != nil {
+			extra = jsonTree.count(m.Component.Components)
+		}
+		doc.flat = make([]model.Component, len(compEls), len(compEls)+extra)
 	}
 	if depEls != nil {
 		doc.Dependencies = make([]model.Dependency, len(depEls))
 	}
+	var mu sync.Mutex
+	convert := func(i int) bool {
+		var c cdxJSONComponent
+		if json.Unmarshal(compEls[i], &c) != nil {
+			return false
+		}
+		doc.flat[i] = c.model()
+		if len(c.Components) > 0 {
+			mu.Lock()
+			if doc.nested == nil {
+				doc.nested = map[int]*cdxJSONComponent{}
+			}
+			doc.nested[i] = &c
+			mu.Unlock()
+		}
+		return true
+	}
 	jobs := []func(int) bool{
-		func(i int) bool { return json.Unmarshal(compEls[i], &doc.Components[i]) == nil },
+		convert,
 		func(i int) bool { return json.Unmarshal(depEls[i], &doc.Dependencies[i]) == nil },
 		func(i int) bool { return json.Valid(others[i]) },
 	}
@@ -122,9 +151,10 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) bool {
 	}
 	if failed.Load() {
 		*doc = cdxJSONDocument{}
-		return false
+		return false, nil
 	}
-	return true
+	doc.converted = comps != nil && compEls != nil
+	return true, nil
 }
 
 // elementsOf returns the elements of an array member, split while the

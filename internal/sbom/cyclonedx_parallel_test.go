@@ -2,30 +2,66 @@ package sbom
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rocca-project/rocca/internal/model"
 )
 
 // checkParallel asserts the parallel path's contract on data: when it
 // accepts the document, json.Unmarshal accepts it too and gives the same
-// projection.
+// projection, with the same components once flattened (the parallel path
+// converts them as it decodes them).
 func checkParallel(t testing.TB, name string, data []byte) (accepted bool) {
 	t.Helper()
 	var par, seq cdxJSONDocument
-	d := &document{data: data}
-	if !d.decodeParallel(&par, 0) {
+	d := &document{data: data, lim: DefaultLimits()}
+	ok, err := d.decodeParallel(&par, 0)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if !ok {
 		return false
 	}
 	if err := json.Unmarshal(data, &seq); err != nil {
 		t.Fatalf("%s: the parallel path accepted a document json.Unmarshal refuses: %v", name, err)
 	}
+	subject := func(doc *cdxJSONDocument) *cdxJSONComponent {
+		if doc.Metadata == nil {
+			return nil
+		}
+		return doc.Metadata.Component
+	}
+	var sp, ss model.SBOM
+	np, errP := par.flatten(d, &sp, subject(&par))
+	ns, errS := seq.flatten(d, &ss, subject(&seq))
+	if !reflect.DeepEqual(sp, ss) || !reflect.DeepEqual(np, ns) || !reflect.DeepEqual(errP, errS) {
+		t.Fatalf("%s: the parallel path gave other components:\n%+v %+v %v\n%+v %+v %v", name, sp, np, errP, ss, ns, errS)
+	}
+	par.converted, par.flat, par.nested, seq.Components = false, nil, nil, nil
 	if !reflect.DeepEqual(par, seq) {
 		t.Fatalf("%s: the parallel path decoded the document differently", name)
 	}
 	return true
+}
+
+// TestDecodeParallelComponentLimit checks that a components array longer
+// than Limits.MaxComponents is refused before its entries are decoded.
+func TestDecodeParallelComponentLimit(t *testing.T) {
+	data := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{},{},{},{"name":1}]}`)
+	d := &document{data: data, lim: Limits{MaxComponents: 3}}
+	var doc cdxJSONDocument
+	ok, err := d.decodeParallel(&doc, 0)
+	if ok || !errors.Is(err, ErrTooManyComponents) || !strings.Contains(err.Error(), "4 components, more than the limit of 3") {
+		t.Fatalf("decodeParallel: %v %v, want ErrTooManyComponents", ok, err)
+	}
+	if doc.flat != nil || doc.Components != nil {
+		t.Fatal("components decoded before the limit was checked")
+	}
 }
 
 func TestDecodeParallelMatchesUnmarshal(t *testing.T) {
@@ -86,6 +122,7 @@ func FuzzDecodeParallel(f *testing.F) {
 	f.Add([]byte(`{"components":[{"name":"a","components":[{"name":"b"}]}],"dependencies":[{"ref":"a"}]}`))
 	f.Add([]byte(`{"specVersion":"1.6","metadata":{"component":{"name":"x"}},"components":[]}`))
 	f.Add([]byte(`{"components":[{"name":"a"},{"name":"b\""}]}`))
+	f.Add([]byte(`{"metadata":{"component":{"bom-ref":"r","name":"r","components":[{"bom-ref":"a","name":"a"},{"bom-ref":"c","name":"c"}]}},"components":[{"bom-ref":"a","name":"a","components":[{"name":"b","components":[{"bom-ref":"d","name":"d"}]}]},{"name":"e"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkParallel(t, "fuzz input", data)
 	})

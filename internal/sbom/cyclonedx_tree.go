@@ -32,10 +32,17 @@ func flatten[T any](d *document, s *model.SBOM, t tree[T], list []T, subject *T)
 	var nest []model.Dependency
 	s.Components = make([]model.Component, 0, n)
 	s.Components = t.appendAll(s.Components, list, &nest)
+	return addSubject(s, t, subject, nest), nil
+}
+
+// addSubject sets s.Subject from subject and appends the subject's nested
+// components not already listed in s.Components (matched by bom-ref) to
+// it, recording their nesting in nest, which it returns.
+func addSubject[T any](s *model.SBOM, t tree[T], subject *T, nest []model.Dependency) []model.Dependency {
 	if subject != nil {
 		c := t.model(subject)
 		s.Subject = &c
-		if len(sub) > 0 {
+		if sub := t.children(subject); len(sub) > 0 {
 			listed := make(map[string]bool, len(s.Components))
 			for _, c := range s.Components {
 				if c.Ref != "" {
@@ -57,7 +64,7 @@ func flatten[T any](d *document, s *model.SBOM, t tree[T], list []T, subject *T)
 	if len(s.Components) == 0 {
 		s.Warnings = append(s.Warnings, "the document lists no components")
 	}
-	return nest, nil
+	return nest
 }
 
 func (t tree[T]) count(list []T) int {

@@ -3,7 +3,6 @@ package sbom
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -115,10 +114,6 @@ func wrapf(kind error, format string, args ...any) error {
 // gzipMagic starts every gzip stream (RFC 1952).
 var gzipMagic = []byte{0x1f, 0x8b}
 
-// maxDeflateRatio is the most a deflate stream can expand (about 1032:1);
-// it caps the size hint taken from a gzip trailer.
-const maxDeflateRatio = 1032
-
 // readInput reads the whole document from r, decompressing it when it is
 // gzip, and enforces limit on both the raw and the decompressed size.
 func readInput(r io.Reader, limit int64) (data []byte, gzipped bool, err error) {
@@ -126,29 +121,78 @@ func readInput(r io.Reader, limit int64) (data []byte, gzipped bool, err error) 
 	if err != nil {
 		return nil, false, err
 	}
+	return inputBytes(raw, limit)
+}
+
+// inputBytes is readInput for a document already in memory: raw itself
+// when it is not gzip (the caller must not change it while it is used).
+func inputBytes(raw []byte, limit int64) (data []byte, gzipped bool, err error) {
+	if int64(len(raw)) > limit {
+		return nil, false, wrapf(ErrTooLarge, "document larger than the %s limit", formatBytes(limit))
+	}
 	if !bytes.HasPrefix(raw, gzipMagic) {
 		return raw, false, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	data, err = gunzip(raw, limit)
 	if err != nil {
-		return nil, true, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
-	}
-	hint := int64(0)
-	if len(raw) >= 18 { // header (10) + trailer (8)
-		hint = int64(binary.LittleEndian.Uint32(raw[len(raw)-4:]))
-		hint = min(hint, int64(len(raw))*maxDeflateRatio, limit+1)
-	}
-	data, err = readBounded(zr, limit, hint)
-	if errors.Is(err, ErrTooLarge) {
-		return nil, true, wrapf(ErrTooLarge, "decompressed content larger than the %s limit", formatBytes(limit))
-	}
-	if err != nil {
-		return nil, true, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+		return nil, true, err
 	}
 	if bytes.HasPrefix(data, gzipMagic) {
 		return nil, true, wrapf(ErrUnknownFormat, "gzip inside gzip is not accepted")
 	}
 	return data, true, nil
+}
+
+// gunzip decompresses raw, refusing content larger than limit. The size
+// is found first by decompressing into nothing (the size a gzip trailer
+// states can lie), and the content is then decompressed into a buffer of
+// exactly that size: a gzip bomb costs time, never more memory than its
+// compressed bytes.
+func gunzip(raw []byte, limit int64) ([]byte, error) {
+	n, err := gzipSize(raw, limit)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	data := make([]byte, n)
+	if _, err := io.ReadFull(zr, data); err != nil {
+		return nil, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	return data, nil
+}
+
+// gzipSize returns the size of the content of the gzip stream raw, which
+// must be at most limit; it keeps none of the content.
+func gzipSize(raw []byte, limit int64) (int64, error) {
+	cr := &countingReader{r: bytes.NewReader(raw)}
+	zr, err := gzip.NewReader(cr)
+	if err != nil {
+		return 0, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, limit+1))
+	if err != nil {
+		return 0, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
+	}
+	if n > limit {
+		return 0, wrapf(ErrTooLarge, "decompressed content larger than the %s limit (decompression stopped after %d of %d compressed bytes)",
+			formatBytes(limit), cr.n, len(raw))
+	}
+	return n, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // sizeHint guesses how many bytes r holds, to allocate once: the length of
@@ -168,16 +212,29 @@ func sizeHint(r io.Reader, limit int64) int64 {
 
 // readBounded reads r to its end into a buffer sized for hint bytes
 // and fails with ErrTooLarge as soon as more than limit bytes arrive.
+// The buffer doubles when full but never grows past limit+1 bytes (plus
+// room for one read), so that an input of unknown size costs at most
+// about one and a half times the limit while it is read.
 func readBounded(r io.Reader, limit, hint int64) ([]byte, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, hint+bytes.MinRead))
-	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
+	buf := make([]byte, 0, hint+bytes.MinRead)
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), limit+1+bytes.MinRead))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, wrapf(ErrTooLarge, "document larger than the %s limit", formatBytes(limit))
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if n > limit {
-		return nil, wrapf(ErrTooLarge, "document larger than the %s limit", formatBytes(limit))
-	}
-	return buf.Bytes(), nil
 }
 
 // formatBytes renders a byte count for messages: "512 MiB", "1500 bytes".

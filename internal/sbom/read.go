@@ -29,12 +29,46 @@ func Read(r io.Reader, name string, lim Limits) (*model.SBOM, error) {
 	return rd.decode(d)
 }
 
+// ReadBytes is Read for a document already in memory. data is read in
+// place, not copied (unless it is gzip), and must not change until
+// ReadBytes returns.
+func ReadBytes(data []byte, name string, lim Limits) (*model.SBOM, error) {
+	d, rd, err := loadData(data, name, lim, inputBytes)
+	if err != nil {
+		return nil, err
+	}
+	return rd.decode(d)
+}
+
+// Check is what ReadBytes checks before decoding, at a small fraction of
+// its cost in memory: the size limits (gzip content is decompressed and
+// counted, not kept), and for content that is not compressed the depth
+// limit, the refusal of DTDs and the detection of a supported format. A
+// document Check accepts may still be refused by ReadBytes; the errors
+// are those ReadBytes gives.
+func Check(data []byte, name string, lim Limits) error {
+	lim = lim.withDefaults()
+	if int64(len(data)) <= lim.MaxBytes && bytes.HasPrefix(data, gzipMagic) {
+		if _, err := gzipSize(data, lim.MaxBytes); err != nil {
+			return &Error{Name: name, Offset: -1, Err: err}
+		}
+		return nil
+	}
+	_, _, err := loadData(data, name, lim, inputBytes)
+	return err
+}
+
 // load reads and probes the document and finds the reader of its format.
 // The reader returned has a decode function: a format that is recognised
 // but not supported is an error wrapping ErrUnsupported.
 func load(r io.Reader, name string, lim Limits) (*document, *reader, error) {
+	return loadData(r, name, lim, readInput)
+}
+
+// loadData is load with the input's reading function.
+func loadData[In any](in In, name string, lim Limits, read func(In, int64) ([]byte, bool, error)) (*document, *reader, error) {
 	lim = lim.withDefaults()
-	data, gzipped, err := readInput(r, lim.MaxBytes)
+	data, gzipped, err := read(in, lim.MaxBytes)
 	if err != nil {
 		return nil, nil, &Error{Name: name, Offset: -1, Err: err}
 	}

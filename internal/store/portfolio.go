@@ -107,8 +107,10 @@ type IngestTx interface {
 	Version(ctx context.Context, versionID string) (model.Version, error)
 	// PutSBOM stores an SBOM record and its original bytes.
 	PutSBOM(ctx context.Context, s *model.StoredSBOM, content []byte) error
-	// PutComponents stores components of an SBOM (IDs filled in when empty).
-	PutComponents(ctx context.Context, cs []model.StoredComponent) error
+	// PutComponents stores components of an SBOM, cs[i] with the ordinal
+	// first+i (IDs filled in when empty). A large SBOM's components are
+	// put a slice at a time, so that they are never all copied at once.
+	PutComponents(ctx context.Context, first int, cs []model.StoredComponent) error
 	// PutEdges stores an SBOM's dependency graph.
 	PutEdges(ctx context.Context, versionID, sbomID string, deps []model.Dependency) error
 	// SetCurrentSBOM makes sbomID the version's current SBOM.

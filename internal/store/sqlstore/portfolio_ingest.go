@@ -69,44 +69,62 @@ func (t *ingestTx) PutSBOM(ctx context.Context, b *model.StoredSBOM, content []b
 
 // insertBatches inserts rows of ncol values each with multi-row INSERTs.
 func (t *ingestTx) insertBatches(ctx context.Context, prefix, suffix string, ncol int, rows [][]any) error {
-	row := "(" + placeholders(ncol) + ")"
-	for len(rows) > 0 {
-		n := min(len(rows), batchRows)
-		var q strings.Builder
-		q.WriteString(prefix)
-		args := make([]any, 0, n*ncol)
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				q.WriteString(", ")
+	return t.insertEach(ctx, prefix, suffix, ncol, len(rows), func(i int, args []any) []any { return append(args, rows[i]...) })
+}
+
+// insertEach inserts n rows of ncol values each with multi-row INSERTs;
+// row appends the values of row i to args. The values are gathered one
+// batch at a time, so that a large SBOM never has all its rows' arguments
+// in memory at once.
+func (t *ingestTx) insertEach(ctx context.Context, prefix, suffix string, ncol, n int, row func(i int, args []any) []any) error {
+	var full string // the statement of a batch of batchRows rows
+	args := make([]any, 0, min(n, batchRows)*ncol)
+	for lo := 0; lo < n; lo += batchRows {
+		k := min(n-lo, batchRows)
+		q := full
+		if q == "" || k < batchRows {
+			q = t.d.rebind(prefix + strings.Repeat("("+placeholders(ncol)+"), ", k-1) + "(" + placeholders(ncol) + ")" + suffix)
+			if k == batchRows {
+				full = q
 			}
-			q.WriteString(row)
-			args = append(args, rows[i]...)
 		}
-		q.WriteString(suffix)
-		if _, err := t.tx.ExecContext(ctx, t.d.rebind(q.String()), args...); err != nil {
+		args = args[:0]
+		for i := lo; i < lo+k; i++ {
+			args = row(i, args)
+		}
+		if len(args) != k*ncol {
+			return fmt.Errorf("internal error: %d values for %d rows of %d columns", len(args), k, ncol)
+		}
+		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
-		rows = rows[n:]
 	}
+	clear(args) // drop the references to the last batch's values
 	return nil
 }
 
-func (t *ingestTx) PutComponents(ctx context.Context, cs []model.StoredComponent) error {
-	rows := make([][]any, len(cs))
-	for i := range cs {
-		c := &cs[i]
-		newID(&c.ID)
-		lic, _ := json.Marshal(nonNil(c.Licenses))
-		hashes := c.Hashes
-		if hashes == nil {
-			hashes = []model.Hash{}
-		}
-		hj, _ := json.Marshal(hashes)
-		rows[i] = []any{c.ID, t.org, c.SBOMID, c.VersionID, i, c.Root, c.Ref, c.Name, c.Version, c.Group, c.PURL, c.CPE,
-			c.Type, c.Supplier, c.Author, c.Scope, string(lic), string(hj), c.PkgKey}
-	}
-	err := t.insertBatches(ctx, `INSERT INTO sbom_component (id, org_id, sbom_id, version_id, ordinal, is_root, ref, name,
-		version, grp, purl, cpe, type, supplier, author, scope, licenses, hashes, pkg_key) VALUES `, "", 19, rows)
+// emptyJSONList is the stored form of a component without licences or
+// hashes.
+const emptyJSONList = "[]"
+
+func (t *ingestTx) PutComponents(ctx context.Context, first int, cs []model.StoredComponent) error {
+	err := t.insertEach(ctx, `INSERT INTO sbom_component (id, org_id, sbom_id, version_id, ordinal, is_root, ref, name,
+		version, grp, purl, cpe, type, supplier, author, scope, licenses, hashes, pkg_key) VALUES `, "", 19, len(cs),
+		func(i int, args []any) []any {
+			c := &cs[i]
+			newID(&c.ID)
+			lic, hj := emptyJSONList, emptyJSONList
+			if len(c.Licenses) > 0 {
+				b, _ := json.Marshal(c.Licenses)
+				lic = string(b)
+			}
+			if len(c.Hashes) > 0 {
+				b, _ := json.Marshal(c.Hashes)
+				hj = string(b)
+			}
+			return append(args, c.ID, t.org, c.SBOMID, c.VersionID, first+i, c.Root, c.Ref, c.Name, c.Version, c.Group, c.PURL, c.CPE,
+				c.Type, c.Supplier, c.Author, c.Scope, lic, hj, c.PkgKey)
+		})
 	if err != nil {
 		return fmt.Errorf("store: put components: %w", err)
 	}
@@ -114,14 +132,22 @@ func (t *ingestTx) PutComponents(ctx context.Context, cs []model.StoredComponent
 }
 
 func (t *ingestTx) PutEdges(ctx context.Context, versionID, sbomID string, deps []model.Dependency) error {
-	var rows [][]any
+	// Edge i is deps[from[i]] → its (i - start[from[i]])th ref; the
+	// entries are walked in order, so a cursor suffices.
+	n := 0
 	for _, d := range deps {
-		for _, to := range d.DependsOn {
-			rows = append(rows, []any{t.org, sbomID, d.Ref, to})
-		}
+		n += len(d.DependsOn)
 	}
-	err := t.insertBatches(ctx, `INSERT INTO sbom_edge (org_id, sbom_id, from_ref, to_ref) VALUES `,
-		` ON CONFLICT DO NOTHING`, 4, rows)
+	entry, ref := 0, 0
+	err := t.insertEach(ctx, `INSERT INTO sbom_edge (org_id, sbom_id, from_ref, to_ref) VALUES `,
+		` ON CONFLICT DO NOTHING`, 4, n, func(_ int, args []any) []any {
+			for ref >= len(deps[entry].DependsOn) {
+				entry, ref = entry+1, 0
+			}
+			d := &deps[entry]
+			ref++
+			return append(args, t.org, sbomID, d.Ref, d.DependsOn[ref-1])
+		})
 	if err != nil {
 		return fmt.Errorf("store: put edges: %w", err)
 	}

@@ -154,7 +154,7 @@ func TestPortfolioIngestAndFindingPages(t *testing.T) {
 				{SBOMID: sb.ID, VersionID: va.ID, Component: model.Component{Ref: "a", Name: "a", Licenses: []string{"MIT"}, Hashes: []model.Hash{{Alg: "SHA-256", Value: "00"}}}},
 				{SBOMID: sb.ID, VersionID: va.ID, Component: model.Component{Ref: "b", Name: "b"}},
 			}
-			if err := tx.PutComponents(ctx, cs); err != nil {
+			if err := tx.PutComponents(ctx, 0, cs); err != nil {
 				return err
 			}
 			if err := tx.PutEdges(ctx, va.ID, sb.ID, []model.Dependency{{Ref: "app", DependsOn: []string{"a", "a"}}, {Ref: "a", DependsOn: []string{"b"}}}); err != nil {
