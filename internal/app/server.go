@@ -59,6 +59,9 @@ type ServerOptions struct {
 	TLSCert, TLSKey string
 	// Build is the binary's identity, logged at start and served by /healthz.
 	Build buildinfo.Info
+	// RescueAfter is how long a job interrupted by a crash waits before it
+	// runs again (jobs.Config.RescueAfter; 11 min when 0).
+	RescueAfter time.Duration
 	// Feeds, when set, are synchronised on their schedule (checked every
 	// minute; each source keeps its own interval).
 	Feeds *feeds.Config
@@ -124,6 +127,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return err
 		},
 		Deliver: n.Deliver,
+		Upload:  q.RunQueued,
 	}
 	if o.Feeds != nil {
 		handlers.FeedsEvery = time.Minute
@@ -142,10 +146,13 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return nil
 		}
 	}
-	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll, Observe: m.Job}, handlers, a.Log)
+	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll,
+		RescueAfter: o.RescueAfter, Observe: m.Job}, handlers, a.Log)
 	if err != nil {
 		return nil, err
 	}
+	// Asynchronous uploads are stored with their job: a crash loses none.
+	q.MakeDurable(je.EnqueueUpload)
 	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
 	return &Server{app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
@@ -208,8 +215,8 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 	}()
 	select {
 	case err := <-errc:
-		_ = s.queue.Shutdown(context.Background())
 		_ = s.jobs.Stop(context.Background())
+		_ = s.queue.Shutdown(context.Background())
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -217,8 +224,9 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	herr := s.HTTP.Shutdown(sctx)
-	qerr := s.queue.Shutdown(sctx)
-	qerr = errors.Join(qerr, s.jobs.Stop(sctx))
+	// Jobs first: an upload job waits for the queue's workers.
+	qerr := s.jobs.Stop(sctx)
+	qerr = errors.Join(qerr, s.queue.Shutdown(sctx))
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		herr = errors.Join(herr, err)
 	}

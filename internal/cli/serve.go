@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -71,6 +72,13 @@ accepting connections, finishes requests in flight and the queued uploads
 			}
 			opts := app.ServerOptionsOf(cfg)
 			opts.Build = e.build
+			if v := e.getenv(EnvJobRescueAfter); v != "" {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < time.Second {
+					return usageErr(EnvJobRescueAfter + ": want a duration of at least 1s, such as 90s or 11m")
+				}
+				opts.RescueAfter = d
+			}
 			srv, err := a.NewServer(cmd.Context(), opts)
 			if err != nil {
 				return err
@@ -86,6 +94,12 @@ accepting connections, finishes requests in flight and the queued uploads
 // serveGCPercent is the garbage collector's target of `rocca serve`
 // unless GOGC is set.
 const serveGCPercent = 50
+
+// EnvJobRescueAfter sets how long a background job interrupted by a crash
+// (its process killed) waits before it runs again: 11 minutes by default.
+// Jobs are idempotent; a shorter time resumes interrupted uploads sooner
+// at the price of running again a job that is merely slow.
+const EnvJobRescueAfter = "ROCCA_JOB_RESCUE_AFTER"
 
 // addServerFlags registers the server settings' flags (on serve, and on
 // config to show their effect). They are strings: config parses and

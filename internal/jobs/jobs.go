@@ -55,8 +55,9 @@ type Handlers struct {
 	Dispatch        func(ctx context.Context, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) error
 	// Deliver sends one delivery; final is set on the last attempt.
 	Deliver func(ctx context.Context, delivery string, final bool) error
-	// Upload processes one queued Dependency-Track upload by its token.
-	Upload func(ctx context.Context, org, token string) error
+	// Upload processes one queued asynchronous upload by its token; final
+	// is set on the last attempt.
+	Upload func(ctx context.Context, org, token string, final bool) error
 	// FeedSync synchronises one feed source, or, for "", every source
 	// that is due; FeedsEvery is how often the due sources are checked
 	// (none when 0). Sources keep their own intervals in the database,
@@ -80,6 +81,11 @@ type Config struct {
 	Retry func(attempt int) time.Duration
 	// ID names this process among the servers sharing the database.
 	ID string
+	// RescueAfter is how long a job may stay running before it is taken
+	// as abandoned (its process died) and run again (default 11 min; a
+	// job's run is limited to 10 min, or to RescueAfter when shorter).
+	// Every job is idempotent, so a job run twice does no harm.
+	RescueAfter time.Duration
 	// Observe, when set, is told of every job run: its kind, how long it
 	// waited after its scheduled time, how long it ran, and its error.
 	Observe func(kind string, wait, run time.Duration, err error)
@@ -152,7 +158,7 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 	}
 	if h.Upload != nil {
 		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, j *river.Job[UploadArgs]) error {
-			return h.Upload(ctx, j.Args.Org, j.Args.Token)
+			return h.Upload(ctx, j.Args.Org, j.Args.Token, j.Attempt >= j.MaxAttempts)
 		}))
 		queues[QueueUploads] = river.QueueConfig{MaxWorkers: max(cfg.UploadWorkers, 1)}
 	}
@@ -168,6 +174,10 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 				}, &river.PeriodicJobOpts{ID: "feeds-due", RunOnStart: true}))
 		}
 	}
+	timeout, rescue := jobTimeout, jobTimeout+time.Minute
+	if cfg.RescueAfter > 0 {
+		rescue, timeout = cfg.RescueAfter, min(jobTimeout, cfg.RescueAfter)
+	}
 	rc := &river.Config{
 		ID:                cfg.ID,
 		Queues:            queues,
@@ -176,7 +186,8 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 		Logger:            log.With("component", "jobs"),
 		FetchPollInterval: cfg.FetchPoll,
 		FetchCooldown:     min(cfg.FetchPoll, 100*time.Millisecond),
-		JobTimeout:        30 * time.Minute,
+		JobTimeout:           timeout,
+		RescueStuckJobsAfter: rescue,
 		PollOnly:          true,
 	}
 	if cfg.Retry != nil {
@@ -206,6 +217,9 @@ func observed[T river.JobArgs](observe func(string, time.Duration, time.Duration
 		return err
 	})
 }
+
+// jobTimeout bounds one run of a job.
+const jobTimeout = 10 * time.Minute
 
 // activeStates makes a job unique among the jobs waiting or running: a
 // new one can be inserted once the previous one has finished.
@@ -301,7 +315,7 @@ func (e *Engine) EnqueueDeliveries(ctx context.Context, tx *sql.Tx, ids []string
 // that records the upload).
 func (e *Engine) EnqueueUpload(ctx context.Context, tx *sql.Tx, org, token string) error {
 	_, err := e.client.InsertTx(ctx, tx, UploadArgs{Org: org, Token: token}, &river.InsertOpts{
-		Queue: QueueUploads, MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		Queue: QueueUploads, MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }
 

@@ -305,3 +305,14 @@ type FindingCount struct {
 	KEV      bool
 	N        int
 }
+
+// QueuedUpload is an accepted asynchronous upload waiting for a worker:
+// where it goes (VersionID, or the product and version to find or create
+// once the document reads) and its size; the bytes are stored with it.
+type QueuedUpload struct {
+	Token, OrgID, Name           string
+	VersionID                    string
+	CreateProduct, CreateVersion string
+	Size                         int64
+	Created                      time.Time
+}

@@ -2,6 +2,7 @@ package portfolio
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
 )
 
 // Queue parses and ingests SBOM uploads on a bounded number of workers,
@@ -23,10 +25,14 @@ import (
 // any request, and any instance sharing the database. Synchronous uploads
 // (Ingest) wait for their turn and their result.
 //
-// The backlog itself lives in memory: an upload accepted but not yet
-// processed when the process dies stays "queued". Durable jobs replace the
-// channel by a job table (the token row already is the job's record; the
-// SBOM bytes would be stored with it) without changing Submit's contract.
+// Asynchronous uploads are durable once MakeDurable has been called (the
+// server does): Submit stores the upload's bytes with its token row and
+// the job that processes it, in one transaction (store.UploadQueue), and
+// the job engine runs RunQueued, which processes the upload on this
+// queue's workers like the others. A crash then loses nothing that was
+// acknowledged: the job runs again after the restart, and ingestion is
+// idempotent (the same bytes are recognised). Without MakeDurable (tests,
+// tools) the backlog lives in memory.
 type Queue struct {
 	svc  *Service
 	log  *slog.Logger
@@ -40,6 +46,11 @@ type Queue struct {
 	// a worker.
 	queued atomic.Int64
 	wg     sync.WaitGroup
+
+	// enqueue, when set, makes asynchronous uploads durable (MakeDurable);
+	// backlog bounds the uploads it keeps.
+	enqueue func(ctx context.Context, tx *sql.Tx, org, token string) error
+	backlog int
 
 	mu     sync.RWMutex
 	closed bool
@@ -73,7 +84,7 @@ type result struct {
 func NewQueue(svc *Service, workers, backlog int, budget int64) *Queue {
 	ctx, cancel := context.WithCancel(context.Background())
 	q := &Queue{svc: svc, log: svc.Log, jobs: make(chan job, max(backlog, 1)), room: make(chan struct{}, max(backlog, 1)),
-		budget: budget, ctx: ctx, cancel: cancel}
+		budget: budget, backlog: max(backlog, 1), ctx: ctx, cancel: cancel}
 	for range max(workers, 1) {
 		q.wg.Add(1)
 		go q.work()
@@ -99,6 +110,9 @@ func (q *Queue) SubmitTo(ctx context.Context, org string, target Target, raw []b
 	if err := q.svc.Check(raw, name); err != nil {
 		return "", err
 	}
+	if q.enqueue != nil {
+		return q.submitDurable(ctx, org, target, raw, name)
+	}
 	q.mu.RLock()
 	defer q.mu.RUnlock()
 	if q.closed {
@@ -114,6 +128,102 @@ func (q *Queue) SubmitTo(ctx context.Context, org string, target Target, raw []b
 	}
 	q.jobs <- job{org: org, version: target.VersionID, target: target, token: t.Token, name: name, raw: raw}
 	return t.Token, nil
+}
+
+// MakeDurable makes asynchronous uploads durable: enqueue inserts, in the
+// transaction that stores an upload, the job that will call RunQueued for
+// it. Call it before the queue is used.
+func (q *Queue) MakeDurable(enqueue func(ctx context.Context, tx *sql.Tx, org, token string) error) {
+	q.enqueue = enqueue
+}
+
+func (q *Queue) submitDurable(ctx context.Context, org string, target Target, raw []byte, name string) (string, error) {
+	q.mu.RLock()
+	closed := q.closed
+	q.mu.RUnlock()
+	if closed {
+		return "", ErrShuttingDown
+	}
+	t := model.UploadToken{VersionID: target.VersionID, State: model.UploadQueued, Created: q.svc.now()}
+	u := model.QueuedUpload{Name: name, VersionID: target.VersionID, CreateProduct: target.CreateProduct, CreateVersion: target.CreateVersion}
+	err := q.svc.Store.QueueUpload(ctx, org, &t, u, raw, q.backlog, q.budget, func(ctx context.Context, tx *sql.Tx) error {
+		return q.enqueue(ctx, tx, org, t.Token)
+	})
+	if errors.Is(err, store.ErrQueueFull) {
+		return "", ErrBusy
+	}
+	if err != nil {
+		return "", err
+	}
+	return t.Token, nil
+}
+
+// RunQueued processes a durable upload (the job MakeDurable's enqueue
+// inserted) on one of the queue's workers, waiting for one, and records
+// its outcome. An upload already processed is done. A document that
+// cannot be read, or any failure on the last attempt (final), fails the
+// upload; other failures are returned, for the job to be retried.
+func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) error {
+	u, raw, err := q.svc.Store.QueuedUpload(ctx, org, token)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := q.log.With("org", org, "token", token)
+	if err := q.svc.Store.SetUploadState(ctx, org, token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
+		return err
+	}
+	start := time.Now()
+	target := Target{VersionID: u.VersionID, CreateProduct: u.CreateProduct, CreateVersion: u.CreateVersion}
+	done := make(chan result, 1)
+	if err := q.wait(ctx, job{org: org, version: u.VersionID, target: target, name: u.Name, raw: raw, done: done, ctx: ctx}); err != nil {
+		return err
+	}
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	state, msg := model.UploadDone, ""
+	switch {
+	case r.err == nil:
+		log.Info("upload processed", "sbom", r.res.SBOM.ID, "duplicate", r.res.Duplicate, "took", time.Since(start))
+	case IsInput(r.err):
+		state, msg = model.UploadFailed, r.err.Error()
+		log.Info("upload refused", "error", r.err)
+	case final:
+		state, msg = model.UploadFailed, r.err.Error()
+		log.Error("upload failed", "error", r.err)
+		q.svc.UploadFailed(ctx, org, u.VersionID, u.Name, r.err)
+	default:
+		log.Warn("upload failed; it will be retried", "error", r.err)
+		return r.err
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return q.svc.Store.FinishUpload(sctx, org, token, state, r.res.SBOM.ID, msg, q.svc.now())
+}
+
+// wait hands a job to the workers, waiting for a backlog slot (not
+// counted against the byte budget: a durable upload's bytes are bounded
+// in the database).
+func (q *Queue) wait(ctx context.Context, j job) error {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.closed {
+		return ErrShuttingDown
+	}
+	select {
+	case q.room <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	q.queued.Add(int64(len(j.raw))) // the worker releases it
+	q.jobs <- j
+	return nil
 }
 
 // take reserves a backlog slot and n bytes of the budget, or reports that
@@ -208,7 +318,11 @@ func (q *Queue) runSync(j job) {
 	defer stop()
 	unhook := context.AfterFunc(q.ctx, stop)
 	defer unhook()
-	res, err := q.svc.Ingest(ctx, j.org, j.version, j.raw, j.name)
+	t := j.target
+	if t == (Target{}) {
+		t.VersionID = j.version
+	}
+	res, err := q.svc.ingestTo(ctx, j.org, t, j.raw, j.name)
 	j.done <- result{res, err}
 }
 

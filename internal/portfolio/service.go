@@ -21,6 +21,7 @@ type Store interface {
 	store.Tenants
 	store.KnowledgeBase
 	store.AliasIndex
+	store.UploadQueue
 	ComponentsOfPackages(ctx context.Context, org, sbomID string, keys []string) ([]model.StoredComponent, error)
 	WithdrawnAdvisories(ctx context.Context, ids []string) (map[string]bool, error)
 }
