@@ -179,16 +179,16 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 		rescue, timeout = cfg.RescueAfter, min(jobTimeout, cfg.RescueAfter)
 	}
 	rc := &river.Config{
-		ID:                cfg.ID,
-		Queues:            queues,
-		Workers:           workers,
-		PeriodicJobs:      periodic,
-		Logger:            log.With("component", "jobs"),
-		FetchPollInterval: cfg.FetchPoll,
-		FetchCooldown:     min(cfg.FetchPoll, 100*time.Millisecond),
+		ID:                   cfg.ID,
+		Queues:               queues,
+		Workers:              workers,
+		PeriodicJobs:         periodic,
+		Logger:               log.With("component", "jobs"),
+		FetchPollInterval:    cfg.FetchPoll,
+		FetchCooldown:        min(cfg.FetchPoll, 100*time.Millisecond),
 		JobTimeout:           timeout,
 		RescueStuckJobsAfter: rescue,
-		PollOnly:          true,
+		PollOnly:             true,
 	}
 	if cfg.Retry != nil {
 		rc.RetryPolicy = retryFunc(cfg.Retry)

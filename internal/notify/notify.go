@@ -35,6 +35,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rocca-project/rocca/internal/crashpoint"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -177,6 +178,9 @@ func (s *Service) Dispatch(ctx context.Context, enqueue func(ctx context.Context
 	total := 0
 	for {
 		n, err := s.store.Dispatch(ctx, 500, s.now(), enqueue)
+		if n > 0 {
+			crashpoint.Hit("dispatch.after-commit")
+		}
 		total += n
 		if err != nil || n == 0 {
 			return total, err

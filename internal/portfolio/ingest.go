@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/crashpoint"
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/match"
 	"github.com/rocca-project/rocca/internal/model"
@@ -129,7 +130,11 @@ func (s *Service) UploadFailed(ctx context.Context, org, versionID, name string,
 		if err != nil {
 			return err
 		}
-		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})
+		if err := tx.AddOutbox(ctx, []model.OutboxEvent{ev}); err != nil {
+			return err
+		}
+		crashpoint.Hit("upload.before-commit")
+		return nil
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.Log.Warn("upload.failed notification not recorded", "org", org, "version", versionID, "error", err)

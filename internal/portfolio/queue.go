@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/crashpoint"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -187,6 +188,7 @@ func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) er
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	crashpoint.Hit("upload.after-commit")
 	state, msg := model.UploadDone, ""
 	switch {
 	case r.err == nil:

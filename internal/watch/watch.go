@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/crashpoint"
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/match"
 	"github.com/rocca-project/rocca/internal/model"
@@ -184,6 +185,7 @@ func (w *Watcher) process(ctx context.Context, chs []store.KBChange, rep *Report
 			return err
 		}
 		rep.Versions++
+		crashpoint.Hit("rematch.after-version")
 		rep.New += out.New
 		rep.Changed += out.Changed
 		rep.Resolved += out.Resolved

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/crashpoint"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -36,6 +37,7 @@ func (s *Store) Import(ctx context.Context, fn func(store.ImportTx) error) error
 		tx.Rollback()
 		return err
 	}
+	crashpoint.Hit("import.before-commit")
 	if itx.dirty {
 		if err := itx.storeSummary(ctx); err != nil {
 			itx.close()
