@@ -130,11 +130,7 @@ func (s *Service) UploadFailed(ctx context.Context, org, versionID, name string,
 		if err != nil {
 			return err
 		}
-		if err := tx.AddOutbox(ctx, []model.OutboxEvent{ev}); err != nil {
-			return err
-		}
-		crashpoint.Hit("upload.before-commit")
-		return nil
+		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.Log.Warn("upload.failed notification not recorded", "org", org, "version", versionID, "error", err)
@@ -229,7 +225,11 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 		if err != nil {
 			return err
 		}
-		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})
+		if err := tx.AddOutbox(ctx, []model.OutboxEvent{ev}); err != nil {
+			return err
+		}
+		crashpoint.Hit("upload.before-commit")
+		return nil
 	})
 	if errors.Is(err, errDuplicate) {
 		return res, nil

@@ -206,7 +206,7 @@ func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) er
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	return q.svc.Store.FinishUpload(sctx, org, token, state, r.res.SBOM.ID, msg, q.svc.now())
+	return q.svc.Store.FinishUpload(sctx, org, token, r.res.SBOM.VersionID, state, r.res.SBOM.ID, msg, q.svc.now())
 }
 
 // wait hands a job to the workers, waiting for a backlog slot (not

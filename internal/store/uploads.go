@@ -26,7 +26,8 @@ type UploadQueue interface {
 	// QueuedUpload returns a queued upload and its bytes; ErrNotFound
 	// when it is no longer queued (processed already).
 	QueuedUpload(ctx context.Context, org, token string) (model.QueuedUpload, []byte, error)
-	// FinishUpload records an upload's outcome on its token and removes
-	// it from the queue, in one transaction.
-	FinishUpload(ctx context.Context, org, token, state, sbomID, errMsg string, at time.Time) error
+	// FinishUpload records an upload's outcome on its token (with the
+	// version it went to, when the token had none: a version created for
+	// it) and removes it from the queue, in one transaction.
+	FinishUpload(ctx context.Context, org, token, versionID, state, sbomID, errMsg string, at time.Time) error
 }

@@ -92,14 +92,15 @@ func (s *Store) QueuedUpload(ctx context.Context, org, token string) (model.Queu
 }
 
 // FinishUpload implements store.UploadQueue.
-func (s *Store) FinishUpload(ctx context.Context, org, token, state, sbomID, errMsg string, at time.Time) error {
+func (s *Store) FinishUpload(ctx context.Context, org, token, versionID, state, sbomID, errMsg string, at time.Time) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: finish upload: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE upload_token SET state = ?, sbom_id = ?, error = ?, updated_at = ?
-		WHERE org_id = ? AND token = ?`), state, sbomID, errMsg, stamp(at), org, token)
+	res, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE upload_token SET state = ?, sbom_id = ?, error = ?, updated_at = ?,
+		version_id = CASE WHEN version_id = '' THEN ? ELSE version_id END
+		WHERE org_id = ? AND token = ?`), state, sbomID, errMsg, stamp(at), versionID, org, token)
 	if err != nil {
 		return fmt.Errorf("store: finish upload: %w", err)
 	}
