@@ -170,8 +170,8 @@ func (in instance) get(t *testing.T, path string, v any) {
 	}
 }
 
-// waitFor polls cond every 50 ms until it holds, failing the test after
-// 30 s with what describe says.
+// waitFor polls cond every 50 ms until it holds, failing the test with
+// what after 30 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
@@ -502,6 +502,16 @@ func TestTwoServersOnePostgres(t *testing.T) {
 			t.Errorf("job %d %s: state %s, attempt %d, run by %v; want completed once", j.id, j.kind, j.state, j.attempt, j.by)
 		}
 	}
+	// The watch, the dispatch and the feed sync run one at a time across
+	// both servers (unique jobs): each starts after the previous ended.
+	last := map[string]jobRun{}
+	for _, j := range ran {
+		if prev, ok := last[j.kind]; ok && j.kind != "rocca.deliver" && j.kind != "rocca.upload" && j.attempted.Before(prev.finalized) {
+			t.Errorf("%s jobs ran at the same time: %d on %v from %s to %s, %d on %v from %s", j.kind, prev.id, prev.by,
+				prev.attempted.Format(time.StampMicro), prev.finalized.Format(time.StampMicro), j.id, j.by, j.attempted.Format(time.StampMicro))
+		}
+		last[j.kind] = j
+	}
 	perKind := map[string]map[string]int{}
 	for _, j := range ran {
 		if perKind[j.kind] == nil {
@@ -568,12 +578,15 @@ type jobRun struct {
 	kind, state string
 	attempt     int
 	by          []string
+	// attempted and finalized bound the job's run.
+	attempted, finalized time.Time
 }
 
 // jobRuns lists River's jobs with the clients that ran them.
 func jobRuns(t *testing.T, st interface{ DB() *sql.DB }) []jobRun {
 	t.Helper()
-	rows, err := st.DB().Query(`SELECT id, kind, state, attempt, coalesce(array_to_string(attempted_by, ','), '') FROM river_job ORDER BY id`)
+	rows, err := st.DB().Query(`SELECT id, kind, state, attempt, coalesce(array_to_string(attempted_by, ','), ''),
+		attempted_at, finalized_at FROM river_job ORDER BY attempted_at, id`)
 	if err != nil {
 		t.Fatalf("list jobs: %v", err)
 	}
@@ -582,9 +595,11 @@ func jobRuns(t *testing.T, st interface{ DB() *sql.DB }) []jobRun {
 	for rows.Next() {
 		var j jobRun
 		var by string
-		if err := rows.Scan(&j.id, &j.kind, &j.state, &j.attempt, &by); err != nil {
+		var attempted, finalized sql.NullTime
+		if err := rows.Scan(&j.id, &j.kind, &j.state, &j.attempt, &by, &attempted, &finalized); err != nil {
 			t.Fatal(err)
 		}
+		j.attempted, j.finalized = attempted.Time, finalized.Time
 		if by != "" {
 			j.by = strings.Split(by, ",")
 		}
