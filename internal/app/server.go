@@ -65,6 +65,10 @@ type ServerOptions struct {
 	// Feeds, when set, are synchronised on their schedule (checked every
 	// minute; each source keeps its own interval).
 	Feeds *feeds.Config
+	// JobsID names this server in the job engine among the servers
+	// sharing the database (jobs.Config.ID; River's host-and-start-time
+	// name when "").
+	JobsID string
 }
 
 // Server is rocca's HTTP server with its background upload queue and
@@ -147,7 +151,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		}
 	}
 	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll,
-		RescueAfter: o.RescueAfter, Observe: m.Job}, handlers, a.Log)
+		RescueAfter: o.RescueAfter, ID: o.JobsID, Observe: m.Job}, handlers, a.Log)
 	if err != nil {
 		return nil, err
 	}
