@@ -14,13 +14,13 @@ import (
 // sort known ones (empty for any and the default); the cursor is one the
 // same query gave.
 func (s *Service) Findings(ctx context.Context, org string, q store.FindingQuery) (store.FindingPage, error) {
-	if _, err := s.Store.Version(ctx, org, q.VersionID); err != nil {
+	if _, err := s.store.Version(ctx, org, q.VersionID); err != nil {
 		return store.FindingPage{}, err
 	}
 	if err := checkFindingQuery(q); err != nil {
 		return store.FindingPage{}, err
 	}
-	return s.Store.Findings(ctx, org, q)
+	return s.store.Findings(ctx, org, q)
 }
 
 // checkFindingQuery applies the rules of a findings query.
@@ -48,13 +48,13 @@ func checkFindingQuery(q store.FindingQuery) error {
 // component then vulnerability id; ErrNotFound when the version is not
 // org's. It reads them a page of MaxPageLimit at a time.
 func (s *Service) OpenFindings(ctx context.Context, org, versionID string) ([]model.TrackedFinding, error) {
-	if _, err := s.Store.Version(ctx, org, versionID); err != nil {
+	if _, err := s.store.Version(ctx, org, versionID); err != nil {
 		return nil, err
 	}
 	var out []model.TrackedFinding
 	q := store.FindingQuery{VersionID: versionID, State: model.FindingOpen, Sort: store.SortComponent, Limit: MaxPageLimit}
 	for {
-		page, err := s.Store.Findings(ctx, org, q)
+		page, err := s.store.Findings(ctx, org, q)
 		if err != nil {
 			return nil, err
 		}
@@ -78,7 +78,7 @@ type EventPage struct {
 // last event of the previous page); ErrNotFound when the version is not
 // org's.
 func (s *Service) FindingEvents(ctx context.Context, org, versionID, cursor string, limit int) (EventPage, error) {
-	v, err := s.Store.Version(ctx, org, versionID)
+	v, err := s.store.Version(ctx, org, versionID)
 	if err != nil {
 		return EventPage{}, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) FindingEvents(ctx context.Context, org, versionID, cursor stri
 		}
 	}
 	// One more than asked tells whether a page follows.
-	evs, err := s.Store.FindingEvents(ctx, org, v.ID, after, limit+1)
+	evs, err := s.store.FindingEvents(ctx, org, v.ID, after, limit+1)
 	if err != nil {
 		return EventPage{}, err
 	}

@@ -108,7 +108,7 @@ func (q *Queue) SubmitTo(ctx context.Context, org string, target Target, raw []b
 		return "", ErrBusy
 	}
 	t := model.UploadToken{VersionID: target.VersionID, State: model.UploadQueued, Created: q.svc.now()}
-	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
+	if err := q.svc.store.CreateUploadToken(ctx, org, &t); err != nil {
 		q.giveBack(len(raw))
 		return "", err
 	}
@@ -215,7 +215,7 @@ func (q *Queue) runSync(j job) {
 func (q *Queue) run(j job) {
 	ctx := q.ctx
 	log := q.log.With("org", j.org, "version", j.version, "token", j.token)
-	if err := q.svc.Store.SetUploadState(ctx, j.org, j.token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
+	if err := q.svc.store.SetUploadState(ctx, j.org, j.token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
 		log.Error("upload state", "error", err)
 	}
 	start := time.Now()
@@ -235,7 +235,7 @@ func (q *Queue) run(j job) {
 	// Record the outcome even when the queue's context was cancelled.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := q.svc.Store.SetUploadState(sctx, j.org, j.token, state, res.SBOM.ID, msg, q.svc.now()); err != nil {
+	if err := q.svc.store.SetUploadState(sctx, j.org, j.token, state, res.SBOM.ID, msg, q.svc.now()); err != nil {
 		log.Error("upload state", "error", err)
 	}
 }

@@ -12,78 +12,78 @@ import (
 
 // Organisation returns the organisation org itself.
 func (s *Service) Organisation(ctx context.Context, org string) (model.Organisation, error) {
-	return s.Store.Org(ctx, org)
+	return s.store.Org(ctx, org)
 }
 
 // Products lists org's products by name.
 func (s *Service) Products(ctx context.Context, org string) ([]model.Product, error) {
-	return s.Store.Products(ctx, org)
+	return s.store.Products(ctx, org)
 }
 
 // Product returns one of org's products by id.
 func (s *Service) Product(ctx context.Context, org, id string) (model.Product, error) {
-	return s.Store.Product(ctx, org, id)
+	return s.store.Product(ctx, org, id)
 }
 
 // ProductByName returns one of org's products by name.
 func (s *Service) ProductByName(ctx context.Context, org, name string) (model.Product, error) {
-	return s.Store.ProductByName(ctx, org, name)
+	return s.store.ProductByName(ctx, org, name)
 }
 
 // Versions lists the versions of one of org's products; ErrNotFound when
 // the product is not org's (rather than an empty list).
 func (s *Service) Versions(ctx context.Context, org, productID string) ([]model.Version, error) {
-	p, err := s.Store.Product(ctx, org, productID)
+	p, err := s.store.Product(ctx, org, productID)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.Versions(ctx, org, p.ID)
+	return s.store.Versions(ctx, org, p.ID)
 }
 
 // Version returns one of org's versions by id.
 func (s *Service) Version(ctx context.Context, org, id string) (model.Version, error) {
-	return s.Store.Version(ctx, org, id)
+	return s.store.Version(ctx, org, id)
 }
 
 // VersionByName returns the version of one of org's products by name.
 func (s *Service) VersionByName(ctx context.Context, org, productID, name string) (model.Version, error) {
-	return s.Store.VersionByName(ctx, org, productID, name)
+	return s.store.VersionByName(ctx, org, productID, name)
 }
 
 // LookupVersion returns org's version named version of the product named
 // product (Dependency-Track names projects so); ErrNotFound when either
 // is missing.
 func (s *Service) LookupVersion(ctx context.Context, org, product, version string) (model.Version, error) {
-	p, err := s.Store.ProductByName(ctx, org, product)
+	p, err := s.store.ProductByName(ctx, org, product)
 	if err != nil {
 		return model.Version{}, err
 	}
-	return s.Store.VersionByName(ctx, org, p.ID, version)
+	return s.store.VersionByName(ctx, org, p.ID, version)
 }
 
 // SBOMs lists the SBOMs of one of org's versions, newest first;
 // ErrNotFound when the version is not org's.
 func (s *Service) SBOMs(ctx context.Context, org, versionID string) ([]model.StoredSBOM, error) {
-	v, err := s.Store.Version(ctx, org, versionID)
+	v, err := s.store.Version(ctx, org, versionID)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.SBOMs(ctx, org, v.ID)
+	return s.store.SBOMs(ctx, org, v.ID)
 }
 
 // SBOM returns one of org's SBOMs (its record, not its content).
 func (s *Service) SBOM(ctx context.Context, org, id string) (model.StoredSBOM, error) {
-	return s.Store.SBOM(ctx, org, id)
+	return s.store.SBOM(ctx, org, id)
 }
 
 // SBOMContent returns one of org's SBOMs with its bytes exactly as
 // uploaded.
 func (s *Service) SBOMContent(ctx context.Context, org, id string) (model.StoredSBOM, []byte, error) {
-	b, err := s.Store.SBOM(ctx, org, id)
+	b, err := s.store.SBOM(ctx, org, id)
 	if err != nil {
 		return b, nil, err
 	}
-	content, err := s.Store.SBOMContent(ctx, org, b.ID)
+	content, err := s.store.SBOMContent(ctx, org, b.ID)
 	return b, content, err
 }
 
@@ -100,7 +100,7 @@ type ComponentPage struct {
 // current SBOM changes, its cursors are refused rather than continuing in
 // another document.
 func (s *Service) Components(ctx context.Context, org, versionID, cursor string, limit int) (ComponentPage, error) {
-	v, err := s.Store.Version(ctx, org, versionID)
+	v, err := s.store.Version(ctx, org, versionID)
 	if err != nil {
 		return ComponentPage{}, err
 	}
@@ -119,7 +119,7 @@ func (s *Service) Components(ctx context.Context, org, versionID, cursor string,
 	}
 	var comps []model.StoredComponent
 	if v.CurrentSBOM != "" {
-		all, err := s.Store.Components(ctx, org, v.CurrentSBOM)
+		all, err := s.store.Components(ctx, org, v.CurrentSBOM)
 		if err != nil {
 			return ComponentPage{}, err
 		}
@@ -142,10 +142,10 @@ func (s *Service) Components(ctx context.Context, org, versionID, cursor string,
 
 // Component returns one of org's stored components by id.
 func (s *Service) Component(ctx context.Context, org, id string) (model.StoredComponent, error) {
-	return s.Store.Component(ctx, org, id)
+	return s.store.Component(ctx, org, id)
 }
 
 // UploadToken returns the state of one of org's queued uploads.
 func (s *Service) UploadToken(ctx context.Context, org, token string) (model.UploadToken, error) {
-	return s.Store.UploadToken(ctx, org, token)
+	return s.store.UploadToken(ctx, org, token)
 }

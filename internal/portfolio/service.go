@@ -25,9 +25,11 @@ type Store interface {
 	WithdrawnAdvisories(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
-// Service implements the portfolio's use cases.
+// Service implements the portfolio's use cases. Its store is unexported:
+// the use cases are the only door to the portfolio, so that their rules
+// (validation, paging, findings and notifications) cannot be bypassed.
 type Service struct {
-	Store Store
+	store Store
 	Log   *slog.Logger
 	// Limits bound the SBOM reader.
 	Limits sbom.Limits
@@ -37,7 +39,7 @@ type Service struct {
 
 // New returns a service on st.
 func New(st Store, log *slog.Logger, lim sbom.Limits) *Service {
-	return &Service{Store: st, Log: log, Limits: lim}
+	return &Service{store: st, Log: log, Limits: lim}
 }
 
 func (s *Service) now() time.Time {
@@ -47,11 +49,11 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
-func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store, CountUnmatched: true} }
+func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.store, CountUnmatched: true} }
 
 // findings returns the findings use cases on the service's store and clock.
 func (s *Service) findings() *findings.Service {
-	return findings.New(s.Store, s.Log, func() time.Time { return s.now() })
+	return findings.New(s.store, s.Log, func() time.Time { return s.now() })
 }
 
 // InputError is a problem with what the client sent (an invalid SBOM, a
