@@ -1,7 +1,6 @@
 package portfolio
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,20 +8,24 @@ import (
 
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/match"
-	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
-// Store is the storage the service needs: the tenant-scoped portfolio, the
-// administrative tenants view, and the global knowledge base.
+// Store is the storage the service needs, by concern: the tenant-scoped
+// portfolio (every part of store.Portfolio), the administrative tenants
+// view, vulnerability look-ups, and what the findings service it runs
+// ingestions through needs (the knowledge base among it).
 type Store interface {
-	store.Portfolio
+	store.Catalogue
+	store.SBOMs
+	store.FindingsReader
+	store.Keys
+	store.UploadTokens
+	store.Ingester
 	store.Tenants
-	store.KnowledgeBase
 	store.AliasIndex
-	ComponentsOfPackages(ctx context.Context, org, sbomID string, keys []string) ([]model.StoredComponent, error)
-	WithdrawnAdvisories(ctx context.Context, ids []string) (map[string]bool, error)
+	findings.Store
 }
 
 // Service implements the portfolio's use cases. Its store is unexported:
