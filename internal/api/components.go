@@ -5,50 +5,18 @@ import (
 	"strconv"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/portfolio"
 )
 
 // listComponents lists the components of the version's current SBOM, in
 // document order, the root (subject) excluded, a page at a time.
 func (a *API) listComponents(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
+	page, err := a.svc.Components(r.Context(), orgOf(k), r.PathValue("version"), r.URL.Query().Get("cursor"), pageLimit(r))
 	if err != nil {
 		return err
 	}
-	limit, err := pageLimit(r)
-	if err != nil {
-		return err
-	}
-	// The cursor names the SBOM the list was read from and an offset in it.
-	var cursorSBOM string
-	start := 0
-	if c := r.URL.Query().Get("cursor"); c != "" {
-		if cursorSBOM, start, err = decodeOffsetCursor(c); err != nil {
-			return err
-		}
-		if cursorSBOM != v.CurrentSBOM {
-			return badRequest("cursor: the version's current SBOM changed since this cursor was given; start again without it")
-		}
-	}
-	var comps []model.StoredComponent
-	if v.CurrentSBOM != "" {
-		all, err := a.svc.Store.Components(r.Context(), orgOf(k), v.CurrentSBOM)
-		if err != nil {
-			return err
-		}
-		for _, c := range all {
-			if !c.Root {
-				comps = append(comps, c)
-			}
-		}
-	}
-	if start > len(comps) {
-		return badCursor()
-	}
-	end := start + min(limit, len(comps)-start)
-	body := list(comps[start:end])
-	if end < len(comps) {
-		body.Next = encodeOffsetCursor(v.CurrentSBOM, end)
-	}
+	body := list(page.Components)
+	body.Next = page.Next
 	return writeJSON(w, http.StatusOK, body)
 }
 
@@ -69,7 +37,7 @@ type pathStep struct {
 }
 
 func (a *API) getComponent(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	c, err := a.svc.Store.Component(r.Context(), orgOf(k), r.PathValue("component"))
+	c, err := a.svc.Component(r.Context(), orgOf(k), r.PathValue("component"))
 	if err != nil {
 		return err
 	}
@@ -84,20 +52,18 @@ func (a *API) getComponent(w http.ResponseWriter, r *http.Request, k model.APIKe
 	return writeJSON(w, http.StatusOK, body)
 }
 
-// Page sizes.
-const (
-	defaultLimit = 100
-	maxLimit     = 1000
-)
-
-func pageLimit(r *http.Request) (int, error) {
+// pageLimit reads the limit query parameter: portfolio.DefaultPageLimit
+// when absent, 0 when not a decimal integer of int's range. The use cases
+// bound it (1 to portfolio.MaxPageLimit) and refuse 0 with the same
+// message as an integer out of range.
+func pageLimit(r *http.Request) int {
 	s := r.URL.Query().Get("limit")
 	if s == "" {
-		return defaultLimit, nil
+		return portfolio.DefaultPageLimit
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > maxLimit {
-		return 0, badRequest("limit: want an integer from 1 to " + strconv.Itoa(maxLimit))
+	if err != nil {
+		return 0
 	}
-	return n, nil
+	return n
 }

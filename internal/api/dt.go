@@ -167,16 +167,16 @@ func (a *API) dtTarget(ctx context.Context, org string, in dtUpload) (portfolio.
 		return none, err
 	}
 	if in.ParentUUID != "" {
-		if _, err := a.svc.Store.Version(ctx, org, in.ParentUUID); err != nil {
+		if _, err := a.svc.Version(ctx, org, in.ParentUUID); err != nil {
 			return none, dtNotFound(err, "the parent project could not be found")
 		}
 	} else if in.ParentName != "" {
-		if _, err := a.lookupVersion(ctx, org, in.ParentName, in.ParentVersion); err != nil {
+		if _, err := a.svc.LookupVersion(ctx, org, in.ParentName, in.ParentVersion); err != nil {
 			return none, dtNotFound(err, "the parent project could not be found")
 		}
 	}
 	if in.Project != "" {
-		v, err := a.svc.Store.Version(ctx, org, in.Project)
+		v, err := a.svc.Version(ctx, org, in.Project)
 		if err != nil {
 			return none, dtNotFound(err, "the project could not be found")
 		}
@@ -185,7 +185,7 @@ func (a *API) dtTarget(ctx context.Context, org string, in dtUpload) (portfolio.
 	if in.ProjectName == "" || in.ProjectVersion == "" {
 		return none, badRequest("either project (a UUID) or projectName and projectVersion are required")
 	}
-	v, err := a.lookupVersion(ctx, org, in.ProjectName, in.ProjectVersion)
+	v, err := a.svc.LookupVersion(ctx, org, in.ProjectName, in.ProjectVersion)
 	if err == nil {
 		return portfolio.Target{VersionID: v.ID}, nil
 	}
@@ -227,19 +227,11 @@ func dtNotFound(err error, detail string) error {
 	return err
 }
 
-func (a *API) lookupVersion(ctx context.Context, org, product, version string) (model.Version, error) {
-	p, err := a.svc.Store.ProductByName(ctx, org, product)
-	if err != nil {
-		return model.Version{}, err
-	}
-	return a.svc.Store.VersionByName(ctx, org, p.ID, version)
-}
-
 // autoCreate creates the product and version, tolerating a concurrent
 // upload that creates them first.
 // dtToken answers whether an upload is still being processed.
 func (a *API) dtToken(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	t, err := a.svc.Store.UploadToken(r.Context(), orgOf(k), r.PathValue("token"))
+	t, err := a.svc.UploadToken(r.Context(), orgOf(k), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -268,14 +260,14 @@ func (a *API) dtProjectLookup(w http.ResponseWriter, r *http.Request, k model.AP
 			return err
 		}
 	}
-	v, err := a.lookupVersion(r.Context(), orgOf(k), name, version)
+	v, err := a.svc.LookupVersion(r.Context(), orgOf(k), name, version)
 	if err != nil {
 		return dtNotFound(err, "the project could not be found")
 	}
 	pj := dtProject{UUID: v.ID, Name: name, Version: v.Name, Classifier: "APPLICATION",
 		Active: v.Lifecycle != model.LifecycleEndOfSupport, Tags: []dtTag{}}
 	if v.CurrentSBOM != "" {
-		if b, err := a.svc.Store.SBOM(r.Context(), orgOf(k), v.CurrentSBOM); err == nil {
+		if b, err := a.svc.SBOM(r.Context(), orgOf(k), v.CurrentSBOM); err == nil {
 			pj.LastBOMImport = b.Created.UnixMilli()
 		}
 	}

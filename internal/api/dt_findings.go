@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
-	"github.com/rocca-project/rocca/internal/store"
 )
 
 // dtFinding is one element of GET /api/v1/finding/project/{uuid}.
@@ -56,24 +55,14 @@ type dtAttribution struct {
 // dtProjectFindings lists the open findings of a version in
 // Dependency-Track's finding format.
 func (a *API) dtProjectFindings(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("project"))
+	project := r.PathValue("project")
+	fs, err := a.svc.OpenFindings(r.Context(), orgOf(k), project)
 	if err != nil {
 		return err
 	}
-	out := []dtFinding{}
-	q := store.FindingQuery{VersionID: v.ID, State: model.FindingOpen, Sort: store.SortComponent, Limit: maxLimit}
-	for {
-		page, err := a.svc.Store.Findings(r.Context(), orgOf(k), q)
-		if err != nil {
-			return err
-		}
-		for i := range page.Findings {
-			out = append(out, toDTFinding(v.ID, &page.Findings[i]))
-		}
-		if page.Next == "" {
-			break
-		}
-		q.Cursor = page.Next
+	out := make([]dtFinding, len(fs))
+	for i := range fs {
+		out[i] = toDTFinding(project, &fs[i])
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 func (a *API) getOrganisation(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	o, err := a.svc.Store.Org(r.Context(), orgOf(k))
+	o, err := a.svc.Organisation(r.Context(), orgOf(k))
 	if err != nil {
 		return err
 	}
@@ -16,7 +16,7 @@ func (a *API) getOrganisation(w http.ResponseWriter, r *http.Request, k model.AP
 }
 
 func (a *API) listProducts(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	ps, err := a.svc.Store.Products(r.Context(), orgOf(k))
+	ps, err := a.svc.Products(r.Context(), orgOf(k))
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request, k model.APIK
 }
 
 func (a *API) getProduct(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	p, err := a.svc.Store.Product(r.Context(), orgOf(k), r.PathValue("product"))
+	p, err := a.svc.Product(r.Context(), orgOf(k), r.PathValue("product"))
 	if err != nil {
 		return err
 	}
@@ -59,11 +59,7 @@ func (a *API) getProduct(w http.ResponseWriter, r *http.Request, k model.APIKey)
 }
 
 func (a *API) listVersions(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	p, err := a.svc.Store.Product(r.Context(), orgOf(k), r.PathValue("product"))
-	if err != nil {
-		return err
-	}
-	vs, err := a.svc.Store.Versions(r.Context(), orgOf(k), p.ID)
+	vs, err := a.svc.Versions(r.Context(), orgOf(k), r.PathValue("product"))
 	if err != nil {
 		return err
 	}
@@ -79,7 +75,7 @@ type versionInput struct {
 }
 
 func (a *API) createVersion(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	p, err := a.svc.Store.Product(r.Context(), orgOf(k), r.PathValue("product"))
+	p, err := a.svc.Product(r.Context(), orgOf(k), r.PathValue("product"))
 	if err != nil {
 		return err
 	}
@@ -100,7 +96,7 @@ func (a *API) createVersion(w http.ResponseWriter, r *http.Request, k model.APIK
 }
 
 func (a *API) getVersion(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
+	v, err := a.svc.Version(r.Context(), orgOf(k), r.PathValue("version"))
 	if err != nil {
 		return err
 	}

@@ -9,11 +9,7 @@ import (
 )
 
 func (a *API) listSBOMs(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
-	if err != nil {
-		return err
-	}
-	bs, err := a.svc.Store.SBOMs(r.Context(), orgOf(k), v.ID)
+	bs, err := a.svc.SBOMs(r.Context(), orgOf(k), r.PathValue("version"))
 	if err != nil {
 		return err
 	}
@@ -26,7 +22,7 @@ func (a *API) listSBOMs(w http.ResponseWriter, r *http.Request, k model.APIKey) 
 // the version already had these exact bytes, 400 with the reader's
 // reasons when invalid, 503 when the queue is full.
 func (a *API) uploadSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	v, err := a.svc.Store.Version(r.Context(), orgOf(k), r.PathValue("version"))
+	v, err := a.svc.Version(r.Context(), orgOf(k), r.PathValue("version"))
 	if err != nil {
 		return err
 	}
@@ -54,7 +50,7 @@ func (a *API) uploadSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey)
 }
 
 func (a *API) getSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	b, err := a.svc.Store.SBOM(r.Context(), orgOf(k), r.PathValue("sbom"))
+	b, err := a.svc.SBOM(r.Context(), orgOf(k), r.PathValue("sbom"))
 	if err != nil {
 		return err
 	}
@@ -63,11 +59,7 @@ func (a *API) getSBOM(w http.ResponseWriter, r *http.Request, k model.APIKey) er
 
 // getSBOMContent returns the SBOM exactly as uploaded.
 func (a *API) getSBOMContent(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	b, err := a.svc.Store.SBOM(r.Context(), orgOf(k), r.PathValue("sbom"))
-	if err != nil {
-		return err
-	}
-	content, err := a.svc.Store.SBOMContent(r.Context(), orgOf(k), b.ID)
+	b, content, err := a.svc.SBOMContent(r.Context(), orgOf(k), r.PathValue("sbom"))
 	if err != nil {
 		return err
 	}
@@ -90,7 +82,7 @@ func (a *API) getSBOMContent(w http.ResponseWriter, r *http.Request, k model.API
 }
 
 func (a *API) getUpload(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	t, err := a.svc.Store.UploadToken(r.Context(), orgOf(k), r.PathValue("token"))
+	t, err := a.svc.UploadToken(r.Context(), orgOf(k), r.PathValue("token"))
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rocca-project/rocca/internal/app"
-	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/termtext"
@@ -55,14 +54,11 @@ func newOrgCmd(e *env) *cobra.Command {
 		Args:  exactArgs(1, "the organisation's NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withApp(func(a *app.App) error {
-				o := model.Organisation{Name: args[0]}
-				if o.Name == "" {
+				if args[0] == "" {
 					return usageErr("org create: NAME must not be empty")
 				}
-				if err := portfolio.CheckName("name", o.Name); err != nil {
-					return adminErr("org create", err)
-				}
-				if err := a.Store.CreateOrg(cmd.Context(), &o); err != nil {
+				o, err := a.Portfolio(0, 0).CreateOrg(cmd.Context(), args[0])
+				if err != nil {
 					return adminErr("org create", err)
 				}
 				fmt.Fprintf(e.stdout, "%s\t%s\n", o.ID, termtext.Escape(o.Name))
@@ -76,7 +72,7 @@ func newOrgCmd(e *env) *cobra.Command {
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withApp(func(a *app.App) error {
-				orgs, err := a.Store.Orgs(cmd.Context())
+				orgs, err := a.Portfolio(0, 0).Orgs(cmd.Context())
 				if err != nil {
 					return err
 				}
@@ -128,13 +124,9 @@ X-Api-Key header (or Authorization: Bearer KEY).`,
 				return usageErr("apikey list: --org is required")
 			}
 			return e.withApp(func(a *app.App) error {
-				o, err := a.Store.OrgByName(cmd.Context(), listOrg)
+				keys, err := a.Portfolio(0, 0).APIKeys(cmd.Context(), listOrg)
 				if err != nil {
 					return adminErr("apikey list", err)
-				}
-				keys, err := a.Store.APIKeys(cmd.Context(), o.ID)
-				if err != nil {
-					return err
 				}
 				tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tLABEL\tPREFIX\tCREATED\tLAST USED\tREVOKED")
@@ -153,7 +145,7 @@ X-Api-Key header (or Authorization: Bearer KEY).`,
 		Args:  exactArgs(1, "the key's ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withApp(func(a *app.App) error {
-				if err := a.Store.RevokeAPIKey(cmd.Context(), args[0], time.Now()); err != nil {
+				if err := a.Portfolio(0, 0).RevokeAPIKey(cmd.Context(), args[0]); err != nil {
 					return adminErr("apikey revoke", err)
 				}
 				fmt.Fprintf(e.stderr, "API key %s revoked.\n", args[0])
@@ -175,23 +167,15 @@ func newProductCmd(e *env) *cobra.Command {
 				return usageErr("product list: --org is required")
 			}
 			return e.withApp(func(a *app.App) error {
-				o, err := a.Store.OrgByName(cmd.Context(), org)
+				ps, err := a.Portfolio(0, 0).ProductList(cmd.Context(), org)
 				if err != nil {
 					return adminErr("product list", err)
-				}
-				ps, err := a.Store.Products(cmd.Context(), o.ID)
-				if err != nil {
-					return err
 				}
 				tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tCRA ROLE\tSUPPORT END\tVERSIONS")
 				for _, p := range ps {
-					vs, err := a.Store.Versions(cmd.Context(), o.ID, p.ID)
-					if err != nil {
-						return err
-					}
-					names := make([]string, len(vs))
-					for i, v := range vs {
+					names := make([]string, len(p.Versions))
+					for i, v := range p.Versions {
 						names[i] = termtext.Escape(v.Name)
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", p.ID, termtext.Escape(p.Name), termtext.Escape(string(p.Role)),

@@ -126,12 +126,12 @@ func newDBInfoCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			st, err := a.Store.Stats(cmd.Context())
+			st, err := a.KnowledgeBaseStats(cmd.Context())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "database:   %s (%s, from %s)\n", a.Config.Redacted(), a.Store.Engine(), a.Config.DatabaseSource)
-			if v, err := a.Store.SchemaVersion(cmd.Context()); err == nil {
+			fmt.Fprintf(e.stdout, "database:   %s (%s, from %s)\n", a.Config.Redacted(), a.Engine(), a.Config.DatabaseSource)
+			if v, err := a.SchemaVersion(cmd.Context()); err == nil {
 				fmt.Fprintf(e.stdout, "schema:     version %d\n", v)
 			}
 			fmt.Fprintf(e.stdout, "advisories: %d\nKEV:        %d\nEPSS:       %d\n", st.Advisories, st.KEVEntries, st.EPSSScores)
@@ -165,11 +165,11 @@ backup, before starting 'rocca serve'. A database of a newer rocca is refused.`,
 				return err
 			}
 			defer a.Close()
-			rep, err := a.Store.Migrate(cmd.Context())
+			rep, err := a.Migrate(cmd.Context())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "database: %s (%s)\n", cfg.Redacted(), a.Store.Engine())
+			fmt.Fprintf(e.stdout, "database: %s (%s)\n", cfg.Redacted(), a.Engine())
 			if len(rep.Applied) == 0 {
 				fmt.Fprintf(e.stdout, "schema version %d: up to date\n", rep.To)
 				return nil
@@ -218,14 +218,14 @@ the usage error code.`,
 				return err
 			}
 			defer a.Close()
-			err = a.Store.Backup(cmd.Context(), args[0])
+			err = a.Backup(cmd.Context(), args[0])
 			if errors.Is(err, sqlstore.ErrBackupExists) {
 				return usageErr("db backup: %s already exists; rocca does not overwrite it (choose a new name)", args[0])
 			}
 			if err != nil {
 				return err
 			}
-			v, err := a.Store.SchemaVersion(cmd.Context())
+			v, err := a.SchemaVersion(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -68,7 +68,7 @@ gateway against it. Your own database is not touched.`,
 				return err
 			}
 			defer f.Close()
-			res, err := scan.Run(cmd.Context(), a.Store, scan.Request{
+			res, err := a.Scan(cmd.Context(), scan.Request{
 				SBOM: f, Name: demo.SBOMName, Limits: sbom.DefaultLimits(), Tool: e.build.String(), Now: time.Now(),
 			})
 			if err != nil {

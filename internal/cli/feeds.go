@@ -93,7 +93,7 @@ another rocca process is syncing at the moment is skipped.`,
 				return usageErr("feeds sync: %v", err)
 			}
 			client := &http.Client{Timeout: timeout}
-			sy := feeds.New(fcfg, a.Store, client, a.Log, time.Now)
+			sy := a.Feeds(fcfg, client)
 			if dueOnly {
 				sts, err := sy.Status(cmd.Context())
 				if err != nil {
@@ -175,7 +175,7 @@ syncs of every rocca process using it (rocca serve's schedule included).`,
 				return err
 			}
 			defer a.Close()
-			sts, err := feeds.New(feeds.ConfigFrom(a.Config.Feeds), a.Store, nil, a.Log, time.Now).Status(cmd.Context())
+			sts, err := a.Feeds(feeds.ConfigFrom(a.Config.Feeds), nil).Status(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -92,7 +92,7 @@ func runScan(cmd *cobra.Command, e *env, path string, f scanFlags) error {
 		return err
 	}
 	defer a.Close()
-	res, err := scan.Run(cmd.Context(), a.Store, req)
+	res, err := a.Scan(cmd.Context(), req)
 	if err != nil {
 		return err
 	}

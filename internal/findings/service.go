@@ -25,8 +25,8 @@ type Store interface {
 	ComponentsOfPackages(ctx context.Context, org, sbomID string, keys []string) ([]model.StoredComponent, error)
 	// WithdrawnAdvisories tells which advisory ids are withdrawn.
 	WithdrawnAdvisories(ctx context.Context, ids []string) (map[string]bool, error)
-	// Ingest runs fn in one write transaction scoped to org.
-	Ingest(ctx context.Context, org string, fn func(store.IngestTx) error) error
+	// Ingester writes a reconciliation in one transaction scoped to org.
+	store.Ingester
 }
 
 // WriteTx is the transaction a reconciliation writes in: findings, their

@@ -28,7 +28,7 @@ func (s *Service) CreateProduct(ctx context.Context, org string, p *model.Produc
 		return inputf("craRole %q: want manufacturer, importer or distributor", p.Role)
 	}
 	p.ID, p.Created = "", s.now()
-	return s.Store.CreateProduct(ctx, org, p)
+	return s.store.CreateProduct(ctx, org, p)
 }
 
 // CreateVersion validates and stores a version of one of org's products.
@@ -44,7 +44,7 @@ func (s *Service) CreateVersion(ctx context.Context, org string, v *model.Versio
 		return inputf("lifecycle %q: want development, on_market or end_of_support", v.Lifecycle)
 	}
 	v.ID, v.Created, v.CurrentSBOM = "", s.now(), ""
-	return s.Store.CreateVersion(ctx, org, v)
+	return s.store.CreateVersion(ctx, org, v)
 }
 
 // Target is where a queued upload goes: an existing version, or, when
@@ -60,18 +60,18 @@ type Target struct {
 // the product named product, creating either when missing (a product as
 // manufacturer, a version in development). Concurrent calls agree.
 func (s *Service) FindOrCreateVersion(ctx context.Context, org, product, version string) (string, error) {
-	p, err := s.Store.ProductByName(ctx, org, product)
+	p, err := s.store.ProductByName(ctx, org, product)
 	if errors.Is(err, store.ErrNotFound) {
 		p = model.Product{Name: product, Role: model.RoleManufacturer}
 		err = s.CreateProduct(ctx, org, &p)
 		if errors.Is(err, store.ErrConflict) {
-			p, err = s.Store.ProductByName(ctx, org, product)
+			p, err = s.store.ProductByName(ctx, org, product)
 		}
 	}
 	if err != nil {
 		return "", err
 	}
-	v, err := s.Store.VersionByName(ctx, org, p.ID, version)
+	v, err := s.store.VersionByName(ctx, org, p.ID, version)
 	if err == nil {
 		return v.ID, nil
 	}
@@ -81,7 +81,7 @@ func (s *Service) FindOrCreateVersion(ctx context.Context, org, product, version
 	v = model.Version{ProductID: p.ID, Name: version, Lifecycle: model.LifecycleDevelopment}
 	err = s.CreateVersion(ctx, org, &v)
 	if errors.Is(err, store.ErrConflict) {
-		v, err = s.Store.VersionByName(ctx, org, p.ID, version)
+		v, err = s.store.VersionByName(ctx, org, p.ID, version)
 	}
 	if err != nil {
 		return "", err

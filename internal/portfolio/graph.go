@@ -11,11 +11,11 @@ import (
 // shortest path through the SBOM's dependency graph. It is nil when the
 // graph does not connect the component to the root.
 func (s *Service) DependencyPath(ctx context.Context, org string, c model.StoredComponent) ([]model.StoredComponent, error) {
-	comps, err := s.Store.Components(ctx, org, c.SBOMID)
+	comps, err := s.store.Components(ctx, org, c.SBOMID)
 	if err != nil {
 		return nil, err
 	}
-	edges, err := s.Store.Edges(ctx, org, c.SBOMID)
+	edges, err := s.store.Edges(ctx, org, c.SBOMID)
 	if err != nil {
 		return nil, err
 	}

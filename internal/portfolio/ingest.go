@@ -121,7 +121,7 @@ func uploadEvent(typ string, n UploadNotice, at time.Time) (model.OutboxEvent, e
 // one of org's versions that was refused or failed. Best effort: a
 // version that does not exist, or a database that refuses, is logged.
 func (s *Service) UploadFailed(ctx context.Context, org, versionID, name string, cause error) {
-	err := s.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
+	err := s.store.Ingest(ctx, org, func(tx store.IngestTx) error {
 		v, err := tx.Version(ctx, versionID)
 		if err != nil {
 			return err
@@ -148,13 +148,13 @@ var errDuplicate = errors.New("duplicate SBOM")
 func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw []byte, name string, doc *model.SBOM) (IngestResult, error) {
 	res := IngestResult{Warnings: doc.Warnings}
 	d := digest(raw)
-	v, err := s.Store.Version(ctx, org, versionID)
+	v, err := s.store.Version(ctx, org, versionID)
 	if err != nil {
 		return res, err
 	}
 	// The version's current SBOM sent again: recognised before any matching.
 	if v.CurrentSBOM != "" {
-		cur, err := s.Store.SBOM(ctx, org, v.CurrentSBOM)
+		cur, err := s.store.SBOM(ctx, org, v.CurrentSBOM)
 		if err != nil {
 			return res, err
 		}
@@ -172,7 +172,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	}
 	res.Unmatched = mr.UnmatchedCount
 	at := s.now()
-	err = s.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
+	err = s.store.Ingest(ctx, org, func(tx store.IngestTx) error {
 		locked, err := tx.Version(ctx, versionID)
 		if err != nil {
 			return err
@@ -188,7 +188,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 			// An earlier SBOM sent again: "this is what we ship now". It
 			// becomes current again; no second copy is stored.
 			res.SBOM, res.Reused = old, true
-			stored, err := s.Store.Components(ctx, org, old.ID)
+			stored, err := s.store.Components(ctx, org, old.ID)
 			if err != nil {
 				return err
 			}

@@ -41,7 +41,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, orgName, label string) (stri
 	if err := CheckName("label", label); err != nil {
 		return "", model.APIKey{}, err
 	}
-	org, err := s.Store.OrgByName(ctx, orgName)
+	org, err := s.store.OrgByName(ctx, orgName)
 	if err != nil {
 		return "", model.APIKey{}, err
 	}
@@ -49,7 +49,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, orgName, label string) (stri
 	_, _ = rand.Read(b[:])
 	secret := keyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	k := model.APIKey{Label: label, Prefix: secret[:len(keyPrefix)+6], Created: s.now()}
-	if err := s.Store.CreateAPIKey(ctx, org.ID, &k, HashKey(secret)); err != nil {
+	if err := s.store.CreateAPIKey(ctx, org.ID, &k, HashKey(secret)); err != nil {
 		return "", model.APIKey{}, err
 	}
 	return secret, k, nil
@@ -60,7 +60,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (model.APIKey
 	if !strings.HasPrefix(secret, keyPrefix) {
 		return model.APIKey{}, ErrUnauthenticated
 	}
-	k, err := s.Store.APIKeyByHash(ctx, HashKey(secret))
+	k, err := s.store.APIKeyByHash(ctx, HashKey(secret))
 	if errors.Is(err, store.ErrNotFound) {
 		return k, ErrUnauthenticated
 	}
@@ -71,7 +71,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (model.APIKey
 		return model.APIKey{}, ErrUnauthenticated
 	}
 	if now := s.now(); now.Sub(k.LastUsed) > touchEvery {
-		if err := s.Store.TouchAPIKey(ctx, k.OrgID, k.ID, now); errors.Is(err, store.ErrBusy) {
+		if err := s.store.TouchAPIKey(ctx, k.OrgID, k.ID, now); errors.Is(err, store.ErrBusy) {
 			s.Log.Debug("API key last-used time not recorded: database busy", "key", k.ID)
 		} else if err != nil {
 			s.Log.Warn("API key last-used time not recorded", "key", k.ID, "error", err)

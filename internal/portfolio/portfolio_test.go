@@ -20,6 +20,14 @@ func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, ni
 
 // setup returns a service per engine with one organisation, product and version.
 func setup(t *testing.T, fn func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte)) {
+	setupStore(t, func(t *testing.T, _ portfolio.Store, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+		fn(t, svc, org, v, demoSBOM)
+	})
+}
+
+// setupStore is setup that also hands over the store the service runs on,
+// for tests that write below the use cases or wrap the store.
+func setupStore(t *testing.T, fn func(t *testing.T, st portfolio.Store, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte)) {
 	engines, demoSBOM := demokb.Open(t)
 	for _, e := range engines {
 		t.Run(e.Name, func(t *testing.T) {
@@ -37,14 +45,14 @@ func setup(t *testing.T, fn func(t *testing.T, svc *portfolio.Service, org strin
 			if err := svc.CreateVersion(ctx, org.ID, &v); err != nil {
 				t.Fatal(err)
 			}
-			fn(t, svc, org.ID, v, demoSBOM)
+			fn(t, e.Store, svc, org.ID, v, demoSBOM)
 		})
 	}
 }
 
 func findings(t *testing.T, svc *portfolio.Service, org, version string) map[string]model.TrackedFinding {
 	t.Helper()
-	page, err := svc.Store.Findings(context.Background(), org, store.FindingQuery{VersionID: version, Limit: 1000})
+	page, err := svc.Findings(context.Background(), org, store.FindingQuery{VersionID: version, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,9 +96,9 @@ func TestIngestReconcilesFindings(t *testing.T) {
 		if l4 := fs[log4shell]; l4.State != model.FindingResolved || l4.ResolvedAt.IsZero() {
 			t.Errorf("log4shell after upgrade %+v", l4)
 		}
-		evs, err := svc.Store.FindingEvents(ctx, org, v.ID, 0, 1000)
-		if err != nil || len(evs) != res.New+res2.New+res2.Resolved+res2.Changed {
-			t.Errorf("events %d, results %+v %+v (%v)", len(evs), res, res2, err)
+		evs, err := svc.FindingEvents(ctx, org, v.ID, "", 1000)
+		if err != nil || len(evs.Events) != res.New+res2.New+res2.Resolved+res2.Changed {
+			t.Errorf("events %d, results %+v %+v (%v)", len(evs.Events), res, res2, err)
 		}
 		// The original upload again: log4shell reopens.
 		res3, err := svc.Ingest(ctx, org, v.ID, append(demoSBOM, '\n'), "again-changed.json")
@@ -100,7 +108,7 @@ func TestIngestReconcilesFindings(t *testing.T) {
 		if l4 := findings(t, svc, org, v.ID)[log4shell]; l4.State != model.FindingOpen || !l4.ResolvedAt.IsZero() {
 			t.Errorf("log4shell reopened %+v", l4)
 		}
-		sboms, _ := svc.Store.SBOMs(ctx, org, v.ID)
+		sboms, _ := svc.SBOMs(ctx, org, v.ID)
 		if len(sboms) != 3 {
 			t.Errorf("%d SBOMs stored, want 3", len(sboms))
 		}
@@ -128,14 +136,14 @@ func TestIngestEarlierSBOMBecomesCurrent(t *testing.T) {
 		if err != nil || again.Duplicate || !again.Reused || again.SBOM.ID != a.SBOM.ID || again.New == 0 {
 			t.Fatalf("A again %+v %v", again, err)
 		}
-		cur, err := svc.Store.Version(ctx, org, v.ID)
+		cur, err := svc.Version(ctx, org, v.ID)
 		if err != nil || cur.CurrentSBOM != a.SBOM.ID {
 			t.Fatalf("current SBOM %q, want A %q (%v)", cur.CurrentSBOM, a.SBOM.ID, err)
 		}
 		if l4 := findings(t, svc, org, v.ID)[log4shell]; l4.State != model.FindingOpen {
 			t.Errorf("log4shell after A again %+v", l4)
 		}
-		if sboms, _ := svc.Store.SBOMs(ctx, org, v.ID); len(sboms) != 2 {
+		if sboms, _ := svc.SBOMs(ctx, org, v.ID); len(sboms) != 2 {
 			t.Errorf("%d SBOMs stored, want 2", len(sboms))
 		}
 		// Now A is current: the same bytes once more are a duplicate.
@@ -153,11 +161,11 @@ func TestIngestRejectsInvalidAndForeign(t *testing.T) {
 		if !portfolio.IsInput(err) || !errors.As(err, &se) {
 			t.Fatalf("invalid SBOM: %v", err)
 		}
-		if sboms, _ := svc.Store.SBOMs(ctx, org, v.ID); len(sboms) != 0 {
+		if sboms, _ := svc.SBOMs(ctx, org, v.ID); len(sboms) != 0 {
 			t.Errorf("invalid SBOM stored")
 		}
-		other := model.Organisation{Name: "other"}
-		if err := svc.Store.CreateOrg(ctx, &other); err != nil {
+		other, err := svc.CreateOrg(ctx, "other")
+		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.Ingest(ctx, other.ID, v.ID, demoSBOM, "x.json"); !errors.Is(err, store.ErrNotFound) {
@@ -167,7 +175,7 @@ func TestIngestRejectsInvalidAndForeign(t *testing.T) {
 }
 
 func TestQueueAndDependencyPath(t *testing.T) {
-	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+	setupStore(t, func(t *testing.T, st portfolio.Store, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()
 		q := portfolio.NewQueue(svc, 2, 4, 0)
 		if _, err := q.Submit(ctx, org, v.ID, []byte("not an sbom"), "x"); !portfolio.IsInput(err) {
@@ -180,29 +188,29 @@ func TestQueueAndDependencyPath(t *testing.T) {
 		if err := q.Shutdown(ctx); err != nil { // drains the queued upload
 			t.Fatal(err)
 		}
-		tok, err := svc.Store.UploadToken(ctx, org, token)
+		tok, err := svc.UploadToken(ctx, org, token)
 		if err != nil || tok.State != model.UploadDone || tok.SBOMID == "" {
 			t.Fatalf("token %+v %v", tok, err)
 		}
 		if _, err := q.Submit(ctx, org, v.ID, demoSBOM, "late.json"); !errors.Is(err, portfolio.ErrShuttingDown) {
 			t.Errorf("submit after shutdown: %v", err)
 		}
-		checkPath(t, svc, org, tok.SBOMID)
+		checkPath(t, st, svc, org, tok.SBOMID)
 	})
 }
 
 // checkPath checks the dependency path of log4j-core in the demo SBOM with
 // its graph (product → spring-beans → log4j-core).
-func checkPath(t *testing.T, svc *portfolio.Service, org, sbomID string) {
+func checkPath(t *testing.T, st portfolio.Store, svc *portfolio.Service, org, sbomID string) {
 	t.Helper()
 	ctx := context.Background()
-	if edges, _ := svc.Store.Edges(ctx, org, sbomID); len(edges) == 0 {
+	if edges, _ := st.Edges(ctx, org, sbomID); len(edges) == 0 {
 		// The CycloneDX reader of this tree does not read dependencies yet
 		// (the sbom branch adds them); TestDependencyPath covers the search.
 		t.Log("SBOM reader returned no dependency graph; path not checked here")
 		return
 	}
-	comps, err := svc.Store.Components(ctx, org, sbomID)
+	comps, err := st.Components(ctx, org, sbomID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,10 +228,10 @@ func checkPath(t *testing.T, svc *portfolio.Service, org, sbomID string) {
 }
 
 func TestDependencyPath(t *testing.T) {
-	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+	setupStore(t, func(t *testing.T, st portfolio.Store, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()
 		sb := model.StoredSBOM{VersionID: v.ID, Digest: "d", Format: "CycloneDX"}
-		err := svc.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
+		err := st.Ingest(ctx, org, func(tx store.IngestTx) error {
 			if err := tx.PutSBOM(ctx, &sb, []byte("{}")); err != nil {
 				return err
 			}
@@ -242,8 +250,8 @@ func TestDependencyPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkPath(t, svc, org, sb.ID)
-		comps, _ := svc.Store.Components(ctx, org, sb.ID)
+		checkPath(t, st, svc, org, sb.ID)
+		comps, _ := st.Components(ctx, org, sb.ID)
 		if path, err := svc.DependencyPath(ctx, org, comps[4]); err != nil || path != nil {
 			t.Errorf("orphan path %+v %v", path, err)
 		}
@@ -266,7 +274,7 @@ func TestAPIKeys(t *testing.T) {
 				t.Errorf("authenticate %q: %v", bad, err)
 			}
 		}
-		if err := svc.Store.RevokeAPIKey(ctx, k.ID, time.Now()); err != nil {
+		if err := svc.RevokeAPIKey(ctx, k.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.Authenticate(ctx, secret); !errors.Is(err, portfolio.ErrUnauthenticated) {
@@ -302,9 +310,9 @@ func TestConcurrentIngestOfSameBytes(t *testing.T) {
 		if stored != 1 || len(ids) != 1 {
 			t.Errorf("%d uploads processed, %d SBOM ids; want 1 and 1", stored, len(ids))
 		}
-		evs, _ := svc.Store.FindingEvents(ctx, org, v.ID, 0, 1000)
-		if fs := findings(t, svc, org, v.ID); len(evs) != len(fs) {
-			t.Errorf("%d events for %d findings", len(evs), len(fs))
+		evs, _ := svc.FindingEvents(ctx, org, v.ID, "", 1000)
+		if fs := findings(t, svc, org, v.ID); len(evs.Events) != len(fs) {
+			t.Errorf("%d events for %d findings", len(evs.Events), len(fs))
 		}
 	})
 }
@@ -314,12 +322,12 @@ func TestConcurrentIngestOfSameBytes(t *testing.T) {
 // writer. The write below stays open until every read has answered, so
 // a read that queued behind it would never answer.
 func TestReadsDoNotWaitForWrites(t *testing.T) {
-	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+	setupStore(t, func(t *testing.T, st portfolio.Store, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()
 		if _, err := svc.Ingest(ctx, org, v.ID, demoSBOM, "a.json"); err != nil {
 			t.Fatal(err)
 		}
-		o, err := svc.Store.Org(ctx, org)
+		o, err := svc.Organisation(ctx, org)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -330,7 +338,7 @@ func TestReadsDoNotWaitForWrites(t *testing.T) {
 		inTx, release := make(chan struct{}), make(chan struct{})
 		writeDone := make(chan error, 1)
 		go func() {
-			writeDone <- svc.Store.Ingest(ctx, org, func(tx store.IngestTx) error {
+			writeDone <- st.Ingest(ctx, org, func(tx store.IngestTx) error {
 				if _, err := tx.Version(ctx, v.ID); err != nil { // takes the write lock
 					return err
 				}
@@ -346,13 +354,13 @@ func TestReadsDoNotWaitForWrites(t *testing.T) {
 				if _, err := svc.Authenticate(ctx, key); err != nil {
 					return err
 				}
-				if _, err := svc.Store.Products(ctx, org); err != nil {
+				if _, err := svc.Products(ctx, org); err != nil {
 					return err
 				}
-				if _, err := svc.Store.Version(ctx, org, v.ID); err != nil {
+				if _, err := svc.Version(ctx, org, v.ID); err != nil {
 					return err
 				}
-				_, err := svc.Store.Findings(ctx, org, store.FindingQuery{VersionID: v.ID, Limit: 10})
+				_, err := svc.Findings(ctx, org, store.FindingQuery{VersionID: v.ID, Limit: 10})
 				return err
 			}()
 		}()

@@ -123,7 +123,7 @@ func (q *Queue) SubmitTo(ctx context.Context, org string, target Target, raw []b
 		return "", ErrBusy
 	}
 	t := model.UploadToken{VersionID: target.VersionID, State: model.UploadQueued, Created: q.svc.now()}
-	if err := q.svc.Store.CreateUploadToken(ctx, org, &t); err != nil {
+	if err := q.svc.store.CreateUploadToken(ctx, org, &t); err != nil {
 		q.giveBack(len(raw))
 		return "", err
 	}
@@ -147,7 +147,7 @@ func (q *Queue) submitDurable(ctx context.Context, org string, target Target, ra
 	}
 	t := model.UploadToken{VersionID: target.VersionID, State: model.UploadQueued, Created: q.svc.now()}
 	u := model.QueuedUpload{Name: name, VersionID: target.VersionID, CreateProduct: target.CreateProduct, CreateVersion: target.CreateVersion}
-	err := q.svc.Store.QueueUpload(ctx, org, &t, u, raw, q.backlog, q.budget, func(ctx context.Context, tx *sql.Tx) error {
+	err := q.svc.store.QueueUpload(ctx, org, &t, u, raw, q.backlog, q.budget, func(ctx context.Context, tx *sql.Tx) error {
 		return q.enqueue(ctx, tx, org, t.Token)
 	})
 	if errors.Is(err, store.ErrQueueFull) {
@@ -165,7 +165,7 @@ func (q *Queue) submitDurable(ctx context.Context, org string, target Target, ra
 // cannot be read, or any failure on the last attempt (final), fails the
 // upload; other failures are returned, for the job to be retried.
 func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) error {
-	u, raw, err := q.svc.Store.QueuedUpload(ctx, org, token)
+	u, raw, err := q.svc.store.QueuedUpload(ctx, org, token)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -173,7 +173,7 @@ func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) er
 		return err
 	}
 	log := q.log.With("org", org, "token", token)
-	if err := q.svc.Store.SetUploadState(ctx, org, token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
+	if err := q.svc.store.SetUploadState(ctx, org, token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -206,7 +206,7 @@ func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) er
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	return q.svc.Store.FinishUpload(sctx, org, token, r.res.SBOM.VersionID, state, r.res.SBOM.ID, msg, q.svc.now())
+	return q.svc.store.FinishUpload(sctx, org, token, r.res.SBOM.VersionID, state, r.res.SBOM.ID, msg, q.svc.now())
 }
 
 // wait hands a job to the workers, waiting for a backlog slot (not
@@ -331,7 +331,7 @@ func (q *Queue) runSync(j job) {
 func (q *Queue) run(j job) {
 	ctx := q.ctx
 	log := q.log.With("org", j.org, "version", j.version, "token", j.token)
-	if err := q.svc.Store.SetUploadState(ctx, j.org, j.token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
+	if err := q.svc.store.SetUploadState(ctx, j.org, j.token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
 		log.Error("upload state", "error", err)
 	}
 	start := time.Now()
@@ -351,7 +351,7 @@ func (q *Queue) run(j job) {
 	// Record the outcome even when the queue's context was cancelled.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := q.svc.Store.SetUploadState(sctx, j.org, j.token, state, res.SBOM.ID, msg, q.svc.now()); err != nil {
+	if err := q.svc.store.SetUploadState(sctx, j.org, j.token, state, res.SBOM.ID, msg, q.svc.now()); err != nil {
 		log.Error("upload state", "error", err)
 	}
 }

@@ -31,8 +31,8 @@ func (h *heldStore) Ingest(ctx context.Context, org string, fn func(store.Ingest
 // it accepts and whose document reads: not for a refused one (a check
 // failure, a full backlog), not for one that fails when read.
 func TestSubmitToCreatesOnlyForReadableUploads(t *testing.T) {
-	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demo []byte) {
-		held := &heldStore{Store: svc.Store, entered: make(chan struct{}, 8), release: make(chan struct{})}
+	setupStore(t, func(t *testing.T, st portfolio.Store, svc *portfolio.Service, org string, v model.Version, demo []byte) {
+		held := &heldStore{Store: st, entered: make(chan struct{}, 8), release: make(chan struct{})}
 		q := portfolio.NewQueue(portfolio.New(held, discard(), sbom.Limits{}), 1, 1, 0)
 		t.Cleanup(func() {
 			close(held.release)
@@ -44,7 +44,7 @@ func TestSubmitToCreatesOnlyForReadableUploads(t *testing.T) {
 		create := func(name string) portfolio.Target { return portfolio.Target{CreateProduct: name, CreateVersion: "1.0"} }
 		exists := func(name string) bool {
 			t.Helper()
-			_, err := svc.Store.ProductByName(ctx, org, name)
+			_, err := svc.ProductByName(ctx, org, name)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestSubmitToCreatesOnlyForReadableUploads(t *testing.T) {
 			t.Fatal(err)
 		}
 		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-			tok, err := svc.Store.UploadToken(ctx, org, token)
+			tok, err := svc.UploadToken(ctx, org, token)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,13 +114,12 @@ func (b *blockingStore) Version(ctx context.Context, org, id string) (model.Vers
 // asynchronous (Submit) or synchronous (Ingest), and the budget is free
 // again once the workers have taken the documents.
 func TestQueueByteBudget(t *testing.T) {
-	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+	setupStore(t, func(t *testing.T, st portfolio.Store, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()
-		bs := &blockingStore{Store: svc.Store, started: make(chan struct{}, 8), release: make(chan struct{})}
-		blocked := *svc
-		blocked.Store = bs
+		bs := &blockingStore{Store: st, started: make(chan struct{}, 8), release: make(chan struct{})}
+		blocked := portfolio.New(bs, discard(), sbom.Limits{})
 		// One worker, room for 10 documents but bytes for one and a half.
-		q := portfolio.NewQueue(&blocked, 1, 10, int64(len(demoSBOM))*3/2)
+		q := portfolio.NewQueue(blocked, 1, 10, int64(len(demoSBOM))*3/2)
 		if _, err := q.Submit(ctx, org, v.ID, append(demoSBOM, make([]byte, len(demoSBOM))...), "twice.json"); !errors.Is(err, portfolio.ErrBusy) {
 			t.Fatalf("a document larger than the budget: %v, want ErrBusy", err)
 		}
@@ -155,7 +154,7 @@ func TestQueueByteBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tok := range []string{first, second} {
-			if got, err := svc.Store.UploadToken(ctx, org, tok); err != nil || got.State != model.UploadDone {
+			if got, err := svc.UploadToken(ctx, org, tok); err != nil || got.State != model.UploadDone {
 				t.Errorf("token %s: %+v %v", tok, got, err)
 			}
 		}
@@ -184,7 +183,7 @@ func TestQueueParsesInWorker(t *testing.T) {
 		if err := q.Shutdown(ctx); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := svc.Store.UploadToken(ctx, org, token)
+		tok, err := svc.UploadToken(ctx, org, token)
 		if err != nil || tok.State != model.UploadFailed || !strings.Contains(tok.Error, "components.version") || tok.SBOMID != "" {
 			t.Errorf("token %+v %v, want failed with the reader's reason", tok, err)
 		}

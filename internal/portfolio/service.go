@@ -1,7 +1,6 @@
 package portfolio
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,26 +8,32 @@ import (
 
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/match"
-	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
-// Store is the storage the service needs: the tenant-scoped portfolio, the
-// administrative tenants view, and the global knowledge base.
+// Store is the storage the service needs, by concern: the tenant-scoped
+// portfolio (every part of store.Portfolio), the administrative tenants
+// view, vulnerability look-ups, and what the findings service it runs
+// ingestions through needs (the knowledge base among it).
 type Store interface {
-	store.Portfolio
+	store.Catalogue
+	store.SBOMs
+	store.FindingsReader
+	store.Keys
+	store.UploadTokens
+	store.Ingester
 	store.Tenants
-	store.KnowledgeBase
 	store.AliasIndex
 	store.UploadQueue
-	ComponentsOfPackages(ctx context.Context, org, sbomID string, keys []string) ([]model.StoredComponent, error)
-	WithdrawnAdvisories(ctx context.Context, ids []string) (map[string]bool, error)
+	findings.Store
 }
 
-// Service implements the portfolio's use cases.
+// Service implements the portfolio's use cases. Its store is unexported:
+// the use cases are the only door to the portfolio, so that their rules
+// (validation, paging, findings and notifications) cannot be bypassed.
 type Service struct {
-	Store Store
+	store Store
 	Log   *slog.Logger
 	// Limits bound the SBOM reader.
 	Limits sbom.Limits
@@ -38,7 +43,7 @@ type Service struct {
 
 // New returns a service on st.
 func New(st Store, log *slog.Logger, lim sbom.Limits) *Service {
-	return &Service{Store: st, Log: log, Limits: lim}
+	return &Service{store: st, Log: log, Limits: lim}
 }
 
 func (s *Service) now() time.Time {
@@ -48,11 +53,11 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
-func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.Store, CountUnmatched: true} }
+func (s *Service) matcher() *match.Matcher { return &match.Matcher{KB: s.store, CountUnmatched: true} }
 
 // findings returns the findings use cases on the service's store and clock.
 func (s *Service) findings() *findings.Service {
-	return findings.New(s.Store, s.Log, func() time.Time { return s.now() })
+	return findings.New(s.store, s.Log, func() time.Time { return s.now() })
 }
 
 // InputError is a problem with what the client sent (an invalid SBOM, a

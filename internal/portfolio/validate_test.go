@@ -48,7 +48,7 @@ func TestCheckName(t *testing.T) {
 func TestCreateRejectsBadNames(t *testing.T) {
 	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demo []byte) {
 		ctx := context.Background()
-		before, err := svc.Store.Products(ctx, org)
+		before, err := svc.Products(ctx, org)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestCreateRejectsBadNames(t *testing.T) {
 		if err := svc.CreateProduct(ctx, org, &p); err != nil {
 			t.Errorf("multi-line intended purpose: %v", err)
 		}
-		after, err := svc.Store.Products(ctx, org)
+		after, err := svc.Products(ctx, org)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +86,7 @@ func TestCreateRejectsBadNames(t *testing.T) {
 				t.Errorf("CreateVersion(%.40q): %v", name, err)
 			}
 		}
-		vs, err := svc.Store.Versions(ctx, org, v.ProductID)
+		vs, err := svc.Versions(ctx, org, v.ProductID)
 		if err != nil || len(vs) != 1 {
 			t.Errorf("versions after refused ones: %d %v", len(vs), err)
 		}

@@ -12,7 +12,7 @@ import (
 // id shared by several groups returns the first by preferred id; none is
 // store.ErrNotFound.
 func (s *Service) Vulnerability(ctx context.Context, id string) (model.Vulnerability, error) {
-	ids, err := s.Store.AdvisoriesKnownAs(ctx, id)
+	ids, err := s.store.AdvisoriesKnownAs(ctx, id)
 	if err != nil {
 		return model.Vulnerability{}, err
 	}

@@ -170,7 +170,7 @@ func after(keys []sortKey, vals []any) (string, []any) {
 	return "(" + strings.Join(ors, " OR ") + ")", args
 }
 
-// Findings implements store.Portfolio.
+// Findings implements store.FindingsReader.
 func (s *Store) Findings(ctx context.Context, org string, q store.FindingQuery) (store.FindingPage, error) {
 	if q.Sort == "" {
 		q.Sort = store.SortSeverity
@@ -234,7 +234,7 @@ func (s *Store) Findings(ctx context.Context, org string, q store.FindingQuery) 
 	return page, nil
 }
 
-// FindingEvents implements store.Portfolio.
+// FindingEvents implements store.FindingsReader.
 func (s *Store) FindingEvents(ctx context.Context, org, versionID string, afterSeq int64, limit int) ([]model.FindingEvent, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT seq, finding_id, version_id, sbom_id, kind, detail, at FROM finding_event
 		WHERE org_id = ? AND version_id = ? AND seq > ? ORDER BY seq`+fmt.Sprintf(` LIMIT %d`, max(limit, 1))), org, versionID, afterSeq)

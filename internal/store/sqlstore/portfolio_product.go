@@ -18,7 +18,7 @@ func scanProduct(sc interface{ Scan(...any) error }) (model.Product, error) {
 	return p, err
 }
 
-// CreateProduct implements store.Portfolio.
+// CreateProduct implements store.Catalogue.
 func (s *Store) CreateProduct(ctx context.Context, org string, p *model.Product) error {
 	newID(&p.ID)
 	p.OrgID = org
@@ -38,7 +38,7 @@ func (s *Store) CreateProduct(ctx context.Context, org string, p *model.Product)
 	return nil
 }
 
-// Product implements store.Portfolio.
+// Product implements store.Catalogue.
 func (s *Store) Product(ctx context.Context, org, id string) (model.Product, error) {
 	p, err := scanProduct(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND id = ?`), org, id))
 	if err != nil {
@@ -47,7 +47,7 @@ func (s *Store) Product(ctx context.Context, org, id string) (model.Product, err
 	return p, nil
 }
 
-// ProductByName implements store.Portfolio.
+// ProductByName implements store.Catalogue.
 func (s *Store) ProductByName(ctx context.Context, org, name string) (model.Product, error) {
 	p, err := scanProduct(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? AND name = ?`), org, name))
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Store) ProductByName(ctx context.Context, org, name string) (model.Prod
 	return p, nil
 }
 
-// Products implements store.Portfolio.
+// Products implements store.Catalogue.
 func (s *Store) Products(ctx context.Context, org string) ([]model.Product, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+productCols+` FROM product WHERE org_id = ? ORDER BY name`), org)
 	if err != nil {
@@ -84,7 +84,7 @@ func scanVersion(sc interface{ Scan(...any) error }) (model.Version, error) {
 	return v, err
 }
 
-// CreateVersion implements store.Portfolio.
+// CreateVersion implements store.Catalogue.
 func (s *Store) CreateVersion(ctx context.Context, org string, v *model.Version) error {
 	newID(&v.ID)
 	v.OrgID = org
@@ -106,7 +106,7 @@ func (s *Store) CreateVersion(ctx context.Context, org string, v *model.Version)
 	return nil
 }
 
-// Version implements store.Portfolio.
+// Version implements store.Catalogue.
 func (s *Store) Version(ctx context.Context, org, id string) (model.Version, error) {
 	return getVersion(ctx, s.reader(), s.d, org, id, "")
 }
@@ -119,7 +119,7 @@ func getVersion(ctx context.Context, q queryer, d dialect, org, id, suffix strin
 	return v, nil
 }
 
-// VersionByName implements store.Portfolio.
+// VersionByName implements store.Catalogue.
 func (s *Store) VersionByName(ctx context.Context, org, productID, name string) (model.Version, error) {
 	v, err := scanVersion(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
 		WHERE org_id = ? AND product_id = ? AND name = ?`), org, productID, name))
@@ -129,7 +129,7 @@ func (s *Store) VersionByName(ctx context.Context, org, productID, name string) 
 	return v, nil
 }
 
-// Versions implements store.Portfolio.
+// Versions implements store.Catalogue.
 func (s *Store) Versions(ctx context.Context, org, productID string) ([]model.Version, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+versionCols+` FROM product_version
 		WHERE org_id = ? AND product_id = ? ORDER BY created_at, id`), org, productID)

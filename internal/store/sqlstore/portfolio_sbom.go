@@ -24,7 +24,7 @@ func scanSBOM(sc interface{ Scan(...any) error }) (model.StoredSBOM, error) {
 	return b, err
 }
 
-// SBOM implements store.Portfolio.
+// SBOM implements store.SBOMs.
 func (s *Store) SBOM(ctx context.Context, org, id string) (model.StoredSBOM, error) {
 	b, err := scanSBOM(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+sbomCols+` FROM sbom WHERE org_id = ? AND id = ?`), org, id))
 	if err != nil {
@@ -33,7 +33,7 @@ func (s *Store) SBOM(ctx context.Context, org, id string) (model.StoredSBOM, err
 	return b, nil
 }
 
-// SBOMs implements store.Portfolio.
+// SBOMs implements store.SBOMs.
 func (s *Store) SBOMs(ctx context.Context, org, versionID string) ([]model.StoredSBOM, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+sbomCols+` FROM sbom WHERE org_id = ? AND version_id = ?
 		ORDER BY created_at DESC, id`), org, versionID)
@@ -52,7 +52,7 @@ func (s *Store) SBOMs(ctx context.Context, org, versionID string) ([]model.Store
 	return out, rows.Err()
 }
 
-// SBOMContent implements store.Portfolio.
+// SBOMContent implements store.SBOMs.
 func (s *Store) SBOMContent(ctx context.Context, org, id string) ([]byte, error) {
 	var compression string
 	var content []byte
@@ -95,7 +95,7 @@ func scanComponent(sc interface{ Scan(...any) error }, extra ...any) (model.Stor
 	return c, nil
 }
 
-// Components implements store.Portfolio.
+// Components implements store.SBOMs.
 func (s *Store) Components(ctx context.Context, org, sbomID string) ([]model.StoredComponent, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
 		WHERE org_id = ? AND sbom_id = ? ORDER BY ordinal`), org, sbomID)
@@ -114,7 +114,7 @@ func (s *Store) Components(ctx context.Context, org, sbomID string) ([]model.Sto
 	return out, rows.Err()
 }
 
-// Component implements store.Portfolio.
+// Component implements store.SBOMs.
 func (s *Store) Component(ctx context.Context, org, id string) (model.StoredComponent, error) {
 	c, err := scanComponent(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
 		WHERE org_id = ? AND id = ?`), org, id))
@@ -124,7 +124,7 @@ func (s *Store) Component(ctx context.Context, org, id string) (model.StoredComp
 	return c, nil
 }
 
-// Edges implements store.Portfolio.
+// Edges implements store.SBOMs.
 func (s *Store) Edges(ctx context.Context, org, sbomID string) ([]model.Dependency, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT from_ref, to_ref FROM sbom_edge
 		WHERE org_id = ? AND sbom_id = ? ORDER BY from_ref, to_ref`), org, sbomID)
@@ -146,7 +146,7 @@ func (s *Store) Edges(ctx context.Context, org, sbomID string) ([]model.Dependen
 	return out, rows.Err()
 }
 
-// Ingest implements store.Portfolio.
+// Ingest implements store.Ingester.
 func (s *Store) Ingest(ctx context.Context, org string, fn func(store.IngestTx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

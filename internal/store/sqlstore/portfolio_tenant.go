@@ -51,7 +51,7 @@ func (s *Store) OrgByName(ctx context.Context, name string) (model.Organisation,
 	return s.orgWhere(ctx, "name", name)
 }
 
-// Org implements store.Portfolio.
+// Org implements store.Catalogue.
 func (s *Store) Org(ctx context.Context, org string) (model.Organisation, error) {
 	return s.orgWhere(ctx, "id", org)
 }
@@ -104,7 +104,7 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id string, at time.Time) error
 	return nil
 }
 
-// CreateAPIKey implements store.Portfolio.
+// CreateAPIKey implements store.Keys.
 func (s *Store) CreateAPIKey(ctx context.Context, org string, k *model.APIKey, hash string) error {
 	newID(&k.ID)
 	k.OrgID = org
@@ -122,7 +122,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, org string, k *model.APIKey, h
 	return nil
 }
 
-// APIKeys implements store.Portfolio.
+// APIKeys implements store.Keys.
 func (s *Store) APIKeys(ctx context.Context, org string) ([]model.APIKey, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+apiKeyCols+` FROM api_key WHERE org_id = ? ORDER BY created_at, id`), org)
 	if err != nil {
@@ -140,7 +140,7 @@ func (s *Store) APIKeys(ctx context.Context, org string) ([]model.APIKey, error)
 	return out, rows.Err()
 }
 
-// TouchAPIKey implements store.Portfolio. The last-used time is
+// TouchAPIKey implements store.Keys. The last-used time is
 // best-effort: on SQLite, whose single writer may be busy with a long
 // ingestion, it waits at most touchWait for it and otherwise gives up
 // (store.ErrBusy), so that authenticating a request never queues behind
@@ -164,7 +164,7 @@ func (s *Store) TouchAPIKey(ctx context.Context, org, id string, at time.Time) e
 // touchWait bounds the wait for SQLite's writer in TouchAPIKey.
 const touchWait = 50 * time.Millisecond
 
-// CreateUploadToken implements store.Portfolio.
+// CreateUploadToken implements store.UploadTokens.
 func (s *Store) CreateUploadToken(ctx context.Context, org string, t *model.UploadToken) error {
 	newID(&t.Token)
 	t.OrgID = org
@@ -183,7 +183,7 @@ func (s *Store) CreateUploadToken(ctx context.Context, org string, t *model.Uplo
 	return nil
 }
 
-// UploadToken implements store.Portfolio.
+// UploadToken implements store.UploadTokens.
 func (s *Store) UploadToken(ctx context.Context, org, token string) (model.UploadToken, error) {
 	var t model.UploadToken
 	var created, updated string
@@ -197,7 +197,7 @@ func (s *Store) UploadToken(ctx context.Context, org, token string) (model.Uploa
 	return t, nil
 }
 
-// SetUploadState implements store.Portfolio.
+// SetUploadState implements store.UploadTokens.
 func (s *Store) SetUploadState(ctx context.Context, org, token, state, sbomID, errMsg string, at time.Time) error {
 	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE upload_token SET state = ?, sbom_id = ?, error = ?, updated_at = ?
 		WHERE org_id = ? AND token = ?`), state, sbomID, errMsg, stamp(at), org, token)
