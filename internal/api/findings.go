@@ -79,3 +79,14 @@ func (a *API) getVulnerability(w http.ResponseWriter, r *http.Request, k model.A
 	}
 	return writeJSON(w, http.StatusOK, v)
 }
+
+// rematchVersion matches the version's current SBOM against the knowledge
+// base again, on request (also for a version past its support end, which
+// the watch leaves alone), and answers with the events written.
+func (a *API) rematchVersion(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	res, err := a.svc.Rematch(r.Context(), orgOf(k), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, res)
+}

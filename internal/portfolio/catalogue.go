@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -95,4 +96,26 @@ func (s *Service) resolve(ctx context.Context, org string, t Target) (string, er
 		return t.VersionID, nil
 	}
 	return s.FindOrCreateVersion(ctx, org, t.CreateProduct, t.CreateVersion)
+}
+
+// RematchResult tells what a re-match on request wrote.
+type RematchResult struct {
+	New      int `json:"new"`
+	Changed  int `json:"changed"`
+	Resolved int `json:"resolved"`
+	Open     int `json:"open"`
+}
+
+// Rematch matches every component of one of org's versions' current SBOM
+// against the knowledge base again and reconciles its findings, whatever
+// the version's lifecycle: the watch leaves versions past their support
+// end alone, and this is how a user asks for them.
+func (s *Service) Rematch(ctx context.Context, org, versionID string) (RematchResult, error) {
+	for attempt := 0; ; attempt++ {
+		out, err := s.findings().Rematch(ctx, org, versionID, nil)
+		if errors.Is(err, findings.ErrVersionMoved) && attempt < 3 {
+			continue
+		}
+		return RematchResult{New: out.New, Changed: out.Changed, Resolved: out.Resolved, Open: out.Open}, err
+	}
 }
