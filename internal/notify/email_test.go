@@ -143,11 +143,11 @@ func TestCreateEmailValidates(t *testing.T) {
 func TestEmailDelivery(t *testing.T) {
 	setup(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
-		sk := newSink(t, map[string]fault{
+		sk := newSink(t, sinkOptions{faults: map[string]fault{
 			"flaky@example.com": {reply: "451 4.3.0 try again later", times: 2},
 			"late@example.com":  {atData: true, reply: "452 4.3.1 out of space", times: 1},
 			"down@example.com":  {reply: "550 5.1.1 no such user"},
-		}, false)
+		}})
 		svc := f.svc.WithMailer(mailer(t, sk.port(), notify.SMTPNoTLS))
 		p1 := model.Product{Name: "Linea HMI Gateway", Role: model.RoleManufacturer}
 		p2 := model.Product{Name: "Other", Role: model.RoleManufacturer}
@@ -326,11 +326,11 @@ func checkMessage(t *testing.T, m received, ev model.OutboxEvent, deliveryID str
 // The mailer returns the reply code that accepted or refused a message,
 // and 0 when no server answered.
 func TestSMTPMailerReplyCodes(t *testing.T) {
-	sk := newSink(t, map[string]fault{
+	sk := newSink(t, sinkOptions{faults: map[string]fault{
 		"full@example.com": {reply: "452 4.2.2 mailbox full"},
 		"gone@example.com": {reply: "550 5.1.1 no such user"},
 		"late@example.com": {atData: true, reply: "554 5.6.0 message refused"},
-	}, false)
+	}})
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -361,11 +361,33 @@ func TestSMTPMailerReplyCodes(t *testing.T) {
 // never gets the message in clear.
 func TestSMTPMailerRequiresTLS(t *testing.T) {
 	for _, offers := range []bool{false, true} {
-		sk := newSink(t, nil, offers)
+		sk := newSink(t, sinkOptions{starttls: offers})
 		_, err := mailer(t, sk.port(), notify.SMTPStartTLS).Send(context.Background(), notify.Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t", ID: "d1"})
 		if err == nil || len(sk.messages()) != 0 || sk.attempts("a@example.com") != 0 {
 			t.Errorf("STARTTLS offered %v: err %v, %d messages sent in clear", offers, err, len(sk.messages()))
 		}
+	}
+}
+
+// With credentials, a loopback relay without TLS gets AUTH PLAIN (the
+// password stays on the machine); without them, the relay's demand for
+// authentication is the send's error.
+func TestSMTPMailerAuthenticates(t *testing.T) {
+	sk := newSink(t, sinkOptions{auth: true})
+	mail := notify.Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t", ID: "d1"}
+	if code, err := mailer(t, sk.port(), notify.SMTPNoTLS).Send(context.Background(), mail); code != 530 || err == nil {
+		t.Errorf("without credentials: %d %v", code, err)
+	}
+	m, err := notify.NewSMTPMailer(notify.SMTPConfig{Host: "127.0.0.1", Port: sk.port(), Username: "rocca", Password: "pa55 w0rd",
+		From: "rocca@example.com", TLS: notify.SMTPNoTLS, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, err := m.Send(context.Background(), mail); code != 250 || err != nil {
+		t.Fatalf("with credentials: %d %v", code, err)
+	}
+	if got := sk.credentials(); len(got) != 1 || got[0] != "\x00rocca\x00pa55 w0rd" || len(sk.messages()) != 1 {
+		t.Errorf("credentials %q, %d messages", got, len(sk.messages()))
 	}
 }
 

@@ -68,14 +68,14 @@ func MailText(ev model.OutboxEvent, w Where) (subject, body string, err error) {
 		subject = fmt.Sprintf("[rocca] %s %s", head, scope)
 		b.line(strings.TrimSuffix(head, " for") + ".")
 		b.blank()
-		b.field("SBOM", strings.TrimSpace(u.Name+" "+paren(u.SBOMID)))
+		b.field("SBOM", named(u.Name, u.SBOMID))
 		b.field("Detail", u.Detail)
 		if ev.Type == "upload.processed" {
 			b.field("Findings", fmt.Sprintf("%d new, %d changed, %d resolved; %d open", u.New, u.Changed, u.Resolved, u.Open))
 		}
 	}
-	b.field("Product", strings.TrimSpace(w.Product+" "+paren(ev.ProductID)))
-	b.field("Version", strings.TrimSpace(w.Version+" "+paren(ev.VersionID)))
+	b.field("Product", named(w.Product, ev.ProductID))
+	b.field("Version", named(w.Version, ev.VersionID))
 	b.field("Event", fmt.Sprintf("%s, id %s, at %s", ev.Type, ev.ID, ev.Created.UTC().Format(time.RFC3339)))
 	b.blank()
 	b.line("The event's JSON document is attached (event.json), in the format of rocca's webhooks.")
@@ -89,7 +89,7 @@ func findingText(b *textBuilder, f *model.TrackedFinding, detail string) {
 	}
 	b.field("Vulnerability", vuln)
 	b.field("Summary", f.Summary)
-	b.field("Component", strings.TrimSpace(component(f)+" "+paren(f.Component.PURL)))
+	b.field("Component", named(component(f), f.Component.PURL))
 	sev := string(f.Severity.Rating)
 	if f.Severity.Score > 0 {
 		sev += fmt.Sprintf(" %.1f", f.Severity.Score)
@@ -143,11 +143,15 @@ func orID(name, kind, id string) string {
 	return ""
 }
 
-func paren(id string) string {
-	if id == "" {
-		return ""
+// named is "name (id)", or whichever of the two is known.
+func named(name, id string) string {
+	switch {
+	case name == "":
+		return id
+	case id == "":
+		return name
 	}
-	return "(" + id + ")"
+	return name + " (" + id + ")"
 }
 
 func without(ids []string, id string) []string {

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"encoding/base64"
 	"net"
 	"net/textproto"
 	"strconv"
@@ -10,16 +11,23 @@ import (
 )
 
 // sink is a minimal SMTP server on the loopback interface: EHLO, MAIL
-// FROM, RCPT TO, DATA, RSET, NOOP, QUIT, without STARTTLS or AUTH. It
-// keeps the messages it accepted and answers the faults it is given.
+// FROM, RCPT TO, DATA, RSET, NOOP, QUIT, and AUTH PLAIN when asked;
+// STARTTLS is offered when asked but always fails. It keeps the messages
+// it accepted and answers the faults it is given.
 type sink struct {
-	ln       net.Listener
-	starttls bool
+	ln net.Listener
+	sinkOptions
 
 	mu       sync.Mutex
-	faults   map[string]fault // by recipient
-	rcpts    map[string]int   // RCPT TO seen, by recipient
+	rcpts    map[string]int // RCPT TO seen, by recipient
 	accepted []received
+	auths    []string // AUTH PLAIN responses, decoded
+}
+
+type sinkOptions struct {
+	faults   map[string]fault // by recipient
+	starttls bool             // offer STARTTLS
+	auth     bool             // offer and require AUTH PLAIN
 }
 
 // fault is a reply a recipient gets: at RCPT TO, or at the end of DATA;
@@ -36,14 +44,13 @@ type received struct {
 	data string
 }
 
-// newSink starts a sink; starttls makes it offer STARTTLS (and fail it).
-func newSink(t *testing.T, faults map[string]fault, starttls bool) *sink {
+func newSink(t *testing.T, o sinkOptions) *sink {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sink{ln: ln, starttls: starttls, faults: faults, rcpts: map[string]int{}}
+	s := &sink{ln: ln, sinkOptions: o, rcpts: map[string]int{}}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Add(1)
@@ -69,6 +76,12 @@ func (s *sink) messages() []received {
 	return append([]received(nil), s.accepted...)
 }
 
+func (s *sink) credentials() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.auths...)
+}
+
 func (s *sink) attempts(rcpt string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -90,6 +103,7 @@ func (s *sink) serve(c net.Conn) {
 	reply := func(line string) { _ = tp.PrintfLine("%s", line) }
 	reply("220 sink.test ESMTP")
 	var cur received
+	authed := false
 	for {
 		line, err := tp.ReadLine()
 		if err != nil {
@@ -98,13 +112,37 @@ func (s *sink) serve(c net.Conn) {
 		verb, arg, _ := strings.Cut(line, " ")
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
+			ext := []string{"sink.test"}
 			if s.starttls {
-				reply("250-sink.test")
-				reply("250 STARTTLS")
-			} else {
-				reply("250 sink.test")
+				ext = append(ext, "STARTTLS")
 			}
+			if s.auth {
+				ext = append(ext, "AUTH PLAIN")
+			}
+			for i, e := range ext {
+				sep := "-"
+				if i == len(ext)-1 {
+					sep = " "
+				}
+				reply("250" + sep + e)
+			}
+		case "AUTH":
+			mech, resp, _ := strings.Cut(arg, " ")
+			dec, err := base64.StdEncoding.DecodeString(resp)
+			if !s.auth || mech != "PLAIN" || err != nil {
+				reply("504 5.5.4 unrecognized authentication type")
+				continue
+			}
+			s.mu.Lock()
+			s.auths = append(s.auths, string(dec))
+			s.mu.Unlock()
+			authed = true
+			reply("235 2.7.0 Authentication successful")
 		case "MAIL":
+			if s.auth && !authed {
+				reply("530 5.7.0 Authentication required")
+				continue
+			}
 			cur = received{from: address(arg)}
 			reply("250 2.1.0 Ok")
 		case "RCPT":
