@@ -20,6 +20,7 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/store"
+	"github.com/rocca-project/rocca/internal/testutil/smtpsink"
 )
 
 func mailer(t *testing.T, port int, tlsMode string) *notify.SMTPMailer {
@@ -143,12 +144,12 @@ func TestCreateEmailValidates(t *testing.T) {
 func TestEmailDelivery(t *testing.T) {
 	setup(t, func(t *testing.T, f fixture) {
 		ctx := context.Background()
-		sk := newSink(t, sinkOptions{faults: map[string]fault{
-			"flaky@example.com": {reply: "451 4.3.0 try again later", times: 2},
-			"late@example.com":  {atData: true, reply: "452 4.3.1 out of space", times: 1},
-			"down@example.com":  {reply: "550 5.1.1 no such user"},
+		sk := smtpsink.Start(t, smtpsink.Options{Faults: map[string]smtpsink.Fault{
+			"flaky@example.com": {Reply: "451 4.3.0 try again later", Times: 2},
+			"late@example.com":  {AtData: true, Reply: "452 4.3.1 out of space", Times: 1},
+			"down@example.com":  {Reply: "550 5.1.1 no such user"},
 		}})
-		svc := f.svc.WithMailer(mailer(t, sk.port(), notify.SMTPNoTLS))
+		svc := f.svc.WithMailer(mailer(t, sk.Port(), notify.SMTPNoTLS))
 		p1 := model.Product{Name: "Linea HMI Gateway", Role: model.RoleManufacturer}
 		p2 := model.Product{Name: "Other", Role: model.RoleManufacturer}
 		for _, p := range []*model.Product{&p1, &p2} {
@@ -230,12 +231,12 @@ func TestEmailDelivery(t *testing.T) {
 				t.Errorf("a subscription whose filter excludes the event got it: %+v", ds)
 			}
 		}
-		byRcpt := map[string]received{}
-		for _, m := range sk.messages() {
-			byRcpt[strings.Join(m.to, ",")] = m
+		byRcpt := map[string]smtpsink.Message{}
+		for _, m := range sk.Messages() {
+			byRcpt[strings.Join(m.To, ",")] = m
 		}
-		if len(byRcpt) != 4 || sk.attempts("flaky@example.com") != 3 || sk.attempts("down@example.com") != 4 || sk.attempts("uploads@example.com") != 0 {
-			t.Errorf("sink got %d messages (%v); attempts flaky %d, down %d", len(byRcpt), byRcpt, sk.attempts("flaky@example.com"), sk.attempts("down@example.com"))
+		if len(byRcpt) != 4 || sk.Attempts("flaky@example.com") != 3 || sk.Attempts("down@example.com") != 4 || sk.Attempts("uploads@example.com") != 0 {
+			t.Errorf("sink got %d messages (%v); attempts flaky %d, down %d", len(byRcpt), byRcpt, sk.Attempts("flaky@example.com"), sk.Attempts("down@example.com"))
 		}
 		m, ok := byRcpt["sec@example.com,ops@example.org"]
 		if !ok {
@@ -247,12 +248,12 @@ func TestEmailDelivery(t *testing.T) {
 
 // checkMessage parses a received message: envelope, headers, the text part
 // and the attached event.
-func checkMessage(t *testing.T, m received, ev model.OutboxEvent, deliveryID string) {
+func checkMessage(t *testing.T, m smtpsink.Message, ev model.OutboxEvent, deliveryID string) {
 	t.Helper()
-	if m.from != "rocca@example.com" {
-		t.Errorf("MAIL FROM %q", m.from)
+	if m.From != "rocca@example.com" {
+		t.Errorf("MAIL FROM %q", m.From)
 	}
-	msg, err := mail.ReadMessage(strings.NewReader(m.data))
+	msg, err := mail.ReadMessage(strings.NewReader(m.Data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,10 +327,10 @@ func checkMessage(t *testing.T, m received, ev model.OutboxEvent, deliveryID str
 // The mailer returns the reply code that accepted or refused a message,
 // and 0 when no server answered.
 func TestSMTPMailerReplyCodes(t *testing.T) {
-	sk := newSink(t, sinkOptions{faults: map[string]fault{
-		"full@example.com": {reply: "452 4.2.2 mailbox full"},
-		"gone@example.com": {reply: "550 5.1.1 no such user"},
-		"late@example.com": {atData: true, reply: "554 5.6.0 message refused"},
+	sk := smtpsink.Start(t, smtpsink.Options{Faults: map[string]smtpsink.Fault{
+		"full@example.com": {Reply: "452 4.2.2 mailbox full"},
+		"gone@example.com": {Reply: "550 5.1.1 no such user"},
+		"late@example.com": {AtData: true, Reply: "554 5.6.0 message refused"},
 	}})
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -343,10 +344,10 @@ func TestSMTPMailerReplyCodes(t *testing.T) {
 		code int
 		ok   bool
 	}{
-		{"ok@example.com", sk.port(), 250, true},
-		{"full@example.com", sk.port(), 452, false},
-		{"gone@example.com", sk.port(), 550, false},
-		{"late@example.com", sk.port(), 554, false},
+		{"ok@example.com", sk.Port(), 250, true},
+		{"full@example.com", sk.Port(), 452, false},
+		{"gone@example.com", sk.Port(), 550, false},
+		{"late@example.com", sk.Port(), 554, false},
 		{"ok@example.com", closedPort, 0, false},
 	}
 	for _, c := range cases {
@@ -361,10 +362,10 @@ func TestSMTPMailerReplyCodes(t *testing.T) {
 // never gets the message in clear.
 func TestSMTPMailerRequiresTLS(t *testing.T) {
 	for _, offers := range []bool{false, true} {
-		sk := newSink(t, sinkOptions{starttls: offers})
-		_, err := mailer(t, sk.port(), notify.SMTPStartTLS).Send(context.Background(), notify.Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t", ID: "d1"})
-		if err == nil || len(sk.messages()) != 0 || sk.attempts("a@example.com") != 0 {
-			t.Errorf("STARTTLS offered %v: err %v, %d messages sent in clear", offers, err, len(sk.messages()))
+		sk := smtpsink.Start(t, smtpsink.Options{StartTLS: offers})
+		_, err := mailer(t, sk.Port(), notify.SMTPStartTLS).Send(context.Background(), notify.Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t", ID: "d1"})
+		if err == nil || len(sk.Messages()) != 0 || sk.Attempts("a@example.com") != 0 {
+			t.Errorf("STARTTLS offered %v: err %v, %d messages sent in clear", offers, err, len(sk.Messages()))
 		}
 	}
 }
@@ -373,12 +374,12 @@ func TestSMTPMailerRequiresTLS(t *testing.T) {
 // password stays on the machine); without them, the relay's demand for
 // authentication is the send's error.
 func TestSMTPMailerAuthenticates(t *testing.T) {
-	sk := newSink(t, sinkOptions{auth: true})
+	sk := smtpsink.Start(t, smtpsink.Options{Auth: true})
 	mail := notify.Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t", ID: "d1"}
-	if code, err := mailer(t, sk.port(), notify.SMTPNoTLS).Send(context.Background(), mail); code != 530 || err == nil {
+	if code, err := mailer(t, sk.Port(), notify.SMTPNoTLS).Send(context.Background(), mail); code != 530 || err == nil {
 		t.Errorf("without credentials: %d %v", code, err)
 	}
-	m, err := notify.NewSMTPMailer(notify.SMTPConfig{Host: "127.0.0.1", Port: sk.port(), Username: "rocca", Password: "pa55 w0rd",
+	m, err := notify.NewSMTPMailer(notify.SMTPConfig{Host: "127.0.0.1", Port: sk.Port(), Username: "rocca", Password: "pa55 w0rd",
 		From: "rocca@example.com", TLS: notify.SMTPNoTLS, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -386,8 +387,8 @@ func TestSMTPMailerAuthenticates(t *testing.T) {
 	if code, err := m.Send(context.Background(), mail); code != 250 || err != nil {
 		t.Fatalf("with credentials: %d %v", code, err)
 	}
-	if got := sk.credentials(); len(got) != 1 || got[0] != "\x00rocca\x00pa55 w0rd" || len(sk.messages()) != 1 {
-		t.Errorf("credentials %q, %d messages", got, len(sk.messages()))
+	if got := sk.Credentials(); len(got) != 1 || got[0] != "\x00rocca\x00pa55 w0rd" || len(sk.Messages()) != 1 {
+		t.Errorf("credentials %q, %d messages", got, len(sk.Messages()))
 	}
 }
 

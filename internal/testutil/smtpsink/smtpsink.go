@@ -1,4 +1,10 @@
-package notify_test
+// Package smtpsink is an SMTP server for tests: it listens on the loopback
+// interface, speaks the minimal dialogue a client needs to send (EHLO,
+// MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT, and AUTH PLAIN when asked),
+// keeps what it accepted and answers the faults it is given. STARTTLS,
+// when offered, always fails: a client that insists on TLS never sends in
+// clear to it.
+package smtpsink
 
 import (
 	"encoding/base64"
@@ -10,47 +16,51 @@ import (
 	"testing"
 )
 
-// sink is a minimal SMTP server on the loopback interface: EHLO, MAIL
-// FROM, RCPT TO, DATA, RSET, NOOP, QUIT, and AUTH PLAIN when asked;
-// STARTTLS is offered when asked but always fails. It keeps the messages
-// it accepted and answers the faults it is given.
-type sink struct {
+// Sink is a running SMTP server.
+type Sink struct {
 	ln net.Listener
-	sinkOptions
+	Options
 
 	mu       sync.Mutex
 	rcpts    map[string]int // RCPT TO seen, by recipient
-	accepted []received
+	accepted []Message
 	auths    []string // AUTH PLAIN responses, decoded
 }
 
-type sinkOptions struct {
-	faults   map[string]fault // by recipient
-	starttls bool             // offer STARTTLS
-	auth     bool             // offer and require AUTH PLAIN
+// Options shape a sink.
+type Options struct {
+	// Faults are the replies some recipients get, by address.
+	Faults map[string]Fault
+	// StartTLS offers STARTTLS (which then fails).
+	StartTLS bool
+	// Auth offers and requires AUTH PLAIN (any credentials pass).
+	Auth bool
 }
 
-// fault is a reply a recipient gets: at RCPT TO, or at the end of DATA;
-// for its first times transactions, or always when times is 0.
-type fault struct {
-	atData bool
-	reply  string
-	times  int
+// Fault is a reply a recipient gets instead of success: at RCPT TO, or
+// at the end of DATA when AtData; for its first Times transactions, or
+// always when Times is 0.
+type Fault struct {
+	AtData bool
+	Reply  string // e.g. "451 4.3.0 try again later"
+	Times  int
 }
 
-type received struct {
-	from string
-	to   []string
-	data string
+// Message is an accepted message: the envelope and the data.
+type Message struct {
+	From string
+	To   []string
+	Data string
 }
 
-func newSink(t *testing.T, o sinkOptions) *sink {
+// Start starts a sink, stopped when the test ends.
+func Start(t testing.TB, o Options) *Sink {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sink{ln: ln, sinkOptions: o, rcpts: map[string]int{}}
+	s := &Sink{ln: ln, Options: o, rcpts: map[string]int{}}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Add(1)
@@ -68,41 +78,46 @@ func newSink(t *testing.T, o sinkOptions) *sink {
 	return s
 }
 
-func (s *sink) port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+// Port is the sink's port on 127.0.0.1.
+func (s *Sink) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 
-func (s *sink) messages() []received {
+// Messages returns the messages accepted so far.
+func (s *Sink) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.accepted...)
+	return append([]Message(nil), s.accepted...)
 }
 
-func (s *sink) credentials() []string {
+// Credentials returns the AUTH PLAIN responses received, decoded
+// ("identity\x00user\x00password").
+func (s *Sink) Credentials() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.auths...)
 }
 
-func (s *sink) attempts(rcpt string) int {
+// Attempts returns how many times rcpt was named in RCPT TO.
+func (s *Sink) Attempts(rcpt string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rcpts[rcpt]
 }
 
 // fault returns the reply rcpt gets now at RCPT (data false) or DATA.
-func (s *sink) fault(rcpt string, data bool) string {
-	f, ok := s.faults[rcpt]
-	if !ok || f.atData != data || (f.times > 0 && s.rcpts[rcpt] > f.times) {
+func (s *Sink) fault(rcpt string, data bool) string {
+	f, ok := s.Faults[rcpt]
+	if !ok || f.AtData != data || (f.Times > 0 && s.rcpts[rcpt] > f.Times) {
 		return ""
 	}
-	return f.reply
+	return f.Reply
 }
 
-func (s *sink) serve(c net.Conn) {
+func (s *Sink) serve(c net.Conn) {
 	defer c.Close()
 	tp := textproto.NewConn(c)
 	reply := func(line string) { _ = tp.PrintfLine("%s", line) }
 	reply("220 sink.test ESMTP")
-	var cur received
+	var cur Message
 	authed := false
 	for {
 		line, err := tp.ReadLine()
@@ -113,10 +128,10 @@ func (s *sink) serve(c net.Conn) {
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
 			ext := []string{"sink.test"}
-			if s.starttls {
+			if s.StartTLS {
 				ext = append(ext, "STARTTLS")
 			}
-			if s.auth {
+			if s.Auth {
 				ext = append(ext, "AUTH PLAIN")
 			}
 			for i, e := range ext {
@@ -129,7 +144,7 @@ func (s *sink) serve(c net.Conn) {
 		case "AUTH":
 			mech, resp, _ := strings.Cut(arg, " ")
 			dec, err := base64.StdEncoding.DecodeString(resp)
-			if !s.auth || mech != "PLAIN" || err != nil {
+			if !s.Auth || mech != "PLAIN" || err != nil {
 				reply("504 5.5.4 unrecognized authentication type")
 				continue
 			}
@@ -139,11 +154,11 @@ func (s *sink) serve(c net.Conn) {
 			authed = true
 			reply("235 2.7.0 Authentication successful")
 		case "MAIL":
-			if s.auth && !authed {
+			if s.Auth && !authed {
 				reply("530 5.7.0 Authentication required")
 				continue
 			}
-			cur = received{from: address(arg)}
+			cur = Message{From: address(arg)}
 			reply("250 2.1.0 Ok")
 		case "RCPT":
 			to := address(arg)
@@ -155,7 +170,7 @@ func (s *sink) serve(c net.Conn) {
 				reply(f)
 				continue
 			}
-			cur.to = append(cur.to, to)
+			cur.To = append(cur.To, to)
 			reply("250 2.1.5 Ok")
 		case "DATA":
 			reply("354 End data with <CR><LF>.<CR><LF>")
@@ -163,10 +178,10 @@ func (s *sink) serve(c net.Conn) {
 			if err != nil {
 				return
 			}
-			cur.data = string(b)
+			cur.Data = string(b)
 			s.mu.Lock()
 			f := ""
-			for _, to := range cur.to {
+			for _, to := range cur.To {
 				if f == "" {
 					f = s.fault(to, true)
 				}
@@ -179,9 +194,9 @@ func (s *sink) serve(c net.Conn) {
 				reply(f)
 				continue
 			}
-			reply("250 2.0.0 Ok: queued as " + strconv.Itoa(len(cur.data)))
+			reply("250 2.0.0 Ok: queued as " + strconv.Itoa(len(cur.Data)))
 		case "RSET":
-			cur = received{}
+			cur = Message{}
 			reply("250 2.0.0 Ok")
 		case "NOOP":
 			reply("250 2.0.0 Ok")
