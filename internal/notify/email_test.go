@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -10,6 +12,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net"
+	"net/http/httptest"
 	"net/mail"
 	"slices"
 	"strings"
@@ -359,13 +362,47 @@ func TestSMTPMailerReplyCodes(t *testing.T) {
 }
 
 // starttls is mandatory: a server that does not offer it, or fails it,
-// never gets the message in clear.
+// never gets the message in clear, and the connection is closed.
 func TestSMTPMailerRequiresTLS(t *testing.T) {
 	for _, offers := range []bool{false, true} {
 		sk := smtpsink.Start(t, smtpsink.Options{StartTLS: offers})
 		_, err := mailer(t, sk.Port(), notify.SMTPStartTLS).Send(context.Background(), notify.Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t", ID: "d1"})
 		if err == nil || len(sk.Messages()) != 0 || sk.Attempts("a@example.com") != 0 {
 			t.Errorf("STARTTLS offered %v: err %v, %d messages sent in clear", offers, err, len(sk.Messages()))
+		}
+		for deadline := time.Now().Add(5 * time.Second); sk.Open() > 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Errorf("STARTTLS offered %v: the connection is left open", offers)
+				break
+			}
+		}
+	}
+}
+
+// Both TLS modes send over TLS to a server whose certificate verifies,
+// and to no other.
+func TestSMTPMailerTLS(t *testing.T) {
+	ts := httptest.NewUnstartedServer(nil) // for its certificate for 127.0.0.1
+	ts.StartTLS()
+	defer ts.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(ts.Certificate())
+	server := &tls.Config{Certificates: ts.TLS.Certificates, MinVersion: tls.VersionTLS12}
+	for _, mode := range []string{notify.SMTPStartTLS, notify.SMTPImplicitTLS} {
+		sk := smtpsink.Start(t, smtpsink.Options{StartTLS: true, TLS: server, Implicit: mode == notify.SMTPImplicitTLS, Auth: true})
+		for _, pool := range []*x509.CertPool{roots, nil} {
+			m, err := notify.NewSMTPMailer(notify.SMTPConfig{Host: "127.0.0.1", Port: sk.Port(), Username: "rocca", Password: "pw",
+				From: "rocca@example.com", TLS: mode, Timeout: 5 * time.Second, RootCAs: pool})
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, err := m.Send(context.Background(), notify.Mail{To: []string{"a@example.com"}, Subject: "s", Text: "t", ID: "d1"})
+			if trusted := pool != nil; (err == nil) != trusted || (code == 250) != trusted {
+				t.Errorf("%s, certificate trusted %v: %d %v", mode, trusted, code, err)
+			}
+		}
+		if n, creds := len(sk.Messages()), sk.Credentials(); n != 1 || len(creds) != 1 || creds[0] != "\x00rocca\x00pw" {
+			t.Errorf("%s: %d messages, credentials %q (PLAIN over TLS for the trusted server only)", mode, n, creds)
 		}
 	}
 }

@@ -126,3 +126,49 @@ func TestMailTextBounds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMailText: names from users and texts from advisories never change
+// the shape of an e-mail: the subject is one line of printable text, the
+// body has the same lines as with plain values.
+func FuzzMailText(f *testing.F) {
+	for _, seed := range [][4]string{
+		{"Linea HMI", "4.2.0", "Requests leaks Proxy-Authorization", "known exploited"},
+		{"Evil\r\nBcc: x@example.com", "1\x1b[2J", "s\nSeverity: none", "\u2028Detail: forged"},
+		{"\xff\xfe", "\u202e1.0", "\x00", "\r"},
+	} {
+		f.Add(seed[0], seed[1], seed[2], seed[3])
+	}
+	event := func(summary, detail string) model.OutboxEvent {
+		fd := finding()
+		fd.Summary, fd.Component.Name = "x"+summary, "x"+summary
+		b, err := json.Marshal(map[string]any{"finding": fd, "event": model.FindingEvent{Detail: "x" + detail}})
+		if err != nil {
+			f.Fatal(err)
+		}
+		return model.OutboxEvent{ID: "e1", Type: "finding.new", ProductID: "p1", VersionID: "v1", Payload: b}
+	}
+	_, plain, err := notify.MailText(event("", ""), notify.Where{Product: "x", Version: "x"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, product, version, summary, detail string) {
+		subject, body, err := notify.MailText(event(summary, detail), notify.Where{Product: "x" + product, Version: "x" + version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range subject {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+				t.Fatalf("subject has control character %U: %q", r, subject)
+			}
+		}
+		if !utf8.ValidString(subject) || !utf8.ValidString(body) {
+			t.Fatalf("invalid UTF-8: %q %q", subject, body)
+		}
+		if got, want := strings.Count(body, "\n"), strings.Count(plain, "\n"); got != want {
+			t.Fatalf("body has %d lines, want %d:\n%s", got, want, body)
+		}
+		if strings.ContainsAny(body, "\r\u2028\u2029\x00") {
+			t.Fatalf("body has a line-breaking character:\n%q", body)
+		}
+	})
+}

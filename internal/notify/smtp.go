@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -37,6 +38,8 @@ type SMTPConfig struct {
 	TLS string
 	// Timeout bounds one attempt: connection and dialogue (30 s when 0).
 	Timeout time.Duration
+	// RootCAs verify the server's certificate (nil: the system's roots).
+	RootCAs *x509.CertPool
 }
 
 // SMTPMailer sends e-mail through an SMTP server with go-mail, one
@@ -101,7 +104,7 @@ func (s *SMTPMailer) Send(ctx context.Context, m Mail) (int, error) {
 func (s *SMTPMailer) addr() string { return net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port)) }
 
 func (s *SMTPMailer) tlsConfig() *tls.Config {
-	return &tls.Config{ServerName: s.cfg.Host, MinVersion: tls.VersionTLS12}
+	return &tls.Config{ServerName: s.cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: s.cfg.RootCAs}
 }
 
 // dial connects to the server, with TLS from the first byte in the

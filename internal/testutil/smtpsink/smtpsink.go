@@ -1,12 +1,14 @@
 // Package smtpsink is an SMTP server for tests: it listens on the loopback
 // interface, speaks the minimal dialogue a client needs to send (EHLO,
 // MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT, and AUTH PLAIN when asked),
-// keeps what it accepted and answers the faults it is given. STARTTLS,
-// when offered, always fails: a client that insists on TLS never sends in
-// clear to it.
+// keeps what it accepted and answers the faults it is given. With a TLS
+// configuration it speaks TLS from the first byte, or upgrades with
+// STARTTLS; STARTTLS offered without one always fails, so a client that
+// insists on TLS never sends in clear to it.
 package smtpsink
 
 import (
+	"crypto/tls"
 	"encoding/base64"
 	"net"
 	"net/textproto"
@@ -25,14 +27,19 @@ type Sink struct {
 	rcpts    map[string]int // RCPT TO seen, by recipient
 	accepted []Message
 	auths    []string // AUTH PLAIN responses, decoded
+	conns    map[net.Conn]bool
 }
 
 // Options shape a sink.
 type Options struct {
 	// Faults are the replies some recipients get, by address.
 	Faults map[string]Fault
-	// StartTLS offers STARTTLS (which then fails).
+	// StartTLS offers STARTTLS: an upgrade with TLS, else a failure.
 	StartTLS bool
+	// TLS, when set, is the server's TLS configuration: for STARTTLS, or
+	// from the first byte when Implicit.
+	TLS      *tls.Config
+	Implicit bool
 	// Auth offers and requires AUTH PLAIN (any credentials pass).
 	Auth bool
 }
@@ -60,9 +67,20 @@ func Start(t testing.TB, o Options) *Sink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Sink{ln: ln, Options: o, rcpts: map[string]int{}}
+	if o.Implicit && o.TLS != nil {
+		ln = tls.NewListener(ln, o.TLS)
+	}
+	s := &Sink{ln: ln, Options: o, rcpts: map[string]int{}, conns: map[net.Conn]bool{}}
 	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	t.Cleanup(func() {
+		ln.Close()
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+		wg.Wait()
+	})
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -71,11 +89,27 @@ func Start(t testing.TB, o Options) *Sink {
 			if err != nil {
 				return
 			}
+			s.mu.Lock()
+			s.conns[c] = true
+			s.mu.Unlock()
 			wg.Add(1)
-			go func() { defer wg.Done(); s.serve(c) }()
+			go func() {
+				defer wg.Done()
+				s.serve(c)
+				s.mu.Lock()
+				delete(s.conns, c)
+				s.mu.Unlock()
+			}()
 		}
 	}()
 	return s
+}
+
+// Open returns the number of connections the client has not closed yet.
+func (s *Sink) Open() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }
 
 // Port is the sink's port on 127.0.0.1.
@@ -118,7 +152,7 @@ func (s *Sink) serve(c net.Conn) {
 	reply := func(line string) { _ = tp.PrintfLine("%s", line) }
 	reply("220 sink.test ESMTP")
 	var cur Message
-	authed := false
+	authed, secure := false, s.Implicit && s.TLS != nil
 	for {
 		line, err := tp.ReadLine()
 		if err != nil {
@@ -128,7 +162,7 @@ func (s *Sink) serve(c net.Conn) {
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
 			ext := []string{"sink.test"}
-			if s.StartTLS {
+			if s.StartTLS && !secure {
 				ext = append(ext, "STARTTLS")
 			}
 			if s.Auth {
@@ -204,7 +238,18 @@ func (s *Sink) serve(c net.Conn) {
 			reply("221 2.0.0 Bye")
 			return
 		case "STARTTLS":
-			reply("454 4.7.0 TLS not available")
+			if s.TLS == nil || secure {
+				reply("454 4.7.0 TLS not available")
+				continue
+			}
+			reply("220 2.0.0 Ready to start TLS")
+			tc := tls.Server(c, s.TLS)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			// The dialogue starts again, over TLS (RFC 3207).
+			tp = textproto.NewConn(tc)
+			cur, authed, secure = Message{}, false, true
 		default:
 			reply("502 5.5.2 Command not recognized")
 		}
