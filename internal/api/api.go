@@ -25,7 +25,7 @@ const maxJSONBytes = 1 << 20
 type Options struct {
 	Service *portfolio.Service
 	Queue   *portfolio.Queue
-	// Notify manages the organisations' webhooks.
+	// Notify manages the organisations' webhooks and e-mail subscriptions.
 	Notify *notify.Service
 	// Metrics records requests and serves GET /metrics (404 when nil).
 	Metrics *metrics.Metrics

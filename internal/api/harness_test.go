@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,7 @@ type server struct {
 	version  model.Version
 	ingested portfolio.IngestResult
 	webhook  model.Subscription
+	email    notify.EmailSubscription
 }
 
 // engines starts one server per test engine and runs fn on each.
@@ -58,6 +60,15 @@ type harness struct {
 	wrap func(*sqlstore.Store) portfolio.Store
 	// options, when set, adjusts the API's options.
 	options func(*api.Options)
+	// noSMTP starts the server without e-mail (no e-mail subscription).
+	noSMTP bool
+}
+
+// noMail is the harness's mailer: the API tests never deliver.
+type noMail struct{}
+
+func (noMail) Send(context.Context, notify.Mail) (int, error) {
+	return 0, errors.New("the API tests send no e-mail")
 }
 
 // enginesWith is engines with a varied server.
@@ -87,6 +98,9 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 	}
 	q := portfolio.NewQueue(svc, h.workers, h.backlog, h.queueBytes)
 	n := notify.New(st, http.DefaultClient, log, nil)
+	if !h.noSMTP {
+		n = n.WithMailer(noMail{})
+	}
 	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
 	o := api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
 	if h.options != nil {
@@ -130,6 +144,11 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 	}
 	if s.webhook, err = n.CreateWebhook(ctx, s.acme.ID, notify.WebhookRequest{URL: "https://hooks.example/rocca", Secret: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
+	}
+	if !h.noSMTP {
+		if s.email, err = n.CreateEmail(ctx, s.acme.ID, notify.EmailRequest{To: []string{"security@acme.example"}}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return s
 }

@@ -52,6 +52,11 @@ func (a *API) Routes() []Route {
 		a.auth("GET", "/api/v1/webhooks/{webhook}", a.getWebhook),
 		a.auth("GET", "/api/v1/webhooks/{webhook}/deliveries", a.listDeliveries),
 		a.auth("DELETE", "/api/v1/webhooks/{webhook}", a.deleteWebhook),
+		a.auth("GET", "/api/v1/email-subscriptions", a.listEmailSubscriptions),
+		a.auth("POST", "/api/v1/email-subscriptions", a.createEmailSubscription),
+		a.auth("GET", "/api/v1/email-subscriptions/{subscription}", a.getEmailSubscription),
+		a.auth("GET", "/api/v1/email-subscriptions/{subscription}/deliveries", a.listEmailDeliveries),
+		a.auth("DELETE", "/api/v1/email-subscriptions/{subscription}", a.deleteEmailSubscription),
 
 		// Dependency-Track-compatible subset (docs/dependency-track.md).
 		a.auth("PUT", "/api/v1/bom", a.dtPutBOM),

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
@@ -57,13 +56,9 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request, k model.APIK
 const maxDeliveries = 1000
 
 func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
-	limit := 100
-	if s := r.URL.Query().Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxDeliveries {
-			return badRequest("limit: an integer from 1 to " + strconv.Itoa(maxDeliveries))
-		}
-		limit = n
+	limit, err := deliveryLimit(r)
+	if err != nil {
+		return err
 	}
 	ds, err := a.notify.Deliveries(r.Context(), orgOf(k), r.PathValue("webhook"), limit)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/api"
@@ -69,6 +70,9 @@ type ServerOptions struct {
 	// sharing the database (jobs.Config.ID; River's host-and-start-time
 	// name when "").
 	JobsID string
+	// SMTP, when set, sends the e-mail notifications; without it e-mail
+	// subscriptions are refused.
+	SMTP *notify.SMTPConfig
 }
 
 // Server is rocca's HTTP server with its background upload queue and
@@ -88,9 +92,14 @@ func (a *App) Watcher() *watch.Watcher {
 	return watch.New(a.Store, findings.New(a.Store, a.Log, nil), a.Log, nil)
 }
 
-// Notifier returns the notification service on the App's store.
-func (a *App) Notifier() *notify.Service {
-	return notify.New(a.Store, &http.Client{Timeout: 15 * time.Second}, a.Log, nil)
+// Notifier returns the notification service on the App's store; mailer
+// sends e-mail (nil: e-mail off).
+func (a *App) Notifier(mailer notify.Mailer) *notify.Service {
+	n := notify.New(a.Store, &http.Client{Timeout: 15 * time.Second}, a.Log, nil)
+	if mailer != nil {
+		n = n.WithMailer(mailer)
+	}
+	return n
 }
 
 // NewServer builds the server: portfolio service, upload queue, job
@@ -104,7 +113,16 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	svc := a.Portfolio(o.MaxBOMBytes, o.MaxComponents)
 	q := portfolio.NewQueue(svc, max(o.Workers, 1), max(o.Backlog, 1), o.QueueBytes)
-	w, n := a.Watcher(), a.Notifier()
+	var mailer notify.Mailer
+	if o.SMTP != nil {
+		m, err := notify.NewSMTPMailer(*o.SMTP)
+		if err != nil {
+			return nil, err
+		}
+		mailer = m
+		a.Log.Info("e-mail notifications", "smtp", net.JoinHostPort(o.SMTP.Host, strconv.Itoa(o.SMTP.Port)), "tls", o.SMTP.TLS, "from", o.SMTP.From)
+	}
+	w, n := a.Watcher(), a.Notifier(mailer)
 	var je *jobs.Engine
 	fcfg := feeds.DefaultConfig()
 	if o.Feeds != nil {
@@ -267,6 +285,10 @@ func ServerOptionsOf(c config.Config) ServerOptions {
 	if c.Feeds.Schedule {
 		fc := feeds.ConfigFrom(c.Feeds)
 		o.Feeds = &fc
+	}
+	if c.SMTP.Enabled() {
+		o.SMTP = &notify.SMTPConfig{Host: c.SMTP.Host, Port: c.SMTP.Port, Username: c.SMTP.Username, Password: c.SMTP.Password,
+			From: c.SMTP.From, TLS: c.SMTP.TLS}
 	}
 	return o
 }

@@ -566,7 +566,7 @@ func pending(t *testing.T, ctx context.Context, a *app.App) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := a.Notifier().Pending(ctx)
+	o, err := a.Notifier(nil).Pending(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

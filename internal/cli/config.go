@@ -70,6 +70,7 @@ file's directory. Unknown keys and repeated keys are errors.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the configuration as JSON")
 	addServerFlags(cmd, &e.flags)
 	addFeedFlags(cmd.Flags(), &e.flags.Feeds)
+	addSMTPFlags(cmd, &e.flags.SMTP)
 	return cmd
 }
 

@@ -21,11 +21,14 @@ func TestConfigCommand(t *testing.T) {
 	t.Setenv("ROCCA_WORKERS", "6")
 	t.Setenv("ROCCA_DATABASE_URL", "")
 	t.Setenv("ROCCA_TLS_CERT", "/etc/rocca/tls.crt")
-	code, out, errs := run(t, "config", "--backlog", "12", "--tls-key", "/etc/rocca/tls.key", "--min-body-rate", "32KiB")
+	t.Setenv("ROCCA_SMTP_PASSWORD", "smtpsecret")
+	t.Setenv("ROCCA_SMTP_USERNAME", "rocca")
+	code, out, errs := run(t, "config", "--backlog", "12", "--tls-key", "/etc/rocca/tls.key", "--min-body-rate", "32KiB",
+		"--smtp-host", "mail.example.com", "--smtp-from", "rocca@example.com")
 	if code != cli.ExitOK {
 		t.Fatalf("config: %d %s", code, errs)
 	}
-	if strings.Contains(out, "filesecret") {
+	if strings.Contains(out, "filesecret") || strings.Contains(out, "smtpsecret") {
 		t.Errorf("config prints the password:\n%s", out)
 	}
 	for _, want := range []string{
@@ -37,6 +40,9 @@ func TestConfigCommand(t *testing.T) {
 		"tls_cert", "/etc/rocca/tls.crt", "environment ROCCA_TLS_CERT",
 		"tls_key", "/etc/rocca/tls.key", "flag --tls-key",
 		"min_body_rate", "32768",
+		"smtp_host", "mail.example.com", "flag --smtp-host",
+		"smtp_password", "***", "environment ROCCA_SMTP_PASSWORD",
+		"smtp_tls", "starttls",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("config output lacks %q:\n%s", want, out)
@@ -76,6 +82,8 @@ func TestConfigErrors(t *testing.T) {
 		{"missing file", []string{"config", "--config", filepath.Join(dir, "none.conf")}, "no such file"},
 		{"bad flag value", []string{"config", "--workers", "many"}, `workers "many" (flag --workers)`},
 		{"serve bad addr", []string{"serve", "--addr", "8080", "--database", filepath.Join(dir, "x.db")}, "want HOST:PORT"},
+		{"serve SMTP in clear", []string{"serve", "--smtp-host", "mail.example.com", "--smtp-from", "r@example.com", "--smtp-tls", "none",
+			"--database", filepath.Join(dir, "x.db")}, "smtp_tls none (flag --smtp-tls): only for a relay on this machine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

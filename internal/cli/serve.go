@@ -42,6 +42,13 @@ localhost.
 A request body must keep coming: after 10 seconds, at an average of at least
 --min-body-rate, and all of it within 5 minutes; a slower client gets 408.
 
+With --smtp-host and --smtp-from (ROCCA_SMTP_*; the password only through
+ROCCA_SMTP_PASSWORD or the file), serve sends the e-mail subscriptions'
+notifications through that SMTP server, with STARTTLS (--smtp-tls starttls,
+the default), TLS from the first byte (tls, usually port 465), or in clear
+(none: only to a relay on this machine). Without them, e-mail subscriptions
+are refused.
+
 Logs are structured (log/slog) on stderr, at info level unless a log level is
 configured. SIGINT or SIGTERM shut the server down gracefully: it stops
 accepting connections, finishes requests in flight and the queued uploads
@@ -88,6 +95,7 @@ accepting connections, finishes requests in flight and the queued uploads
 	}
 	addServerFlags(cmd, &e.flags)
 	addFeedFlags(cmd.Flags(), &e.flags.Feeds)
+	addSMTPFlags(cmd, &e.flags.SMTP)
 	return cmd
 }
 
@@ -100,6 +108,17 @@ const serveGCPercent = 50
 // Jobs are idempotent; a shorter time resumes interrupted uploads sooner
 // at the price of running again a job that is merely slow.
 const EnvJobRescueAfter = "ROCCA_JOB_RESCUE_AFTER"
+
+// addSMTPFlags registers the SMTP settings' flags (on serve and config).
+// The password has none: a command line is visible to every user of the
+// machine.
+func addSMTPFlags(cmd *cobra.Command, f *config.SMTPFlags) {
+	cmd.Flags().StringVar(&f.Host, "smtp-host", "", "SMTP server for e-mail notifications (default none: e-mail off)")
+	cmd.Flags().StringVar(&f.Port, "smtp-port", "", "SMTP server port (default "+strconv.Itoa(config.DefaultSMTPPort)+")")
+	cmd.Flags().StringVar(&f.Username, "smtp-username", "", "SMTP user name; the password comes from ROCCA_SMTP_PASSWORD or the file")
+	cmd.Flags().StringVar(&f.From, "smtp-from", "", "sender address of e-mail notifications")
+	cmd.Flags().StringVar(&f.TLS, "smtp-tls", "", "starttls, tls or none (loopback relays only) (default starttls)")
+}
 
 // addServerFlags registers the server settings' flags (on serve, and on
 // config to show their effect). They are strings: config parses and

@@ -48,6 +48,8 @@ type Config struct {
 
 	// Feeds are the feed sync's settings.
 	Feeds Feeds
+	// SMTP is the server e-mail notifications are sent through.
+	SMTP SMTP
 
 	origins []string
 }
@@ -70,6 +72,8 @@ type Flags struct {
 	TLSKey          string
 	// Feeds are the feed settings' flags.
 	Feeds FeedFlags
+	// SMTP are the SMTP settings' flags.
+	SMTP SMTPFlags
 }
 
 func (f Flags) value(key string) string {
@@ -99,7 +103,10 @@ func (f Flags) value(key string) string {
 	case "tls_key":
 		return f.TLSKey
 	}
-	return f.Feeds.value(key)
+	if v := f.Feeds.value(key); v != "" {
+		return v
+	}
+	return f.SMTP.value(key)
 }
 
 // Resolve builds the configuration. Each setting is taken from the first
@@ -146,7 +153,11 @@ func Resolve(f Flags, getenv func(string) string) (Config, error) {
 			origin = "default"
 		}
 		if err := s.set(&c, raw); err != nil {
-			return c, fmt.Errorf("%s %q (%s): %w", s.key, redact.DatabaseURL(raw), origin, err)
+			shown := redact.DatabaseURL(raw)
+			if s.secret {
+				shown = redact.Mask
+			}
+			return c, fmt.Errorf("%s %q (%s): %w", s.key, shown, origin, err)
 		}
 		c.origins[i] = origin
 	}
@@ -154,6 +165,9 @@ func Resolve(f Flags, getenv func(string) string) (Config, error) {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return c, fmt.Errorf("tls_cert (%s) and tls_key (%s): set both to serve HTTPS, or neither",
 			c.Source("tls_cert"), c.Source("tls_key"))
+	}
+	if err := c.checkSMTP(); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -177,7 +191,8 @@ type Setting struct {
 	// Source is where the value came from: "flag --NAME",
 	// "environment NAME", "file PATH:LINE" or "default".
 	Source string `json:"source"`
-	// Env and Flag name the environment variable and the flag.
+	// Env and Flag name the environment variable and the flag ("" for a
+	// setting without one).
 	Env  string `json:"env"`
 	Flag string `json:"flag"`
 	// Doc says what the setting is.
@@ -190,6 +205,9 @@ func (c Config) Settings() []Setting {
 	out := make([]Setting, len(settings))
 	for i, s := range settings {
 		out[i] = Setting{Key: s.key, Value: s.get(c), Source: c.origins[i], Env: s.env, Flag: "--" + s.flag, Doc: s.doc}
+		if s.flag == "" {
+			out[i].Flag = ""
+		}
 	}
 	return out
 }

@@ -49,9 +49,12 @@ type setting struct {
 	// path is true for a file path: relative in a configuration file, it
 	// is resolved against the file's directory.
 	path bool
-	def  func(getenv func(string) string) (string, error)
-	set  func(c *Config, v string) error
-	get  func(c Config) string
+	// secret is true for a password: its value is never printed, not
+	// even in an error. A secret has no flag (flag is "").
+	secret bool
+	def    func(getenv func(string) string) (string, error)
+	set    func(c *Config, v string) error
+	get    func(c Config) string
 }
 
 func constant(v string) func(func(string) string) (string, error) {
@@ -63,9 +66,10 @@ func constant(v string) func(func(string) string) (string, error) {
 var keyValueDSN = regexp.MustCompile(`(?i)(?:^|\s)(?:host|hostaddr|port|user|password|dbname|sslmode)\s*=`)
 
 // settings lists every setting, in the order `rocca config` prints them:
-// the general ones, then the feed settings (feeds.go). Index 0 is the
-// database (Config.DatabaseSource mirrors its origin).
-var settings = append(generalSettings[:], feedSettings()...)
+// the general ones, then the feed settings (feeds.go), then the SMTP
+// settings (smtp.go). Index 0 is the database (Config.DatabaseSource
+// mirrors its origin).
+var settings = append(append(generalSettings[:], feedSettings()...), smtpSettings()...)
 
 // nGeneral is the number of general settings.
 const nGeneral = 12

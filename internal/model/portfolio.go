@@ -235,9 +235,14 @@ type OutboxEvent struct {
 	Created time.Time
 }
 
-// ChannelWebhook is the notification channel of a webhook subscription
-// (the only one so far; the table has room for e-mail).
-const ChannelWebhook = "webhook"
+// Notification channels of a subscription.
+const (
+	// ChannelWebhook: Target is the URL, signed with Secret.
+	ChannelWebhook = "webhook"
+	// ChannelEmail: Target is the recipients' addresses, separated by
+	// ", " (bare addresses, which contain no comma).
+	ChannelEmail = "email"
+)
 
 // Webhook body formats.
 const (
@@ -246,8 +251,8 @@ const (
 )
 
 // Subscription is one of an organisation's notification targets: a
-// webhook URL (signed with Secret), for the event types listed (all when
-// empty), optionally of one product only.
+// webhook URL (signed with Secret) or e-mail recipients, for the event
+// types listed (all when empty), optionally of one product only.
 type Subscription struct {
 	ID        string    `json:"id"`
 	OrgID     string    `json:"organisationId"`

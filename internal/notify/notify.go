@@ -1,11 +1,11 @@
 // Package notify delivers the outbox's events to the organisations'
-// webhooks. Events are written by the changes they describe, in the same
-// transaction (the outbox); Dispatch turns each into one delivery per
-// subscription that wants it, and the deliveries' jobs commit with them;
-// Deliver sends one delivery, signed, and records the attempt. A failed
-// attempt returns an error so that the job engine retries it with
-// backoff; a rolled-back change never reaches the outbox, so it is never
-// notified.
+// webhooks and e-mail subscriptions. Events are written by the changes
+// they describe, in the same transaction (the outbox); Dispatch turns each
+// into one delivery per subscription that wants it, and the deliveries'
+// jobs commit with them; Deliver sends one delivery (a signed POST, or an
+// e-mail through the Mailer) and records the attempt. A failed attempt
+// returns an error so that the job engine retries it with backoff; a
+// rolled-back change never reaches the outbox, so it is never notified.
 //
 // Signature: every request carries
 //
@@ -48,6 +48,7 @@ type Store interface {
 	DeleteSubscription(ctx context.Context, org, id string) error
 	Deliveries(ctx context.Context, org, subscriptionID string, limit int) ([]model.Delivery, error)
 	Product(ctx context.Context, org, id string) (model.Product, error)
+	Version(ctx context.Context, org, id string) (model.Version, error)
 	OutboxPending(ctx context.Context) (bool, error)
 	Dispatch(ctx context.Context, limit int, at time.Time, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) (int, error)
 	DeliveryToSend(ctx context.Context, id string) (model.Delivery, model.Subscription, model.OutboxEvent, error)
@@ -64,6 +65,8 @@ var EventTypes = []string{
 type Service struct {
 	store  Store
 	client *http.Client
+	// mailer sends e-mail; nil when SMTP is not configured.
+	mailer Mailer
 	log    *slog.Logger
 	now    func() time.Time
 }
@@ -75,6 +78,14 @@ func New(st Store, client *http.Client, log *slog.Logger, now func() time.Time) 
 		now = time.Now
 	}
 	return &Service{store: st, client: client, log: log, now: now}
+}
+
+// WithMailer returns a copy of the service that sends e-mail with m.
+// Without one, e-mail subscriptions are refused.
+func (s *Service) WithMailer(m Mailer) *Service {
+	c := *s
+	c.mailer = m
+	return &c
 }
 
 // WebhookRequest is what a client asks to create a webhook.
@@ -108,11 +119,6 @@ func (s *Service) CreateWebhook(ctx context.Context, org string, req WebhookRequ
 	if utf8.RuneCountInString(req.Secret) < MinSecretLength || len(req.Secret) > 256 {
 		return model.Subscription{}, &InputError{fmt.Sprintf("secret: %d to 256 characters are required", MinSecretLength)}
 	}
-	for _, e := range req.Events {
-		if !known(e) {
-			return model.Subscription{}, &InputError{fmt.Sprintf("events: unknown event type %q (known: %s)", e, strings.Join(EventTypes, ", "))}
-		}
-	}
 	switch req.Format {
 	case "":
 		req.Format = model.FormatRocca
@@ -120,13 +126,8 @@ func (s *Service) CreateWebhook(ctx context.Context, org string, req WebhookRequ
 	default:
 		return model.Subscription{}, &InputError{`format: "rocca" or "dependency-track"`}
 	}
-	if req.ProductID != "" {
-		if _, err := s.store.Product(ctx, org, req.ProductID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return model.Subscription{}, &InputError{"productId: no such product"}
-			}
-			return model.Subscription{}, err
-		}
+	if err := s.checkFilter(ctx, org, req.Events, req.ProductID); err != nil {
+		return model.Subscription{}, err
 	}
 	sub := model.Subscription{Channel: model.ChannelWebhook, Target: req.URL, Secret: req.Secret, Events: req.Events,
 		ProductID: req.ProductID, Format: req.Format, Created: s.now().UTC().Truncate(time.Microsecond)}
@@ -134,6 +135,25 @@ func (s *Service) CreateWebhook(ctx context.Context, org string, req WebhookRequ
 		return model.Subscription{}, err
 	}
 	return sub, nil
+}
+
+// checkFilter checks a subscription's event and product filter: known
+// event types, a product of org.
+func (s *Service) checkFilter(ctx context.Context, org string, events []string, productID string) error {
+	for _, e := range events {
+		if !known(e) {
+			return &InputError{fmt.Sprintf("events: unknown event type %q (known: %s)", e, strings.Join(EventTypes, ", "))}
+		}
+	}
+	if productID != "" {
+		if _, err := s.store.Product(ctx, org, productID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return &InputError{"productId: no such product"}
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 func known(e string) bool {
@@ -147,22 +167,59 @@ func known(e string) bool {
 
 // Webhooks lists org's webhooks.
 func (s *Service) Webhooks(ctx context.Context, org string) ([]model.Subscription, error) {
-	return s.store.Subscriptions(ctx, org)
+	return s.subscriptions(ctx, org, model.ChannelWebhook)
 }
 
 // Webhook returns one of org's webhooks.
 func (s *Service) Webhook(ctx context.Context, org, id string) (model.Subscription, error) {
-	return s.store.Subscription(ctx, org, id)
+	return s.subscription(ctx, org, id, model.ChannelWebhook)
 }
 
 // DeleteWebhook deletes one of org's webhooks.
 func (s *Service) DeleteWebhook(ctx context.Context, org, id string) error {
-	return s.store.DeleteSubscription(ctx, org, id)
+	return s.deleteSubscription(ctx, org, id, model.ChannelWebhook)
 }
 
 // Deliveries returns the newest deliveries of one of org's webhooks.
 func (s *Service) Deliveries(ctx context.Context, org, id string, limit int) ([]model.Delivery, error) {
-	if _, err := s.store.Subscription(ctx, org, id); err != nil {
+	return s.deliveries(ctx, org, id, model.ChannelWebhook, limit)
+}
+
+// The subscriptions of one channel: each channel's routes see only their
+// own (a webhook's id does not name an e-mail subscription, nor the
+// reverse).
+
+func (s *Service) subscriptions(ctx context.Context, org, channel string) ([]model.Subscription, error) {
+	all, err := s.store.Subscriptions(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Subscription, 0, len(all))
+	for _, sub := range all {
+		if sub.Channel == channel {
+			out = append(out, sub)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) subscription(ctx context.Context, org, id, channel string) (model.Subscription, error) {
+	sub, err := s.store.Subscription(ctx, org, id)
+	if err == nil && sub.Channel != channel {
+		return model.Subscription{}, store.ErrNotFound
+	}
+	return sub, err
+}
+
+func (s *Service) deleteSubscription(ctx context.Context, org, id, channel string) error {
+	if _, err := s.subscription(ctx, org, id, channel); err != nil {
+		return err
+	}
+	return s.store.DeleteSubscription(ctx, org, id)
+}
+
+func (s *Service) deliveries(ctx context.Context, org, id, channel string, limit int) ([]model.Delivery, error) {
+	if _, err := s.subscription(ctx, org, id, channel); err != nil {
 		return nil, err
 	}
 	return s.store.Deliveries(ctx, org, id, limit)
@@ -191,10 +248,11 @@ func (s *Service) Dispatch(ctx context.Context, enqueue func(ctx context.Context
 // ErrGiveUp wraps the error of a delivery's last attempt.
 var ErrGiveUp = errors.New("delivery failed for good")
 
-// Deliver sends one delivery and records the attempt. A failure returns
-// an error (the job is retried) unless final is set, which marks the
-// delivery failed. A delivery that no longer exists (its webhook was
-// deleted) is done.
+// Deliver sends one delivery, on its subscription's channel, and records
+// the attempt (with the HTTP status or the SMTP reply code). A failure
+// returns an error (the job is retried) unless final is set, which marks
+// the delivery failed. A delivery that no longer exists (its subscription
+// was deleted) is done.
 func (s *Service) Deliver(ctx context.Context, id string, final bool) error {
 	d, sub, ev, err := s.store.DeliveryToSend(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -206,34 +264,46 @@ func (s *Service) Deliver(ctx context.Context, id string, final bool) error {
 	if d.State == model.DeliveryDelivered {
 		return nil
 	}
-	body, err := Body(sub.Format, ev)
-	if err != nil {
-		return s.record(ctx, d, model.DeliveryFailed, 0, err)
+	var status int
+	var sendErr error
+	switch sub.Channel {
+	case model.ChannelEmail:
+		m, err := s.compose(ctx, sub, d, ev)
+		if err != nil {
+			return s.record(ctx, d, sub, model.DeliveryFailed, 0, err)
+		}
+		status, sendErr = s.mail(ctx, m)
+	default:
+		body, err := Body(sub.Format, ev)
+		if err != nil {
+			return s.record(ctx, d, sub, model.DeliveryFailed, 0, err)
+		}
+		status, sendErr = s.send(ctx, sub, d, ev, body)
 	}
-	status, sendErr := s.send(ctx, sub, d, ev, body)
 	switch {
 	case sendErr == nil:
-		return s.record(ctx, d, model.DeliveryDelivered, status, nil)
+		return s.record(ctx, d, sub, model.DeliveryDelivered, status, nil)
 	case final:
-		if err := s.record(ctx, d, model.DeliveryFailed, status, sendErr); err != nil {
+		if err := s.record(ctx, d, sub, model.DeliveryFailed, status, sendErr); err != nil {
 			return err
 		}
 		return fmt.Errorf("%w: %w", ErrGiveUp, sendErr)
 	default:
-		if err := s.record(ctx, d, model.DeliveryPending, status, sendErr); err != nil {
+		if err := s.record(ctx, d, sub, model.DeliveryPending, status, sendErr); err != nil {
 			return err
 		}
 		return sendErr
 	}
 }
 
-func (s *Service) record(ctx context.Context, d model.Delivery, state string, status int, err error) error {
+func (s *Service) record(ctx context.Context, d model.Delivery, sub model.Subscription, state string, status int, err error) error {
 	msg := ""
 	if err != nil {
 		msg = err.Error()
-		s.log.Warn("webhook delivery failed", "delivery", d.ID, "event", d.EventType, "attempt", d.Attempts+1, "status", status, "error", err)
+		s.log.Warn("notification delivery failed", "channel", sub.Channel, "delivery", d.ID, "event", d.EventType,
+			"attempt", d.Attempts+1, "status", status, "error", err)
 	} else {
-		s.log.Info("webhook delivered", "delivery", d.ID, "event", d.EventType, "status", status)
+		s.log.Info("notification delivered", "channel", sub.Channel, "delivery", d.ID, "event", d.EventType, "status", status)
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
