@@ -83,7 +83,7 @@ func (s *syncBuffer) String() string {
 // crashAt is set.
 func crashEnv(dbURL, crashAt string) []string {
 	env := append(os.Environ(), "ROCCA_DATABASE_URL="+dbURL, "ROCCA_FEEDS_SCHEDULE=off", "ROCCA_JOB_RESCUE_AFTER=2s",
-		"ROCCA_LOG_LEVEL=info", crashpoint.Env+"=")
+		"ROCCA_LOG_LEVEL=info", "ROCCA_WEBHOOK_ALLOW_LOOPBACK=1", crashpoint.Env+"=")
 	if crashAt != "" {
 		env = append(env, crashpoint.Env+"="+crashAt)
 	}

@@ -59,7 +59,7 @@ func emailEndToEnd(t *testing.T, dbURL string) {
 	if opts.SMTP == nil || opts.SMTP.Port != sk.Port() || opts.SMTP.TLS != "none" {
 		t.Fatalf("SMTP options %+v", opts.SMTP)
 	}
-	opts.Feeds, opts.Poll = nil, 100*time.Millisecond
+	opts.Feeds, opts.Poll, opts.WebhookLoopback = nil, 100*time.Millisecond, true
 	srv, err := a.NewServer(ctx, opts)
 	if err != nil {
 		t.Fatal(err)

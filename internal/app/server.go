@@ -60,6 +60,9 @@ type ServerOptions struct {
 	TLSCert, TLSKey string
 	// Build is the binary's identity, logged at start and served by /healthz.
 	Build buildinfo.Info
+	// WebhookLoopback allows webhooks to loopback addresses (development
+	// and tests; refused otherwise, see notify.NewClient).
+	WebhookLoopback bool
 	// RescueAfter is how long a job interrupted by a crash waits before it
 	// runs again (jobs.Config.RescueAfter; 11 min when 0).
 	RescueAfter time.Duration
@@ -95,7 +98,12 @@ func (a *App) Watcher() *watch.Watcher {
 // Notifier returns the notification service on the App's store; mailer
 // sends e-mail (nil: e-mail off).
 func (a *App) Notifier(mailer notify.Mailer) *notify.Service {
-	n := notify.New(a.Store, &http.Client{Timeout: 15 * time.Second}, a.Log, nil)
+	return a.notifier(mailer, false)
+}
+
+// notifier is Notifier with webhooks to loopback addresses allowed or not.
+func (a *App) notifier(mailer notify.Mailer, allowLoopback bool) *notify.Service {
+	n := notify.New(a.Store, notify.NewClient(15*time.Second, allowLoopback), a.Log, nil)
 	if mailer != nil {
 		n = n.WithMailer(mailer)
 	}
@@ -122,7 +130,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		mailer = m
 		a.Log.Info("e-mail notifications", "smtp", net.JoinHostPort(o.SMTP.Host, strconv.Itoa(o.SMTP.Port)), "tls", o.SMTP.TLS, "from", o.SMTP.From)
 	}
-	w, n := a.Watcher(), a.Notifier(mailer)
+	w, n := a.Watcher(), a.notifier(mailer, o.WebhookLoopback)
 	var je *jobs.Engine
 	fcfg := feeds.DefaultConfig()
 	if o.Feeds != nil {

@@ -259,6 +259,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		opts := app.ServerOptionsOf(cfg)
 		opts.Feeds = &fcfg
 		opts.Poll = 100 * time.Millisecond
+		opts.WebhookLoopback = true
 		opts.JobsID = name
 		srv, err := a.NewServer(ctx, opts)
 		if err != nil {

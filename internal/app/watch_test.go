@@ -139,6 +139,7 @@ func watchEndToEnd(t *testing.T, dbURL string) {
 	}
 	opts.Feeds = nil // no downloads from the test
 	opts.Poll = 100 * time.Millisecond
+	opts.WebhookLoopback = true
 	srv, err := a.NewServer(ctx, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -79,6 +79,7 @@ accepting connections, finishes requests in flight and the queued uploads
 			}
 			opts := app.ServerOptionsOf(cfg)
 			opts.Build = e.build
+			opts.WebhookLoopback = e.getenv(EnvWebhookLoopback) == "1"
 			if v := e.getenv(EnvJobRescueAfter); v != "" {
 				d, err := time.ParseDuration(v)
 				if err != nil || d < time.Second {
@@ -108,6 +109,11 @@ const serveGCPercent = 50
 // Jobs are idempotent; a shorter time resumes interrupted uploads sooner
 // at the price of running again a job that is merely slow.
 const EnvJobRescueAfter = "ROCCA_JOB_RESCUE_AFTER"
+
+// EnvWebhookLoopback, set to 1, allows webhooks to loopback addresses
+// (receivers on the server's own host, in development and tests). They
+// are refused otherwise, like link-local addresses (cloud metadata).
+const EnvWebhookLoopback = "ROCCA_WEBHOOK_ALLOW_LOOPBACK"
 
 // addSMTPFlags registers the SMTP settings' flags (on serve and config).
 // The password has none: a command line is visible to every user of the

@@ -116,6 +116,29 @@ var ErrVersionMoved = errors.New("version's current SBOM changed during the re-m
 // transaction; the transaction checks that the current SBOM is still the
 // one matched (else ErrVersionMoved, nothing written).
 func (s *Service) Rematch(ctx context.Context, org, versionID string, packages []string) (Outcome, error) {
+	var total Outcome
+	for attempt := 0; ; attempt++ {
+		seen, err := s.store.LatestChange(ctx)
+		if err != nil {
+			return total, err
+		}
+		out, err := s.rematchOnce(ctx, org, versionID, packages)
+		total.New, total.Changed, total.Resolved, total.Open = total.New+out.New, total.Changed+out.Changed, total.Resolved+out.Resolved, out.Open
+		total.Events = append(total.Events, out.Events...)
+		if err != nil {
+			return total, err
+		}
+		// A knowledge-base change committed while matching may already
+		// have been processed by the watch against the older result
+		// written here: match again, until the knowledge base held still.
+		latest, err := s.store.LatestChange(ctx)
+		if err != nil || latest == seen || attempt == 3 {
+			return total, err
+		}
+	}
+}
+
+func (s *Service) rematchOnce(ctx context.Context, org, versionID string, packages []string) (Outcome, error) {
 	v, err := s.store.Version(ctx, org, versionID)
 	if err != nil {
 		return Outcome{}, err

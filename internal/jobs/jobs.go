@@ -232,28 +232,39 @@ func (f retryFunc) NextRetry(j *rivertype.JobRow) time.Time {
 	return time.Now().Add(f(j.Attempt))
 }
 
-// Start runs the workers and the poll until Stop.
+// Start runs the workers and the poll until Stop. ctx's values are kept,
+// not its cancellation: jobs are stopped by Stop, which lets running ones
+// finish.
 func (e *Engine) Start(ctx context.Context) error {
+	ctx = context.WithoutCancel(ctx)
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
-	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	pctx, cancel := context.WithCancel(ctx)
 	e.stop = cancel
 	e.wg.Go(func() { e.poll(pctx) })
 	return nil
 }
 
-// Stop stops polling, lets running jobs finish within ctx, then stops.
-// Jobs not started stay in the database for the next start.
+// Stop stops polling and fetching, lets running jobs finish within ctx,
+// then cancels those still running (they run again later: every job is
+// idempotent). Jobs not started stay in the database for the next start.
 func (e *Engine) Stop(ctx context.Context) error {
 	if e.stop != nil {
 		e.stop()
 	}
 	e.wg.Wait()
-	if err := e.client.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("jobs: stop: %w", err)
+	err := e.client.Stop(ctx)
+	if err == nil || errors.Is(err, context.Canceled) && ctx.Err() == nil {
+		return nil
 	}
-	return nil
+	// Out of time: cancel the running jobs and wait a little for them.
+	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if cerr := e.client.StopAndCancel(cctx); cerr != nil && !errors.Is(cerr, context.Canceled) {
+		err = errors.Join(err, cerr)
+	}
+	return fmt.Errorf("jobs: stop: %w", err)
 }
 
 // poll kicks the watch and the dispatch when they have work.
@@ -315,7 +326,7 @@ func (e *Engine) EnqueueDeliveries(ctx context.Context, tx *sql.Tx, ids []string
 // that records the upload).
 func (e *Engine) EnqueueUpload(ctx context.Context, tx *sql.Tx, org, token string) error {
 	_, err := e.client.InsertTx(ctx, tx, UploadArgs{Org: org, Token: token}, &river.InsertOpts{
-		Queue: QueueUploads, MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		Queue: QueueUploads, MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}})
 	return err
 }
 

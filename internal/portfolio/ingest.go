@@ -73,13 +73,13 @@ func (s *Service) Ingest(ctx context.Context, org, versionID string, raw []byte,
 		s.UploadFailed(ctx, org, versionID, name, err)
 		return IngestResult{}, err
 	}
-	return s.ingestParsed(ctx, org, versionID, raw, name, doc)
+	return s.ingestParsed(ctx, org, versionID, raw, name, "", doc)
 }
 
 // ingestTo is Ingest for a target that may name a version to create:
 // the document is read first, and the version created only for a
 // readable one.
-func (s *Service) ingestTo(ctx context.Context, org string, t Target, raw []byte, name string) (IngestResult, error) {
+func (s *Service) ingestTo(ctx context.Context, org string, t Target, raw []byte, name, token string) (IngestResult, error) {
 	doc, err := s.Parse(raw, name)
 	if err != nil {
 		if t.VersionID != "" {
@@ -91,7 +91,7 @@ func (s *Service) ingestTo(ctx context.Context, org string, t Target, raw []byte
 	if err != nil {
 		return IngestResult{}, err
 	}
-	return s.ingestParsed(ctx, org, versionID, raw, name, doc)
+	return s.ingestParsed(ctx, org, versionID, raw, name, token, doc)
 }
 
 // UploadNotice is the payload of the upload.processed and upload.failed
@@ -145,7 +145,7 @@ func digest(raw []byte) string {
 // errDuplicate ends a transaction that found the digest already stored.
 var errDuplicate = errors.New("duplicate SBOM")
 
-func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw []byte, name string, doc *model.SBOM) (IngestResult, error) {
+func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw []byte, name, token string, doc *model.SBOM) (IngestResult, error) {
 	res := IngestResult{Warnings: doc.Warnings}
 	d := digest(raw)
 	v, err := s.store.Version(ctx, org, versionID)
@@ -165,7 +165,13 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	}
 	// Matching reads the knowledge base; it runs before the write
 	// transaction (SQLite has a single writer, and the transaction should
-	// hold locks as briefly as possible).
+	// hold locks as briefly as possible). A knowledge-base change committed
+	// meanwhile may be processed by the watch before this SBOM is current:
+	// the version is then matched again below.
+	seen, err := s.store.LatestChange(ctx)
+	if err != nil {
+		return res, err
+	}
 	mr, err := s.findings().Match(ctx, doc.Components)
 	if err != nil {
 		return res, fmt.Errorf("match: %w", err)
@@ -228,6 +234,11 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 		if err := tx.AddOutbox(ctx, []model.OutboxEvent{ev}); err != nil {
 			return err
 		}
+		if token != "" {
+			if err := tx.MarkUpload(ctx, token, res.SBOM.ID); err != nil {
+				return err
+			}
+		}
 		crashpoint.Hit("upload.before-commit")
 		return nil
 	})
@@ -236,6 +247,15 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 	}
 	if err != nil {
 		return IngestResult{}, err
+	}
+	if latest, err := s.store.LatestChange(ctx); err != nil {
+		return res, err
+	} else if latest > seen {
+		out, err := s.findings().Rematch(ctx, org, versionID, nil)
+		if err != nil && !errors.Is(err, findings.ErrVersionMoved) {
+			return res, fmt.Errorf("re-match after a knowledge-base change: %w", err)
+		}
+		res.New, res.Changed, res.Resolved = res.New+out.New, res.Changed+out.Changed, res.Resolved+out.Resolved
 	}
 	s.Log.Info("SBOM ingested", "org", org, "version", versionID, "sbom", res.SBOM.ID, "reused", res.Reused,
 		"components", res.SBOM.Components, "new", res.New, "changed", res.Changed, "resolved", res.Resolved)

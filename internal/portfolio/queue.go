@@ -173,20 +173,36 @@ func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) er
 		return err
 	}
 	log := q.log.With("org", org, "token", token)
+	finish := func(versionID, state, sbomID, msg string) error {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return q.svc.store.FinishUpload(sctx, org, token, versionID, state, sbomID, msg, q.svc.now())
+	}
+	// A run that stored the SBOM but died before finishing: done already
+	// (the ingestion marked the token in its own transaction).
+	if t, err := q.svc.store.UploadToken(ctx, org, token); err != nil {
+		return err
+	} else if t.SBOMID != "" {
+		sb, err := q.svc.store.SBOM(ctx, org, t.SBOMID)
+		if err != nil {
+			return err
+		}
+		log.Info("upload already stored by an earlier run", "sbom", t.SBOMID)
+		return finish(sb.VersionID, model.UploadDone, t.SBOMID, "")
+	}
 	if err := q.svc.store.SetUploadState(ctx, org, token, model.UploadProcessing, "", "", q.svc.now()); err != nil {
 		return err
 	}
 	start := time.Now()
 	target := Target{VersionID: u.VersionID, CreateProduct: u.CreateProduct, CreateVersion: u.CreateVersion}
 	done := make(chan result, 1)
-	if err := q.wait(ctx, job{org: org, version: u.VersionID, target: target, name: u.Name, raw: raw, done: done, ctx: ctx}); err != nil {
-		return err
-	}
-	var r result
-	select {
-	case r = <-done:
-	case <-ctx.Done():
-		return ctx.Err()
+	r := result{err: q.wait(ctx, job{org: org, version: u.VersionID, target: target, token: token, name: u.Name, raw: raw, done: done, ctx: ctx})}
+	if r.err == nil {
+		select {
+		case r = <-done:
+		case <-ctx.Done():
+			r.err = ctx.Err()
+		}
 	}
 	crashpoint.Hit("upload.after-commit")
 	state, msg := model.UploadDone, ""
@@ -197,16 +213,16 @@ func (q *Queue) RunQueued(ctx context.Context, org, token string, final bool) er
 		state, msg = model.UploadFailed, r.err.Error()
 		log.Info("upload refused", "error", r.err)
 	case final:
+		// The last attempt: the upload fails rather than stay queued
+		// (and counted against the queue's capacity) for good.
 		state, msg = model.UploadFailed, r.err.Error()
 		log.Error("upload failed", "error", r.err)
-		q.svc.UploadFailed(ctx, org, u.VersionID, u.Name, r.err)
+		q.svc.UploadFailed(context.WithoutCancel(ctx), org, u.VersionID, u.Name, r.err)
 	default:
 		log.Warn("upload failed; it will be retried", "error", r.err)
 		return r.err
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	return q.svc.store.FinishUpload(sctx, org, token, r.res.SBOM.VersionID, state, r.res.SBOM.ID, msg, q.svc.now())
+	return finish(r.res.SBOM.VersionID, state, r.res.SBOM.ID, msg)
 }
 
 // wait hands a job to the workers, waiting for a backlog slot (not
@@ -324,7 +340,7 @@ func (q *Queue) runSync(j job) {
 	if t == (Target{}) {
 		t.VersionID = j.version
 	}
-	res, err := q.svc.ingestTo(ctx, j.org, t, j.raw, j.name)
+	res, err := q.svc.ingestTo(ctx, j.org, t, j.raw, j.name, j.token)
 	j.done <- result{res, err}
 }
 
@@ -335,7 +351,7 @@ func (q *Queue) run(j job) {
 		log.Error("upload state", "error", err)
 	}
 	start := time.Now()
-	res, err := q.svc.ingestTo(ctx, j.org, j.target, j.raw, j.name)
+	res, err := q.svc.ingestTo(ctx, j.org, j.target, j.raw, j.name, j.token)
 	state, msg := model.UploadDone, ""
 	switch {
 	case IsInput(err):

@@ -16,6 +16,10 @@ type Ingester interface {
 // IngestTx is the write side of one SBOM ingestion, bound to one
 // organisation.
 type IngestTx interface {
+	// MarkUpload records on an asynchronous upload's token the SBOM its
+	// ingestion stored, in the ingestion's transaction: a re-run of the
+	// upload's job then knows it is done.
+	MarkUpload(ctx context.Context, token, sbomID string) error
 	// SBOMByDigest returns the version's SBOM with that SHA-256 hex
 	// digest, or ErrNotFound.
 	SBOMByDigest(ctx context.Context, versionID, digest string) (model.StoredSBOM, error)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -232,4 +233,69 @@ func TestBecomesExploitedByEUKEV(t *testing.T) {
 			t.Fatalf("events %+v", evs)
 		}
 	})
+}
+
+// hookStore runs hook once, at the start of the first write transaction.
+type hookStore struct {
+	portfolio.Store
+	once sync.Once
+	hook func()
+}
+
+func (h *hookStore) Ingest(ctx context.Context, org string, fn func(store.IngestTx) error) error {
+	h.once.Do(h.hook)
+	return h.Store.Ingest(ctx, org, fn)
+}
+
+// An advisory imported, and processed by the watch, while an upload is
+// being matched (before it is current) still reaches the upload: the
+// upload sees that the knowledge base moved and matches again.
+func TestAdvisoryDuringUpload(t *testing.T) {
+	setup(t, func(t *testing.T, f fixture) {
+		ctx := context.Background()
+		p := model.Product{Name: "Second product"}
+		if err := f.svc.CreateProduct(ctx, f.org, &p); err != nil {
+			t.Fatal(err)
+		}
+		v := model.Version{ProductID: p.ID, Name: "1.0", Lifecycle: model.LifecycleOnMarket}
+		if err := f.svc.CreateVersion(ctx, f.org, &v); err != nil {
+			t.Fatal(err)
+		}
+		hs := &hookStore{Store: f.st, hook: func() {
+			demokb.Import(t, f.st, f.write(t, "flask.json", flaskAdvisory))
+			if rep, err := f.w.Run(ctx); err != nil || rep.Changes == 0 {
+				t.Errorf("watch during the upload: %+v %v", rep, err)
+			}
+		}}
+		svc := portfolio.New(hs, discard(), sbom.Limits{})
+		doc := demoSBOM(t)
+		res, err := svc.Ingest(ctx, f.org, v.ID, doc, "during.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := f.st.Findings(ctx, f.org, store.FindingQuery{VersionID: v.ID, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, fd := range page.Findings {
+			found = found || fd.VulnID == "CVE-2099-0001" && fd.State == model.FindingOpen
+		}
+		if !found {
+			t.Fatalf("the advisory imported during the upload is missing from its findings (%+v)", res)
+		}
+	})
+}
+
+func demoSBOM(t *testing.T) []byte {
+	t.Helper()
+	_, sbomPath, err := demo.WriteTo(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(sbomPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

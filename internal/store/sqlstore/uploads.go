@@ -115,3 +115,12 @@ func (s *Store) FinishUpload(ctx context.Context, org, token, versionID, state, 
 	}
 	return nil
 }
+
+// MarkUpload implements store.IngestTx.
+func (t *ingestTx) MarkUpload(ctx context.Context, token, sbomID string) error {
+	_, err := t.tx.ExecContext(ctx, t.d.rebind(`UPDATE upload_token SET sbom_id = ? WHERE org_id = ? AND token = ?`), sbomID, t.org, token)
+	if err != nil {
+		return fmt.Errorf("store: mark upload: %w", err)
+	}
+	return nil
+}
