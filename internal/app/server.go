@@ -158,6 +158,14 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		},
 		Deliver: n.Deliver,
 		Upload:  q.RunQueued,
+		Maintain: func(ctx context.Context) error {
+			now := time.Now()
+			n, err := a.Store.PruneWatch(ctx, watch.Cursor, now.Add(-keepProcessed), now.Add(-keepDeliveries))
+			if n > 0 {
+				a.Log.Info("pruned processed change-log entries, outbox events and deliveries", "rows", n)
+			}
+			return err
+		},
 	}
 	if o.Feeds != nil {
 		handlers.FeedsEvery = time.Minute
@@ -266,6 +274,14 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 	s.app.Log.Info("stopped")
 	return nil
 }
+
+// keepProcessed is how long processed change-log entries and dispatched
+// outbox events are kept; keepDeliveries how long finished deliveries
+// stay in the delivery log.
+const (
+	keepProcessed  = 7 * 24 * time.Hour
+	keepDeliveries = 30 * 24 * time.Hour
+)
 
 // feedAges reports each configured source's time since its last success
 // (sources that never succeeded are left out).

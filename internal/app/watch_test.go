@@ -222,6 +222,20 @@ func watchEndToEnd(t *testing.T, dbURL string) {
 	if !ex.Finding.KEV || ex.Event.Kind != model.EventExploited {
 		t.Fatalf("exploited webhook %+v", ex)
 	}
+	// The metrics tell the jobs that ran and the open findings.
+	mres, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := io.ReadAll(mres.Body)
+	mres.Body.Close()
+	for _, want := range []string{`rocca_job_duration_seconds_count{kind="rocca.watch",outcome="ok"}`,
+		`rocca_job_duration_seconds_count{kind="rocca.deliver",outcome="ok"}`, `rocca_findings_open{kev="true"`,
+		`rocca_rematch_duration_seconds_count`} {
+		if !strings.Contains(string(mb), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 	// The delivery log shows the successful deliveries.
 	ds := call("GET", "/api/v1/webhooks/"+hook["id"].(string)+"/deliveries", nil, http.StatusOK)
 	items, _ := ds["items"].([]any)

@@ -64,6 +64,9 @@ type Handlers struct {
 	// so a restart does not download again what is fresh.
 	FeedSync   func(ctx context.Context, source string) error
 	FeedsEvery time.Duration
+	// Maintain removes what is no longer needed (processed change-log
+	// entries, dispatched outbox events, old deliveries), hourly.
+	Maintain func(ctx context.Context) error
 }
 
 // Config sizes the engine.
@@ -94,6 +97,7 @@ type Config struct {
 // Engine is the River client with rocca's workers.
 type Engine struct {
 	client *river.Client[*sql.Tx]
+	db     *sql.DB
 	h      Handlers
 	cfg    Config
 	log    *slog.Logger
@@ -135,7 +139,7 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 	if cfg.DeliveryAttempts <= 0 {
 		cfg.DeliveryAttempts = 8
 	}
-	e := &Engine{h: h, cfg: cfg, log: log}
+	e := &Engine{h: h, cfg: cfg, log: log, db: db}
 	workers := river.NewWorkers()
 	queues := map[string]river.QueueConfig{}
 	var periodic []*river.PeriodicJob
@@ -177,6 +181,14 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 	timeout, rescue := jobTimeout, jobTimeout+time.Minute
 	if cfg.RescueAfter > 0 {
 		rescue, timeout = cfg.RescueAfter, min(jobTimeout, cfg.RescueAfter)
+	}
+	if h.Maintain != nil {
+		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, _ *river.Job[MaintainArgs]) error { return h.Maintain(ctx) }))
+		queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 1}
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return MaintainArgs{}, &river.InsertOpts{Queue: QueueFeeds, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
+			}, &river.PeriodicJobOpts{ID: "maintenance"}))
 	}
 	rc := &river.Config{
 		ID:                   cfg.ID,
@@ -339,19 +351,24 @@ func (e *Engine) SyncFeed(ctx context.Context, source string) error {
 }
 
 // QueueDepth returns the number of jobs waiting (available, scheduled or
-// retryable) per queue, for metrics.
+// retryable) per queue, for metrics: one counting query on River's table.
 func (e *Engine) QueueDepth(ctx context.Context) (map[string]int, error) {
-	out := map[string]int{}
-	params := river.NewJobListParams().States(rivertype.JobStateAvailable, rivertype.JobStateScheduled,
-		rivertype.JobStateRetryable).First(10000)
-	res, err := e.client.JobList(ctx, params)
+	rows, err := e.db.QueryContext(ctx, `SELECT queue, COUNT(*) FROM river_job
+		WHERE state IN ('available', 'scheduled', 'retryable') GROUP BY queue`)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: list: %w", err)
+		return nil, fmt.Errorf("jobs: queue depth: %w", err)
 	}
-	for _, j := range res.Jobs {
-		out[j.Queue]++
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var q string
+		var n int
+		if err := rows.Scan(&q, &n); err != nil {
+			return nil, fmt.Errorf("jobs: queue depth: %w", err)
+		}
+		out[q] = n
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // WatchArgs is the job that processes the knowledge-base change log.
@@ -391,3 +408,9 @@ type FeedSyncArgs struct {
 
 // Kind implements river.JobArgs.
 func (FeedSyncArgs) Kind() string { return "rocca.feed_sync" }
+
+// MaintainArgs is the hourly job that removes what is no longer needed.
+type MaintainArgs struct{}
+
+// Kind implements river.JobArgs.
+func (MaintainArgs) Kind() string { return "rocca.maintain" }

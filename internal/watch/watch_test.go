@@ -299,3 +299,48 @@ func demoSBOM(t *testing.T) []byte {
 	}
 	return b
 }
+
+// PruneWatch removes only what was processed: change-log entries the
+// cursor has passed (the newest kept), outbox events dispatched.
+func TestPruneProcessed(t *testing.T) {
+	setup(t, func(t *testing.T, f fixture) {
+		ctx := context.Background()
+		demokb.Import(t, f.st, f.write(t, "flask.json", flaskAdvisory))
+		if _, err := f.w.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Dispatch what is in the outbox so far (no subscription: no delivery).
+		if _, err := f.st.Dispatch(ctx, 10000, time.Now(), nil); err != nil {
+			t.Fatal(err)
+		}
+		later := strings.Replace(strings.Replace(flaskAdvisory, `"ROCCA-TEST-FLASK"`, `"ROCCA-TEST-FLASK-2"`, 1), `"CVE-2099-0001"`, `"CVE-2099-0002"`, 1)
+		demokb.Import(t, f.st, f.write(t, "flask2.json", later))
+		cursor, err := f.st.WatchCursor(ctx, watch.Cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unprocessed, err := f.st.Changes(ctx, cursor, 1000)
+		if err != nil || len(unprocessed) == 0 {
+			t.Fatalf("changes after the cursor: %v %v", unprocessed, err)
+		}
+		future := time.Now().Add(time.Hour)
+		n, err := f.st.PruneWatch(ctx, watch.Cursor, future, future)
+		if err != nil || n == 0 {
+			t.Fatalf("prune: %d %v", n, err)
+		}
+		all, err := f.st.Changes(ctx, 0, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != len(unprocessed) || all[0].Seq != unprocessed[0].Seq {
+			t.Errorf("after pruning %d rows: %d changes left, want the %d after the cursor", n, len(all), len(unprocessed))
+		}
+		if pending, err := f.st.OutboxPending(ctx); err != nil || pending {
+			t.Errorf("outbox pending after prune: %v %v", pending, err)
+		}
+		// The watch still processes what was not pruned.
+		if rep, err := f.w.Run(ctx); err != nil || rep.New != 1 {
+			t.Errorf("run after prune: %+v %v", rep, err)
+		}
+	})
+}

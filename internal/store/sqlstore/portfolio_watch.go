@@ -165,3 +165,29 @@ func (s *Store) OpenFindingCounts(ctx context.Context) ([]model.FindingCount, er
 	}
 	return out, rows.Err()
 }
+
+// PruneWatch deletes what the watch and the notifications no longer need:
+// change-log entries the named watch cursor has passed and that are older
+// than before, outbox events dispatched before before, and deliveries
+// finished (delivered or failed) before deliveredBefore. It returns the
+// number of rows deleted.
+func (s *Store) PruneWatch(ctx context.Context, cursor string, before, deliveredBefore time.Time) (int64, error) {
+	var total int64
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM kb_change WHERE at < ? AND seq <= COALESCE((SELECT seq FROM watch_cursor WHERE name = ?), 0)
+			AND seq < (SELECT MAX(seq) FROM kb_change)`, []any{stamp(before), cursor}},
+		{`DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < ?`, []any{stamp(before)}},
+		{`DELETE FROM delivery WHERE state <> ? AND updated_at < ?`, []any{model.DeliveryPending, stamp(deliveredBefore)}},
+	} {
+		res, err := s.db.ExecContext(ctx, s.d.rebind(q.sql), q.args...)
+		if err != nil {
+			return total, fmt.Errorf("store: prune: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	return total, nil
+}
