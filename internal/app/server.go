@@ -170,16 +170,26 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if o.Feeds != nil {
 		handlers.FeedsEvery = time.Minute
 		handlers.FeedSync = func(ctx context.Context, source string) error {
-			var err error
 			if source == "" {
-				_, err = sy.SyncDue(ctx)
-			} else {
-				_, err = sy.Sync(ctx, source)
+				// The minute's check: one job per due source (unique while
+				// it waits or runs), each with its own time limit.
+				sts, err := sy.Status(ctx)
+				if err != nil {
+					return err
+				}
+				for _, st := range sts {
+					if st.Due {
+						if err := je.SyncFeed(ctx, st.Source); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
 			}
-			if err != nil {
+			if _, err := sy.Sync(ctx, source); err != nil {
 				// Recorded in the source's state (rocca feeds status, metrics);
-				// the next check retries, so the job itself does not.
-				a.Log.Warn("feed sync failed", "error", err)
+				// a later check retries, so the job itself does not.
+				a.Log.Warn("feed sync failed", "source", source, "error", err)
 			}
 			return nil
 		}

@@ -507,7 +507,8 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	// both servers (unique jobs): each starts after the previous ended.
 	last := map[string]jobRun{}
 	for _, j := range ran {
-		if prev, ok := last[j.kind]; ok && j.kind != "rocca.deliver" && j.kind != "rocca.upload" && j.attempted.Before(prev.finalized) {
+		key := j.kind + " " + j.args // one feed source's sync at a time
+		if prev, ok := last[key]; ok && j.kind != "rocca.deliver" && j.kind != "rocca.upload" && j.attempted.Before(prev.finalized) {
 			t.Errorf("%s jobs ran at the same time: %d on %v from %s to %s, %d on %v from %s", j.kind, prev.id, prev.by,
 				prev.attempted.Format(time.StampMicro), prev.finalized.Format(time.StampMicro), j.id, j.by, j.attempted.Format(time.StampMicro))
 		}
@@ -575,10 +576,10 @@ func pending(t *testing.T, ctx context.Context, a *app.App) bool {
 }
 
 type jobRun struct {
-	id          int64
-	kind, state string
-	attempt     int
-	by          []string
+	id                int64
+	kind, state, args string
+	attempt           int
+	by                []string
 	// attempted and finalized bound the job's run.
 	attempted, finalized time.Time
 }
@@ -586,7 +587,7 @@ type jobRun struct {
 // jobRuns lists River's jobs with the clients that ran them.
 func jobRuns(t *testing.T, st interface{ DB() *sql.DB }) []jobRun {
 	t.Helper()
-	rows, err := st.DB().Query(`SELECT id, kind, state, attempt, coalesce(array_to_string(attempted_by, ','), ''),
+	rows, err := st.DB().Query(`SELECT id, kind, state, args::text, attempt, coalesce(array_to_string(attempted_by, ','), ''),
 		attempted_at, finalized_at FROM river_job ORDER BY attempted_at, id`)
 	if err != nil {
 		t.Fatalf("list jobs: %v", err)
@@ -597,7 +598,7 @@ func jobRuns(t *testing.T, st interface{ DB() *sql.DB }) []jobRun {
 		var j jobRun
 		var by string
 		var attempted, finalized sql.NullTime
-		if err := rows.Scan(&j.id, &j.kind, &j.state, &j.attempt, &by, &attempted, &finalized); err != nil {
+		if err := rows.Scan(&j.id, &j.kind, &j.state, &j.args, &j.attempt, &by, &attempted, &finalized); err != nil {
 			t.Fatal(err)
 		}
 		j.attempted, j.finalized = attempted.Time, finalized.Time

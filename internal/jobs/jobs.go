@@ -167,10 +167,12 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 		queues[QueueUploads] = river.QueueConfig{MaxWorkers: max(cfg.UploadWorkers, 1)}
 	}
 	if h.FeedSync != nil {
-		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, j *river.Job[FeedSyncArgs]) error {
+		river.AddWorker(workers, &feedWorker{fn: observed(cfg.Observe, func(ctx context.Context, j *river.Job[FeedSyncArgs]) error {
 			return h.FeedSync(ctx, j.Args.Source)
-		}))
-		queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 1}
+		})})
+		// Two at a time: an exploited list is not held up by a large OSV
+		// download.
+		queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 2}
 		if h.FeedsEvery > 0 {
 			periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(h.FeedsEvery),
 				func() (river.JobArgs, *river.InsertOpts) {
@@ -184,7 +186,9 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 	}
 	if h.Maintain != nil {
 		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, _ *river.Job[MaintainArgs]) error { return h.Maintain(ctx) }))
-		queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 1}
+		if _, ok := queues[QueueFeeds]; !ok {
+			queues[QueueFeeds] = river.QueueConfig{MaxWorkers: 1}
+		}
 		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) {
 				return MaintainArgs{}, &river.InsertOpts{Queue: QueueFeeds, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
@@ -230,8 +234,25 @@ func observed[T river.JobArgs](observe func(string, time.Duration, time.Duration
 	})
 }
 
-// jobTimeout bounds one run of a job.
-const jobTimeout = 10 * time.Minute
+// jobTimeout bounds one run of a job; feedTimeout one feed source's
+// download and import (an OSV ecosystem's all.zip is large).
+const (
+	jobTimeout  = 10 * time.Minute
+	feedTimeout = 2 * time.Hour
+)
+
+// feedWorker runs feed syncs with their own, longer timeout.
+type feedWorker struct {
+	river.WorkerDefaults[FeedSyncArgs]
+	fn river.Worker[FeedSyncArgs]
+}
+
+func (w *feedWorker) Work(ctx context.Context, j *river.Job[FeedSyncArgs]) error {
+	return w.fn.Work(ctx, j)
+}
+
+// Timeout implements river.Worker.
+func (w *feedWorker) Timeout(*river.Job[FeedSyncArgs]) time.Duration { return feedTimeout }
 
 // activeStates makes a job unique among the jobs waiting or running: a
 // new one can be inserted once the previous one has finished.
@@ -400,8 +421,8 @@ type UploadArgs struct {
 // Kind implements river.JobArgs.
 func (UploadArgs) Kind() string { return "rocca.upload" }
 
-// FeedSyncArgs is the job that synchronises one feed source, or every
-// due source when Source is empty.
+// FeedSyncArgs is the job that synchronises one feed source, or, when
+// Source is empty, the check that inserts one such job per due source.
 type FeedSyncArgs struct {
 	Source string `json:"source,omitempty"`
 }
