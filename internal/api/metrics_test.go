@@ -1,9 +1,14 @@
 package api_test
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/rocca-project/rocca/internal/api"
 )
 
 func TestMetricsAndRequestID(t *testing.T) {
@@ -43,6 +48,26 @@ func TestMetricsAndRequestID(t *testing.T) {
 		}
 		if strings.Contains(body, s.acme.ID) || strings.Contains(body, s.version.ID) {
 			t.Error("metrics name an organisation's ids")
+		}
+	})
+}
+
+// A request its client abandons is not a server failure: no 500, no
+// error log line.
+func TestAbandonedRequestIsNotAnError(t *testing.T) {
+	var logs strings.Builder
+	h := harness{options: func(o *api.Options) { o.Log = slog.New(slog.NewTextHandler(&logs, nil)) }}
+	enginesWith(t, h, func(t *testing.T, s *server) {
+		logs.Reset()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		req := httptest.NewRequest("GET", "/api/v1/products", nil).WithContext(ctx)
+		req.Header.Set("X-Api-Key", s.acmeKey)
+		rec := httptest.NewRecorder()
+		s.api.ServeHTTP(rec, req)
+		if rec.Code == http.StatusInternalServerError || strings.Contains(logs.String(), "level=ERROR") ||
+			!strings.Contains(logs.String(), "abandoned") {
+			t.Errorf("abandoned request: %d\n%s", rec.Code, logs.String())
 		}
 	})
 }

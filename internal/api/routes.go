@@ -109,8 +109,19 @@ func apiKey(r *http.Request) string {
 const retryAfterSeconds = 10
 
 // finish renders a handler's error, if any, as a problem.
+// statusClientClosed is logged for a request its client abandoned (no
+// answer reaches it; nginx's 499).
+const statusClientClosed = 499
+
 func (a *API) finish(w http.ResponseWriter, r *http.Request, err error) {
 	if err == nil {
+		return
+	}
+	if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client went away: nobody reads an answer, and it is not a
+		// failure of the server.
+		a.log.Info("request abandoned by the client", "request_id", requestIDOf(r.Context()), "method", r.Method, "path", r.URL.Path)
+		w.WriteHeader(statusClientClosed)
 		return
 	}
 	p, known := toProblem(err)
