@@ -16,6 +16,10 @@ type ingestTx struct {
 	tx  *sql.Tx
 	d   dialect
 	org string
+	// stmts are the multi-row INSERTs prepared in this transaction, by
+	// text: a batch of many rows is prepared once, not once per batch
+	// (parsing a 100-row statement costs SQLite more than running it).
+	stmts map[string]*sql.Stmt
 }
 
 // batchRows bounds the rows of one multi-row INSERT (17 columns × 100 rows
@@ -83,7 +87,26 @@ func (t *ingestTx) insertBatches(ctx context.Context, prefix, suffix string, nco
 			args = append(args, rows[i]...)
 		}
 		q.WriteString(suffix)
-		if _, err := t.tx.ExecContext(ctx, t.d.rebind(q.String()), args...); err != nil {
+		text := t.d.rebind(q.String())
+		if n < batchRows && len(rows) == n {
+			// The last, shorter batch: its text is seldom seen again.
+			if _, err := t.tx.ExecContext(ctx, text, args...); err != nil {
+				return err
+			}
+			return nil
+		}
+		st := t.stmts[text]
+		if st == nil {
+			var err error
+			if st, err = t.tx.PrepareContext(ctx, text); err != nil {
+				return err
+			}
+			if t.stmts == nil {
+				t.stmts = map[string]*sql.Stmt{}
+			}
+			t.stmts[text] = st // closed with the transaction
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 		rows = rows[n:]
