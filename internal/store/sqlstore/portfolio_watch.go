@@ -1,10 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
@@ -39,6 +42,24 @@ func (s *Store) ComponentsOfPackages(ctx context.Context, org, sbomID string, ke
 // matchCols are the component columns a re-match needs (ComponentsOfSBOMs).
 const matchCols = `id, sbom_id, version_id, name, version, grp, purl`
 
+// componentsOfSBOMsQuery is the query of ComponentsOfSBOMs, rebound.
+func componentsOfSBOMsQuery(d dialect, org string, sbomIDs, keys []string) (string, []any) {
+	in, arg := anyOf(d, "sbom_id", sbomIDs)
+	q, args := `SELECT `+matchCols+`, ordinal FROM sbom_component WHERE org_id = ? AND `+in+` AND is_root = ?`, []any{org, arg, false}
+	if keys == nil {
+		// Every row of the SBOMs, in the order of sbom_component_sbom.
+		q += ` ORDER BY sbom_id, ordinal`
+	} else {
+		// The keys' rows through sbom_component_pkg_org (migration 0007),
+		// sorted here: an ORDER BY would make SQLite prefer the SBOMs'
+		// index and read every component of every SBOM.
+		kin, karg := anyOf(d, "pkg_key", keys)
+		q += ` AND ` + kin
+		args = append(args, karg)
+	}
+	return d.rebind(q), args
+}
+
 // ComponentsOfSBOMs returns the components of several SBOMs of org, the
 // roots excluded, by SBOM and in document order: all of them, or, when
 // keys is not nil, those whose package key is one of keys. Only the
@@ -49,27 +70,44 @@ func (s *Store) ComponentsOfSBOMs(ctx context.Context, org string, sbomIDs, keys
 	if len(sbomIDs) == 0 {
 		return nil, nil
 	}
-	in, arg := anyOf(s.d, "sbom_id", sbomIDs)
-	q, args := `SELECT `+matchCols+` FROM sbom_component WHERE org_id = ? AND `+in+` AND is_root = ?`, []any{org, arg, false}
-	if keys != nil {
-		kin, karg := anyOf(s.d, "pkg_key", keys)
-		q += ` AND ` + kin
-		args = append(args, karg)
-	}
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(q+` ORDER BY sbom_id, ordinal`), args...)
+	q, args := componentsOfSBOMsQuery(s.d, org, sbomIDs, keys)
+	rows, err := s.reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: components of SBOMs: %w", err)
 	}
 	defer rows.Close()
 	var out []model.StoredComponent
+	var ordinals []int
 	for rows.Next() {
 		var c model.StoredComponent
-		if err := rows.Scan(&c.ID, &c.SBOMID, &c.VersionID, &c.Name, &c.Version, &c.Group, &c.PURL); err != nil {
+		var ord int
+		if err := rows.Scan(&c.ID, &c.SBOMID, &c.VersionID, &c.Name, &c.Version, &c.Group, &c.PURL, &ord); err != nil {
 			return nil, fmt.Errorf("store: components of SBOMs: %w", err)
 		}
 		out = append(out, c)
+		ordinals = append(ordinals, ord)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: components of SBOMs: %w", err)
+	}
+	if keys != nil {
+		idx := make([]int, len(out))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int {
+			if c := strings.Compare(out[a].SBOMID, out[b].SBOMID); c != 0 {
+				return c
+			}
+			return cmp.Compare(ordinals[a], ordinals[b])
+		})
+		sorted := make([]model.StoredComponent, len(out))
+		for i, j := range idx {
+			sorted[i] = out[j]
+		}
+		out = sorted
+	}
+	return out, nil
 }
 
 // CurrentSBOMs implements store.IngestTx.
@@ -133,15 +171,10 @@ func (t *ingestTx) FindingsOfVersions(ctx context.Context, versionIDs, component
 // keys' rows.
 const manyPackages = 1000
 
-// VersionsWithPackages returns the versions, of every organisation, whose
-// current SBOM contains a component of one of the package keys: the
-// reverse index the watch re-matches from.
-func (s *Store) VersionsWithPackages(ctx context.Context, keys []string) ([]model.VersionRef, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	in, arg := anyOf(s.d, "c.pkg_key", keys)
-	// Few keys (a new advisory): from the keys (sbom_component_pkg) to the
+// versionsWithPackagesQuery is the query of VersionsWithPackages, rebound.
+func versionsWithPackagesQuery(d dialect, keys []string) (string, any) {
+	in, arg := anyOf(d, "c.pkg_key", keys)
+	// Few keys (a new advisory): from the keys (sbom_component_pkg_org) to the
 	// SBOMs holding them, to the versions whose current SBOM they are
 	// (product_version_current, migration 0007): the work follows the rows
 	// of those packages, not the size of the portfolio. Many keys (a bulk
@@ -153,9 +186,20 @@ func (s *Store) VersionsWithPackages(ctx context.Context, keys []string) ([]mode
 		where = `v.current_sbom_id <> '' AND EXISTS (SELECT 1 FROM sbom_component c
 			WHERE c.org_id = v.org_id AND c.sbom_id = v.current_sbom_id AND ` + in + `)`
 	}
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT v.org_id, v.product_id, v.id, v.current_sbom_id, v.lifecycle, p.support_end
+	return d.rebind(`SELECT v.org_id, v.product_id, v.id, v.current_sbom_id, v.lifecycle, p.support_end
 		FROM product_version v JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
-		WHERE `+where+` ORDER BY v.org_id, v.id`), arg)
+		WHERE ` + where + ` ORDER BY v.org_id, v.id`), arg
+}
+
+// VersionsWithPackages returns the versions, of every organisation, whose
+// current SBOM contains a component of one of the package keys: the
+// reverse index the watch re-matches from.
+func (s *Store) VersionsWithPackages(ctx context.Context, keys []string) ([]model.VersionRef, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	q, arg := versionsWithPackagesQuery(s.d, keys)
+	rows, err := s.reader().QueryContext(ctx, q, arg)
 	if err != nil {
 		return nil, fmt.Errorf("store: versions with packages: %w", err)
 	}
