@@ -211,3 +211,44 @@ func TestSQLiteWriterTempStoreInMemory(t *testing.T) {
 		t.Fatalf("temp_store = %d (%v), want 2 (memory)", mode, err)
 	}
 }
+
+// On PostgreSQL the alias-group read of matching uses the indexes: its
+// former OR of two subqueries could only be planned as a scan of every
+// advisory, whatever the planner's costs.
+func TestGroupMembersIndexedOnPostgres(t *testing.T) {
+	url := testutil.PostgresURL(t)
+	if url == "" {
+		t.Skip("PostgreSQL not available")
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
+		t.Fatal(err)
+	}
+	in, arg := anyOf(s.d, "id", []string{"GHSA-1", "CVE-2024-1"})
+	rows, err := conn.QueryContext(ctx, "EXPLAIN "+groupMembersQuery(s.d, in), arg, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if strings.Contains(plan.String(), "Seq Scan on advisory") {
+		t.Errorf("group members read scans the advisories:\n%s", plan.String())
+	}
+}
