@@ -541,6 +541,15 @@ func endToEnd(ctx context.Context, dbURL, rocca string, reps int) error {
 		return err
 	}
 	m, err := markerOf(ctx, st, 1)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	// The events of the portfolio's full re-match (one per finding) count
+	// as notified: a server running all along would have sent them, and a
+	// new subscription would otherwise get them all before the advisory's.
+	_, err = st.DB().ExecContext(ctx, rebind(st, `UPDATE outbox SET dispatched_at = ? WHERE dispatched_at IS NULL`),
+		time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"))
 	st.Close()
 	if err != nil {
 		return err
@@ -618,6 +627,11 @@ func endToEnd(ctx context.Context, dbURL, rocca string, reps int) error {
 	defer func() {
 		_ = srv.Process.Signal(os.Interrupt)
 		_ = srv.Wait()
+		if keepLog := os.Getenv("WATCH_SERVE_LOG"); keepLog != "" {
+			if b, err := os.ReadFile(logf.Name()); err == nil {
+				_ = os.WriteFile(keepLog, b, 0o600)
+			}
+		}
 	}()
 	base := "http://" + addr
 	deadline := time.Now().Add(60 * time.Second)
