@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/ecosystem"
 	"github.com/rocca-project/rocca/internal/osv"
@@ -218,7 +219,13 @@ func firstLine(s string, max int) string {
 		s = s[:i]
 	}
 	if len(s) > max {
-		s = s[:max] + "…"
+		// Cut at a character boundary: half a UTF-8 sequence is text
+		// PostgreSQL refuses (and it would fail the whole file).
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

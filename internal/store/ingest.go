@@ -47,4 +47,12 @@ type IngestTx interface {
 	// AddOutbox writes notification events (the outbox), committed or
 	// rolled back with the change they describe.
 	AddOutbox(ctx context.Context, evs []model.OutboxEvent) error
+	// CurrentSBOMs returns the current SBOM id of each of the versions
+	// that exist, locked for update where the engine supports it (in id
+	// order); versions not found are left out.
+	CurrentSBOMs(ctx context.Context, versionIDs []string) (map[string]string, error)
+	// FindingsOfVersions returns the findings, open or resolved, of the
+	// versions by version id: every finding, or, when componentKeys is not
+	// nil, those of the given component keys.
+	FindingsOfVersions(ctx context.Context, versionIDs, componentKeys []string) (map[string][]model.TrackedFinding, error)
 }

@@ -42,20 +42,38 @@ type Store interface {
 	SetPackageKeys(ctx context.Context, keys map[string]string) error
 }
 
-// Rematcher re-matches a version (findings.Service).
+// Rematcher re-matches versions (findings.Service).
 type Rematcher interface {
+	// Rematch re-matches one version.
 	Rematch(ctx context.Context, org, versionID string, packages []string) (findings.Outcome, error)
+	// PrepareRematch reads and matches several versions of one
+	// organisation together; the result's Commit writes what Rematch on
+	// each would.
+	PrepareRematch(ctx context.Context, org string, vs []model.VersionRef, packages []string, cache *findings.MatchCache) (*findings.Prepared, error)
 }
 
 // Cursor is the name of the watch's change-log cursor.
 const Cursor = "rematch"
 
-// batch bounds the change-log entries processed at once.
-const batch = 20000
+// batch is the number of change-log entries read at once; maxPending
+// bounds those processed together.
+const (
+	batch      = 20000
+	maxPending = 1000000
+)
 
 // wholeVersion is the number of changed packages above which a version is
 // re-matched whole rather than package by package (a bulk import).
 const wholeVersion = 2000
+
+// Versions re-matched together (findings.Service.RematchVersions): their
+// distinct components matched once, their findings written in one
+// transaction. Whole versions (a bulk import) go in smaller groups, so
+// that no transaction holds the write lock long (SQLite has one writer).
+const (
+	groupPartial = 500
+	groupWhole   = 50
+)
 
 // Watcher processes the knowledge base's change log.
 type Watcher struct {
@@ -63,6 +81,8 @@ type Watcher struct {
 	rematch Rematcher
 	log     *slog.Logger
 	now     func() time.Time
+	// page is the number of change-log entries read at once (batch).
+	page int
 	// mu keeps two runs of one process apart (two processes are kept
 	// apart by the job engine's unique jobs).
 	mu sync.Mutex
@@ -73,7 +93,7 @@ func New(st Store, rm Rematcher, log *slog.Logger, now func() time.Time) *Watche
 	if now == nil {
 		now = time.Now
 	}
-	return &Watcher{store: st, rematch: rm, log: log, now: now}
+	return &Watcher{store: st, rematch: rm, log: log, now: now, page: batch}
 }
 
 // Pending reports whether changes wait to be processed.
@@ -117,9 +137,20 @@ func (w *Watcher) Run(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	for {
-		chs, err := w.store.Changes(ctx, cur, batch)
-		if err != nil {
-			return rep, fmt.Errorf("watch: read changes: %w", err)
+		// Every pending change (up to maxPending) is processed at once: a
+		// bulk import's tens of thousands of changes re-match each version
+		// once, not once per page of the change log.
+		var chs []store.KBChange
+		for len(chs) < maxPending {
+			page, err := w.store.Changes(ctx, cur, w.page)
+			if err != nil {
+				return rep, fmt.Errorf("watch: read changes: %w", err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			chs = append(chs, page...)
+			cur = page[len(page)-1].Seq
 		}
 		if len(chs) == 0 {
 			break
@@ -127,7 +158,6 @@ func (w *Watcher) Run(ctx context.Context) (Report, error) {
 		if err := w.process(ctx, chs, &rep); err != nil {
 			return rep, err
 		}
-		cur = chs[len(chs)-1].Seq
 		if err := w.store.SetWatchCursor(ctx, Cursor, cur, w.now()); err != nil {
 			return rep, err
 		}
@@ -175,22 +205,80 @@ func (w *Watcher) process(ctx context.Context, chs []store.KBChange, rep *Report
 		scope = nil
 	}
 	today := w.now()
-	for _, v := range vs {
+	size := groupPartial
+	if scope == nil {
+		size = groupWhole
+	}
+	var groups [][]model.VersionRef
+	for _, v := range vs { // ordered by organisation
 		if PastSupport(v, today) {
 			rep.Skipped++
 			continue
 		}
-		out, err := w.rematchVersion(ctx, v, scope)
-		if err != nil {
-			return err
+		if n := len(groups); n == 0 || groups[n-1][0].OrgID != v.OrgID || len(groups[n-1]) == size {
+			groups = append(groups, nil)
 		}
-		rep.Versions++
-		crashpoint.Hit("rematch.after-version")
-		rep.New += out.New
-		rep.Changed += out.Changed
-		rep.Resolved += out.Resolved
+		groups[len(groups)-1] = append(groups[len(groups)-1], v)
 	}
-	return nil
+	return w.rematchGroups(ctx, groups, scope, rep)
+}
+
+// rematchGroups re-matches groups of versions in a pipeline: the next
+// group is read and matched (read-only connections) while the previous
+// one is written (the writer), so both CPUs work on a bulk re-match.
+func (w *Watcher) rematchGroups(ctx context.Context, groups [][]model.VersionRef, scope []string, rep *Report) error {
+	type prepared struct {
+		p   *findings.Prepared
+		err error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	ready := make(chan prepared, 1)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait() // the reader stops before the caller goes on
+	}()
+	wg.Go(func() {
+		defer close(ready)
+		cache := findings.NewMatchCache()
+		for _, g := range groups {
+			p, err := w.rematch.PrepareRematch(ctx, g[0].OrgID, g, scope, cache)
+			select {
+			case ready <- prepared{p, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	})
+	for pr := range ready {
+		if pr.err != nil {
+			return fmt.Errorf("watch: %w", pr.err)
+		}
+		b, err := pr.p.Commit(ctx)
+		if err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+		rep.Versions += b.Versions
+		crashpoint.Hit("rematch.after-version")
+		rep.New += b.New
+		rep.Changed += b.Changed
+		rep.Resolved += b.Resolved
+		// Those whose current SBOM changed meanwhile: alone, on their new SBOM.
+		for _, v := range b.Moved {
+			out, err := w.rematchVersion(ctx, v, scope)
+			if err != nil {
+				return err
+			}
+			rep.Versions++
+			rep.New += out.New
+			rep.Changed += out.Changed
+			rep.Resolved += out.Resolved
+		}
+	}
+	return ctx.Err()
 }
 
 // PastSupport reports whether a version is past its support end: its

@@ -344,3 +344,23 @@ func TestPruneProcessed(t *testing.T) {
 		}
 	})
 }
+
+// Changes spanning several pages of the change log (a bulk import) are
+// processed together: each version is re-matched once, not once per page.
+func TestPendingChangesTogether(t *testing.T) {
+	setup(t, func(t *testing.T, f fixture) {
+		ctx := context.Background()
+		watch.SetPage(f.w, 1)
+		requests := strings.NewReplacer("ROCCA-TEST-FLASK", "ROCCA-TEST-REQUESTS", "CVE-2099-0001", "CVE-2099-0002",
+			`"name":"flask"`, `"name":"requests"`, "3.0.1", "2.99.0").Replace(flaskAdvisory)
+		demokb.Import(t, f.st, f.write(t, "flask.json", flaskAdvisory))
+		demokb.Import(t, f.st, f.write(t, "requests.json", requests))
+		rep, err := f.w.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Changes != 2 || rep.Versions != 1 || rep.New != 2 {
+			t.Fatalf("report %+v, want 2 changes, 1 version re-matched, 2 new findings", rep)
+		}
+	})
+}

@@ -68,6 +68,22 @@ func (s *Store) EachAffected(ctx context.Context, keys []string, fn func(*store.
 	return nil
 }
 
+// groupMembersQuery reads the records of the alias groups of the
+// advisories matched by in (anyOf on "id"); its arguments are in's, then
+// false twice (withdrawn). Two disjoint halves (grouped records by
+// group, single records by id) rather than one OR: PostgreSQL plans the
+// OR as a scan of every advisory (47 ms against 0.4 ms on the whole
+// corpus).
+func groupMembersQuery(d dialect, in string) string {
+	const cols = `SELECT id, group_id, aliases, summary, severity_rating, severity_score, severity_vector, severity_source,
+				refs, modified, published FROM advisory`
+	return d.rebind(`WITH g (gid) AS (SELECT CASE WHEN group_id = '' THEN id ELSE group_id END FROM advisory
+				WHERE ` + in + `)
+			` + cols + ` WHERE withdrawn = ? AND group_id <> '' AND group_id IN (SELECT gid FROM g)
+			UNION ALL
+			` + cols + ` WHERE withdrawn = ? AND group_id = '' AND id IN (SELECT gid FROM g)`)
+}
+
 // GroupMembers implements store.KnowledgeBase.
 func (s *Store) GroupMembers(ctx context.Context, ids []string) ([]store.AdvisoryInfo, error) {
 	var out []store.AdvisoryInfo
@@ -75,12 +91,8 @@ func (s *Store) GroupMembers(ctx context.Context, ids []string) ([]store.Advisor
 	groups := map[string]string{}
 	in, arg := anyOf(s.d, "id", ids)
 	err := func() error {
-		q := s.d.rebind(`WITH g (gid) AS (SELECT CASE WHEN group_id = '' THEN id ELSE group_id END FROM advisory
-				WHERE ` + in + `)
-			SELECT id, group_id, aliases, summary, severity_rating, severity_score, severity_vector, severity_source,
-				refs, modified, published FROM advisory
-			WHERE withdrawn = ? AND (group_id IN (SELECT gid FROM g) OR (group_id = '' AND id IN (SELECT gid FROM g)))`)
-		rows, err := s.reader().QueryContext(ctx, q, arg, false)
+		q := groupMembersQuery(s.d, in)
+		rows, err := s.reader().QueryContext(ctx, q, arg, false, false)
 		if err != nil {
 			return err
 		}

@@ -76,8 +76,12 @@ func openSQLite(dbURL string) (*Store, error) {
 		}
 	}
 	// busy_timeout first so that the following pragmas wait for locks.
+	// temp_store(MEMORY): statement journals (every page a multi-row
+	// INSERT changes, kept until the statement ends) stay in memory rather
+	// than in a temporary file. busy_timeout(60000): a command-line import
+	// beside a running server holds the write lock for seconds.
 	dsn := "file:" + path + "?_pragma=busy_timeout(60000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)

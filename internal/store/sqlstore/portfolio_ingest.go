@@ -16,6 +16,10 @@ type ingestTx struct {
 	tx  *sql.Tx
 	d   dialect
 	org string
+	// stmts are the multi-row INSERTs prepared in this transaction, by
+	// text: a batch of many rows is prepared once, not once per batch
+	// (parsing a 100-row statement costs SQLite more than running it).
+	stmts map[string]*sql.Stmt
 }
 
 // batchRows bounds the rows of one multi-row INSERT (17 columns × 100 rows
@@ -95,7 +99,25 @@ func (t *ingestTx) insertEach(ctx context.Context, prefix, suffix string, ncol, 
 		if len(args) != k*ncol {
 			return fmt.Errorf("internal error: %d values for %d rows of %d columns", len(args), k, ncol)
 		}
-		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+		if k < batchRows {
+			// A last, shorter batch: its text is seldom seen again.
+			if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+			continue
+		}
+		st := t.stmts[q]
+		if st == nil {
+			var err error
+			if st, err = t.tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+			if t.stmts == nil {
+				t.stmts = map[string]*sql.Stmt{}
+			}
+			t.stmts[q] = st // closed with the transaction
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}

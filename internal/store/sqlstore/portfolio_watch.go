@@ -1,10 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
@@ -36,6 +39,158 @@ func (s *Store) ComponentsOfPackages(ctx context.Context, org, sbomID string, ke
 	return out, rows.Err()
 }
 
+// matchCols are the component columns a re-match needs (ComponentsOfSBOMs).
+const matchCols = `id, sbom_id, version_id, name, version, grp, purl`
+
+// componentsOfSBOMsQuery is the query of ComponentsOfSBOMs, rebound.
+func componentsOfSBOMsQuery(d dialect, org string, sbomIDs, keys []string) (string, []any) {
+	in, arg := anyOf(d, "sbom_id", sbomIDs)
+	q, args := `SELECT `+matchCols+`, ordinal FROM sbom_component WHERE org_id = ? AND `+in+` AND is_root = ?`, []any{org, arg, false}
+	if keys == nil {
+		// Every row of the SBOMs, in the order of sbom_component_sbom.
+		q += ` ORDER BY sbom_id, ordinal`
+	} else {
+		// The keys' rows through sbom_component_pkg_org (migration 0008),
+		// sorted here: an ORDER BY would make SQLite prefer the SBOMs'
+		// index and read every component of every SBOM.
+		kin, karg := anyOf(d, "pkg_key", keys)
+		q += ` AND ` + kin
+		args = append(args, karg)
+	}
+	return d.rebind(q), args
+}
+
+// ComponentsOfSBOMs returns the components of several SBOMs of org, the
+// roots excluded, by SBOM and in document order: all of them, or, when
+// keys is not nil, those whose package key is one of keys. Only the
+// columns matching and reconciliation read are filled (id, SBOM, version,
+// name, version, group, purl): the many SBOMs of a re-match after a bulk
+// import hold a million rows.
+func (s *Store) ComponentsOfSBOMs(ctx context.Context, org string, sbomIDs, keys []string) ([]model.StoredComponent, error) {
+	if len(sbomIDs) == 0 {
+		return nil, nil
+	}
+	q, args := componentsOfSBOMsQuery(s.d, org, sbomIDs, keys)
+	rows, err := s.reader().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: components of SBOMs: %w", err)
+	}
+	defer rows.Close()
+	var out []model.StoredComponent
+	var ordinals []int
+	for rows.Next() {
+		var c model.StoredComponent
+		var ord int
+		if err := rows.Scan(&c.ID, &c.SBOMID, &c.VersionID, &c.Name, &c.Version, &c.Group, &c.PURL, &ord); err != nil {
+			return nil, fmt.Errorf("store: components of SBOMs: %w", err)
+		}
+		out = append(out, c)
+		ordinals = append(ordinals, ord)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: components of SBOMs: %w", err)
+	}
+	if keys != nil {
+		idx := make([]int, len(out))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int {
+			if c := strings.Compare(out[a].SBOMID, out[b].SBOMID); c != 0 {
+				return c
+			}
+			return cmp.Compare(ordinals[a], ordinals[b])
+		})
+		sorted := make([]model.StoredComponent, len(out))
+		for i, j := range idx {
+			sorted[i] = out[j]
+		}
+		out = sorted
+	}
+	return out, nil
+}
+
+// CurrentSBOMs implements store.IngestTx.
+func (t *ingestTx) CurrentSBOMs(ctx context.Context, versionIDs []string) (map[string]string, error) {
+	out := make(map[string]string, len(versionIDs))
+	if len(versionIDs) == 0 {
+		return out, nil
+	}
+	suffix := ""
+	if t.d.dollar {
+		// The order every locker of several versions takes them in.
+		suffix = " ORDER BY id FOR UPDATE"
+	}
+	in, arg := anyOf(t.d, "id", versionIDs)
+	rows, err := t.tx.QueryContext(ctx, t.d.rebind(`SELECT id, current_sbom_id FROM product_version
+		WHERE org_id = ? AND `+in+suffix), t.org, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: current SBOMs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, sbomID string
+		if err := rows.Scan(&id, &sbomID); err != nil {
+			return nil, fmt.Errorf("store: current SBOMs: %w", err)
+		}
+		out[id] = sbomID
+	}
+	return out, rows.Err()
+}
+
+// FindingsOfVersions implements store.IngestTx.
+func (t *ingestTx) FindingsOfVersions(ctx context.Context, versionIDs, componentKeys []string) (map[string][]model.TrackedFinding, error) {
+	out := make(map[string][]model.TrackedFinding, len(versionIDs))
+	if len(versionIDs) == 0 || (componentKeys != nil && len(componentKeys) == 0) {
+		return out, nil
+	}
+	in, arg := anyOf(t.d, "version_id", versionIDs)
+	q, args := `SELECT `+findingCols+` FROM finding WHERE org_id = ? AND `+in, []any{t.org, arg}
+	if componentKeys != nil {
+		kin, karg := anyOf(t.d, "component_key", componentKeys)
+		q += ` AND ` + kin
+		args = append(args, karg)
+	}
+	rows, err := t.tx.QueryContext(ctx, t.d.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: findings of versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		f, err := scanFinding(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: findings of versions: %w", err)
+		}
+		out[f.VersionID] = append(out[f.VersionID], f)
+	}
+	return out, rows.Err()
+}
+
+// manyPackages is the number of package keys above which
+// VersionsWithPackages probes every version rather than following the
+// keys' rows.
+const manyPackages = 1000
+
+// versionsWithPackagesQuery is the query of VersionsWithPackages, rebound.
+func versionsWithPackagesQuery(d dialect, keys []string) (string, any) {
+	in, arg := anyOf(d, "c.pkg_key", keys)
+	// Few keys (a new advisory): from the keys (sbom_component_pkg_org) to the
+	// SBOMs holding them, to the versions whose current SBOM they are
+	// (product_version_current, migration 0008): the work follows the rows
+	// of those packages, not the size of the portfolio. Many keys (a bulk
+	// import): the rows of those packages are most of the portfolio's, and
+	// each version's current SBOM is probed until one of its components
+	// is of a key.
+	where := `(v.org_id, v.current_sbom_id) IN (SELECT c.org_id, c.sbom_id FROM sbom_component c WHERE ` + in + `)`
+	if len(keys) > manyPackages {
+		where = `v.current_sbom_id <> '' AND EXISTS (SELECT 1 FROM sbom_component c
+			WHERE c.org_id = v.org_id AND c.sbom_id = v.current_sbom_id AND ` + in + `)`
+	}
+	return d.rebind(`SELECT v.org_id, v.product_id, v.id, v.current_sbom_id, v.lifecycle, p.support_end
+		FROM product_version v JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
+		WHERE ` + where + ` ORDER BY v.org_id, v.id`), arg
+}
+
 // VersionsWithPackages returns the versions, of every organisation, whose
 // current SBOM contains a component of one of the package keys: the
 // reverse index the watch re-matches from.
@@ -43,12 +198,8 @@ func (s *Store) VersionsWithPackages(ctx context.Context, keys []string) ([]mode
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	in, arg := anyOf(s.d, "c.pkg_key", keys)
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT v.org_id, v.product_id, v.id, v.current_sbom_id, v.lifecycle, p.support_end
-		FROM product_version v JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
-		WHERE v.current_sbom_id <> '' AND EXISTS (SELECT 1 FROM sbom_component c
-			WHERE c.sbom_id = v.current_sbom_id AND c.org_id = v.org_id AND `+in+`)
-		ORDER BY v.org_id, v.id`), arg)
+	q, arg := versionsWithPackagesQuery(s.d, keys)
+	rows, err := s.reader().QueryContext(ctx, q, arg)
 	if err != nil {
 		return nil, fmt.Errorf("store: versions with packages: %w", err)
 	}
