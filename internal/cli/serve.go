@@ -19,8 +19,21 @@ func newServeCmd(e *env) *cobra.Command {
 		Long: `Serve rocca's REST API on --addr: products, versions, SBOM uploads, components,
 findings and knowledge-base lookups under /api/v1 (OpenAPI document at
 /api/v1/openapi.json), a Dependency-Track-compatible BOM upload (PUT/POST
-/api/v1/bom), and the probes /healthz (process up) and /readyz (database
-reachable and migrated).
+/api/v1/bom), webhooks and e-mail subscriptions, the probes /healthz (process
+up) and /readyz (database reachable and migrated), and Prometheus /metrics.
+
+In the background (durable jobs in the same database, shared by every serve on
+it): the feeds are synchronised on their intervals (--feeds-schedule off for
+offline sites, which use 'rocca db import'; 'rocca feeds status' shows them);
+every knowledge-base change, from the schedule or from 'rocca db import' run
+beside the server, re-matches the versions whose current SBOM contains the
+packages it touches; the events are sent to the webhooks and e-mail
+subscriptions; Dependency-Track uploads are kept in the database until
+processed, so a crash loses none. See docs/watch.md.
+
+Environment knobs: ROCCA_JOB_RESCUE_AFTER (how long a job interrupted by a
+crash waits before it runs again, default 11m), ROCCA_WEBHOOK_ALLOW_LOOPBACK=1
+(allow webhooks to loopback addresses, for development).
 
 Every /api/v1 request needs an organisation's API key in the X-Api-Key header
 (or Authorization: Bearer KEY): create one with 'rocca apikey create'.
