@@ -18,6 +18,7 @@ import (
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/jobs"
 	"github.com/rocca-project/rocca/internal/metrics"
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
@@ -152,7 +153,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return err
 		},
 		DispatchPending: n.Pending,
-		Dispatch: func(ctx context.Context, enqueue func(context.Context, *sql.Tx, []string) error) error {
+		Dispatch: func(ctx context.Context, enqueue func(context.Context, *sql.Tx, []model.DeliveryRef) error) error {
 			_, err := n.Dispatch(ctx, enqueue)
 			return err
 		},

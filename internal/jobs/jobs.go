@@ -34,6 +34,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/rocca-project/rocca/internal/model"
 )
 
 // Queue names.
@@ -52,7 +54,7 @@ type Handlers struct {
 	// DispatchPending and Dispatch: the outbox (notify.Service); Dispatch
 	// must call enqueue in the transaction that creates the deliveries.
 	DispatchPending func(ctx context.Context) (bool, error)
-	Dispatch        func(ctx context.Context, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) error
+	Dispatch        func(ctx context.Context, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []model.DeliveryRef) error) error
 	// Deliver sends one delivery; final is set on the last attempt.
 	Deliver func(ctx context.Context, delivery string, final bool) error
 	// Upload processes one queued asynchronous upload by its token; final
@@ -344,15 +346,33 @@ func (e *Engine) Kick(ctx context.Context) {
 	}
 }
 
-// EnqueueDeliveries inserts a delivery job for each id in tx.
-func (e *Engine) EnqueueDeliveries(ctx context.Context, tx *sql.Tx, ids []string) error {
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: DeliverArgs{Delivery: id}, InsertOpts: &river.InsertOpts{
-			Queue: QueueNotify, MaxAttempts: e.cfg.DeliveryAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}}
+// EnqueueDeliveries inserts a delivery job for each delivery in tx, the
+// most urgent events first (DeliveryPriority).
+func (e *Engine) EnqueueDeliveries(ctx context.Context, tx *sql.Tx, ds []model.DeliveryRef) error {
+	params := make([]river.InsertManyParams, len(ds))
+	for i, d := range ds {
+		params[i] = river.InsertManyParams{Args: DeliverArgs{Delivery: d.ID}, InsertOpts: &river.InsertOpts{
+			Queue: QueueNotify, MaxAttempts: e.cfg.DeliveryAttempts, Priority: DeliveryPriority(d.EventType),
+			UniqueOpts: river.UniqueOpts{ByArgs: true}}}
 	}
 	_, err := e.client.InsertManyTx(ctx, tx, params)
 	return err
+}
+
+// DeliveryPriority is River's priority (1 first, 4 last) of a delivery by
+// its event type: a vulnerability becoming known-exploited (what starts the
+// CRA's 24-hour clock) and uploads first, new findings next, the rest
+// after; so that a backlog of notifications after a bulk change does not
+// hold up the urgent ones.
+func DeliveryPriority(eventType string) int {
+	switch eventType {
+	case "finding.exploited", "upload.processed", "upload.failed":
+		return 1
+	case "finding.new", "finding.severity_changed", "finding.fix_available":
+		return 2
+	default:
+		return 3
+	}
 }
 
 // EnqueueUpload inserts the job of a queued upload in tx (the transaction

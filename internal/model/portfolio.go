@@ -321,3 +321,9 @@ type QueuedUpload struct {
 	Size                         int64
 	Created                      time.Time
 }
+
+// DeliveryRef names a delivery to send and the type of its event (which
+// decides how urgent it is).
+type DeliveryRef struct {
+	ID, EventType string
+}

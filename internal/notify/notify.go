@@ -50,7 +50,7 @@ type Store interface {
 	Product(ctx context.Context, org, id string) (model.Product, error)
 	Version(ctx context.Context, org, id string) (model.Version, error)
 	OutboxPending(ctx context.Context) (bool, error)
-	Dispatch(ctx context.Context, limit int, at time.Time, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) (int, error)
+	Dispatch(ctx context.Context, limit int, at time.Time, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []model.DeliveryRef) error) (int, error)
 	DeliveryToSend(ctx context.Context, id string) (model.Delivery, model.Subscription, model.OutboxEvent, error)
 	RecordDelivery(ctx context.Context, id, state string, status int, errMsg string, at time.Time) error
 }
@@ -231,7 +231,7 @@ func (s *Service) Pending(ctx context.Context) (bool, error) { return s.store.Ou
 // Dispatch turns waiting outbox events into deliveries, batch by batch,
 // until none is left; enqueue schedules the deliveries' jobs in the same
 // transaction. It returns the number of events dispatched.
-func (s *Service) Dispatch(ctx context.Context, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) (int, error) {
+func (s *Service) Dispatch(ctx context.Context, enqueue func(ctx context.Context, tx *sql.Tx, deliveries []model.DeliveryRef) error) (int, error) {
 	total := 0
 	for {
 		n, err := s.store.Dispatch(ctx, 500, s.now(), enqueue)

@@ -222,7 +222,7 @@ func TestDeliveryRetries(t *testing.T) {
 		}
 		eng, err := jobs.New(ctx, f.st.DB(), f.st.Engine(), jobs.Config{Poll: 50 * time.Millisecond, FetchPoll: 50 * time.Millisecond,
 			DeliveryAttempts: 4, Retry: func(int) time.Duration { return 10 * time.Millisecond }},
-			jobs.Handlers{DispatchPending: f.svc.Pending, Dispatch: func(ctx context.Context, enq func(context.Context, *sql.Tx, []string) error) error {
+			jobs.Handlers{DispatchPending: f.svc.Pending, Dispatch: func(ctx context.Context, enq func(context.Context, *sql.Tx, []model.DeliveryRef) error) error {
 				_, err := f.svc.Dispatch(ctx, enq)
 				return err
 			}, Deliver: f.svc.Deliver}, discard())

@@ -141,7 +141,7 @@ func (s *Store) OutboxPending(ctx context.Context) (bool, error) {
 // the events are locked with SKIP LOCKED: two servers dispatching at once
 // take different events. It returns the number of events dispatched.
 func (s *Store) Dispatch(ctx context.Context, limit int, at time.Time,
-	enqueue func(ctx context.Context, tx *sql.Tx, deliveries []string) error) (int, error) {
+	enqueue func(ctx context.Context, tx *sql.Tx, deliveries []model.DeliveryRef) error) (int, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("store: dispatch: %w", err)
@@ -173,7 +173,7 @@ func (s *Store) Dispatch(ctx context.Context, limit int, at time.Time,
 		return 0, nil
 	}
 	subs := map[string][]model.Subscription{}
-	var ids []string
+	var ids []model.DeliveryRef
 	for _, e := range evs {
 		if _, ok := subs[e.OrgID]; !ok {
 			list, err := s.subscriptions(ctx, tx, `WHERE org_id = ?`, e.OrgID)
@@ -193,7 +193,7 @@ func (s *Store) Dispatch(ctx context.Context, limit int, at time.Time,
 			if err != nil {
 				return 0, fmt.Errorf("store: dispatch: %w", err)
 			}
-			ids = append(ids, id)
+			ids = append(ids, model.DeliveryRef{ID: id, EventType: e.Type})
 		}
 		if _, err := tx.ExecContext(ctx, s.d.rebind(`UPDATE outbox SET dispatched_at = ? WHERE id = ?`), stamp(at), e.ID); err != nil {
 			return 0, fmt.Errorf("store: dispatch: %w", err)
