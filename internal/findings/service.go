@@ -56,8 +56,11 @@ func New(st Store, log *slog.Logger, now func() time.Time) *Service {
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Match matches components against the knowledge base.
+// Components that cannot be looked up are only counted
+// (Result.UnmatchedCount): findings do not need them listed, and listing
+// them would cost memory per component of a large SBOM.
 func (s *Service) Match(ctx context.Context, comps []model.Component) (match.Result, error) {
-	return (&match.Matcher{KB: s.store}).Match(ctx, comps)
+	return (&match.Matcher{KB: s.store, CountUnmatched: true}).Match(ctx, comps)
 }
 
 // Reconcile reconciles a version's findings inside the caller's
