@@ -82,6 +82,7 @@ func TestConfigErrors(t *testing.T) {
 		{"missing file", []string{"config", "--config", filepath.Join(dir, "none.conf")}, "no such file"},
 		{"bad flag value", []string{"config", "--workers", "many"}, `workers "many" (flag --workers)`},
 		{"serve bad addr", []string{"serve", "--addr", "8080", "--database", filepath.Join(dir, "x.db")}, "want HOST:PORT"},
+		{"serve in memory", []string{"serve", "--addr", "127.0.0.1:0", "--database", ":memory:"}, "in-memory database"},
 		{"serve SMTP in clear", []string{"serve", "--smtp-host", "mail.example.com", "--smtp-from", "r@example.com", "--smtp-tls", "none",
 			"--database", filepath.Join(dir, "x.db")}, "smtp_tls none (flag --smtp-tls): only for a relay on this machine"},
 	}

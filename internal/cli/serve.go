@@ -10,6 +10,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/app"
 	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/store/sqlstore"
 )
 
 func newServeCmd(e *env) *cobra.Command {
@@ -64,8 +65,9 @@ are refused.
 
 Logs are structured (log/slog) on stderr, at info level unless a log level is
 configured. SIGINT or SIGTERM shut the server down gracefully: it stops
-accepting connections, finishes requests in flight and the queued uploads
-(within the shutdown timeout), then closes the database.`,
+accepting connections, finishes requests in flight and running jobs
+(within the shutdown timeout; accepted uploads not yet started are processed
+after the next start), then closes the database.`,
 		Example: `  rocca org create "Example Macchine"
   rocca apikey create --org "Example Macchine" --name ci
   rocca serve --addr 0.0.0.0:8080
@@ -78,6 +80,11 @@ accepting connections, finishes requests in flight and the queued uploads
 				return err
 			}
 			cfg = cfg.WithDefaultLogLevel(slog.LevelInfo)
+			if sqlstore.SQLitePath(cfg.DatabaseURL) == ":memory:" && !sqlstore.IsPostgres(cfg.DatabaseURL) {
+				// One connection would serve both the writes and the reads
+				// made inside them; and nothing would survive the process.
+				return usageErr("serve: an in-memory database (:memory:) cannot be served; give a file or a postgres:// URL")
+			}
 			a, err := app.Open(e.ctx, cfg, e.logger(cfg))
 			if err != nil {
 				return err
