@@ -109,7 +109,8 @@ func Notices(evs []model.FindingEvent) ([]model.OutboxEvent, error) {
 }
 
 // ErrVersionMoved is returned by Rematch when the version's current SBOM
-// changed while it was being matched; the caller retries.
+// kept changing while it was being matched (Rematch tries again itself a
+// few times first).
 var ErrVersionMoved = errors.New("version's current SBOM changed during the re-match")
 
 // Rematch matches the components of a version's current SBOM again and
@@ -117,7 +118,8 @@ var ErrVersionMoved = errors.New("version's current SBOM changed during the re-m
 // the components of those package keys and their findings. It is what a
 // knowledge-base change triggers. Matching reads before the write
 // transaction; the transaction checks that the current SBOM is still the
-// one matched (else ErrVersionMoved, nothing written).
+// one matched, and when it is not (a new upload meanwhile), nothing is
+// written and the new SBOM is matched instead.
 func (s *Service) Rematch(ctx context.Context, org, versionID string, packages []string) (Outcome, error) {
 	var total Outcome
 	for attempt := 0; ; attempt++ {
@@ -128,6 +130,9 @@ func (s *Service) Rematch(ctx context.Context, org, versionID string, packages [
 		out, err := s.rematchOnce(ctx, org, versionID, packages)
 		total.New, total.Changed, total.Resolved, total.Open = total.New+out.New, total.Changed+out.Changed, total.Resolved+out.Resolved, out.Open
 		total.Events = append(total.Events, out.Events...)
+		if errors.Is(err, ErrVersionMoved) && attempt < 3 {
+			continue // a new SBOM arrived meanwhile: match that one
+		}
 		if err != nil {
 			return total, err
 		}

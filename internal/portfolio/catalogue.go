@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -111,11 +110,6 @@ type RematchResult struct {
 // the version's lifecycle: the watch leaves versions past their support
 // end alone, and this is how a user asks for them.
 func (s *Service) Rematch(ctx context.Context, org, versionID string) (RematchResult, error) {
-	for attempt := 0; ; attempt++ {
-		out, err := s.findings().Rematch(ctx, org, versionID, nil)
-		if errors.Is(err, findings.ErrVersionMoved) && attempt < 3 {
-			continue
-		}
-		return RematchResult{New: out.New, Changed: out.Changed, Resolved: out.Resolved, Open: out.Open}, err
-	}
+	out, err := s.findings().Rematch(ctx, org, versionID, nil)
+	return RematchResult{New: out.New, Changed: out.Changed, Resolved: out.Resolved, Open: out.Open}, err
 }

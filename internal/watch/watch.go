@@ -292,19 +292,14 @@ func PastSupport(v model.VersionRef, now time.Time) bool {
 }
 
 func (w *Watcher) rematchVersion(ctx context.Context, v model.VersionRef, scope []string) (findings.Outcome, error) {
-	for attempt := 0; ; attempt++ {
-		out, err := w.rematch.Rematch(ctx, v.OrgID, v.VersionID, scope)
-		switch {
-		case err == nil:
-			return out, nil
-		case errors.Is(err, store.ErrNotFound):
-			return out, nil // deleted meanwhile
-		case errors.Is(err, findings.ErrVersionMoved) && attempt < 3:
-			continue // a new SBOM arrived meanwhile: match that one
-		default:
-			return out, fmt.Errorf("watch: version %s: %w", v.VersionID, err)
-		}
+	out, err := w.rematch.Rematch(ctx, v.OrgID, v.VersionID, scope)
+	if errors.Is(err, store.ErrNotFound) {
+		return out, nil // deleted meanwhile
 	}
+	if err != nil {
+		return out, fmt.Errorf("watch: version %s: %w", v.VersionID, err)
+	}
+	return out, nil
 }
 
 // backfill records the package key of components stored before keys were
