@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -57,25 +55,8 @@ func buildRocca(t *testing.T) string {
 // proc is a rocca process of the test.
 type proc struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *testutil.SyncBuffer
 	done chan error
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // crashEnv is the environment of the test's rocca processes: no feeds
@@ -92,7 +73,7 @@ func crashEnv(dbURL, crashAt string) []string {
 
 func start(t *testing.T, bin, dbURL, addr, crashAt string) *proc {
 	t.Helper()
-	p := &proc{out: &syncBuffer{}, done: make(chan error, 1)}
+	p := &proc{out: &testutil.SyncBuffer{}, done: make(chan error, 1)}
 	p.cmd = exec.Command(bin, "serve", "--addr", addr)
 	p.cmd.Env = crashEnv(dbURL, crashAt)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -151,16 +132,6 @@ func (p *proc) stop(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // runRocca runs a rocca command to its end and returns its standard
 // output (with its standard error after it when it fails).
 func runRocca(t *testing.T, bin, dbURL, crashAt string, args ...string) (string, error) {
@@ -197,7 +168,7 @@ func crashRecovery(t *testing.T, bin, dbURL string) {
 		t.Fatal(err)
 	}
 	rcv := newReceiver(t)
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	api := func(method, path string, body []byte) (int, []byte) {
 		t.Helper()
 		req, _ := http.NewRequest(method, "http://"+addr+path, bytes.NewReader(body))

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/testutil"
 )
 
 // selfSigned writes a certificate for 127.0.0.1 and its key as PEM files
@@ -62,16 +63,6 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	return certFile, keyFile, pool
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func openTestApp(t *testing.T) *App {
 	t.Helper()
 	cfg, err := config.Resolve(config.Flags{Database: filepath.Join(t.TempDir(), "r.db")}, func(string) string { return "" })
@@ -91,7 +82,7 @@ func openTestApp(t *testing.T) *App {
 func TestServeTLS(t *testing.T) {
 	certFile, keyFile, pool := selfSigned(t)
 	a := openTestApp(t)
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	srv, err := a.NewServer(ctx, ServerOptions{Addr: addr, TLSCert: certFile, TLSKey: keyFile})
@@ -142,7 +133,7 @@ func TestServeTLSBadKey(t *testing.T) {
 	_, otherKey, _ := selfSigned(t)
 	a := openTestApp(t)
 	for name, key := range map[string]string{"missing": filepath.Join(t.TempDir(), "none.key"), "not the certificate's": otherKey} {
-		srv, err := a.NewServer(context.Background(), ServerOptions{Addr: freeAddr(t), TLSCert: certFile, TLSKey: key})
+		srv, err := a.NewServer(context.Background(), ServerOptions{Addr: testutil.FreeAddr(t), TLSCert: certFile, TLSKey: key})
 		if err != nil {
 			t.Fatal(err)
 		}

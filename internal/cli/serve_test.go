@@ -7,45 +7,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/cli"
+	"github.com/rocca-project/rocca/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 func TestServeEndToEnd(t *testing.T) {
 	db, sbomPath := demoDB(t)
@@ -71,10 +42,10 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("apikey for unknown org: exit %d", code)
 	}
 
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testutil.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- cli.Run(ctx, []string{"serve", "--addr", addr, "--database", db, "--feeds-schedule", "off"}, &stdout, &stderr)
@@ -162,10 +133,10 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2()
-	var stderr2 syncBuffer
+	var stderr2 testutil.SyncBuffer
 	done2 := make(chan int, 1)
 	go func() {
-		done2 <- cli.Run(ctx2, []string{"serve", "--addr", freeAddr(t), "--database", db, "--feeds-schedule", "off"}, &stdout, &stderr2)
+		done2 <- cli.Run(ctx2, []string{"serve", "--addr", testutil.FreeAddr(t), "--database", db, "--feeds-schedule", "off"}, &stdout, &stderr2)
 	}()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		code, out, errs = run(t, "product", "list", "--org", "Example Macchine", "--database", db)
