@@ -19,8 +19,8 @@ import (
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
-	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/triage"
 )
 
 // server is a running API over a database with the demo knowledge base and

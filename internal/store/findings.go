@@ -58,7 +58,7 @@ type FindingQuery struct {
 	// NeedsReview keeps only findings whose decision needs review (facts
 	// changed, or its review date passed).
 	NeedsReview bool
-	Sort  FindingSort
+	Sort        FindingSort
 	// Cursor continues a previous page (FindingPage.Next) of the same query.
 	Cursor string
 	// Limit is the page size (1 or more).
