@@ -62,10 +62,13 @@ type AnalysisTx interface {
 	// product), locked for update where the engine supports it; ids not
 	// found are left out.
 	TriageTargets(ctx context.Context, ids []string) ([]TriageTarget, error)
-	// TriageCandidates returns every finding of org whose OSV package is
-	// one of packages, with its product, locked for update where the
-	// engine supports it.
-	TriageCandidates(ctx context.Context, packages []string) ([]TriageTarget, error)
+	// TriageCandidates returns the findings of org whose OSV package is
+	// one of packages, other than those of the ids in exclude, with their
+	// product. Only what deciding whether a decision reaches a finding
+	// needs is filled in: id, version, component (name, version, purl),
+	// ecosystem, package, vulnerability ids and the effective decision's
+	// id and scope; TriageTargets reads the whole findings.
+	TriageCandidates(ctx context.Context, packages, exclude []string) ([]TriageTarget, error)
 	// AddAnalyses appends decisions to the history, in order.
 	AddAnalyses(ctx context.Context, as []model.Analysis) error
 	// SetAnalyses makes decisions the effective ones of findings and

@@ -181,6 +181,8 @@ type candidate struct {
 	t       *store.TriageTarget
 	current model.AnalysisScope
 	set     *model.Analysis
+	// partial: only what Applies needs was read (TriageCandidates).
+	partial bool
 }
 
 // Record records decisions, in order, in one transaction: one history
@@ -213,7 +215,8 @@ func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Deci
 			ids[i] = ds[i].FindingID
 		}
 		slices.Sort(ids)
-		targets, err := tx.TriageTargets(ctx, slices.Compact(ids))
+		ids = slices.Compact(ids)
+		targets, err := tx.TriageTargets(ctx, ids)
 		if err != nil {
 			return err
 		}
@@ -246,14 +249,13 @@ func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Deci
 		byPkg := map[string][]*candidate{}
 		if len(wider) > 0 {
 			slices.Sort(wider)
-			more, err := tx.TriageCandidates(ctx, slices.Compact(wider))
+			more, err := tx.TriageCandidates(ctx, slices.Compact(wider), ids)
 			if err != nil {
 				return err
 			}
 			for i := range more {
-				if cands[more[i].ID] == nil {
-					addCandidate(cands, &more[i])
-				}
+				addCandidate(cands, &more[i])
+				cands[more[i].ID].partial = true
 			}
 			for _, c := range cands {
 				byPkg[c.PkgKey] = append(byPkg[c.PkgKey], c)
@@ -278,6 +280,9 @@ func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Deci
 		}
 		// Map order must not decide the order of events.
 		slices.SortFunc(changed, func(x, y *candidate) int { return strings.Compare(x.t.ID, y.t.ID) })
+		if err := complete(ctx, tx, changed); err != nil {
+			return err
+		}
 		sets := make([]store.AnalysisSet, len(changed))
 		evs := make([]model.FindingEvent, len(changed))
 		for i, c := range changed {
@@ -309,6 +314,36 @@ func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Deci
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// complete reads the whole findings of the candidates whose decision
+// changed but of which only a part was read, for their events.
+func complete(ctx context.Context, tx store.AnalysisTx, changed []*candidate) error {
+	var ids []string
+	for _, c := range changed {
+		if c.partial {
+			ids = append(ids, c.t.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	full, err := tx.TriageTargets(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*store.TriageTarget, len(full))
+	for i := range full {
+		byID[full[i].ID] = &full[i]
+	}
+	for _, c := range changed {
+		if c.partial {
+			if f := byID[c.t.ID]; f != nil {
+				c.t, c.partial = f, false
+			}
+		}
+	}
+	return nil
 }
 
 func addCandidate(cands map[string]*candidate, t *store.TriageTarget) {

@@ -321,8 +321,39 @@ func (t *ingestTx) TriageTargets(ctx context.Context, ids []string) ([]store.Tri
 }
 
 // TriageCandidates implements store.AnalysisTx.
-func (t *ingestTx) TriageCandidates(ctx context.Context, packages []string) ([]store.TriageTarget, error) {
-	return t.triageTargets(ctx, "package", packages)
+func (t *ingestTx) TriageCandidates(ctx context.Context, packages, exclude []string) ([]store.TriageTarget, error) {
+	if len(packages) == 0 {
+		return nil, nil
+	}
+	in, arg := anyOf(t.d, "package", packages)
+	notIn, notArg := anyOf(t.d, "id", exclude)
+	rows, err := t.tx.QueryContext(ctx, t.d.rebind(`SELECT id, version_id, component_key, component_name, component_version,
+		component_purl, ecosystem, package, vuln_id, vuln_ids, analysis_id, analysis_scope, `+productOf+` FROM finding
+		WHERE org_id = ? AND `+in+` AND NOT (`+notIn+`)`), t.org, arg, notArg)
+	if err != nil {
+		return nil, fmt.Errorf("store: triage candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []store.TriageTarget
+	for rows.Next() {
+		var c store.TriageTarget
+		var ids, aID, aScope string
+		var product sql.NullString
+		f := &c.TrackedFinding
+		if err := rows.Scan(&f.ID, &f.VersionID, &f.ComponentKey, &f.Component.Name, &f.Component.Version, &f.Component.PURL,
+			&f.Ecosystem, &f.Package, &f.VulnID, &ids, &aID, &aScope, &product); err != nil {
+			return nil, fmt.Errorf("store: triage candidates: %w", err)
+		}
+		if f.VulnIDs, err = stringList(ids); err != nil {
+			return nil, fmt.Errorf("store: triage candidates: finding %s: %w", f.ID, err)
+		}
+		if aID != "" {
+			f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{ID: aID, Scope: model.AnalysisScope(aScope)}}
+		}
+		c.ProductID = product.String
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // AddAnalyses implements store.AnalysisTx.
@@ -366,15 +397,37 @@ func (t *ingestTx) SetAnalyses(ctx context.Context, sets []store.AnalysisSet) er
 	if len(sets) == 0 {
 		return nil
 	}
-	st, err := t.tx.PrepareContext(ctx, t.d.rebind(`UPDATE finding SET analysis_id = ?, analysis_status = ?, analysis_scope = ?,
-		analysis_review = '' WHERE org_id = ? AND id = ?`))
-	if err != nil {
-		return fmt.Errorf("store: set analyses: %w", err)
-	}
-	defer st.Close()
-	for _, s := range sets {
-		a := s.Analysis
-		if _, err := st.ExecContext(ctx, a.ID, string(a.Status), string(a.Scope), t.org, s.FindingID); err != nil {
+	// Many rows per statement: UPDATE … FROM a VALUES list (SQLite 3.33
+	// and PostgreSQL both name its columns column1, column2…).
+	const per = 200
+	var stmts map[int]*sql.Stmt
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	args := make([]any, 0, 4*per+1)
+	for lo := 0; lo < len(sets); lo += per {
+		batch := sets[lo:min(lo+per, len(sets))]
+		st := stmts[len(batch)]
+		if st == nil {
+			q := `UPDATE finding SET analysis_id = v.column2, analysis_status = v.column3, analysis_scope = v.column4,
+				analysis_review = '' FROM (VALUES ` + strings.Repeat("(?, ?, ?, ?), ", len(batch)-1) + `(?, ?, ?, ?)) AS v
+				WHERE finding.org_id = ? AND finding.id = v.column1`
+			var err error
+			if st, err = t.tx.PrepareContext(ctx, t.d.rebind(q)); err != nil {
+				return fmt.Errorf("store: set analyses: %w", err)
+			}
+			if stmts == nil {
+				stmts = map[int]*sql.Stmt{}
+			}
+			stmts[len(batch)] = st
+		}
+		args = args[:0]
+		for _, s := range batch {
+			args = append(args, s.FindingID, s.Analysis.ID, string(s.Analysis.Status), string(s.Analysis.Scope))
+		}
+		if _, err := st.ExecContext(ctx, append(args, t.org)...); err != nil {
 			return fmt.Errorf("store: set analyses: %w", err)
 		}
 	}
