@@ -75,6 +75,13 @@ func TestAnalysisEndpoints(t *testing.T) {
 			t.Errorf("actionable: %d of %d", len(actionable.Items), len(all.Items))
 		}
 
+		var sum model.FindingSummary
+		s.get(t, "/api/v1/versions/"+s.version.ID+"/findings/summary", s.acmeKey).decode(t, &sum)
+		if sum.Open != len(all.Items) || sum.Actionable != len(all.Items)-1 || sum.ByAnalysis["not_affected"] != 1 ||
+			sum.ByAnalysis["none"] != len(all.Items)-1 || sum.NeedsReview != 0 {
+			t.Errorf("summary %+v of %d findings", sum, len(all.Items))
+		}
+
 		// Bulk: by filter, then refusals.
 		bulk := func(body string) response {
 			return s.do(t, "POST", "/api/v1/findings/analysis", s.acmeKey, "application/json", []byte(body))

@@ -77,6 +77,16 @@ func findingQuery(r *http.Request) (store.FindingQuery, error) {
 	return q, nil
 }
 
+// findingSummary counts a version's open findings by effective triage
+// status, severity and review.
+func (a *API) findingSummary(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	sum, err := a.svc.FindingSummary(r.Context(), orgOf(k), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, sum)
+}
+
 // listFindingEvents lists a version's finding events, oldest first, after
 // the sequence number given as cursor.
 func (a *API) listFindingEvents(w http.ResponseWriter, r *http.Request, k model.APIKey) error {

@@ -40,6 +40,7 @@ func (a *API) Routes() []Route {
 		a.auth("POST", "/api/v1/versions/{version}/sboms", a.uploadSBOM),
 		a.auth("GET", "/api/v1/versions/{version}/components", a.listComponents),
 		a.auth("GET", "/api/v1/versions/{version}/findings", a.listFindings),
+		a.auth("GET", "/api/v1/versions/{version}/findings/summary", a.findingSummary),
 		a.auth("GET", "/api/v1/versions/{version}/finding-events", a.listFindingEvents),
 		a.auth("POST", "/api/v1/versions/{version}/rematch", a.rematchVersion),
 		a.auth("GET", "/api/v1/sboms/{sbom}", a.getSBOM),

@@ -165,3 +165,21 @@ func (a *Analysis) Target() string {
 
 // String returns the scope's name.
 func (s AnalysisScope) String() string { return string(s) }
+
+// FindingSummary counts a version's open findings by effective triage
+// status: what a dashboard shows and a --fail-on policy looks at.
+type FindingSummary struct {
+	// Open counts the open findings; Actionable those whose effective
+	// status is neither not_affected nor fixed.
+	Open       int `json:"open"`
+	Actionable int `json:"actionable"`
+	// BySeverity counts the actionable findings by severity rating; KEV
+	// the actionable known-exploited ones.
+	BySeverity map[Rating]int `json:"bySeverity"`
+	KEV        int            `json:"kev"`
+	// ByAnalysis counts the open findings by effective status ("none":
+	// untriaged).
+	ByAnalysis map[string]int `json:"byAnalysis"`
+	// NeedsReview counts the open findings whose decision needs review.
+	NeedsReview int `json:"needsReview"`
+}

@@ -49,6 +49,16 @@ func checkFindingQuery(q store.FindingQuery) error {
 	return checkCursor(q.Cursor)
 }
 
+// FindingSummary counts the open findings of one of org's versions by
+// effective triage status, severity and review; ErrNotFound when the
+// version is not org's.
+func (s *Service) FindingSummary(ctx context.Context, org, versionID string) (model.FindingSummary, error) {
+	if _, err := s.store.Version(ctx, org, versionID); err != nil {
+		return model.FindingSummary{}, err
+	}
+	return s.store.FindingSummary(ctx, org, versionID)
+}
+
 // OpenFindings returns every open finding of one of org's versions, by
 // component then vulnerability id; ErrNotFound when the version is not
 // org's. It reads them a page of MaxPageLimit at a time.

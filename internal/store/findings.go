@@ -19,6 +19,9 @@ type FindingsReader interface {
 	// ErrNotFound. model.SettledStatus tells whether it is not_affected or
 	// fixed: such a finding needs no action and opens no case.
 	EffectiveStatus(ctx context.Context, org, findingID string) (model.Status, error)
+	// FindingSummary counts a version's open findings by effective
+	// status, severity and review.
+	FindingSummary(ctx context.Context, org, versionID string) (model.FindingSummary, error)
 }
 
 // FindingSort orders a findings list.

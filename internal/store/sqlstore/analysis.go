@@ -433,3 +433,46 @@ func (t *ingestTx) SetAnalyses(ctx context.Context, sets []store.AnalysisSet) er
 	}
 	return nil
 }
+
+// FindingSummary implements store.FindingsReader.
+func (s *Store) FindingSummary(ctx context.Context, org, versionID string) (model.FindingSummary, error) {
+	sum := model.FindingSummary{BySeverity: map[model.Rating]int{}, ByAnalysis: map[string]int{}}
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT severity_rating, kev, analysis_status, COUNT(*) FROM finding
+		WHERE org_id = ? AND version_id = ? AND state = ? GROUP BY severity_rating, kev, analysis_status`),
+		org, versionID, string(model.FindingOpen))
+	if err != nil {
+		return sum, fmt.Errorf("store: finding summary: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rating, status string
+		var kev bool
+		var n int
+		if err := rows.Scan(&rating, &kev, &status, &n); err != nil {
+			return sum, fmt.Errorf("store: finding summary: %w", err)
+		}
+		sum.Open += n
+		if status == "" {
+			status = store.AnalysisNone
+		}
+		sum.ByAnalysis[status] += n
+		if model.SettledStatus(model.Status(status)) {
+			continue
+		}
+		sum.Actionable += n
+		sum.BySeverity[model.Rating(rating)] += n
+		if kev {
+			sum.KEV += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return sum, fmt.Errorf("store: finding summary: %w", err)
+	}
+	where, args := analysisFilter([]string{"org_id = ?", "version_id = ?", "state = ?"}, []any{org, versionID, string(model.FindingOpen)},
+		org, nil, false, true)
+	err = s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM finding WHERE `+strings.Join(where, " AND ")), args...).Scan(&sum.NeedsReview)
+	if err != nil {
+		return sum, fmt.Errorf("store: finding summary: %w", err)
+	}
+	return sum, nil
+}
