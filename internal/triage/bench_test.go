@@ -90,4 +90,3 @@ func BenchmarkBulkTriage(b *testing.B) {
 		})
 	}
 }
-
