@@ -12,6 +12,7 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/uid"
 )
 
@@ -27,6 +28,8 @@ type Options struct {
 	Queue   *portfolio.Queue
 	// Notify manages the organisations' webhooks and e-mail subscriptions.
 	Notify *notify.Service
+	// Triage records and reads the analysis of findings.
+	Triage *triage.Service
 	// Metrics records requests and serves GET /metrics (404 when nil).
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -48,6 +51,7 @@ type API struct {
 	svc     *portfolio.Service
 	queue   *portfolio.Queue
 	notify  *notify.Service
+	triage  *triage.Service
 	metrics *metrics.Metrics
 	log     *slog.Logger
 	ready   func(ctx context.Context) error
@@ -59,7 +63,7 @@ type API struct {
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, metrics: o.Metrics, log: o.Log, ready: o.Ready,
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, triage: o.Triage, metrics: o.Metrics, log: o.Log, ready: o.Ready,
 		maxBOM: o.MaxBOMBytes, build: o.Build}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
@@ -10,8 +11,11 @@ import (
 
 // listFindings lists a version's findings with filters, a sort and cursor
 // pagination. Query parameters: severity (minimum rating), kev (true or
-// false), epss_min (0 to 1), state (open, resolved), sort (severity, epss,
-// first_seen, component), limit (1 to 1000), cursor.
+// false), epss_min (0 to 1), state (open, resolved), analysis (effective
+// triage statuses, comma separated: none, under_investigation, affected,
+// not_affected, fixed), actionable (true: leave out not_affected and
+// fixed), needs_review (true: decisions that need review), sort
+// (severity, epss, first_seen, component), limit (1 to 1000), cursor.
 func (a *API) listFindings(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
 	q, err := findingQuery(r)
 	if err != nil {
@@ -47,6 +51,21 @@ func findingQuery(r *http.Request) (store.FindingQuery, error) {
 			return q, badRequest("kev: want true or false")
 		}
 		q.KEV = &b
+	}
+	if s := p.Get("analysis"); s != "" {
+		q.Analysis = strings.Split(s, ",")
+	}
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"actionable", &q.Actionable}, {"needs_review", &q.NeedsReview}} {
+		if s := p.Get(b.name); s != "" {
+			v, err := strconv.ParseBool(s)
+			if err != nil {
+				return q, badRequest(b.name + ": want true or false")
+			}
+			*b.dst = v
+		}
 	}
 	if s := p.Get("epss_min"); s != "" {
 		f, err := strconv.ParseFloat(s, 64)

@@ -17,8 +17,10 @@ import (
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
+	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/triage"
 )
 
 // server is a running API over a database with the demo knowledge base and
@@ -40,6 +42,8 @@ type server struct {
 	ingested portfolio.IngestResult
 	webhook  model.Subscription
 	email    notify.EmailSubscription
+	// finding is an open finding of the version.
+	finding model.TrackedFinding
 }
 
 // engines starts one server per test engine and runs fn on each.
@@ -102,7 +106,7 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 		n = n.WithMailer(noMail{})
 	}
 	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
-	o := api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
+	o := api.Options{Service: svc, Queue: q, Notify: n, Triage: triage.New(st, log, nil), Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
 	if h.options != nil {
 		h.options(&o)
 	}
@@ -142,6 +146,11 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 	if s.ingested, err = svc.Ingest(ctx, s.acme.ID, s.version.ID, demokb.WithGraph(demo), "hmi.cdx.json"); err != nil {
 		t.Fatal(err)
 	}
+	page, err := svc.Findings(ctx, s.acme.ID, store.FindingQuery{VersionID: s.version.ID, Sort: store.SortComponent, Limit: 1})
+	if err != nil || len(page.Findings) == 0 {
+		t.Fatalf("the demo SBOM has no finding: %v", err)
+	}
+	s.finding = page.Findings[0]
 	if s.webhook, err = n.CreateWebhook(ctx, s.acme.ID, notify.WebhookRequest{URL: "https://hooks.example/rocca", Secret: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 	path = strings.NewReplacer(
 		"{product}", s.product.ID, "{version}", s.version.ID, "{sbom}", s.ingested.SBOM.ID,
 		"{component}", componentID, "{token}", token, "{project}", s.version.ID, "{id}", "CVE-2021-44228",
-		"{webhook}", s.webhook.ID, "{subscription}", s.email.ID,
+		"{webhook}", s.webhook.ID, "{subscription}", s.email.ID, "{finding}", s.finding.ID,
 	).Replace(r.Pattern)
 	switch r.Method + " " + r.Pattern {
 	case "POST /api/v1/products":
@@ -116,6 +116,10 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 		ctype, body = "application/json", []byte(`{"url":"https://hooks.example/new","secret":"0123456789abcdef","events":["finding.exploited"]}`)
 	case "POST /api/v1/email-subscriptions":
 		ctype, body = "application/json", []byte(`{"to":["psirt@acme.example"],"events":["finding.exploited"]}`)
+	case "PUT /api/v1/findings/{finding}/analysis":
+		ctype, body = "application/json", []byte(`{"status":"under_investigation","detail":"looking"}`)
+	case "POST /api/v1/findings/analysis":
+		ctype, body = "application/json", mustJSON(map[string]any{"findingIds": []string{s.finding.ID}, "status": "under_investigation"})
 	case "GET /api/v1/project/lookup":
 		path += "?name=" + strings.ReplaceAll(s.product.Name, " ", "%20") + "&version=" + s.version.Name
 	}
@@ -154,7 +158,7 @@ func TestTenantIsolation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acmeIDs := []string{s.acme.ID, s.product.ID, s.version.ID, s.ingested.SBOM.ID, cl.Items[0].ID, token, s.webhook.ID, s.email.ID, s.email.To[0]}
+		acmeIDs := []string{s.acme.ID, s.product.ID, s.version.ID, s.ingested.SBOM.ID, cl.Items[0].ID, token, s.webhook.ID, s.email.ID, s.email.To[0], s.finding.ID}
 		for _, r := range s.api.Routes() {
 			name := r.Method + " " + r.Pattern
 			path, ctype, body := s.request(t, r, cl.Items[0].ID, token)

@@ -74,7 +74,11 @@ func (s *Service) Reconcile(ctx context.Context, tx WriteTx, sc Scope, matched [
 	if err != nil || len(out.Events) == 0 {
 		return out, err
 	}
-	obs, err := Notices(out.Events)
+	notifiable := Notifiable(out.Events)
+	if len(notifiable) == 0 {
+		return out, nil
+	}
+	obs, err := Notices(notifiable)
 	if err != nil {
 		return out, err
 	}
@@ -106,6 +110,22 @@ func Notices(evs []model.FindingEvent) ([]model.OutboxEvent, error) {
 		out = append(out, model.OutboxEvent{Type: n.Type, ProductID: e.ProductID, VersionID: e.VersionID, Payload: b, Created: e.At})
 	}
 	return out, nil
+}
+
+// Notifiable returns the events that are notified: all but the changes
+// of facts (new, exploited, severity, fix, changed, resolved, withdrawn)
+// of findings whose effective status is not_affected or fixed, which
+// stay in the findings' history only. When such a change calls the
+// decision into question, its analysis_review event is notified instead.
+func Notifiable(evs []model.FindingEvent) []model.FindingEvent {
+	out := evs[:0:0]
+	for _, e := range evs {
+		if e.Finding != nil && e.Finding.Settled() && e.Kind != model.EventAnalysis && e.Kind != model.EventAnalysisReview {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // ErrVersionMoved is returned by Rematch when the version's current SBOM

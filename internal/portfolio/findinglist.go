@@ -36,6 +36,11 @@ func checkFindingQuery(q store.FindingQuery) error {
 	default:
 		return inputf("state: want open or resolved")
 	}
+	for _, a := range q.Analysis {
+		if a != store.AnalysisNone && !model.Status(a).Valid() {
+			return inputf("analysis: %q is not one of none, under_investigation, affected, not_affected, fixed", a)
+		}
+	}
 	switch q.Sort {
 	case "", store.SortSeverity, store.SortEPSS, store.SortFirstSeen, store.SortComponent:
 	default:
