@@ -141,11 +141,17 @@ func fromDTAnalysis(in dtAnalysisFields, suppressedGiven bool) (dtDecision, erro
 			if state == "FALSE_POSITIVE" && d.Impact == "" {
 				d.Impact = dtFalsePositive
 			}
+			if d.Impact == "" {
+				return dtDecision{}, &dtInputError{"analysisJustification: required for NOT_AFFECTED (CISA: a justification or an impact statement); or say why in analysisDetails, recorded as the impact statement"}
+			}
 		}
 	case model.StatusAffected:
 		d.Action = d.Detail
 		if d.Action == "" && len(d.Response) > 0 {
 			d.Action = dtActions[d.Response[0]]
+		}
+		if d.Action == "" {
+			return dtDecision{}, &dtInputError{"analysisDetails: required for EXPLOITABLE, unless analysisResponse says what is done (CISA: an action statement for users of an affected product)"}
 		}
 	}
 	return d, nil

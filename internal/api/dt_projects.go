@@ -216,7 +216,8 @@ var dtKeyPermissions = []dtPermission{
 	{"BOM_UPLOAD", "upload BOMs to the organisation's projects"},
 	{"PROJECT_CREATION_UPLOAD", "create a project (a product and version) with an upload (autoCreate)"},
 	{"VIEW_PORTFOLIO", "read the organisation's projects, findings and metrics"},
-	{"VIEW_VULNERABILITY", "read the organisation's findings"},
+	{"VIEW_VULNERABILITY", "read the organisation's findings and their analysis"},
+	{"VULNERABILITY_ANALYSIS", "record the analysis of findings (rocca's triage decisions)"},
 	{"VIEW_POLICY_VIOLATION", "read policy violations (rocca has no policy engine: always none)"},
 }
 
@@ -271,14 +272,17 @@ type dtMetrics struct {
 }
 
 // toDTMetrics maps a tally to Dependency-Track's metrics at time at.
-// Findings rated none (Dependency-Track's INFO) count only in
-// vulnerabilities and findingsTotal, as in Dependency-Track; the inherited
-// risk score is Dependency-Track's weighting (critical 10, high 5, medium
-// 3, low 1, unassigned 5).
+// Settled findings (not_affected, fixed) are Dependency-Track's suppressed
+// ones: they count only in suppressed. Audited findings are those decided
+// affected (under investigation is not audited yet). Findings rated none
+// (Dependency-Track's INFO) count only in vulnerabilities and the findings
+// totals, as in Dependency-Track; the inherited risk score is
+// Dependency-Track's weighting (critical 10, high 5, medium 3, low 1,
+// unassigned 5).
 func toDTMetrics(t portfolio.FindingTally, at time.Time) dtMetrics {
 	m := dtMetrics{Critical: t.Critical, High: t.High, Medium: t.Medium, Low: t.Low, Unassigned: t.Unknown,
 		Vulnerabilities: t.Findings, VulnerableComponents: t.VulnerableComponents, Components: t.Components,
-		FindingsTotal: t.Findings, FindingsUnaudited: t.Findings,
+		Suppressed: t.Settled, FindingsTotal: t.Findings, FindingsAudited: t.Affected, FindingsUnaudited: t.Findings - t.Affected,
 		FirstOccurrence: at.UnixMilli(), LastOccurrence: at.UnixMilli()}
 	m.InheritedRiskScore = float64(10*m.Critical + 5*m.High + 3*m.Medium + m.Low + 5*m.Unassigned)
 	return m

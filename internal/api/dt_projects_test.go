@@ -274,3 +274,217 @@ func TestDependencyTrackViolationsTeamVersion(t *testing.T) {
 		}
 	})
 }
+
+// openFinding returns the first open finding of acme's version, as its
+// current SBOM has it.
+func (s *server) openFinding(t *testing.T) model.TrackedFinding {
+	t.Helper()
+	fs, err := s.svc.OpenFindings(t.Context(), s.acme.ID, s.version.ID)
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("open findings: %d, %v", len(fs), err)
+	}
+	return fs[0]
+}
+
+// dtAnalysis is what a Dependency-Track client reads from an analysis.
+type dtAnalysis struct {
+	AnalysisState, AnalysisJustification, AnalysisResponse, AnalysisDetails string
+	IsSuppressed                                                           *bool
+	SuppressionExpiration                                                  int64
+	AnalysisComments                                                       []struct {
+		Timestamp          int64
+		Comment, Commenter string
+	}
+}
+
+// dtFindings reads a project's findings as a client does.
+func (s *server) dtFindings(t *testing.T, project, query string) map[string]dtFinding {
+	t.Helper()
+	var fs []dtFinding
+	res := s.get(t, "/api/v1/finding/project/"+project+query, s.acmeKey)
+	if res.status != 200 {
+		t.Fatalf("findings%s: %d %s", query, res.status, res.body)
+	}
+	res.decode(t, &fs)
+	out := map[string]dtFinding{}
+	for _, f := range fs {
+		out[f.Component.Name+" "+f.Vulnerability.VulnID] = f
+	}
+	return out
+}
+
+func TestDependencyTrackAnalysis(t *testing.T) {
+	engines(t, 0, func(t *testing.T, s *server) {
+		const log4shell = "log4j-core CVE-2021-44228"
+		metrics := func() map[string]float64 {
+			var m map[string]float64
+			s.get(t, "/api/v1/metrics/project/"+s.version.ID+"/current", s.acmeKey).decode(t, &m)
+			return m
+		}
+		before := metrics()
+		f, ok := s.dtFindings(t, s.version.ID, "")[log4shell]
+		if !ok || f.Analysis.State != "NOT_SET" || f.Analysis.IsSuppressed {
+			t.Fatalf("log4shell before: %+v", f)
+		}
+		ids := url.Values{"project": {s.version.ID}, "component": {f.Component.UUID}, "vulnerability": {f.Vulnerability.UUID}}
+		if res := s.get(t, "/api/v1/analysis?"+ids.Encode(), s.acmeKey); res.status != 404 {
+			t.Errorf("GET analysis before any decision: %d %s", res.status, res.body)
+		}
+		put := func(body map[string]any) (dtAnalysis, response) {
+			t.Helper()
+			for k, v := range map[string]string{"project": s.version.ID, "component": f.Component.UUID, "vulnerability": f.Vulnerability.UUID} {
+				if _, set := body[k]; !set {
+					body[k] = v
+				}
+			}
+			var a dtAnalysis
+			res := s.do(t, "PUT", "/api/v1/analysis", s.acmeKey, "application/json", mustJSON(body))
+			if res.status == 200 {
+				res.decode(t, &a)
+			}
+			return a, res
+		}
+
+		// 1. Not affected, suppressed: the finding leaves the list and the counts.
+		review := time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
+		a, res := put(map[string]any{"analysisState": "NOT_AFFECTED", "analysisJustification": "CODE_NOT_REACHABLE",
+			"analysisDetails": "JNDI lookups are disabled", "comment": "checked by the PSIRT", "isSuppressed": true,
+			"suppressionExpiration": review.UnixMilli(), "someFutureField": 1})
+		if res.status != 200 || a.AnalysisState != "NOT_AFFECTED" || a.AnalysisJustification != "CODE_NOT_REACHABLE" ||
+			a.AnalysisResponse != "NOT_SET" || a.IsSuppressed == nil || !*a.IsSuppressed ||
+			a.AnalysisDetails != "JNDI lookups are disabled\n\nchecked by the PSIRT" || a.SuppressionExpiration != review.UnixMilli() ||
+			len(a.AnalysisComments) != 1 || a.AnalysisComments[0].Commenter != "test" ||
+			!strings.HasPrefix(a.AnalysisComments[0].Comment, "NOT_AFFECTED (not_affected, vulnerable_code_not_in_execute_path; version scope)") {
+			t.Fatalf("PUT not affected: %d %s", res.status, res.body)
+		}
+		// rocca's own view of the same decision.
+		var own struct {
+			Current struct {
+				Status, Justification, Source, DecidedBy string
+				Scope                                    string
+			}
+		}
+		fid := s.findingID(t, f)
+		s.get(t, "/api/v1/findings/"+fid+"/analysis", s.acmeKey).decode(t, &own)
+		if c := own.Current; c.Status != "not_affected" || c.Justification != "vulnerable_code_not_in_execute_path" ||
+			c.Source != "dependency-track" || c.DecidedBy != "test" || c.Scope != "version" {
+			t.Errorf("rocca's analysis: %+v", own.Current)
+		}
+		if _, listed := s.dtFindings(t, s.version.ID, "")[log4shell]; listed {
+			t.Error("a suppressed finding is listed without suppressed=true")
+		}
+		if g := s.dtFindings(t, s.version.ID, "?suppressed=true")[log4shell]; g.Analysis.State != "NOT_AFFECTED" || !g.Analysis.IsSuppressed {
+			t.Errorf("suppressed=true: %+v", g.Analysis)
+		}
+		m := metrics()
+		if m["critical"] != before["critical"]-1 || m["suppressed"] != 1 || m["findingsTotal"] != before["findingsTotal"]-1 ||
+			m["inheritedRiskScore"] != before["inheritedRiskScore"]-10 {
+			t.Errorf("metrics after suppression: %v (before %v)", m, before)
+		}
+
+		// 2. Exploitable: back in the list and the counts, audited.
+		a, res = put(map[string]any{"analysisState": "EXPLOITABLE", "analysisResponse": "UPDATE", "isSuppressed": false})
+		if res.status != 200 || a.AnalysisState != "EXPLOITABLE" || a.AnalysisResponse != "UPDATE" || *a.IsSuppressed ||
+			a.AnalysisDetails == "" || len(a.AnalysisComments) != 2 || !strings.HasPrefix(a.AnalysisComments[1].Comment, "EXPLOITABLE") {
+			t.Fatalf("PUT exploitable: %d %s", res.status, res.body)
+		}
+		if g := s.dtFindings(t, s.version.ID, "")[log4shell]; g.Analysis.State != "EXPLOITABLE" || g.Analysis.IsSuppressed {
+			t.Errorf("exploitable finding: %+v", g.Analysis)
+		}
+		if m := metrics(); m["critical"] != before["critical"] || m["suppressed"] != 0 || m["findingsAudited"] != 1 ||
+			m["findingsUnaudited"] != before["findingsTotal"]-1 {
+			t.Errorf("metrics after exploitable: %v", m)
+		}
+		// GET, with and without the project.
+		for _, q := range []url.Values{ids, {"component": ids["component"], "vulnerability": ids["vulnerability"]}} {
+			var got dtAnalysis
+			res := s.get(t, "/api/v1/analysis?"+q.Encode(), s.acmeKey)
+			res.decode(t, &got)
+			if res.status != 200 || got.AnalysisState != "EXPLOITABLE" || len(got.AnalysisComments) != 2 {
+				t.Errorf("GET %s: %d %s", q.Encode(), res.status, res.body)
+			}
+		}
+
+		// 3. A product-wide decision (rocca's scope) reaches a version uploaded
+		// afterwards; on this finding the narrower version decision stays in
+		// force, and the answer (the finding's effective analysis) says so.
+		a, res = put(map[string]any{"analysisState": "NOT_AFFECTED", "analysisJustification": "PROTECTED_AT_RUNTIME", "scope": "product"})
+		if res.status != 200 || a.AnalysisState != "EXPLOITABLE" || len(a.AnalysisComments) != 3 ||
+			!strings.HasPrefix(a.AnalysisComments[2].Comment, "NOT_AFFECTED (not_affected, inline_mitigations_already_exist; product scope)") {
+			t.Fatalf("PUT product scope: %d %s", res.status, res.body)
+		}
+		v := model.Version{ProductID: s.product.ID, Name: "4.3.0"}
+		if err := s.svc.CreateVersion(t.Context(), s.acme.ID, &v); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.svc.Ingest(t.Context(), s.acme.ID, v.ID, s.demo, "bom.json"); err != nil {
+			t.Fatal(err)
+		}
+		if g, ok := s.dtFindings(t, v.ID, "?suppressed=true")[log4shell]; !ok || g.Analysis.State != "NOT_AFFECTED" || !g.Analysis.IsSuppressed {
+			t.Errorf("4.3.0 log4shell: %+v", g)
+		}
+
+		// Refusals.
+		for _, c := range []struct {
+			name   string
+			body   map[string]any
+			key    string
+			status int
+		}{
+			{"NOT_SET", map[string]any{"analysisState": "NOT_SET"}, s.acmeKey, 400},
+			{"no state", map[string]any{"comment": "hm"}, s.acmeKey, 400},
+			{"suppressed in triage", map[string]any{"analysisState": "IN_TRIAGE", "isSuppressed": true}, s.acmeKey, 400},
+			{"unknown justification", map[string]any{"analysisState": "NOT_AFFECTED", "analysisJustification": "BECAUSE"}, s.acmeKey, 400},
+			{"exploitable without a word", map[string]any{"analysisState": "EXPLOITABLE"}, s.acmeKey, 400},
+			{"bad scope", map[string]any{"analysisState": "IN_TRIAGE", "scope": "world"}, s.acmeKey, 400},
+			{"no component", map[string]any{"analysisState": "IN_TRIAGE", "component": ""}, s.acmeKey, 400},
+			{"component not a UUID", map[string]any{"analysisState": "IN_TRIAGE", "component": "log4j"}, s.acmeKey, 400},
+			{"unknown vulnerability", map[string]any{"analysisState": "IN_TRIAGE", "vulnerability": "3f2a6c1e-8b1d-4c55-9a7e-0d4b5e6f7a81"}, s.acmeKey, 404},
+			{"unknown project", map[string]any{"analysisState": "IN_TRIAGE", "project": "3f2a6c1e-8b1d-4c55-9a7e-0d4b5e6f7a81"}, s.acmeKey, 404},
+			{"another organisation", map[string]any{"analysisState": "IN_TRIAGE"}, s.boltKey, 404},
+			{"another organisation, no project", map[string]any{"analysisState": "IN_TRIAGE", "project": ""}, s.boltKey, 404},
+		} {
+			body := map[string]any{"project": s.version.ID, "component": f.Component.UUID, "vulnerability": f.Vulnerability.UUID}
+			for k, v := range c.body {
+				body[k] = v
+			}
+			if res := s.do(t, "PUT", "/api/v1/analysis", c.key, "application/json", mustJSON(body)); res.status != c.status {
+				t.Errorf("%s: %d, want %d: %s", c.name, res.status, c.status, res.body)
+			}
+		}
+		if res := s.do(t, "PUT", "/api/v1/analysis", s.acmeKey, "text/plain", []byte("{}")); res.status != 415 {
+			t.Errorf("text/plain: %d", res.status)
+		}
+		for _, q := range []string{"component=" + f.Component.UUID, "vulnerability=" + f.Vulnerability.UUID + "&component=x"} {
+			if res := s.get(t, "/api/v1/analysis?"+q, s.acmeKey); res.status != 400 {
+				t.Errorf("GET analysis?%s: %d", q, res.status)
+			}
+		}
+		if res := s.get(t, "/api/v1/analysis?"+ids.Encode(), s.boltKey); res.status != 404 {
+			t.Errorf("GET analysis with another organisation's key: %d", res.status)
+		}
+		// Nothing refused was recorded: the history holds the three decisions.
+		var got dtAnalysis
+		s.get(t, "/api/v1/analysis?"+ids.Encode(), s.acmeKey).decode(t, &got)
+		if len(got.AnalysisComments) != 3 {
+			t.Errorf("history: %+v", got.AnalysisComments)
+		}
+	})
+}
+
+// findingID returns rocca's id of the finding a Dependency-Track finding
+// shows.
+func (s *server) findingID(t *testing.T, f dtFinding) string {
+	t.Helper()
+	fs, err := s.svc.OpenFindings(t.Context(), s.acme.ID, f.Component.Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tf := range fs {
+		if tf.ComponentID == f.Component.UUID && tf.VulnID == f.Vulnerability.VulnID {
+			return tf.ID
+		}
+	}
+	t.Fatalf("no finding %s %s", f.Component.Name, f.Vulnerability.VulnID)
+	return ""
+}

@@ -74,6 +74,8 @@ func (a *API) Routes() []Route {
 		a.auth("GET", "/api/v1/metrics/project/{project}/current", a.dtProjectMetrics),
 		a.auth("GET", "/api/v1/violation/project/{project}", a.dtProjectViolations),
 		a.auth("GET", "/api/v1/team/self", a.dtTeamSelf),
+		a.auth("PUT", "/api/v1/analysis", a.dtPutAnalysis),
+		a.auth("GET", "/api/v1/analysis", a.dtGetAnalysis),
 		a.open("GET", "/api/version", a.dtVersion),
 	}
 }

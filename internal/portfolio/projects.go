@@ -127,19 +127,26 @@ func (s *Service) currentSBOM(ctx context.Context, org string, v model.Version) 
 	return b, nil
 }
 
-// FindingTally summarises the open findings of a version. It is the one
-// place where the API's finding counts (Dependency-Track's project metrics)
-// are computed: when findings gain an analysis, it is here that a finding
-// decided not_affected or fixed stops counting.
+// FindingTally summarises the open findings of a version by their
+// effective triage status. It is the one place where the API's finding
+// counts (Dependency-Track's project metrics) are computed.
 type FindingTally struct {
-	// Findings counts the open findings (component × vulnerability).
+	// Findings counts the open findings that are not settled (whose
+	// effective status is not not_affected or fixed): they need attention.
+	// The other counts but Settled and Components are of these.
 	Findings int
 	// By rating: Unknown counts the findings no source gives a severity.
 	Critical, High, Medium, Low, None, Unknown int
 	// Vulnerabilities counts the distinct vulnerabilities (alias groups).
 	Vulnerabilities int
-	// VulnerableComponents counts the components with an open finding.
+	// VulnerableComponents counts the components with such a finding.
 	VulnerableComponents int
+	// Affected and UnderInvestigation count the findings decided affected
+	// and under investigation (the others are untriaged).
+	Affected, UnderInvestigation int
+	// Settled counts the open findings decided not_affected or fixed: they
+	// count nowhere else.
+	Settled int
 	// Components counts the components of the current SBOM (its subject
 	// excluded).
 	Components int
@@ -148,10 +155,20 @@ type FindingTally struct {
 // TallyFindings counts findings (open ones: the caller selects them) of a
 // version whose current SBOM has components components.
 func TallyFindings(fs []model.TrackedFinding, components int) FindingTally {
-	t := FindingTally{Findings: len(fs), Components: components}
+	t := FindingTally{Components: components}
 	vulns, comps := map[string]bool{}, map[string]bool{}
 	for i := range fs {
 		f := &fs[i]
+		switch f.EffectiveStatus() {
+		case model.StatusNotAffected, model.StatusFixed:
+			t.Settled++
+			continue
+		case model.StatusAffected:
+			t.Affected++
+		case model.StatusUnderInvestigation:
+			t.UnderInvestigation++
+		}
+		t.Findings++
 		switch f.Severity.Rating {
 		case model.RatingCritical:
 			t.Critical++
