@@ -289,9 +289,9 @@ func (s *server) openFinding(t *testing.T) model.TrackedFinding {
 // dtAnalysis is what a Dependency-Track client reads from an analysis.
 type dtAnalysis struct {
 	AnalysisState, AnalysisJustification, AnalysisResponse, AnalysisDetails string
-	IsSuppressed                                                           *bool
-	SuppressionExpiration                                                  int64
-	AnalysisComments                                                       []struct {
+	IsSuppressed                                                            *bool
+	SuppressionExpiration                                                   int64
+	AnalysisComments                                                        []struct {
 		Timestamp          int64
 		Comment, Commenter string
 	}
