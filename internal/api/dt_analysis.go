@@ -126,7 +126,7 @@ func fromDTAnalysis(in dtAnalysisFields, suppressedGiven bool) (dtDecision, erro
 	if !slices.Contains(dtResponses, resp) {
 		return dtDecision{}, &dtInputError{"analysisResponse: want one of " + strings.Join(dtResponses, ", ")}
 	}
-	if suppressedGiven && in.Suppressed && !dtSettled(status) {
+	if suppressedGiven && in.Suppressed && !model.SettledStatus(status) {
 		return dtDecision{}, &dtInputError{"isSuppressed: rocca suppresses a finding by its analysis; true needs analysisState NOT_AFFECTED, FALSE_POSITIVE or RESOLVED"}
 	}
 	d := dtDecision{Status: status, Detail: strings.TrimSpace(in.Details)}
@@ -156,10 +156,6 @@ func fromDTAnalysis(in dtAnalysisFields, suppressedGiven bool) (dtDecision, erro
 	}
 	return d, nil
 }
-
-// dtSettled reports whether a status settles a finding (not_affected or
-// fixed): Dependency-Track's suppression.
-func dtSettled(s model.Status) bool { return s == model.StatusNotAffected || s == model.StatusFixed }
 
 func orNotSet(s string) string {
 	if s = strings.TrimSpace(s); s == "" {
@@ -199,6 +195,6 @@ func toDTAnalysis(d dtDecision) dtAnalysisFields {
 	if out.Details == "" {
 		out.Details = strings.TrimSpace(d.Impact + "\n" + d.Action)
 	}
-	out.Suppressed = dtSettled(d.Status)
+	out.Suppressed = model.SettledStatus(d.Status)
 	return out
 }
