@@ -149,6 +149,7 @@ func (s *Service) Rematch(ctx context.Context, org, versionID string, packages [
 		}
 		out, err := s.rematchOnce(ctx, org, versionID, packages)
 		total.New, total.Changed, total.Resolved, total.Open = total.New+out.New, total.Changed+out.Changed, total.Resolved+out.Resolved, out.Open
+		total.Review += out.Review
 		total.Events = append(total.Events, out.Events...)
 		if errors.Is(err, ErrVersionMoved) && attempt < 3 {
 			continue // a new SBOM arrived meanwhile: match that one

@@ -162,3 +162,6 @@ func (a *Analysis) Target() string {
 	}
 	return "o:" + a.PkgKey + ":" + a.Origin.VulnID
 }
+
+// String returns the scope's name.
+func (s AnalysisScope) String() string { return string(s) }

@@ -58,7 +58,7 @@ type Store interface {
 // EventTypes lists the event types a subscription may ask for.
 var EventTypes = []string{
 	"finding.new", "finding.exploited", "finding.severity_changed", "finding.fix_available", "finding.changed",
-	"finding.resolved", "finding.withdrawn", "upload.processed", "upload.failed",
+	"finding.resolved", "finding.withdrawn", "finding.analysis", "finding.analysis_review", "upload.processed", "upload.failed",
 }
 
 // Service implements the notification use cases.
