@@ -241,13 +241,18 @@ func (a *API) dtToken(w http.ResponseWriter, r *http.Request, k model.APIKey) er
 
 // dtProject is Dependency-Track's project, as far as rocca fills it.
 type dtProject struct {
-	UUID          string  `json:"uuid"`
-	Name          string  `json:"name"`
-	Version       string  `json:"version"`
-	Classifier    string  `json:"classifier"`
-	Active        bool    `json:"active"`
-	LastBOMImport int64   `json:"lastBomImport,omitempty"`
-	Tags          []dtTag `json:"tags"`
+	UUID                string  `json:"uuid"`
+	Name                string  `json:"name"`
+	Version             string  `json:"version"`
+	Classifier          string  `json:"classifier"`
+	Description         string  `json:"description,omitempty"`
+	Active              bool    `json:"active"`
+	LastBOMImport       int64   `json:"lastBomImport,omitempty"`
+	LastBOMImportFormat string  `json:"lastBomImportFormat,omitempty"`
+	Tags                []dtTag `json:"tags"`
+	// Versions lists every version of the project's name (only for a
+	// single project, as in Dependency-Track).
+	Versions []dtProjectVersion `json:"versions,omitempty"`
 }
 
 func (a *API) dtProjectLookup(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
@@ -264,14 +269,7 @@ func (a *API) dtProjectLookup(w http.ResponseWriter, r *http.Request, k model.AP
 	if err != nil {
 		return dtNotFound(err, "the project could not be found")
 	}
-	pj := dtProject{UUID: v.ID, Name: name, Version: v.Name, Classifier: "APPLICATION",
-		Active: v.Lifecycle != model.LifecycleEndOfSupport, Tags: []dtTag{}}
-	if v.CurrentSBOM != "" {
-		if b, err := a.svc.SBOM(r.Context(), orgOf(k), v.CurrentSBOM); err == nil {
-			pj.LastBOMImport = b.Created.UnixMilli()
-		}
-	}
-	return writeJSON(w, http.StatusOK, pj)
+	return a.writeDTProject(w, r, k, v.ID)
 }
 
 // vulnUUID gives a vulnerability id a stable UUID, as Dependency-Track

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
@@ -42,9 +43,22 @@ type dtVulnerability struct {
 	Recommendation  string              `json:"recommendation,omitempty"`
 }
 
+// dtAnalysis is the analysis inside a finding: its state and whether it
+// is suppressed.
 type dtAnalysis struct {
 	State        string `json:"state"`
 	IsSuppressed bool   `json:"isSuppressed"`
+}
+
+// toDTFindingAnalysis maps a finding's effective analysis (nil: nobody
+// decided) to the analysis inside a Dependency-Track finding.
+func toDTFindingAnalysis(fa *model.FindingAnalysis) dtAnalysis {
+	var a *model.Analysis
+	if fa != nil {
+		a = &fa.Analysis
+	}
+	d := toDTAnalysis(decisionOf(a))
+	return dtAnalysis{State: d.State, IsSuppressed: d.Suppressed}
 }
 
 type dtAttribution struct {
@@ -53,16 +67,29 @@ type dtAttribution struct {
 }
 
 // dtProjectFindings lists the open findings of a version in
-// Dependency-Track's finding format.
+// Dependency-Track's finding format: those its analysis does not settle
+// (not_affected, fixed: Dependency-Track's suppressed findings), and those
+// too with suppressed=true.
 func (a *API) dtProjectFindings(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
 	project := r.PathValue("project")
+	withSuppressed := false
+	if s := r.URL.Query().Get("suppressed"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return badRequest("suppressed: want true or false")
+		}
+		withSuppressed = b
+	}
 	fs, err := a.svc.OpenFindings(r.Context(), orgOf(k), project)
 	if err != nil {
 		return err
 	}
-	out := make([]dtFinding, len(fs))
+	out := make([]dtFinding, 0, len(fs))
 	for i := range fs {
-		out[i] = toDTFinding(project, &fs[i])
+		if fs[i].Settled() && !withSuppressed {
+			continue
+		}
+		out = append(out, toDTFinding(project, &fs[i]))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -87,7 +114,7 @@ func toDTFinding(project string, f *model.TrackedFinding) dtFinding {
 	return dtFinding{
 		Component:     comp,
 		Vulnerability: vu,
-		Analysis:      dtAnalysis{State: "NOT_SET"},
+		Analysis:      toDTFindingAnalysis(f.Analysis),
 		Attribution:   dtAttribution{AnalyzerIdentity: "INTERNAL_ANALYZER", AttributedOn: f.FirstSeen.UnixMilli()},
 		Matrix:        project + ":" + comp.UUID + ":" + vu.UUID,
 	}

@@ -68,8 +68,16 @@ func (a *API) Routes() []Route {
 		a.auth("POST", "/api/v1/bom", a.dtPostBOM),
 		a.auth("GET", "/api/v1/bom/token/{token}", a.dtToken),
 		a.auth("GET", "/api/v1/event/token/{token}", a.dtToken),
+		a.auth("GET", "/api/v1/project", a.dtProjects),
 		a.auth("GET", "/api/v1/project/lookup", a.dtProjectLookup),
+		a.auth("GET", "/api/v1/project/{project}", a.dtGetProject),
 		a.auth("GET", "/api/v1/finding/project/{project}", a.dtProjectFindings),
+		a.auth("GET", "/api/v1/metrics/project/{project}/current", a.dtProjectMetrics),
+		a.auth("GET", "/api/v1/violation/project/{project}", a.dtProjectViolations),
+		a.auth("GET", "/api/v1/team/self", a.dtTeamSelf),
+		a.auth("PUT", "/api/v1/analysis", a.dtPutAnalysis),
+		a.auth("GET", "/api/v1/analysis", a.dtGetAnalysis),
+		a.open("GET", "/api/version", a.dtVersion),
 	}
 }
 

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/uid"
 )
 
 func TestOpenAPIMatchesRoutes(t *testing.T) {
@@ -120,6 +122,16 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 		ctype, body = "application/json", []byte(`{"status":"under_investigation","detail":"looking"}`)
 	case "POST /api/v1/findings/analysis":
 		ctype, body = "application/json", mustJSON(map[string]any{"findingIds": []string{s.finding.ID}, "status": "under_investigation"})
+	case "PUT /api/v1/analysis":
+		// Component ids are those of the current SBOM, which the walk's
+		// uploads replace: the finding is read now.
+		f := s.openFinding(t)
+		ctype, body = "application/json", mustJSON(map[string]any{"project": s.version.ID, "component": f.ComponentID,
+			"vulnerability": uid.FromName("rocca-vulnerability", f.VulnID), "analysisState": "IN_TRIAGE", "analysisDetails": "looking"})
+	case "GET /api/v1/analysis":
+		f := s.openFinding(t)
+		path += "?" + url.Values{"project": {s.version.ID}, "component": {f.ComponentID},
+			"vulnerability": {uid.FromName("rocca-vulnerability", f.VulnID)}}.Encode()
 	case "GET /api/v1/project/lookup":
 		path += "?name=" + strings.ReplaceAll(s.product.Name, " ", "%20") + "&version=" + s.version.Name
 	}
@@ -137,6 +149,9 @@ var unscoped = map[string]int{
 	"GET /api/v1/email-subscriptions":  http.StatusOK,
 	"POST /api/v1/email-subscriptions": http.StatusCreated,
 	"GET /api/v1/vulnerabilities/{id}": http.StatusOK,
+	"GET /api/v1/project":              http.StatusOK,
+	"GET /api/v1/team/self":            http.StatusOK,
+	"GET /api/version":                 http.StatusOK,
 	"GET /healthz":                     http.StatusOK,
 	"GET /readyz":                      http.StatusOK,
 	"GET /api/v1/openapi.json":         http.StatusOK,
