@@ -73,7 +73,7 @@ type Accounts interface {
 	// LoginThrottle returns the failure count of a key (zero when none).
 	LoginThrottle(ctx context.Context, key string) (model.LoginThrottle, error)
 	// RecordLoginFailure counts a failure of key at at, starting a new
-	// count when the key's latest failure is before windowStart, and
+	// count when the key's latest failure is at or before windowStart, and
 	// returns the updated count.
 	RecordLoginFailure(ctx context.Context, key string, at, windowStart time.Time) (model.LoginThrottle, error)
 	// ClearLoginFailures forgets a key's failures.

@@ -432,8 +432,8 @@ func (s *Store) RecordLoginFailure(ctx context.Context, key string, at, windowSt
 		// One statement: a new key, or a window that ended, starts at 1.
 		_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO login_throttle (key, failures, first_at, last_at) VALUES (?, 1, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET
-				failures = CASE WHEN login_throttle.last_at < ? THEN 1 ELSE login_throttle.failures + 1 END,
-				first_at = CASE WHEN login_throttle.last_at < ? THEN excluded.first_at ELSE login_throttle.first_at END,
+				failures = CASE WHEN login_throttle.last_at <= ? THEN 1 ELSE login_throttle.failures + 1 END,
+				first_at = CASE WHEN login_throttle.last_at <= ? THEN excluded.first_at ELSE login_throttle.first_at END,
 				last_at = excluded.last_at`), key, stamp(at), stamp(at), stamp(windowStart), stamp(windowStart))
 		if err != nil {
 			return fmt.Errorf("store: record login failure: %w", err)
