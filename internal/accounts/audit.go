@@ -124,6 +124,9 @@ type VerifyReport struct {
 	// intact), and Reason why.
 	Broken *model.AuditEntry
 	Reason string
+	// Last is the hash of the last intact entry: kept elsewhere, it shows
+	// later whether entries were removed from the end.
+	Last string
 }
 
 // OK reports whether the chain is intact.
@@ -161,6 +164,7 @@ func (s *Service) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 			}
 			rep.Entries++
 			prev = e
+			rep.Last = e.Hash
 		}
 		if len(es) < 1000 {
 			return rep, nil
