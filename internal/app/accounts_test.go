@@ -108,7 +108,7 @@ func TestUploadAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(es) != 1 || es[0].Action != accounts.ActionSBOMUpload || es[0].Actor != "apikey:k1" || es[0].Target != "sbom:"+res.SBOM.ID ||
-		!regexp.MustCompile(`^version:` + v.ID + ` sha256:[0-9a-f]{64} name:bom.json$`).MatchString(es[0].Detail) {
+		!regexp.MustCompile(`^version:`+v.ID+` sha256:[0-9a-f]{64} name:bom.json$`).MatchString(es[0].Detail) {
 		t.Fatalf("audit entries %+v", es)
 	}
 }
