@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/accounts"
 	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/termtext"
 )
@@ -25,6 +27,15 @@ func accountsErr(what string, err error) error {
 		return inputErr(fmt.Errorf("%s: %w", what, err))
 	}
 	return err
+}
+
+// audit records what the operator did in the audit log (actor "cli").
+// The action is done by then: a failure to record it is a warning.
+func (e *env) audit(ctx context.Context, a *app.App, en model.AuditEntry) {
+	en.Actor = accounts.ActorCLI
+	if err := a.Accounts().Record(ctx, en); err != nil {
+		fmt.Fprintf(e.stderr, "rocca: warning: %s\n", termtext.EscapeLines(e.redact(err.Error())))
+	}
 }
 
 // readPassword reads a new password: prompted twice without echo when

@@ -40,7 +40,10 @@ func TestUserCommands(t *testing.T) {
 				{"bad locale", "correct horse battery\n", []string{"user", "create", "--email", "x@example.com", "--locale", "fr"}, cli.ExitInput, "locale"},
 				{"reset", "a brand new password\n", []string{"user", "reset-password", "--email", "ADMIN@example.com"}, cli.ExitOK, ""},
 				{"reset an unknown user", "a brand new password\n", []string{"user", "reset-password", "--email", "nobody@example.com"}, cli.ExitInput, "not found"},
-				{"verify the audit log", "", []string{"audit", "verify"}, cli.ExitOK, "audit log intact: 3 entries, last hash "},
+				{"operator creates an organisation", "", []string{"org", "create", "Example Macchine"}, cli.ExitOK, "Example Macchine"},
+				{"operator creates a key", "", []string{"apikey", "create", "--org", "Example Macchine", "--name", "ci"}, cli.ExitOK, "rocca_"},
+				// user.create ×2, password.reset, org.create, apikey.create.
+				{"verify the audit log", "", []string{"audit", "verify"}, cli.ExitOK, "audit log intact: 5 entries, last hash "},
 			} {
 				code, out, errs := runIn(t, tc.stdin, append(tc.args, db...)...)
 				where := out
