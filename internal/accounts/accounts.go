@@ -19,6 +19,9 @@ import (
 type Store interface {
 	store.Accounts
 	store.AuditLog
+	// OrgByName serves the operator's use cases, which name
+	// organisations.
+	OrgByName(ctx context.Context, name string) (model.Organisation, error)
 }
 
 // Keys creates, lists and revokes an organisation's API keys: the

@@ -248,3 +248,94 @@ func TestAPIKeys(t *testing.T) {
 
 func second[A, B any](_ A, _ B, err error) error { return err }
 func second2[A any](_ A, err error) error        { return err }
+
+func TestGrant(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		a := e.user(t, "a@example.it")
+		e.user(t, "b@example.it")
+		tok, pa := e.login(t, "a@example.it", "")
+		org, err := e.svc.CreateOrg(ctx, pa, "Example", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name, org, email string
+			role             model.Role
+			want             error
+		}{
+			{"add", "Example", "B@example.it", model.RoleViewer, nil},
+			{"change", "Example", "b@example.it", model.RoleOwner, nil},
+			{"demote the other owner", "Example", "a@example.it", model.RoleEditor, nil},
+			{"demote the last owner", "Example", "b@example.it", model.RoleViewer, accounts.ErrLastOwner},
+			{"unknown organisation", "Nope", "b@example.it", model.RoleViewer, store.ErrNotFound},
+			{"unknown user", "Example", "c@example.it", model.RoleViewer, store.ErrNotFound},
+		} {
+			if err := e.svc.Grant(ctx, tc.org, tc.email, tc.role, accounts.ActorCLI); !errors.Is(err, tc.want) {
+				t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+			}
+		}
+		if err := e.svc.Grant(ctx, "Example", "a@example.it", "boss", accounts.ActorCLI); !accounts.IsInput(err) {
+			t.Errorf("bad role: %v", err)
+		}
+		if p := e.refresh(t, tok); p.Role(org.ID) != model.RoleEditor || p.User.ID != a.ID {
+			t.Errorf("a's role %q", p.Role(org.ID))
+		}
+		wantActions(t, e, org.ID, accounts.ActionOrgCreate, accounts.ActionMemberAdd, accounts.ActionMemberRole, accounts.ActionMemberRole)
+	})
+}
+
+// TestOwnersDemoteEachOther: two owners demoting each other at the same
+// time cannot both succeed; the organisation keeps an owner.
+func TestOwnersDemoteEachOther(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		e.user(t, "a@example.it")
+		e.user(t, "b@example.it")
+		tokA, pa := e.login(t, "a@example.it", "")
+		org, err := e.svc.CreateOrg(ctx, pa, "Example", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.Grant(ctx, "Example", "b@example.it", model.RoleOwner, accounts.ActorCLI); err != nil {
+			t.Fatal(err)
+		}
+		tokB, _ := e.login(t, "b@example.it", "")
+		pa, pb := e.refresh(t, tokA), e.refresh(t, tokB)
+		for round := range 10 {
+			errs := make(chan error, 2)
+			start := make(chan struct{})
+			go func() { <-start; errs <- e.svc.SetRole(ctx, pa, org.ID, pb.User.ID, model.RoleViewer, "") }()
+			go func() { <-start; errs <- e.svc.SetRole(ctx, pb, org.ID, pa.User.ID, model.RoleViewer, "") }()
+			close(start)
+			e1, e2 := <-errs, <-errs
+			if (e1 == nil) == (e2 == nil) {
+				t.Fatalf("round %d: %v and %v; want one success and one ErrLastOwner", round, e1, e2)
+			}
+			for _, err := range []error{e1, e2} {
+				if err != nil && !errors.Is(err, accounts.ErrLastOwner) {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			ms, err := e.st.Members(ctx, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			owners := 0
+			for _, m := range ms {
+				if m.Role == model.RoleOwner {
+					owners++
+				}
+			}
+			if owners != 1 {
+				t.Fatalf("round %d: %d owners", round, owners)
+			}
+			// Both owners again for the next round.
+			for _, em := range []string{"a@example.it", "b@example.it"} {
+				if err := e.svc.Grant(ctx, "Example", em, model.RoleOwner, accounts.ActorCLI); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}

@@ -250,8 +250,16 @@ func (s *Service) SwitchOrg(ctx context.Context, p Principal, orgID string) erro
 	return nil
 }
 
-// PruneSessions deletes the expired sessions and returns how many.
+// PruneSessions deletes the expired sessions, and the login throttles
+// that can no longer lock anything, and returns how many sessions.
 func (s *Service) PruneSessions(ctx context.Context) (int, error) {
 	now := s.now()
-	return s.store.DeleteExpiredSessions(ctx, now, now.Add(-s.opts.SessionIdle))
+	n, err := s.store.DeleteExpiredSessions(ctx, now, now.Add(-s.opts.SessionIdle))
+	if err != nil {
+		return n, err
+	}
+	// A key's count restarts after Window plus its lockout (at most
+	// MaxLockout) without failure: older rows are dead weight.
+	_, err = s.store.DeleteLoginThrottles(ctx, now.Add(-s.opts.Throttle.Window-s.opts.Throttle.MaxLockout))
+	return n, err
 }

@@ -141,7 +141,35 @@ user ends and their failed-login count is cleared.`,
 		},
 	}
 	reset.Flags().StringVar(&email, "email", "", "the user's e-mail address")
-	return parentCmd("user", "Manage the web application's users", create, reset)
+
+	var gEmail, gOrg, gRole string
+	grant := &cobra.Command{
+		Use:   "grant --email ADDR --org NAME --role owner|editor|viewer",
+		Short: "Give a user a role in an organisation",
+		Long: `Make a user a member of an organisation with a role, or change their role there:
+owner (everything, members and API keys included), editor (products, versions,
+SBOM uploads) or viewer (reads only). An organisation keeps at least one owner.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if gEmail == "" || gOrg == "" || gRole == "" {
+				return usageErr("user grant: --email, --org and --role are required")
+			}
+			return e.withApp(func(a *app.App) error {
+				if err := a.Accounts().Grant(cmd.Context(), gOrg, gEmail, model.Role(gRole), accounts.ActorCLI); err != nil {
+					if errors.Is(err, accounts.ErrLastOwner) {
+						return inputErr(fmt.Errorf("user grant: %w", err))
+					}
+					return accountsErr("user grant", err)
+				}
+				fmt.Fprintf(e.stderr, "%s is %s of %s.\n", termtext.Escape(gEmail), termtext.Escape(gRole), termtext.Escape(gOrg))
+				return nil
+			})
+		},
+	}
+	grant.Flags().StringVar(&gEmail, "email", "", "the user's e-mail address")
+	grant.Flags().StringVar(&gOrg, "org", "", "organisation name")
+	grant.Flags().StringVar(&gRole, "role", "", "owner, editor or viewer")
+	return parentCmd("user", "Manage the web application's users", create, reset, grant)
 }
 
 func newAuditCmd(e *env) *cobra.Command {

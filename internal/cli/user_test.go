@@ -42,8 +42,13 @@ func TestUserCommands(t *testing.T) {
 				{"reset an unknown user", "a brand new password\n", []string{"user", "reset-password", "--email", "nobody@example.com"}, cli.ExitInput, "not found"},
 				{"operator creates an organisation", "", []string{"org", "create", "Example Macchine"}, cli.ExitOK, "Example Macchine"},
 				{"operator creates a key", "", []string{"apikey", "create", "--org", "Example Macchine", "--name", "ci"}, cli.ExitOK, "rocca_"},
-				// user.create ×2, password.reset, org.create, apikey.create.
-				{"verify the audit log", "", []string{"audit", "verify"}, cli.ExitOK, "audit log intact: 5 entries, last hash "},
+				{"grant a role", "", []string{"user", "grant", "--email", "admin@example.com", "--org", "Example Macchine", "--role", "owner"}, cli.ExitOK, ""},
+				{"grant an unknown role", "", []string{"user", "grant", "--email", "admin@example.com", "--org", "Example Macchine", "--role", "boss"}, cli.ExitInput, "want owner, editor or viewer"},
+				{"demote the last owner", "", []string{"user", "grant", "--email", "admin@example.com", "--org", "Example Macchine", "--role", "viewer"}, cli.ExitInput, "at least one owner"},
+				{"grant in an unknown organisation", "", []string{"user", "grant", "--email", "admin@example.com", "--org", "Nope", "--role", "owner"}, cli.ExitInput, "not found"},
+				{"grant without --role", "", []string{"user", "grant", "--email", "admin@example.com", "--org", "Nope"}, cli.ExitUsage, "are required"},
+				// user.create ×2, password.reset, org.create, apikey.create, member.add.
+				{"verify the audit log", "", []string{"audit", "verify"}, cli.ExitOK, "audit log intact: 6 entries, last hash "},
 			} {
 				code, out, errs := runIn(t, tc.stdin, append(tc.args, db...)...)
 				where := out

@@ -139,6 +139,16 @@ func (s *Store) SetPassword(ctx context.Context, id, passwordHash string, at tim
 	})
 }
 
+// RehashPassword implements store.Accounts.
+func (s *Store) RehashPassword(ctx context.Context, id, oldHash, newHash string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE app_user SET password_hash = ? WHERE id = ? AND password_hash = ?`), newHash, id, oldHash)
+	if err != nil {
+		return false, fmt.Errorf("store: rehash password: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // CountUsers implements store.Accounts.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
@@ -456,6 +466,16 @@ func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
 		return fmt.Errorf("store: clear login failures: %w", err)
 	}
 	return nil
+}
+
+// DeleteLoginThrottles implements store.Accounts.
+func (s *Store) DeleteLoginThrottles(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`DELETE FROM login_throttle WHERE last_at < ?`), stamp(before))
+	if err != nil {
+		return 0, fmt.Errorf("store: delete login throttles: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // SetSetupToken implements store.Accounts.
