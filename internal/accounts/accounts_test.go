@@ -149,6 +149,23 @@ func TestUsersAndLogin(t *testing.T) {
 				t.Errorf("after logout: %v", err)
 			}
 		}
+		// The audit log: the failures name the address tried (an unknown
+		// one by its key) and the remote host without its port.
+		es, err := e.st.AuditEntries(ctx, "", 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, en := range es {
+			got = append(got, en.Action+" "+en.Actor+" "+en.Target+" "+en.RemoteAddr)
+		}
+		uid := "user:" + u.ID
+		want := []string{"user.create cli " + uid + " ", "login.failed " + uid + " " + uid + " 192.0.2.1",
+			"login.failed  email:nobody@example.it 192.0.2.1", "login.failed  email: 192.0.2.1",
+			"login " + uid + " " + uid + " 192.0.2.1", "logout " + uid + " " + uid + " 192.0.2.1"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("audit entries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	})
 }
 

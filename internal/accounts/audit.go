@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"strconv"
 	"time"
 
@@ -84,6 +85,9 @@ func (s *Service) Record(ctx context.Context, e model.AuditEntry) error {
 		e.At = s.now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if host, _, err := net.SplitHostPort(e.RemoteAddr); err == nil {
+		e.RemoteAddr = host
+	}
 	if err := s.store.AppendAudit(ctx, &e, seal); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
