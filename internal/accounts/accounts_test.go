@@ -315,3 +315,31 @@ func TestPruneThrottles(t *testing.T) {
 		}
 	})
 }
+
+// TestAuthenticateBesideAWriter: authenticating a request does not wait
+// for a write transaction in progress (an upload being stored; on SQLite
+// the single writing connection is then taken).
+func TestAuthenticateBesideAWriter(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		e.user(t, "a@example.it")
+		tok, _ := e.login(t, "a@example.it", "")
+		e.clk.Advance(2 * time.Minute) // the activity is due to be written
+		tx, err := e.st.DB().BeginTx(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec(`UPDATE organisation SET name = name`); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+		if _, err := e.svc.Authenticate(ctx, tok); err != nil {
+			t.Fatalf("authenticate beside a writer: %v", err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("authenticate took %s beside a writer", d)
+		}
+	})
+}
