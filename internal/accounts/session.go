@@ -98,6 +98,11 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 func (s *Service) LoginWith(ctx context.Context, idp IdentityProvider, req LoginRequest) (LoginResult, error) {
 	now := s.now()
 	key := EmailKey(req.Email)
+	if len(key) > maxEmailLen {
+		// No account has such an address; the throttle and the audit
+		// log keep a bounded key.
+		key = key[:maxEmailLen]
+	}
 	keys := s.throttleKeys(key, req.RemoteAddr)
 	ts, err := s.checkThrottle(ctx, keys, now)
 	if errors.Is(err, ErrThrottled) {
