@@ -120,6 +120,24 @@ func (s *Service) AuditEntries(ctx context.Context, p Principal, orgID string, a
 	return s.store.AuditEntries(ctx, orgID, after, limit)
 }
 
+// AuditLog returns up to limit entries after seq after, of the
+// organisation named orgName or of all when it is "", for the operator
+// (rocca audit list).
+func (s *Service) AuditLog(ctx context.Context, orgName string, after int64, limit int) ([]model.AuditEntry, error) {
+	orgID := ""
+	if orgName != "" {
+		o, err := s.store.OrgByName(ctx, orgName)
+		if err != nil {
+			return nil, fmt.Errorf("organisation %s: %w", orgName, err)
+		}
+		orgID = o.ID
+	}
+	if limit <= 0 || limit > 10000 {
+		limit = 100
+	}
+	return s.store.AuditEntries(ctx, orgID, after, limit)
+}
+
 // VerifyReport is the outcome of VerifyAudit.
 type VerifyReport struct {
 	// Entries is the number of entries checked.

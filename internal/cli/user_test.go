@@ -60,6 +60,19 @@ func TestUserCommands(t *testing.T) {
 				}
 			}
 
+			// The operator reads the log, all of it or an organisation's.
+			code, out, errs := run(t, append([]string{"audit", "list"}, db...)...)
+			if code != cli.ExitOK || strings.Count(out, "\n") != 7 || !strings.Contains(out, "password.reset") || !strings.Contains(out, "apikey.create") {
+				t.Errorf("audit list: %d\n%s%s", code, out, errs)
+			}
+			code, out, errs = run(t, append([]string{"audit", "list", "--org", "Example Macchine", "--after", "4", "--limit", "1"}, db...)...)
+			if code != cli.ExitOK || strings.Count(out, "\n") != 2 || !strings.Contains(out, "apikey.create") {
+				t.Errorf("audit list --org --after --limit: %d\n%s%s", code, out, errs)
+			}
+			if code, _, errs := run(t, append([]string{"audit", "list", "--org", "Nope"}, db...)...); code != cli.ExitInput {
+				t.Errorf("audit list of an unknown organisation: %d %s", code, errs)
+			}
+
 			// The reset password signs in; the first one no longer does.
 			st, err := sqlstore.Open(context.Background(), e.URL)
 			if err != nil {
@@ -86,7 +99,7 @@ func TestUserCommands(t *testing.T) {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
-			code, out, errs := run(t, append([]string{"audit", "verify"}, db...)...)
+			code, out, errs = run(t, append([]string{"audit", "verify"}, db...)...)
 			if code != cli.ExitInput || !strings.Contains(errs, "audit log broken at entry 2 (user.create user:") ||
 				!strings.Contains(errs, "hash does not match the entry's content") || !strings.Contains(errs, "1 entries before it are intact") {
 				t.Errorf("verify after tampering: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
