@@ -109,3 +109,15 @@ func FuzzParsePHC(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVerifyDefault measures one login's password check with the
+// default parameters (figures in BENCHMARKS.md).
+func BenchmarkVerifyDefault(b *testing.B) {
+	h := HashPassword("correct horse battery", DefaultArgon2)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, _, err := VerifyPassword("correct horse battery", h, DefaultArgon2); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}
