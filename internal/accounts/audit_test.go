@@ -2,7 +2,9 @@ package accounts_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rocca-project/rocca/internal/accounts"
@@ -123,6 +125,35 @@ func TestAuditEntriesAccess(t *testing.T) {
 		}
 		if _, err := e.svc.AuditEntries(ctx, a, "", 0, 0); err != accounts.ErrForbidden {
 			t.Errorf("non-administrator, every organisation: %v", err)
+		}
+	})
+}
+
+// TestAuditConcurrentAppends: entries recorded at once from many
+// goroutines (several servers' requests) still form one chain.
+func TestAuditConcurrentAppends(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		const n = 24
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- e.svc.Record(ctx, model.AuditEntry{Actor: "cli", Action: "test", Target: fmt.Sprint(i)})
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := e.svc.VerifyAudit(ctx)
+		if err != nil || !rep.OK() || rep.Entries != n {
+			t.Fatalf("after %d concurrent appends: %+v %v", n, rep, err)
 		}
 	})
 }
