@@ -518,6 +518,15 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 	if at.After(now) {
 		return Details{}, inputf("submittedAt: %s is in the future", at.Format(time.RFC3339))
 	}
+	// The state is checked (again, locked) in the transaction; checked
+	// first here so that a case in assessment is not told about fields.
+	cur, err := s.store.Case(ctx, org, id)
+	if err != nil {
+		return Details{}, err
+	}
+	if err := checkStage(cur, in.Stage); err != nil {
+		return Details{}, err
+	}
 	var content []byte
 	glossary := ""
 	if !in.AlreadyProvided && slices.Contains(srp.Stages, in.Stage) {
@@ -539,13 +548,8 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 		glossary = d.Glossary
 	}
 	return s.change(ctx, org, id, func(tx store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
-		if c.State == model.CaseClosed || c.State == model.CaseAssessment {
-			return nil, nil, stateErr("a stage can be recorded once awareness is confirmed, on a case not closed (this one is %s)", c.State)
-		}
-		if prev := previous(in.Stage); prev != "" {
-			if _, ok := submission(*c, prev); !ok {
-				return nil, nil, stateErr("record the %s first (or mark it as already provided)", prev)
-			}
+		if err := checkStage(*c, in.Stage); err != nil {
+			return nil, nil, err
 		}
 		sub := model.Submission{Stage: string(in.Stage), Submitted: at, Reference: strings.TrimSpace(in.Reference),
 			AlreadyProvided: in.AlreadyProvided, Glossary: glossary, Content: content, Recorded: now, By: in.Actor}
@@ -568,6 +572,19 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 		}
 		return []model.CaseLogEntry{{Actor: in.Actor, Action: "submission", Detail: detail}}, []model.OutboxEvent{ev}, nil
 	})
+}
+
+// checkStage tells whether a stage's submission can be recorded on c.
+func checkStage(c model.Case, st reporting.Stage) error {
+	if c.State == model.CaseClosed || c.State == model.CaseAssessment {
+		return stateErr("a stage can be recorded once awareness is confirmed, on a case not closed (this one is %s)", c.State)
+	}
+	if prev := previous(st); prev != "" {
+		if _, ok := submission(c, prev); !ok {
+			return stateErr("record the %s first (or mark it as already provided)", prev)
+		}
+	}
+	return nil
 }
 
 // previous is the SRP stage that must be recorded before st.
