@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/buildinfo"
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/metrics"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
@@ -27,6 +28,12 @@ type Options struct {
 	Queue   *portfolio.Queue
 	// Notify manages the organisations' webhooks and e-mail subscriptions.
 	Notify *notify.Service
+	// Cases are the CRA reporting use cases (the /cases endpoints answer
+	// 404 when nil).
+	Cases *cases.Service
+	// NotAffected records the not_affected decision of a case closed as
+	// not exploitable (the triage use case; nil until it exists).
+	NotAffected cases.NotAffected
 	// Metrics records requests and serves GET /metrics (404 when nil).
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -48,6 +55,9 @@ type API struct {
 	svc     *portfolio.Service
 	queue   *portfolio.Queue
 	notify  *notify.Service
+	cases   *cases.Service
+	// notAffected: Options.NotAffected.
+	notAffected cases.NotAffected
 	metrics *metrics.Metrics
 	log     *slog.Logger
 	ready   func(ctx context.Context) error
@@ -59,7 +69,7 @@ type API struct {
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, metrics: o.Metrics, log: o.Log, ready: o.Ready,
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, cases: o.Cases, notAffected: o.NotAffected, metrics: o.Metrics, log: o.Log, ready: o.Ready,
 		maxBOM: o.MaxBOMBytes, build: o.Build}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/buildinfo"
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/feeds"
 	"github.com/rocca-project/rocca/internal/findings"
@@ -96,6 +97,11 @@ func (a *App) Watcher() *watch.Watcher {
 	return watch.New(a.Store, findings.New(a.Store, a.Log, nil), a.Log, nil)
 }
 
+// Cases returns the CRA reporting use cases on the App's store.
+func (a *App) Cases() (*cases.Service, error) {
+	return cases.New(a.Store, a.Log, cases.Options{})
+}
+
 // Notifier returns the notification service on the App's store; mailer
 // sends e-mail (nil: e-mail off).
 func (a *App) Notifier(mailer notify.Mailer) *notify.Service {
@@ -132,6 +138,13 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		a.Log.Info("e-mail notifications", "smtp", net.JoinHostPort(o.SMTP.Host, strconv.Itoa(o.SMTP.Port)), "tls", o.SMTP.TLS, "from", o.SMTP.From)
 	}
 	w, n := a.Watcher(), a.notifier(mailer, o.WebhookLoopback)
+	cs, err := a.Cases()
+	if err != nil {
+		return nil, err
+	}
+	// A known-exploited vulnerability reaching a version on the market
+	// opens its reporting case within the re-match of that change.
+	w.AfterRematch(cs.SyncOrgs)
 	var je *jobs.Engine
 	fcfg := feeds.DefaultConfig()
 	if o.Feeds != nil {
@@ -168,6 +181,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return err
 		},
 	}
+	handlers.Reporting = cs.Periodic
 	if o.Feeds != nil {
 		handlers.FeedsEvery = time.Minute
 		handlers.FeedSync = func(ctx context.Context, source string) error {
@@ -195,14 +209,14 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return nil
 		}
 	}
-	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll,
+	je, err = jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll,
 		RescueAfter: o.RescueAfter, ID: o.JobsID, Observe: m.Job}, handlers, a.Log)
 	if err != nil {
 		return nil, err
 	}
 	// Asynchronous uploads are stored with their job: a crash loses none.
 	q.MakeDurable(je.EnqueueUpload)
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Cases: cs, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
 	return &Server{app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,

@@ -339,3 +339,30 @@ func notice(typ string, c model.Case, v *model.CaseVersion, at time.Time, n *Not
 	}
 	return ev, nil
 }
+
+// Periodic is the reporting job: Sync for every organisation with
+// known-exploited findings on the market (what a re-match left undone:
+// a crash between the two, an upload, a lifecycle change), then Remind.
+func (s *Service) Periodic(ctx context.Context) error {
+	orgs, err := s.store.CandidateOrgs(ctx)
+	if err != nil {
+		return fmt.Errorf("reporting: %w", err)
+	}
+	for _, o := range orgs {
+		if _, err := s.Sync(ctx, o); err != nil {
+			return err
+		}
+	}
+	_, err = s.Remind(ctx)
+	return err
+}
+
+// SyncOrgs is Sync for several organisations (the watch's hook).
+func (s *Service) SyncOrgs(ctx context.Context, orgs []string) error {
+	for _, o := range orgs {
+		if _, err := s.Sync(ctx, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
