@@ -570,3 +570,53 @@ func TestCloseNotExploitableAndReopen(t *testing.T) {
 		}
 	})
 }
+
+// Two syncs racing to open the same case: one opens it, the other joins.
+func TestConcurrentSyncOpensOneCase(t *testing.T) {
+	setup(t, nil, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		for _, lc := range []string{"on_market", "end_of_support"} {
+			v := f.versions[lc]
+			v.Lifecycle = model.LifecycleDevelopment
+			if err := f.st.UpdateVersion(ctx, f.org, &v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.listExploited(t)
+		v := f.versions["development"]
+		v.Lifecycle = model.LifecycleOnMarket
+		if err := f.st.UpdateVersion(ctx, f.org, &v); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Go(func() {
+				if _, err := f.cases.Sync(ctx, f.org); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		if _, ok := f.caseOf(t, exploitedCVE); !ok {
+			t.Fatal("no case")
+		}
+		fs, err := f.cases.Findings(ctx, f.org, mustCase(t, f).ID)
+		if err != nil || len(fs) == 0 || fs[0].Finding.KEVAdded.IsZero() || fs[0].VersionName != v.Name {
+			t.Fatalf("assessment findings %+v %v", fs, err)
+		}
+	})
+}
+
+func mustCase(t *testing.T, f *fixture) cases.Details {
+	t.Helper()
+	d, ok := f.caseOf(t, exploitedCVE)
+	if !ok {
+		t.Fatal("no case")
+	}
+	return d
+}

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -110,6 +111,11 @@ func (s *Service) Sync(ctx context.Context, org string) (SyncReport, error) {
 			continue
 		}
 		opened, joined, err := s.apply(ctx, org, g)
+		for attempt := 0; errors.Is(err, store.ErrConflict) && attempt < 3; attempt++ {
+			// Another sync (the periodic job, a lifecycle change) opened
+			// the case or attached a version meanwhile: join it.
+			opened, joined, err = s.apply(ctx, org, g)
+		}
 		if err != nil {
 			return rep, err
 		}
@@ -365,4 +371,27 @@ func (s *Service) SyncOrgs(ctx context.Context, orgs []string) error {
 		}
 	}
 	return nil
+}
+
+// Findings returns the open known-exploited findings of a case's
+// vulnerability in its versions, with their product and version: what
+// the assessment shows (the lists and dates marking it exploited, the
+// components, the fixed versions known).
+func (s *Service) Findings(ctx context.Context, org, id string) ([]model.CaseCandidate, error) {
+	c, err := s.store.Case(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := s.store.CaseCandidates(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.CaseCandidate
+	for _, cd := range cands {
+		f := cd.Finding
+		if sharesID(c, append([]string{f.VulnID}, f.VulnIDs...)) && hasVersion(c, f.VersionID) {
+			out = append(out, cd)
+		}
+	}
+	return out, nil
 }

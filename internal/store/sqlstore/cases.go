@@ -370,6 +370,9 @@ func (t *caseTx) AddCaseVersions(ctx context.Context, caseID string, vs []model.
 				if isForeignKeyViolation(err) {
 					return nil, fmt.Errorf("store: case version %s: %w", v.VersionID, store.ErrNotFound)
 				}
+				if isUniqueViolation(err) {
+					return nil, fmt.Errorf("store: case version %s: %w", v.VersionID, store.ErrConflict)
+				}
 				return nil, fmt.Errorf("store: add case version: %w", err)
 			}
 			added = append(added, v.VersionID)
