@@ -620,3 +620,21 @@ func mustCase(t *testing.T, f *fixture) cases.Details {
 	}
 	return d
 }
+
+// A version past its support end alone opens a case: Art. 14 still
+// applies, so the watch re-matches it for the exploitation change.
+func TestEndOfSupportVersionAloneOpensCase(t *testing.T) {
+	setup(t, nil, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		v := f.versions["on_market"]
+		v.Lifecycle = model.LifecycleDevelopment
+		if err := f.st.UpdateVersion(ctx, f.org, &v); err != nil {
+			t.Fatal(err)
+		}
+		f.listExploited(t)
+		d, ok := f.caseOf(t, exploitedCVE)
+		if !ok || len(d.Versions) != 1 || d.Versions[0].VersionID != f.versions["end_of_support"].ID {
+			t.Fatalf("case %+v %v", d.Versions, ok)
+		}
+	})
+}
