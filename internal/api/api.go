@@ -13,6 +13,7 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/uid"
 )
 
@@ -34,6 +35,8 @@ type Options struct {
 	// NotAffected records the not_affected decision of a case closed as
 	// not exploitable (the triage use case; nil until it exists).
 	NotAffected cases.NotAffected
+	// Triage records and reads the analysis of findings.
+	Triage *triage.Service
 	// Metrics records requests and serves GET /metrics (404 when nil).
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -52,24 +55,25 @@ type Options struct {
 
 // API is the REST API's handler set.
 type API struct {
-	svc    *portfolio.Service
-	queue  *portfolio.Queue
-	notify *notify.Service
-	cases  *cases.Service
+	svc     *portfolio.Service
+	queue   *portfolio.Queue
+	notify  *notify.Service
+	triage  *triage.Service
+	cases   *cases.Service
 	// notAffected: Options.NotAffected.
 	notAffected cases.NotAffected
-	metrics     *metrics.Metrics
-	log         *slog.Logger
-	ready       func(ctx context.Context) error
-	maxBOM      int64
-	pace        bodyPace
-	build       buildinfo.Info
-	mux         *http.ServeMux
+	metrics *metrics.Metrics
+	log     *slog.Logger
+	ready   func(ctx context.Context) error
+	maxBOM  int64
+	pace    bodyPace
+	build   buildinfo.Info
+	mux     *http.ServeMux
 }
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, cases: o.Cases, notAffected: o.NotAffected, metrics: o.Metrics, log: o.Log, ready: o.Ready,
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, triage: o.Triage, cases: o.Cases, notAffected: o.NotAffected, metrics: o.Metrics, log: o.Log, ready: o.Ready,
 		maxBOM: o.MaxBOMBytes, build: o.Build}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes

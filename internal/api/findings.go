@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
@@ -10,8 +11,11 @@ import (
 
 // listFindings lists a version's findings with filters, a sort and cursor
 // pagination. Query parameters: severity (minimum rating), kev (true or
-// false), epss_min (0 to 1), state (open, resolved), sort (severity, epss,
-// first_seen, component), limit (1 to 1000), cursor.
+// false), epss_min (0 to 1), state (open, resolved), analysis (effective
+// triage statuses, comma separated: none, under_investigation, affected,
+// not_affected, fixed), actionable (true: leave out not_affected and
+// fixed), needs_review (true: decisions that need review), sort
+// (severity, epss, first_seen, component), limit (1 to 1000), cursor.
 func (a *API) listFindings(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
 	q, err := findingQuery(r)
 	if err != nil {
@@ -48,6 +52,21 @@ func findingQuery(r *http.Request) (store.FindingQuery, error) {
 		}
 		q.KEV = &b
 	}
+	if s := p.Get("analysis"); s != "" {
+		q.Analysis = strings.Split(s, ",")
+	}
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"actionable", &q.Actionable}, {"needs_review", &q.NeedsReview}} {
+		if s := p.Get(b.name); s != "" {
+			v, err := strconv.ParseBool(s)
+			if err != nil {
+				return q, badRequest(b.name + ": want true or false")
+			}
+			*b.dst = v
+		}
+	}
 	if s := p.Get("epss_min"); s != "" {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
@@ -56,6 +75,16 @@ func findingQuery(r *http.Request) (store.FindingQuery, error) {
 		q.MinEPSS = f
 	}
 	return q, nil
+}
+
+// findingSummary counts a version's open findings by effective triage
+// status, severity and review.
+func (a *API) findingSummary(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	sum, err := a.svc.FindingSummary(r.Context(), orgOf(k), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, sum)
 }
 
 // listFindingEvents lists a version's finding events, oldest first, after

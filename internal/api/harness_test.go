@@ -20,8 +20,10 @@ import (
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
+	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/triage"
 )
 
 // server is a running API over a database with the demo knowledge base and
@@ -46,6 +48,8 @@ type server struct {
 	cases    *cases.Service
 	// aware is an acme reporting case whose clock runs; toClose another.
 	aware, toClose cases.Details
+	// finding is an open finding of the version.
+	finding model.TrackedFinding
 }
 
 // caseClock is the reporting cases' clock in the API tests.
@@ -111,11 +115,12 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 		n = n.WithMailer(noMail{})
 	}
 	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
+	tr := triage.New(st, log, nil)
 	cs, err := cases.New(st, log, cases.Options{Now: caseClock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := api.Options{Service: svc, Queue: q, Notify: n, Cases: cs, Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
+	o := api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
 	if h.options != nil {
 		h.options(&o)
 	}
@@ -161,6 +166,11 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 			t.Fatal(err)
 		}
 	}
+	page, err := svc.Findings(ctx, s.acme.ID, store.FindingQuery{VersionID: s.version.ID, Sort: store.SortComponent, Limit: 1})
+	if err != nil || len(page.Findings) == 0 {
+		t.Fatalf("the demo SBOM has no finding: %v", err)
+	}
+	s.finding = page.Findings[0]
 	if s.webhook, err = n.CreateWebhook(ctx, s.acme.ID, notify.WebhookRequest{URL: "https://hooks.example/rocca", Secret: "0123456789abcdef"}); err != nil {
 		t.Fatal(err)
 	}

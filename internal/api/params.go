@@ -54,9 +54,17 @@ func checkPath(r *http.Request, names []string) error {
 			}
 			continue
 		}
-		if !uid.Valid(v) {
-			return badRequest(name + ": not an id (a UUID such as 3f2a6c1e-8b1d-4c55-9a7e-0d4b5e6f7a81)")
+		if err := checkID(name, v); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// checkID checks that an id (of a path or a body field) is a UUID.
+func checkID(name, v string) error {
+	if !uid.Valid(v) {
+		return badRequest(name + ": not an id (a UUID such as 3f2a6c1e-8b1d-4c55-9a7e-0d4b5e6f7a81)")
 	}
 	return nil
 }

@@ -93,7 +93,7 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 	path = strings.NewReplacer(
 		"{product}", s.product.ID, "{version}", s.version.ID, "{sbom}", s.ingested.SBOM.ID,
 		"{component}", componentID, "{token}", token, "{project}", s.version.ID, "{id}", "CVE-2021-44228",
-		"{webhook}", s.webhook.ID, "{subscription}", s.email.ID, "{stage}", "early_warning",
+		"{webhook}", s.webhook.ID, "{subscription}", s.email.ID, "{stage}", "early_warning", "{finding}", s.finding.ID,
 	).Replace(r.Pattern)
 	if r.Method+" "+r.Pattern == "POST /api/v1/cases/{case}/close" {
 		path = strings.Replace(path, "{case}", s.toClose.ID, 1)
@@ -142,6 +142,10 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 		ctype, body = "application/json", []byte(`{"markets":["IT","DE"],"craType":"important","craClass":"class_i"}`)
 	case "PATCH /api/v1/versions/{version}":
 		ctype, body = "application/json", []byte(`{"lifecycle":"on_market"}`)
+	case "PUT /api/v1/findings/{finding}/analysis":
+		ctype, body = "application/json", []byte(`{"status":"under_investigation","detail":"looking"}`)
+	case "POST /api/v1/findings/analysis":
+		ctype, body = "application/json", mustJSON(map[string]any{"findingIds": []string{s.finding.ID}, "status": "under_investigation"})
 	case "GET /api/v1/project/lookup":
 		path += "?name=" + strings.ReplaceAll(s.product.Name, " ", "%20") + "&version=" + s.version.Name
 	}
@@ -184,7 +188,7 @@ func TestTenantIsolation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acmeIDs := []string{s.acme.ID, s.product.ID, s.version.ID, s.ingested.SBOM.ID, cl.Items[0].ID, token, s.webhook.ID, s.email.ID, s.email.To[0],
+		acmeIDs := []string{s.acme.ID, s.product.ID, s.version.ID, s.ingested.SBOM.ID, cl.Items[0].ID, token, s.webhook.ID, s.email.ID, s.email.To[0], s.finding.ID,
 			s.aware.ID, s.toClose.ID, "CVE-2099-0040"}
 		for _, r := range s.api.Routes() {
 			name := r.Method + " " + r.Pattern

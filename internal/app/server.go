@@ -23,6 +23,7 @@ import (
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
+	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/watch"
 )
 
@@ -142,6 +143,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	tr := triage.New(a.Store, a.Log, nil)
 	// A known-exploited vulnerability reaching a version on the market
 	// opens its reporting case within the re-match of that change.
 	w.AfterRematch(cs.SyncOrgs)
@@ -216,7 +218,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	// Asynchronous uploads are stored with their job: a crash loses none.
 	q.MakeDurable(je.EnqueueUpload)
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Cases: cs, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
 	return &Server{app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,

@@ -14,6 +14,7 @@ import (
 	"github.com/rocca-project/rocca/internal/reporting"
 	"github.com/rocca-project/rocca/internal/reporting/srp"
 	"github.com/rocca-project/rocca/internal/store"
+	"github.com/rocca-project/rocca/internal/triage"
 )
 
 // craStart is when Art. 14 reporting began: exploitation or incidents
@@ -447,17 +448,34 @@ type Closing struct {
 	Justification  string
 }
 
-// Close closes a case with a reason.
+// Close closes a case with a reason. Closing as not exploitable first
+// records the not_affected decision (notAffected; nil records none), so
+// that a refused decision leaves the case open.
 func (s *Service) Close(ctx context.Context, org, id, actor string, cl Closing, notAffected NotAffected) (Details, error) {
 	cl.Reason = strings.TrimSpace(cl.Reason)
 	if cl.Reason == "" {
 		return Details{}, inputf("reason: required")
 	}
-	if cl.NotExploitable && cl.Justification == "" {
-		return Details{}, inputf("justification: required when closing as not exploitable (e.g. vulnerable_code_not_in_execute_path)")
+	if cl.NotExploitable && !slices.Contains(model.Justifications, cl.Justification) {
+		return Details{}, inputf("justification: required when closing as not exploitable, one of %s", strings.Join(model.Justifications, ", "))
 	}
-	var closed model.Case
-	d, err := s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
+	if n := utf8.RuneCountInString(cl.Reason); n > 4000 {
+		return Details{}, inputf("reason: %d characters, at most 4000", n)
+	}
+	cur, err := s.store.Case(ctx, org, id)
+	if err != nil {
+		return Details{}, err
+	}
+	if cur.State == model.CaseClosed {
+		return Details{}, stateErr("the case is already closed")
+	}
+	if cl.NotExploitable && notAffected != nil {
+		cur.CloseReason = cl.Reason
+		if err := notAffected(ctx, org, cur, cl.Justification, actor); err != nil {
+			return Details{}, fmt.Errorf("not_affected decision: %w", err)
+		}
+	}
+	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.State == model.CaseClosed {
 			return nil, nil, stateErr("the case is already closed")
 		}
@@ -465,23 +483,16 @@ func (s *Service) Close(ctx context.Context, org, id, actor string, cl Closing, 
 		detail := cl.Reason
 		if cl.NotExploitable {
 			detail = "not exploitable in the product (" + cl.Justification + "): " + cl.Reason
+			if notAffected != nil {
+				detail += "; not_affected decision recorded"
+			}
 		}
-		closed = *c
 		ev, err := notice(EventClosed, *c, firstVersion(c), now, &Notice{Detail: detail})
 		if err != nil {
 			return nil, nil, err
 		}
 		return []model.CaseLogEntry{{Actor: actor, Action: "closed", Detail: detail}}, []model.OutboxEvent{ev}, nil
 	})
-	if err != nil {
-		return d, err
-	}
-	if cl.NotExploitable && notAffected != nil {
-		if err := notAffected(ctx, org, closed, cl.Justification, actor); err != nil {
-			return d, fmt.Errorf("case closed, but the not_affected decision was not recorded: %w", err)
-		}
-	}
-	return d, nil
 }
 
 // StageSubmission records a stage filed in the SRP.
@@ -596,4 +607,36 @@ func previous(st reporting.Stage) reporting.Stage {
 		return reporting.StageNotification
 	}
 	return ""
+}
+
+// Recorder records triage decisions (triage.Service).
+type Recorder interface {
+	Record(ctx context.Context, org string, actor triage.Actor, ds []triage.Decision) (triage.Result, error)
+}
+
+// NotAffectedVia records the not_affected decision of a case closed as
+// not exploitable through the triage use case: one version-scope
+// decision per open finding of the case's vulnerability in its versions,
+// with the justification, and the closing reason as impact statement.
+func (s *Service) NotAffectedVia(tr Recorder) NotAffected {
+	if tr == nil {
+		return nil
+	}
+	return func(ctx context.Context, org string, c model.Case, justification, actor string) error {
+		fs, err := s.Findings(ctx, org, c.ID)
+		if err != nil {
+			return err
+		}
+		if len(fs) == 0 {
+			return nil
+		}
+		ds := make([]triage.Decision, len(fs))
+		for i, f := range fs {
+			ds[i] = triage.Decision{FindingID: f.Finding.ID, Source: "case:" + c.ID, Statement: triage.Statement{
+				Status: model.StatusNotAffected, Justification: justification, Impact: truncate(c.CloseReason, 4000),
+				Scope: model.ScopeVersion}}
+		}
+		_, err = tr.Record(ctx, org, triage.Actor{Kind: "api_key", Label: actor}, ds)
+		return err
+	}
 }

@@ -31,14 +31,15 @@ type Store interface {
 	Version(ctx context.Context, org, id string) (model.Version, error)
 }
 
-// Excluded reports whether a finding's effective status keeps it from
-// opening or joining a case (not_affected, fixed). It is the seam to the
-// triage decisions: ExcludeByState is the rule without them.
+// Excluded reports whether a finding keeps from opening or joining a
+// case. ExcludeSettled, the default, is the rule.
 type Excluded func(ctx context.Context, org string, f model.TrackedFinding) (bool, error)
 
-// ExcludeByState excludes findings that are not open.
-func ExcludeByState(_ context.Context, _ string, f model.TrackedFinding) (bool, error) {
-	return f.State != model.FindingOpen, nil
+// ExcludeSettled excludes findings that are not open and those whose
+// effective status (the triage decision that applies to them) is
+// not_affected or fixed.
+func ExcludeSettled(_ context.Context, _ string, f model.TrackedFinding) (bool, error) {
+	return f.State != model.FindingOpen || f.Settled(), nil
 }
 
 // Options configure the service.
@@ -47,7 +48,7 @@ type Options struct {
 	Now func() time.Time
 	// Leads are the reminder lead times (reporting.DefaultLeads when nil).
 	Leads []time.Duration
-	// Excluded decides which findings open nothing (ExcludeByState when nil).
+	// Excluded decides which findings open nothing (ExcludeSettled when nil).
 	Excluded Excluded
 	// Glossary is the SRP Glossary version of new drafts (srp.Current when empty).
 	Glossary string
@@ -70,7 +71,7 @@ func New(st Store, log *slog.Logger, o Options) (*Service, error) {
 		s.now = time.Now
 	}
 	if s.excluded == nil {
-		s.excluded = ExcludeByState
+		s.excluded = ExcludeSettled
 	}
 	leads := o.Leads
 	if leads == nil {

@@ -212,6 +212,7 @@ func (p *Prepared) Commit(ctx context.Context) (Batch, error) {
 			res.Changed += out.Changed
 			res.Resolved += out.Resolved
 			res.Open += out.Open
+			res.Review += out.Review
 			res.Versions++
 		}
 		return buf.flush(ctx)

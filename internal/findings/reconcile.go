@@ -20,6 +20,13 @@ type Tx interface {
 	PutFindings(ctx context.Context, fs []*model.TrackedFinding) error
 	// AddEvents appends finding events, with their outbox entries.
 	AddEvents(ctx context.Context, evs []model.FindingEvent) error
+	// ApplicableAnalyses returns the triage decisions a new finding of
+	// the product may inherit: the product's product-scope decisions and
+	// the organisation-scope ones, of the package keys, in the order they
+	// were recorded.
+	ApplicableAnalyses(ctx context.Context, productID string, pkgKeys []string) ([]model.Analysis, error)
+	// FlagReview marks existing findings' analyses as needing review.
+	FlagReview(ctx context.Context, flags []model.ReviewFlag) error
 }
 
 // Scope tells what a reconciliation covers.
@@ -48,7 +55,9 @@ type Outcome struct {
 	// Resolved: resolved and withdrawn); Open is the number of open
 	// findings among those reconciled.
 	New, Changed, Resolved, Open int
-	Events                       []model.FindingEvent
+	// Review counts the findings whose decision was flagged for review.
+	Review int
+	Events []model.FindingEvent
 }
 
 type key struct{ component, vuln string }
@@ -93,7 +102,8 @@ func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at
 		out.Events = append(out.Events, model.FindingEvent{FindingID: f.ID, ProductID: sc.ProductID, VersionID: sc.VersionID,
 			SBOMID: sc.SBOMID, Kind: kind, Detail: detail, At: at, Finding: f})
 	}
-	var put []*model.TrackedFinding
+	var put, fresh []*model.TrackedFinding
+	var flags []model.ReviewFlag
 	seen := make(map[key]bool, len(matched))
 	for _, m := range matched {
 		k := key{m.Component.Key(), m.Vulnerability.ID}
@@ -108,10 +118,19 @@ func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at
 			// The id is made here so that the finding's event can refer to it.
 			f = &model.TrackedFinding{ID: uid.New(), VersionID: sc.VersionID, ComponentKey: k.component, VulnID: k.vuln, FirstSeen: at}
 			changes = []change{{model.EventNew, ""}}
+			fresh = append(fresh, f)
 		case f.State == model.FindingResolved:
 			changes = []change{{model.EventNew, "reopened: matches again"}}
 		default:
 			changes = diff(f, m)
+			if a := f.Analysis; a != nil {
+				if why := reviewCause(f, m); why != "" {
+					a.NeedsReview, a.ReviewReason = true, why
+					flags = append(flags, model.ReviewFlag{FindingID: f.ID, Reason: why})
+					changes = append(changes, change{model.EventAnalysisReview,
+						fmt.Sprintf("the %s decision (%s) needs review: %s", a.Scope, a.Status, why)})
+				}
+			}
 		}
 		apply(f, m, compID[k.component], at)
 		put = append(put, f)
@@ -147,8 +166,16 @@ func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at
 		}
 		event(f, model.EventResolved, "no longer matches ("+cause+")")
 	}
+	if err := inherit(ctx, tx, sc, fresh); err != nil {
+		return out, err
+	}
 	if err := tx.PutFindings(ctx, put); err != nil {
 		return out, err
+	}
+	if len(flags) > 0 {
+		if err := tx.FlagReview(ctx, flags); err != nil {
+			return out, err
+		}
 	}
 	for _, e := range out.Events {
 		switch e.Kind {
@@ -156,6 +183,8 @@ func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at
 			out.New++
 		case model.EventResolved, model.EventWithdrawn:
 			out.Resolved++
+		case model.EventAnalysisReview:
+			out.Review++
 		default:
 			out.Changed++
 		}
@@ -271,4 +300,47 @@ func diff(f *model.TrackedFinding, m model.Finding) []change {
 		out = append(out, change{kind, fmt.Sprintf("fixed versions [%s] → [%s]", strings.Join(f.FixedVersions, ", "), strings.Join(m.FixedVersions, ", "))})
 	}
 	return out
+}
+
+// inherit gives each new finding the triage decision that applies to it
+// (product-wide before organisation-wide), read in one query.
+func inherit(ctx context.Context, tx Tx, sc Scope, fresh []*model.TrackedFinding) error {
+	if len(fresh) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(fresh))
+	targets := make([]Target, len(fresh))
+	for i, f := range fresh {
+		targets[i] = Target{Finding: f, ProductID: sc.ProductID, PkgKey: PackageKey(f)}
+		keys = append(keys, targets[i].PkgKey)
+	}
+	slices.Sort(keys)
+	decisions, err := tx.ApplicableAnalyses(ctx, sc.ProductID, slices.Compact(keys))
+	if err != nil || len(decisions) == 0 {
+		return err
+	}
+	for _, t := range targets {
+		if a := Choose(decisions, t); a != nil {
+			t.Finding.Analysis = &model.FindingAnalysis{Analysis: *a, Inherited: true}
+		}
+	}
+	return nil
+}
+
+// reviewCause says why a finding's decision needs review after its latest
+// match (it became known exploited, a fix appeared, its severity rose),
+// or "" when it does not.
+func reviewCause(f *model.TrackedFinding, m model.Finding) string {
+	var why []string
+	v := m.Vulnerability
+	if v.KnownExploited() && !f.KEV {
+		why = append(why, "it became known exploited")
+	}
+	if len(f.FixedVersions) == 0 && len(m.FixedVersions) > 0 {
+		why = append(why, "a fix is available ("+strings.Join(m.FixedVersions, ", ")+")")
+	}
+	if r, old := v.Severity.Rating.Rank(), f.Severity.Rating.Rank(); r > old || (r == old && v.Severity.Score > f.Severity.Score) {
+		why = append(why, fmt.Sprintf("its severity rose (%s %.1f → %s %.1f)", f.Severity.Rating, f.Severity.Score, v.Severity.Rating, v.Severity.Score))
+	}
+	return strings.Join(why, "; ")
 }

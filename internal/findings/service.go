@@ -74,7 +74,11 @@ func (s *Service) Reconcile(ctx context.Context, tx WriteTx, sc Scope, matched [
 	if err != nil || len(out.Events) == 0 {
 		return out, err
 	}
-	obs, err := Notices(out.Events)
+	notifiable := Notifiable(out.Events)
+	if len(notifiable) == 0 {
+		return out, nil
+	}
+	obs, err := Notices(notifiable)
 	if err != nil {
 		return out, err
 	}
@@ -108,6 +112,22 @@ func Notices(evs []model.FindingEvent) ([]model.OutboxEvent, error) {
 	return out, nil
 }
 
+// Notifiable returns the events that are notified: all but the changes
+// of facts (new, exploited, severity, fix, changed, resolved, withdrawn)
+// of findings whose effective status is not_affected or fixed, which
+// stay in the findings' history only. When such a change calls the
+// decision into question, its analysis_review event is notified instead.
+func Notifiable(evs []model.FindingEvent) []model.FindingEvent {
+	out := evs[:0:0]
+	for _, e := range evs {
+		if e.Finding != nil && e.Finding.Settled() && e.Kind != model.EventAnalysis && e.Kind != model.EventAnalysisReview {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // ErrVersionMoved is returned by Rematch when the version's current SBOM
 // kept changing while it was being matched (Rematch tries again itself a
 // few times first).
@@ -129,6 +149,7 @@ func (s *Service) Rematch(ctx context.Context, org, versionID string, packages [
 		}
 		out, err := s.rematchOnce(ctx, org, versionID, packages)
 		total.New, total.Changed, total.Resolved, total.Open = total.New+out.New, total.Changed+out.Changed, total.Resolved+out.Resolved, out.Open
+		total.Review += out.Review
 		total.Events = append(total.Events, out.Events...)
 		if errors.Is(err, ErrVersionMoved) && attempt < 3 {
 			continue // a new SBOM arrived meanwhile: match that one

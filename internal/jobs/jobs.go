@@ -387,7 +387,7 @@ func DeliveryPriority(eventType string) int {
 	switch eventType {
 	case "finding.exploited", "upload.processed", "upload.failed":
 		return 1
-	case "finding.new", "finding.severity_changed", "finding.fix_available":
+	case "finding.new", "finding.severity_changed", "finding.fix_available", "finding.analysis_review":
 		return 2
 	default:
 		return 3

@@ -146,6 +146,11 @@ type TrackedFinding struct {
 	FirstSeen      time.Time    `json:"firstSeen"`
 	LastSeen       time.Time    `json:"lastSeen"`
 	ResolvedAt     time.Time    `json:"resolvedAt,omitzero"`
+	// Analysis is the finding's effective triage decision; nil when
+	// nobody decided (see EffectiveStatus). Lists carry it whole; inside
+	// a reconciliation only its id, status, scope and review reason are
+	// read.
+	Analysis *FindingAnalysis `json:"analysis,omitempty"`
 }
 
 // FindingEventKind names what happened to a finding.
@@ -167,6 +172,12 @@ const (
 	EventResolved     FindingEventKind = "resolved"
 	// EventWithdrawn resolves a finding whose advisories were all withdrawn.
 	EventWithdrawn FindingEventKind = "withdrawn"
+	// EventAnalysis: the finding's effective analysis changed (a decision
+	// on it, or a product- or organisation-wide one that reaches it).
+	EventAnalysis FindingEventKind = "analysis"
+	// EventAnalysisReview: the finding's facts changed after its decision
+	// (known exploited, a fix, a higher severity); it needs review.
+	EventAnalysisReview FindingEventKind = "analysis_review"
 )
 
 // FindingEvent is one entry of a version's append-only finding history.

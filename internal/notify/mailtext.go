@@ -34,6 +34,8 @@ var headlines = map[string]string{
 	"finding.changed":          "Vulnerability changed:",
 	"finding.resolved":         "Resolved:",
 	"finding.withdrawn":        "Advisory withdrawn:",
+	"finding.analysis":         "Analysis recorded for",
+	"finding.analysis_review":  "Analysis needs review for",
 	"upload.processed":         "SBOM processed for",
 	"upload.failed":            "SBOM upload failed for",
 	"case.opened":              "CRA reporting case to assess:",
@@ -139,7 +141,34 @@ func findingText(b *textBuilder, f *model.TrackedFinding, detail string) {
 	}
 	b.field("Fixed versions", fixed)
 	b.field("Finding", fmt.Sprintf("%s (%s)", f.ID, f.State))
+	if a := f.Analysis; a != nil {
+		analysisText(b, a)
+	}
 	b.field("Detail", detail)
+}
+
+// analysisText writes a finding's effective analysis: the statement, who
+// decided, where, and whether it needs review.
+func analysisText(b *textBuilder, a *model.FindingAnalysis) {
+	st := string(a.Status)
+	if a.Justification != "" {
+		st += " (" + a.Justification + ")"
+	}
+	b.field("Analysis", st)
+	b.field("Impact", a.Impact)
+	b.field("Action", a.Action)
+	b.field("Response", strings.Join(a.Response, ", "))
+	scope := string(a.Scope) + " scope"
+	if a.Inherited {
+		scope += ", inherited from version " + a.Origin.VersionID
+	}
+	b.field("Scope", scope)
+	if !a.DecidedAt.IsZero() {
+		b.field("Decided", fmt.Sprintf("by %s at %s", a.DecidedBy, a.DecidedAt.UTC().Format(time.RFC3339)))
+	}
+	if a.NeedsReview {
+		b.field("Needs review", a.ReviewReason)
+	}
 }
 
 // component names a finding's component: group/name version, or its key.

@@ -58,7 +58,7 @@ type Store interface {
 // EventTypes lists the event types a subscription may ask for.
 var EventTypes = []string{
 	"finding.new", "finding.exploited", "finding.severity_changed", "finding.fix_available", "finding.changed",
-	"finding.resolved", "finding.withdrawn", "upload.processed", "upload.failed",
+	"finding.resolved", "finding.withdrawn", "finding.analysis", "finding.analysis_review", "upload.processed", "upload.failed",
 	// CRA reporting cases (package cases).
 	"case.opened", "case.version_added", "case.awareness_confirmed", "case.deadline_reminder", "case.overdue",
 	"case.stage_submitted", "case.closed",

@@ -36,12 +36,27 @@ func checkFindingQuery(q store.FindingQuery) error {
 	default:
 		return inputf("state: want open or resolved")
 	}
+	for _, a := range q.Analysis {
+		if a != store.AnalysisNone && !model.Status(a).Valid() {
+			return inputf("analysis: %q is not one of none, under_investigation, affected, not_affected, fixed", a)
+		}
+	}
 	switch q.Sort {
 	case "", store.SortSeverity, store.SortEPSS, store.SortFirstSeen, store.SortComponent:
 	default:
 		return inputf("sort: want severity, epss, first_seen or component")
 	}
 	return checkCursor(q.Cursor)
+}
+
+// FindingSummary counts the open findings of one of org's versions by
+// effective triage status, severity and review; ErrNotFound when the
+// version is not org's.
+func (s *Service) FindingSummary(ctx context.Context, org, versionID string) (model.FindingSummary, error) {
+	if _, err := s.store.Version(ctx, org, versionID); err != nil {
+		return model.FindingSummary{}, err
+	}
+	return s.store.FindingSummary(ctx, org, versionID)
 }
 
 // OpenFindings returns every open finding of one of org's versions, by

@@ -14,6 +14,14 @@ type FindingsReader interface {
 	// FindingEvents returns up to limit events of a version with a
 	// sequence number above after, oldest first.
 	FindingEvents(ctx context.Context, org, versionID string, after int64, limit int) ([]model.FindingEvent, error)
+	// EffectiveStatus returns the status of a finding's effective triage
+	// decision ("" when untriaged, which counts as affected), or
+	// ErrNotFound. model.SettledStatus tells whether it is not_affected or
+	// fixed: such a finding needs no action and opens no case.
+	EffectiveStatus(ctx context.Context, org, findingID string) (model.Status, error)
+	// FindingSummary counts a version's open findings by effective
+	// status, severity and review.
+	FindingSummary(ctx context.Context, org, versionID string) (model.FindingSummary, error)
 }
 
 // FindingSort orders a findings list.
@@ -43,12 +51,25 @@ type FindingQuery struct {
 	MinEPSS float64
 	// State keeps findings in that state; empty keeps all.
 	State model.FindingState
-	Sort  FindingSort
+	// Analysis keeps findings whose effective status is one of these
+	// (model.Status values, or AnalysisNone for untriaged ones); empty
+	// keeps all.
+	Analysis []string
+	// Actionable keeps only findings whose effective status is neither
+	// not_affected nor fixed (what a --fail-on policy looks at).
+	Actionable bool
+	// NeedsReview keeps only findings whose decision needs review (facts
+	// changed, or its review date passed).
+	NeedsReview bool
+	Sort        FindingSort
 	// Cursor continues a previous page (FindingPage.Next) of the same query.
 	Cursor string
 	// Limit is the page size (1 or more).
 	Limit int
 }
+
+// AnalysisNone selects untriaged findings in FindingQuery.Analysis.
+const AnalysisNone = "none"
 
 // FindingPage is one page of findings.
 type FindingPage struct {

@@ -55,4 +55,10 @@ type IngestTx interface {
 	// versions by version id: every finding, or, when componentKeys is not
 	// nil, those of the given component keys.
 	FindingsOfVersions(ctx context.Context, versionIDs, componentKeys []string) (map[string][]model.TrackedFinding, error)
+	// ApplicableAnalyses returns the product-scope triage decisions of
+	// productID and the organisation-scope ones whose package key is one
+	// of pkgKeys, in the order they were recorded.
+	ApplicableAnalyses(ctx context.Context, productID string, pkgKeys []string) ([]model.Analysis, error)
+	// FlagReview records on findings why their analysis needs review.
+	FlagReview(ctx context.Context, flags []model.ReviewFlag) error
 }

@@ -210,27 +210,11 @@ func (s *Store) CaseCandidates(ctx context.Context, org string) ([]model.CaseCan
 	for rows.Next() {
 		var c model.CaseCandidate
 		var lc string
-		f := &c.Finding
-		var ids, adv, fixed, rating, kevAdded, state, first, last, resolved string
-		var rank int
-		cp := &f.Component
-		if err := rows.Scan(&f.ID, &f.OrgID, &f.VersionID, &f.ComponentID, &f.ComponentKey, &cp.Name, &cp.Version, &cp.Group, &cp.PURL,
-			&f.Ecosystem, &f.Package, &f.VulnID, &ids, &adv, &f.Summary, &rating, &rank, &f.Severity.Score,
-			&f.Severity.Vector, &f.Severity.Source, &f.KEV, &kevAdded, &f.EPSS, &f.EPSSPercentile, &fixed, &state,
-			&first, &last, &resolved, &c.ProductID, &c.ProductName, &c.VersionName, &lc); err != nil {
+		f, err := scanFindingWith(rows, &c.ProductID, &c.ProductName, &c.VersionName, &lc)
+		if err != nil {
 			return nil, fmt.Errorf("store: case candidates: %w", err)
 		}
-		for _, p := range []struct {
-			raw string
-			dst *[]string
-		}{{ids, &f.VulnIDs}, {adv, &f.Advisories}, {fixed, &f.FixedVersions}} {
-			if err := json.Unmarshal([]byte(p.raw), p.dst); err != nil {
-				return nil, fmt.Errorf("store: case candidates: finding %s: %w", f.ID, err)
-			}
-		}
-		f.Severity.Rating, f.State = model.Rating(rating), model.FindingState(state)
-		f.KEVAdded, f.FirstSeen, f.LastSeen, f.ResolvedAt = parseTime(kevAdded), parseTime(first), parseTime(last), parseTime(resolved)
-		c.Lifecycle = model.Lifecycle(lc)
+		c.Finding, c.Lifecycle = f, model.Lifecycle(lc)
 		out = append(out, c)
 	}
 	return out, rows.Err()

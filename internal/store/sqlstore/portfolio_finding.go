@@ -16,28 +16,40 @@ import (
 const findingCols = `id, org_id, version_id, component_id, component_key, component_name, component_version,
 	component_group, component_purl, ecosystem, package, vuln_id, vuln_ids, advisories, summary, severity_rating,
 	severity_rank, severity_score, severity_vector, severity_source, kev, kev_date_added, epss_score, epss_percentile,
-	fixed_versions, state, first_seen, last_seen, resolved_at`
+	fixed_versions, state, first_seen, last_seen, resolved_at, analysis_id, analysis_status, analysis_scope, analysis_review`
 
 func findingArgs(f *model.TrackedFinding) []any {
 	ids, _ := json.Marshal(nonNil(f.VulnIDs))
 	adv, _ := json.Marshal(nonNil(f.Advisories))
 	fixed, _ := json.Marshal(nonNil(f.FixedVersions))
 	c := f.Component
+	var aID, aStatus, aScope, aReview string
+	if a := f.Analysis; a != nil {
+		aID, aStatus, aScope, aReview = a.ID, string(a.Status), string(a.Scope), a.ReviewReason
+	}
 	return []any{f.ID, f.OrgID, f.VersionID, f.ComponentID, f.ComponentKey, c.Name, c.Version, c.Group, c.PURL,
 		f.Ecosystem, f.Package, f.VulnID, string(ids), string(adv), f.Summary, string(f.Severity.Rating),
 		f.Severity.Rating.Rank(), f.Severity.Score, f.Severity.Vector, f.Severity.Source, f.KEV, formatDate(f.KEVAdded),
-		f.EPSS, f.EPSSPercentile, string(fixed), string(f.State), stamp(f.FirstSeen), stamp(f.LastSeen), stamp(f.ResolvedAt)}
+		f.EPSS, f.EPSSPercentile, string(fixed), string(f.State), stamp(f.FirstSeen), stamp(f.LastSeen), stamp(f.ResolvedAt),
+		aID, aStatus, aScope, aReview}
 }
 
 func scanFinding(sc interface{ Scan(...any) error }) (model.TrackedFinding, error) {
+	return scanFindingWith(sc)
+}
+
+// scanFindingWith scans a finding's columns followed by extra ones.
+func scanFindingWith(sc interface{ Scan(...any) error }, extra ...any) (model.TrackedFinding, error) {
 	var f model.TrackedFinding
 	var ids, adv, fixed, rating, kevAdded, state, first, last, resolved string
+	var aID, aStatus, aScope, aReview string
 	var rank int
 	c := &f.Component
-	err := sc.Scan(&f.ID, &f.OrgID, &f.VersionID, &f.ComponentID, &f.ComponentKey, &c.Name, &c.Version, &c.Group, &c.PURL,
+	dst := []any{&f.ID, &f.OrgID, &f.VersionID, &f.ComponentID, &f.ComponentKey, &c.Name, &c.Version, &c.Group, &c.PURL,
 		&f.Ecosystem, &f.Package, &f.VulnID, &ids, &adv, &f.Summary, &rating, &rank, &f.Severity.Score,
 		&f.Severity.Vector, &f.Severity.Source, &f.KEV, &kevAdded, &f.EPSS, &f.EPSSPercentile, &fixed, &state,
-		&first, &last, &resolved)
+		&first, &last, &resolved, &aID, &aStatus, &aScope, &aReview}
+	err := sc.Scan(append(dst, extra...)...)
 	if err != nil {
 		return f, err
 	}
@@ -51,6 +63,11 @@ func scanFinding(sc interface{ Scan(...any) error }) (model.TrackedFinding, erro
 	}
 	f.Severity.Rating, f.State = model.Rating(rating), model.FindingState(state)
 	f.KEVAdded, f.FirstSeen, f.LastSeen, f.ResolvedAt = parseTime(kevAdded), parseTime(first), parseTime(last), parseTime(resolved)
+	if aID != "" {
+		// The rest of the decision is read by fillAnalyses when wanted.
+		f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{ID: aID, Status: model.Status(aStatus),
+			Scope: model.AnalysisScope(aScope)}, NeedsReview: aReview != "", ReviewReason: aReview}
+	}
 	return f, nil
 }
 
@@ -193,6 +210,7 @@ func (s *Store) Findings(ctx context.Context, org string, q store.FindingQuery) 
 	if q.State != "" {
 		where, args = append(where, "state = ?"), append(args, string(q.State))
 	}
+	where, args = analysisFilter(where, args, org, q.Analysis, q.Actionable, q.NeedsReview)
 	if q.Cursor != "" {
 		vals, err := decodeCursor(q.Cursor, q.Sort, keys)
 		if err != nil {
@@ -230,6 +248,9 @@ func (s *Store) Findings(ctx context.Context, org string, q store.FindingQuery) 
 	if len(page.Findings) > limit {
 		page.Findings = page.Findings[:limit]
 		page.Next = encodeCursor(q.Sort, keys, &page.Findings[limit-1])
+	}
+	if err := s.fillAnalyses(ctx, org, page.Findings); err != nil {
+		return store.FindingPage{}, err
 	}
 	return page, nil
 }

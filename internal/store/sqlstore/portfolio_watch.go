@@ -298,10 +298,12 @@ func (t *ingestTx) AddOutbox(ctx context.Context, evs []model.OutboxEvent) error
 }
 
 // OpenFindingCounts counts the open findings of every organisation by
-// severity rating and KEV flag (for metrics).
+// severity rating and KEV flag (for metrics), leaving out those whose
+// effective triage status is not_affected or fixed.
 func (s *Store) OpenFindingCounts(ctx context.Context) ([]model.FindingCount, error) {
 	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT severity_rating, kev, COUNT(*) FROM finding
-		WHERE state = ? GROUP BY severity_rating, kev ORDER BY 1, 2`), string(model.FindingOpen))
+		WHERE state = ? AND analysis_status NOT IN (?, ?) GROUP BY severity_rating, kev ORDER BY 1, 2`),
+		string(model.FindingOpen), string(model.StatusNotAffected), string(model.StatusFixed))
 	if err != nil {
 		return nil, fmt.Errorf("store: open finding counts: %w", err)
 	}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// Analyses stores triage decisions (the append-only analysis history) and
+// the effective decision of each finding. Every method is scoped to org.
+type Analyses interface {
+	// Triage runs fn in one transaction scoped to org: when fn returns an
+	// error nothing it wrote is kept.
+	Triage(ctx context.Context, org string, fn func(AnalysisTx) error) error
+	// Analysis returns one decision, or ErrNotFound.
+	Analysis(ctx context.Context, org, id string) (model.Analysis, error)
+	// AnalysesOfVulnerability returns every decision recorded about a
+	// vulnerability known under any of ids, oldest first.
+	AnalysesOfVulnerability(ctx context.Context, org string, ids []string) ([]model.Analysis, error)
+	// AnalysesOfPackage returns every decision recorded for a package key,
+	// oldest first.
+	AnalysesOfPackage(ctx context.Context, org, pkgKey string) ([]model.Analysis, error)
+	// FindingProduct returns a finding (its analysis filled in) and the
+	// id of its product, or ErrNotFound.
+	FindingProduct(ctx context.Context, org, findingID string) (model.TrackedFinding, string, error)
+	// SelectFindings returns the ids of up to limit findings of org that
+	// the filter selects, in id order.
+	SelectFindings(ctx context.Context, org string, f FindingFilter, limit int) ([]string, error)
+}
+
+// FindingFilter selects findings across an organisation (bulk triage).
+// Empty fields select everything.
+type FindingFilter struct {
+	ProductID string
+	VersionID string
+	// Vulnerability is any id of the vulnerability.
+	Vulnerability string
+	// Package is the finding's OSV package name.
+	Package     string
+	MinSeverity model.Rating
+	State       model.FindingState
+	// Analysis keeps findings whose effective status is one of these
+	// ("none" for untriaged ones).
+	Analysis []string
+}
+
+// TriageTarget is a finding as a triage decision sees it.
+type TriageTarget struct {
+	model.TrackedFinding
+	ProductID string
+}
+
+// AnalysisSet is a finding's new effective decision.
+type AnalysisSet struct {
+	FindingID string
+	Analysis  *model.Analysis
+}
+
+// AnalysisTx is the write side of recording triage decisions.
+type AnalysisTx interface {
+	// TriageTargets returns the findings with those ids (with their
+	// product), locked for update where the engine supports it; ids not
+	// found are left out.
+	TriageTargets(ctx context.Context, ids []string) ([]TriageTarget, error)
+	// TriageCandidates returns the findings of org whose OSV package is
+	// one of packages, other than those of the ids in exclude, with their
+	// product. Only what deciding whether a decision reaches a finding
+	// needs is filled in: id, version, component (name, version, purl),
+	// ecosystem, package, vulnerability ids and the effective decision's
+	// id and scope; TriageTargets reads the whole findings.
+	TriageCandidates(ctx context.Context, packages, exclude []string) ([]TriageTarget, error)
+	// AddAnalyses appends decisions to the history, in order.
+	AddAnalyses(ctx context.Context, as []model.Analysis) error
+	// SetAnalyses makes decisions the effective ones of findings and
+	// clears their review flags.
+	SetAnalyses(ctx context.Context, sets []AnalysisSet) error
+	// AddEvents appends finding events.
+	AddEvents(ctx context.Context, evs []model.FindingEvent) error
+	// AddOutbox writes notification events.
+	AddOutbox(ctx context.Context, evs []model.OutboxEvent) error
+}
