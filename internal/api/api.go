@@ -55,20 +55,20 @@ type Options struct {
 
 // API is the REST API's handler set.
 type API struct {
-	svc     *portfolio.Service
-	queue   *portfolio.Queue
-	notify  *notify.Service
-	triage  *triage.Service
-	cases   *cases.Service
+	svc    *portfolio.Service
+	queue  *portfolio.Queue
+	notify *notify.Service
+	triage *triage.Service
+	cases  *cases.Service
 	// notAffected: Options.NotAffected.
 	notAffected cases.NotAffected
-	metrics *metrics.Metrics
-	log     *slog.Logger
-	ready   func(ctx context.Context) error
-	maxBOM  int64
-	pace    bodyPace
-	build   buildinfo.Info
-	mux     *http.ServeMux
+	metrics     *metrics.Metrics
+	log         *slog.Logger
+	ready       func(ctx context.Context) error
+	maxBOM      int64
+	pace        bodyPace
+	build       buildinfo.Info
+	mux         *http.ServeMux
 }
 
 // New builds the API.
