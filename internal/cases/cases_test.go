@@ -24,6 +24,7 @@ import (
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/watch"
 )
 
@@ -287,8 +288,55 @@ func checkClocks(t *testing.T, d cases.Details, want map[reporting.Stage]string)
 	}
 }
 
-// A finding whose effective status is not_affected (the triage decision,
-// through the Excluded seam) opens nothing.
+// A not_affected triage decision (recorded through the triage use case,
+// before the listing) keeps the vulnerability from opening a case; a
+// decision on one version only leaves the other version's case.
+func TestNotAffectedDecisionPreventsCase(t *testing.T) {
+	setup(t, nil, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		tr := triage.New(f.st, discard(), f.clock.Now)
+		var ds []triage.Decision
+		for _, lc := range []string{"on_market", "end_of_support"} {
+			page, err := f.st.Findings(ctx, f.org, store.FindingQuery{VersionID: f.versions[lc].ID, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fd := range page.Findings {
+				if fd.Package == "requests" && (fd.VulnID == exploitedCVE || contains(fd.VulnIDs, exploitedCVE)) {
+					ds = append(ds, triage.Decision{FindingID: fd.ID, Statement: triage.Statement{Status: model.StatusNotAffected,
+						Justification: "vulnerable_code_not_in_execute_path"}})
+				}
+			}
+		}
+		if len(ds) != 2 {
+			t.Fatalf("%d requests findings of %s", len(ds), exploitedCVE)
+		}
+		if _, err := tr.Record(ctx, f.org, triage.Actor{Kind: "api_key", Label: "t"}, ds[:1]); err != nil {
+			t.Fatal(err)
+		}
+		f.listExploited(t)
+		d, ok := f.caseOf(t, exploitedCVE)
+		if !ok || len(d.Versions) != 1 || d.Versions[0].VersionID != f.versions["end_of_support"].ID {
+			t.Fatalf("with one version decided: %+v %v", d.Versions, ok)
+		}
+		// Closing it as not exploitable records the decision for the rest.
+		if _, err := f.cases.Close(ctx, f.org, d.ID, "carol", cases.Closing{Reason: "header never sent", NotExploitable: true,
+			Justification: "vulnerable_code_not_in_execute_path"}, f.cases.NotAffectedVia(tr)); err != nil {
+			t.Fatal(err)
+		}
+		fs, err := f.cases.Findings(ctx, f.org, d.ID)
+		if err != nil || len(fs) != 1 || !fs[0].Finding.Settled() {
+			t.Fatalf("after closing: %+v %v", fs, err)
+		}
+		// Nothing reopens it: every finding is settled.
+		rep, err := f.cases.Sync(ctx, f.org)
+		if err != nil || rep.Joined != 0 {
+			t.Fatalf("sync %+v %v", rep, err)
+		}
+	})
+}
+
+// A finding the Excluded seam excludes opens nothing.
 func TestNotAffectedOpensNothing(t *testing.T) {
 	notAffected := func(_ context.Context, _ string, f model.TrackedFinding) (bool, error) {
 		return f.VulnID == exploitedCVE || strings.Contains(strings.Join(f.VulnIDs, " "), exploitedCVE), nil
