@@ -31,6 +31,10 @@ type Clock struct {
 	// Done is set once the stage was submitted or marked as already provided.
 	Done    bool `json:"done"`
 	Overdue bool `json:"overdue"`
+	// SRPCounter is what the SRP's own 72-hour counter shows (early
+	// warning submission + 48 h), which is not the legal deadline: shown
+	// beside it so that nobody trusts the SRP's figure.
+	SRPCounter time.Time `json:"srpCounter,omitzero"`
 }
 
 // Details is a case with its clocks.
@@ -153,8 +157,12 @@ func (s *Service) details(c model.Case, cal reporting.Calendar) Details {
 	}
 	for _, dl := range ds {
 		_, done := submission(c, dl.Stage)
-		d.Clocks = append(d.Clocks, Clock{Stage: dl.Stage, Due: dl.Due, Legal: dl.Legal, Done: done,
-			Overdue: !done && c.State != model.CaseClosed && !now.Before(dl.Due)})
+		cl := Clock{Stage: dl.Stage, Due: dl.Due, Legal: dl.Legal, Done: done,
+			Overdue: !done && c.State != model.CaseClosed && !now.Before(dl.Due)}
+		if ew, ok := submission(c, reporting.StageEarlyWarning); ok && dl.Stage == reporting.StageNotification && !ew.AlreadyProvided {
+			cl.SRPCounter = ew.Submitted.Add(48 * time.Hour)
+		}
+		d.Clocks = append(d.Clocks, cl)
 	}
 	return d
 }

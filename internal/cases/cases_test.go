@@ -524,6 +524,10 @@ func TestDraftsAndSubmission(t *testing.T) {
 		if c, _ := d2.Deadline(reporting.StageEarlyWarning); !c.Done {
 			t.Fatal("early warning not done")
 		}
+		// The SRP's own 72-hour counter (submission + 48 h) is shown beside the real deadline.
+		if c, _ := d2.Deadline(reporting.StageNotification); c.SRPCounter.Format(time.RFC3339) != "2026-12-09T07:00:00Z" || c.Due.Format(time.RFC3339) != "2026-12-10T06:30:00Z" {
+			t.Fatalf("notification clock %+v", c)
+		}
 		// The next stage copies the submitted title.
 		n, err := f.cases.Draft(ctx, f.org, d.ID, reporting.StageNotification)
 		if err != nil || n.Value("2") != "Credential leak in the gateway's HTTP client" {
