@@ -151,6 +151,42 @@ func TestCatalogueAndProfilePatches(t *testing.T) {
 			!strings.Contains(string(res.body), "importer") || !strings.Contains(string(res.body), "17 of the 20") {
 			t.Fatalf("profile: %d %s", res.status, res.body)
 		}
+		// The reporting contacts get the case events by e-mail: one
+		// subscription, replaced when they change, removed with them.
+		subs := func() []string {
+			var l struct {
+				Items []struct {
+					ID     string
+					To     []string
+					Events []string
+				}
+			}
+			s.get(t, "/api/v1/email-subscriptions", s.acmeKey).decode(t, &l)
+			var out []string
+			for _, it := range l.Items {
+				if len(it.Events) > 0 && it.Events[0] == "case.opened" {
+					out = append(out, strings.Join(it.To, ","))
+				}
+			}
+			return out
+		}
+		if got := subs(); len(got) != 1 || got[0] != "psirt@acme.example" {
+			t.Fatalf("contacts' subscription %v", got)
+		}
+		put := func(body string) {
+			t.Helper()
+			if res := s.do(t, "PUT", "/api/v1/reporting-profile", s.acmeKey, "application/json", []byte(body)); res.status != http.StatusOK {
+				t.Fatalf("profile: %d %s", res.status, res.body)
+			}
+		}
+		put(`{"legalName":"ACME S.r.l.","reportingContacts":["psirt@acme.example","ciso@acme.example"]}`)
+		if got := subs(); len(got) != 1 || got[0] != "psirt@acme.example,ciso@acme.example" {
+			t.Fatalf("contacts' subscription after a change %v", got)
+		}
+		put(`{"legalName":"ACME S.r.l."}`)
+		if got := subs(); len(got) != 0 {
+			t.Fatalf("contacts' subscription after removing them %v", got)
+		}
 		for _, bad := range []string{`{"mainEstablishment":"US"}`, `{"representatives":[{"name":"A","email":"a@x.example","role":"primary"},{"name":"B","email":"b@x.example","role":"primary"}]}`,
 			`{"reportingContacts":["not an address"]}`, `{"holidays":["25/12/2026"]}`} {
 			if res := s.do(t, "PUT", "/api/v1/reporting-profile", s.acmeKey, "application/json", []byte(bad)); res.status != http.StatusBadRequest {
@@ -161,3 +197,15 @@ func TestCatalogueAndProfilePatches(t *testing.T) {
 }
 
 func casesUpdateTitle(title string) cases.Update { return cases.Update{Title: &title} }
+
+// Without e-mail on the server the profile is saved all the same, with a
+// warning that the reporting contacts get no e-mail.
+func TestProfileContactsWithoutEmail(t *testing.T) {
+	enginesWith(t, harness{noSMTP: true}, func(t *testing.T, s *server) {
+		res := s.do(t, "PUT", "/api/v1/reporting-profile", s.acmeKey, "application/json", []byte(`{"reportingContacts":["psirt@acme.example"]}`))
+		if res.status != http.StatusOK || !strings.Contains(string(res.body), "the reporting contacts get no e-mail: e-mail is not configured") ||
+			strings.Contains(string(res.body), "contactsSubscriptionId") {
+			t.Fatalf("profile: %d %s", res.status, res.body)
+		}
+	})
+}

@@ -116,7 +116,7 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 	}
 	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
 	tr := triage.New(st, log, nil)
-	cs, err := cases.New(st, log, cases.Options{Now: caseClock})
+	cs, err := cases.New(st, log, cases.Options{Now: caseClock, Contacts: n})
 	if err != nil {
 		t.Fatal(err)
 	}

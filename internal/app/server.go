@@ -98,9 +98,14 @@ func (a *App) Watcher() *watch.Watcher {
 	return watch.New(a.Store, findings.New(a.Store, a.Log, nil), a.Log, nil)
 }
 
-// Cases returns the CRA reporting use cases on the App's store.
-func (a *App) Cases() (*cases.Service, error) {
-	return cases.New(a.Store, a.Log, cases.Options{})
+// Cases returns the CRA reporting use cases on the App's store; n, when
+// set, keeps the reporting contacts' e-mail subscription.
+func (a *App) Cases(n *notify.Service) (*cases.Service, error) {
+	o := cases.Options{}
+	if n != nil {
+		o.Contacts = n
+	}
+	return cases.New(a.Store, a.Log, o)
 }
 
 // Notifier returns the notification service on the App's store; mailer
@@ -139,7 +144,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		a.Log.Info("e-mail notifications", "smtp", net.JoinHostPort(o.SMTP.Host, strconv.Itoa(o.SMTP.Port)), "tls", o.SMTP.TLS, "from", o.SMTP.From)
 	}
 	w, n := a.Watcher(), a.notifier(mailer, o.WebhookLoopback)
-	cs, err := a.Cases()
+	cs, err := a.Cases(n)
 	if err != nil {
 		return nil, err
 	}

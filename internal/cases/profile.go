@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -95,10 +96,32 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 	p.CSIRTState, p.CSIRTReason = Route(p.MainEstablishment, p.Routing)
 	p.CSIRTName = CSIRTName(p.CSIRTState)
 	p.Updated = s.Now()
+	old, err := s.store.ReportingProfile(ctx, org)
+	if err != nil {
+		return ProfileView{}, err
+	}
+	p.ContactsSubscription = old.ContactsSubscription
+	var extra []string
+	if s.contacts != nil && (!slices.Equal(old.ReportingContacts, p.ReportingContacts) || (old.ContactsSubscription == "" && len(p.ReportingContacts) > 0)) {
+		if old.ContactsSubscription != "" {
+			if err := s.contacts.Unsubscribe(ctx, org, old.ContactsSubscription); err != nil {
+				return ProfileView{}, fmt.Errorf("reporting contacts' subscription: %w", err)
+			}
+			p.ContactsSubscription = ""
+		}
+		if len(p.ReportingContacts) > 0 {
+			id, err := s.contacts.Subscribe(ctx, org, p.ReportingContacts, EventTypes)
+			if err != nil {
+				// E-mail not configured, say: the profile is saved all the same.
+				extra = append(extra, "the reporting contacts get no e-mail: "+err.Error())
+			}
+			p.ContactsSubscription = id
+		}
+	}
 	if err := s.store.PutReportingProfile(ctx, org, &p); err != nil {
 		return ProfileView{}, err
 	}
-	return ProfileView{ReportingProfile: p, Warnings: warnings(p)}, nil
+	return ProfileView{ReportingProfile: p, Warnings: append(warnings(p), extra...)}, nil
 }
 
 // Route chooses the coordinating CSIRT's Member State by the Art. 14(7)

@@ -52,6 +52,19 @@ type Options struct {
 	Excluded Excluded
 	// Glossary is the SRP Glossary version of new drafts (srp.Current when empty).
 	Glossary string
+	// Contacts keeps the reporting contacts' e-mail subscription to the
+	// case events (nil: none is made).
+	Contacts ContactSubscriber
+}
+
+// ContactSubscriber makes and removes e-mail subscriptions (the
+// notification use cases, through an adapter).
+type ContactSubscriber interface {
+	// Subscribe subscribes the addresses to the event types and returns
+	// the subscription's id.
+	Subscribe(ctx context.Context, org string, to, events []string) (string, error)
+	// Unsubscribe removes a subscription (gone already is no error).
+	Unsubscribe(ctx context.Context, org, id string) error
 }
 
 // Service implements the reporting use cases.
@@ -62,11 +75,12 @@ type Service struct {
 	leads    []time.Duration
 	excluded Excluded
 	matrix   *srp.Matrix
+	contacts ContactSubscriber
 }
 
 // New returns the service on st.
 func New(st Store, log *slog.Logger, o Options) (*Service, error) {
-	s := &Service{store: st, log: log, now: o.Now, excluded: o.Excluded}
+	s := &Service{store: st, log: log, now: o.Now, excluded: o.Excluded, contacts: o.Contacts}
 	if s.now == nil {
 		s.now = time.Now
 	}

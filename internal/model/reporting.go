@@ -146,8 +146,11 @@ type ReportingProfile struct {
 	CSIRTName       string           `json:"csirtName,omitempty"`
 	CSIRTReason     string           `json:"csirtReason,omitempty"`
 	Representatives []Representative `json:"representatives"`
-	// ReportingContacts are e-mail addresses reminded about deadlines.
-	ReportingContacts []string `json:"reportingContacts"`
+	// ReportingContacts are e-mail addresses reminded about deadlines:
+	// ContactsSubscription is the e-mail subscription to the case events
+	// rocca keeps for them (empty when none could be made).
+	ReportingContacts    []string `json:"reportingContacts"`
+	ContactsSubscription string   `json:"contactsSubscriptionId,omitempty"`
 	// Holidays are public holidays of the CSIRT's Member State
 	// (YYYY-MM-DD), for the informational legal deadline.
 	Holidays []string  `json:"holidays"`

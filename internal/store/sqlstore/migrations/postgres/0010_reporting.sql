@@ -24,6 +24,9 @@ CREATE TABLE reporting_profile (
     holidays           TEXT NOT NULL DEFAULT '[]',
     -- SHA-256 of the secret of the organisation's iCalendar feed URL.
     calendar_hash      TEXT NOT NULL DEFAULT '',
+    -- The e-mail subscription that takes the reporting contacts the case
+    -- events (reminders above all); '' when none.
+    contacts_sub       TEXT NOT NULL DEFAULT '',
     updated_at         TEXT NOT NULL
 );
 CREATE UNIQUE INDEX reporting_profile_calendar ON reporting_profile (calendar_hash) WHERE calendar_hash <> '';
