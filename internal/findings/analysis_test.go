@@ -108,3 +108,21 @@ func TestRange(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRange: a component range comes from a client; checking it and
+// evaluating it never panics, and a range CheckRange accepts evaluates
+// without error.
+func FuzzRange(f *testing.F) {
+	for _, s := range []string{">=1.0,<2.0", "=1.0", "<=0", ">", ",", ">=1.0,,<2", "==v1.2.3-rc.1", ">=\x00", "<" + string(rune(0x10ffff))} {
+		f.Add(s, "1.5")
+	}
+	f.Fuzz(func(t *testing.T, rng, v string) {
+		for _, eco := range []string{"PyPI", "npm", "Debian:12", "Go", "unknown"} {
+			err := findings.CheckRange(rng, eco)
+			_, ierr := findings.InRange(rng, eco, v)
+			if (err == nil) != (ierr == nil) {
+				t.Fatalf("%q in %s: CheckRange %v, InRange %v", rng, eco, err, ierr)
+			}
+		}
+	})
+}

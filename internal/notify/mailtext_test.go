@@ -62,6 +62,19 @@ func TestMailText(t *testing.T) {
 			"[rocca] Resolved: CVE-2023-32681 in requests 2.28.1 (Linea HMI 4.2.0)",
 			[]string{"Resolved.", "Finding:         f1 (resolved)", "Known exploited: no"}, nil},
 		{"withdrawn", findingEvent("finding.withdrawn", "", nil), hmi, "[rocca] Advisory withdrawn: CVE-2023-32681 in requests 2.28.1 (Linea HMI 4.2.0)", nil, nil},
+		{"analysis", findingEvent("finding.analysis", "", func(f *model.TrackedFinding) {
+			f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{Status: model.StatusNotAffected, Justification: "vulnerable_code_not_in_execute_path",
+				Impact: "proxies are never configured", Response: []string{"will_not_fix"}, Scope: model.ScopeProduct, DecidedBy: "ci",
+				DecidedAt: time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC), Origin: model.AnalysisOrigin{VersionID: "v0"}}, Inherited: true}
+		}), hmi, "[rocca] Analysis recorded for CVE-2023-32681 in requests 2.28.1 (Linea HMI 4.2.0)",
+			[]string{"Analysis:        not_affected (vulnerable_code_not_in_execute_path)", "Impact:          proxies are never configured",
+				"Response:        will_not_fix", "Scope:           product scope, inherited from version v0", "Decided:         by ci at 2026-12-07T06:00:00Z"},
+			[]string{"Needs review:", "Action:"}},
+		{"analysis review", findingEvent("finding.analysis_review", "", func(f *model.TrackedFinding) {
+			f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{Status: model.StatusAffected, Action: "upgrade", Scope: model.ScopeVersion},
+				NeedsReview: true, ReviewReason: "it became known exploited"}
+		}), hmi, "[rocca] Analysis needs review for CVE-2023-32681 in requests 2.28.1 (Linea HMI 4.2.0)",
+			[]string{"Analysis:        affected", "Action:          upgrade", "Needs review:    it became known exploited"}, []string{"Decided:"}},
 		{"names unknown", findingEvent("finding.new", "", nil), notify.Where{},
 			"[rocca] New vulnerability CVE-2023-32681 in requests 2.28.1 (product p1 version v1)",
 			[]string{"Product:         p1", "Version:         v1"}, nil},

@@ -419,6 +419,9 @@ func (s *Service) Bulk(ctx context.Context, org string, actor Actor, sel Selecti
 		if len(ids) == 0 {
 			return Result{}, nil
 		}
+		if len(ids) > MaxDecisions {
+			return Result{}, inputf("filter: selects more than %d findings; narrow it", MaxDecisions)
+		}
 	case len(ids) == 0:
 		return Result{}, inputf("findingIds: give findingIds or a filter")
 	}

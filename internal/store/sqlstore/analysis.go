@@ -366,7 +366,7 @@ func (t *ingestTx) AddAnalyses(ctx context.Context, as []model.Analysis) error {
 		ids, _ := json.Marshal(nonNil(a.VulnIDs))
 		resp, _ := json.Marshal(nonNil(a.Response))
 		o := a.Origin
-		rows[i] = []any{a.ID, t.org, string(a.Scope), a.Target(), o.ProductID, o.VersionID, o.FindingID, o.ComponentKey,
+		rows[i] = []any{a.ID, t.org, string(a.Scope), o.ProductID, o.VersionID, o.FindingID, o.ComponentKey,
 			a.PkgKey, a.Ecosystem, o.VulnID, string(ids), a.ComponentRange, string(a.Status), a.Justification, a.Impact,
 			a.Action, string(resp), a.Detail, stamp(a.ReviewDate), a.DecidedBy, a.DecidedByID, stamp(a.DecidedAt), a.Source}
 		seen := map[string]bool{}
@@ -380,9 +380,9 @@ func (t *ingestTx) AddAnalyses(ctx context.Context, as []model.Analysis) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	err := t.insertBatches(ctx, `INSERT INTO analysis (id, org_id, scope, target, product_id, version_id, finding_id,
+	err := t.insertBatches(ctx, `INSERT INTO analysis (id, org_id, scope, product_id, version_id, finding_id,
 		component_key, pkg_key, ecosystem, vuln_id, vuln_ids, component_range, status, justification, impact, action,
-		response, detail, review_date, decided_by, decided_by_id, decided_at, source) VALUES `, "", 24, rows)
+		response, detail, review_date, decided_by, decided_by_id, decided_at, source) VALUES `, "", 23, rows)
 	if err != nil {
 		return fmt.Errorf("store: add analyses: %w", err)
 	}

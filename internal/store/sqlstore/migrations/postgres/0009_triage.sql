@@ -4,9 +4,10 @@
 -- new row, never updated (a trigger refuses updates). A decision has a
 -- scope: version (one finding), product (every version of the product,
 -- present and future, holding the package; optionally bounded by a
--- component version range) or organisation (every product). target names
--- what a decision decides about; the latest row of a target is that
--- target's current decision. The finding row carries its effective
+-- component version range) or organisation (every product). The latest
+-- decision of a target (model.Analysis.Target: the finding; the product,
+-- package, vulnerability and range; the package and vulnerability) is
+-- that target's current decision. The finding row carries its effective
 -- decision (analysis_id, with its status and scope copied for filters and
 -- counts) and the reason it needs review (analysis_review, '' when not),
 -- kept up to date when a decision is recorded, a finding appears (it
@@ -16,7 +17,6 @@ CREATE TABLE analysis (
     id              TEXT NOT NULL UNIQUE,
     org_id          TEXT NOT NULL REFERENCES organisation (id) ON DELETE CASCADE,
     scope           TEXT NOT NULL,
-    target          TEXT NOT NULL,
     product_id      TEXT NOT NULL DEFAULT '',
     version_id      TEXT NOT NULL DEFAULT '',
     finding_id      TEXT NOT NULL DEFAULT '',
