@@ -328,6 +328,21 @@ func writeDraftHTML(w http.ResponseWriter, d *srp.Draft) error {
 	return draftPage.Execute(w, d)
 }
 
+// caseUserNotice serves the plain-text user information of Art. 14(8).
+func (a *API) caseUserNotice(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
+	if err := a.casesOn(); err != nil {
+		return err
+	}
+	text, err := a.cases.UserNotice(r.Context(), orgOf(k), r.PathValue("case"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write([]byte(text))
+	return err
+}
+
 func (a *API) getReportingProfile(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
 	if err := a.casesOn(); err != nil {
 		return err

@@ -209,3 +209,25 @@ func TestProfileContactsWithoutEmail(t *testing.T) {
 		}
 	})
 }
+
+// The Art. 14(8) user notice: plain text naming the vulnerability, the
+// versions and the fix.
+func TestCaseUserNotice(t *testing.T) {
+	engines(t, 0, func(t *testing.T, s *server) {
+		res := s.postJSON(t, "/api/v1/cases/"+s.aware.ID+"/fix", `{"availableAt":"2026-12-07T05:30:00Z","details":"Update to firmware 4.2.1.\nReboot the gateway."}`)
+		if res.status != http.StatusOK {
+			t.Fatalf("fix: %d %s", res.status, res.body)
+		}
+		res = s.get(t, "/api/v1/cases/"+s.aware.ID+"/user-notice", s.acmeKey)
+		body := string(res.body)
+		if res.status != http.StatusOK || res.header.Get("Content-Type") != "text/plain; charset=utf-8" {
+			t.Fatalf("notice: %d %s", res.status, body)
+		}
+		for _, want := range []string{"Security notice from acme", "Vulnerability: CVE-2099-0040", "  - Linea HMI Gateway 4.2.0",
+			"Fix available since 2026-12-07.", "Update to firmware 4.2.1.\nReboot the gateway.", "Reference: " + s.aware.ID} {
+			if !strings.Contains(body, want) {
+				t.Errorf("notice lacks %q:\n%s", want, body)
+			}
+		}
+	})
+}

@@ -77,6 +77,7 @@ func (a *API) Routes() []Route {
 		a.auth("POST", "/api/v1/cases/{case}/close", a.closeCase),
 		a.auth("POST", "/api/v1/cases/{case}/stages/{stage}/submission", a.recordSubmission),
 		a.auth("GET", "/api/v1/cases/{case}/srp", a.caseSRP),
+		a.auth("GET", "/api/v1/cases/{case}/user-notice", a.caseUserNotice),
 		a.auth("GET", "/api/v1/reporting-profile", a.getReportingProfile),
 		a.auth("PUT", "/api/v1/reporting-profile", a.putReportingProfile),
 		a.auth("POST", "/api/v1/reporting-profile/calendar", a.newCalendarSecret),
