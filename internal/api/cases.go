@@ -42,16 +42,26 @@ type caseBody struct {
 	AssessmentSeconds int64 `json:"assessmentSeconds,omitempty"`
 }
 
-var deadlineKeys = map[reporting.Stage]string{reporting.StageEarlyWarning: "earlyWarning", reporting.StageNotification: "notification",
-	reporting.StageIntermediate: "intermediate", reporting.StageFinalReport: "finalReport"}
+// deadlineKey is a stage's key in a case's deadlines.
+func deadlineKey(st reporting.Stage) string {
+	switch st {
+	case reporting.StageEarlyWarning:
+		return "earlyWarning"
+	case reporting.StageNotification:
+		return "notification"
+	case reporting.StageFinalReport:
+		return "finalReport"
+	}
+	return string(st)
+}
 
 func caseOut(d cases.Details) caseBody {
 	b := caseBody{Case: d.Case, Deadlines: map[string]time.Time{}, LegalDeadlines: map[string]time.Time{}, Clocks: d.Clocks,
 		AssessmentSeconds: int64(d.InAssessment / time.Second)}
 	for _, c := range d.Clocks {
-		b.Deadlines[deadlineKeys[c.Stage]] = c.Due
+		b.Deadlines[deadlineKey(c.Stage)] = c.Due
 		if !c.Legal.IsZero() {
-			b.LegalDeadlines[deadlineKeys[c.Stage]] = c.Legal
+			b.LegalDeadlines[deadlineKey(c.Stage)] = c.Legal
 		}
 	}
 	return b
