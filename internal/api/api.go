@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/buildinfo"
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/metrics"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
@@ -28,6 +29,12 @@ type Options struct {
 	Queue   *portfolio.Queue
 	// Notify manages the organisations' webhooks and e-mail subscriptions.
 	Notify *notify.Service
+	// Cases are the CRA reporting use cases (the /cases endpoints answer
+	// 404 when nil).
+	Cases *cases.Service
+	// NotAffected records the not_affected decision of a case closed as
+	// not exploitable (the triage use case; nil until it exists).
+	NotAffected cases.NotAffected
 	// Triage records and reads the analysis of findings.
 	Triage *triage.Service
 	// Metrics records requests and serves GET /metrics (404 when nil).
@@ -48,22 +55,25 @@ type Options struct {
 
 // API is the REST API's handler set.
 type API struct {
-	svc     *portfolio.Service
-	queue   *portfolio.Queue
-	notify  *notify.Service
-	triage  *triage.Service
-	metrics *metrics.Metrics
-	log     *slog.Logger
-	ready   func(ctx context.Context) error
-	maxBOM  int64
-	pace    bodyPace
-	build   buildinfo.Info
-	mux     *http.ServeMux
+	svc    *portfolio.Service
+	queue  *portfolio.Queue
+	notify *notify.Service
+	triage *triage.Service
+	cases  *cases.Service
+	// notAffected: Options.NotAffected.
+	notAffected cases.NotAffected
+	metrics     *metrics.Metrics
+	log         *slog.Logger
+	ready       func(ctx context.Context) error
+	maxBOM      int64
+	pace        bodyPace
+	build       buildinfo.Info
+	mux         *http.ServeMux
 }
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, triage: o.Triage, metrics: o.Metrics, log: o.Log, ready: o.Ready,
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, triage: o.Triage, cases: o.Cases, notAffected: o.NotAffected, metrics: o.Metrics, log: o.Log, ready: o.Ready,
 		maxBOM: o.MaxBOMBytes, build: o.Build}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes

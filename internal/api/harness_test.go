@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/api"
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/metrics"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
@@ -42,9 +45,15 @@ type server struct {
 	ingested portfolio.IngestResult
 	webhook  model.Subscription
 	email    notify.EmailSubscription
+	cases    *cases.Service
+	// aware is an acme reporting case whose clock runs; toClose another.
+	aware, toClose cases.Details
 	// finding is an open finding of the version.
 	finding model.TrackedFinding
 }
+
+// caseClock is the reporting cases' clock in the API tests.
+func caseClock() time.Time { return time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC) }
 
 // engines starts one server per test engine and runs fn on each.
 func engines(t *testing.T, maxBOM int64, fn func(t *testing.T, s *server)) {
@@ -106,12 +115,17 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 		n = n.WithMailer(noMail{})
 	}
 	m := metrics.New(metrics.Sources{Findings: st.OpenFindingCounts}, log)
-	o := api.Options{Service: svc, Queue: q, Notify: n, Triage: triage.New(st, log, nil), Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
+	tr := triage.New(st, log, nil)
+	cs, err := cases.New(st, log, cases.Options{Now: caseClock, Contacts: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
 	if h.options != nil {
 		h.options(&o)
 	}
 	a := api.New(o)
-	s := &server{Server: httptest.NewServer(a), api: a, queue: q, svc: svc, st: st, demo: demo}
+	s := &server{Server: httptest.NewServer(a), api: a, queue: q, svc: svc, st: st, demo: demo, cases: cs}
 	t.Cleanup(func() {
 		s.Close()
 		if err := q.Shutdown(context.Background()); err != nil {
@@ -128,7 +142,6 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 			t.Fatal(err)
 		}
 	}
-	var err error
 	if s.acmeKey, _, err = svc.CreateAPIKey(ctx, "acme", "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +158,13 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 	}
 	if s.ingested, err = svc.Ingest(ctx, s.acme.ID, s.version.ID, demokb.WithGraph(demo), "hmi.cdx.json"); err != nil {
 		t.Fatal(err)
+	}
+	for i, c := range []*cases.Details{&s.aware, &s.toClose} {
+		if *c, err = cs.Create(ctx, s.acme.ID, cases.NewCase{Kind: "aev", Title: "Exploited test vulnerability",
+			VulnIDs: []string{fmt.Sprintf("CVE-2099-004%d", i)}, VersionIDs: []string{s.version.ID},
+			Awareness: caseClock().Add(-time.Hour), AwarenessReason: "a CSIRT told us"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	page, err := svc.Findings(ctx, s.acme.ID, store.FindingQuery{VersionID: s.version.ID, Sort: store.SortComponent, Limit: 1})
 	if err != nil || len(page.Findings) == 0 {

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/rocca-project/rocca/internal/reporting"
 	"github.com/rocca-project/rocca/internal/uid"
 )
 
@@ -44,6 +45,12 @@ func checkPath(r *http.Request, names []string) error {
 		if name == "id" {
 			if err := checkVulnID(v); err != nil {
 				return err
+			}
+			continue
+		}
+		if name == "stage" {
+			if !reporting.Stage(v).Valid() {
+				return badRequest("stage: want early_warning, notification, intermediate or final_report")
 			}
 			continue
 		}

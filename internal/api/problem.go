@@ -3,9 +3,12 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/reporting/srp"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
@@ -52,6 +55,8 @@ func toProblem(err error) (problem, bool) {
 	var ep *errProblem
 	var mbe *http.MaxBytesError
 	var sbe *slowBodyError
+	var missing *srp.MissingError
+	var stateErr *cases.StateError
 	switch {
 	case errors.As(err, &ep):
 		return ep.p, true
@@ -69,6 +74,16 @@ func toProblem(err error) (problem, bool) {
 		return problem{Status: http.StatusServiceUnavailable, Detail: err.Error()}, true
 	case errors.Is(err, portfolio.ErrUnauthenticated):
 		return problem{Status: http.StatusUnauthorized, Detail: "an API key is required: send it in the X-Api-Key header or as Authorization: Bearer KEY"}, true
+	case errors.As(err, &missing):
+		errs := make([]string, len(missing.Fields))
+		for i, f := range missing.Fields {
+			errs[i] = fmt.Sprintf("SRP field %s %q is required", f.ID, f.Label)
+		}
+		return problem{Status: http.StatusUnprocessableEntity, Title: "Required SRP fields empty", Detail: err.Error(), Errors: errs}, true
+	case errors.As(err, &stateErr):
+		return problem{Status: http.StatusConflict, Detail: err.Error()}, true
+	case cases.IsInput(err):
+		return problem{Status: http.StatusBadRequest, Title: "Invalid input", Detail: err.Error(), Errors: []string{err.Error()}}, true
 	case portfolio.IsInput(err):
 		return problem{Status: http.StatusBadRequest, Title: "Invalid input", Detail: err.Error(), Errors: []string{err.Error()}}, true
 	}

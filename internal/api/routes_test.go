@@ -95,8 +95,12 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 	path = strings.NewReplacer(
 		"{product}", s.product.ID, "{version}", s.version.ID, "{sbom}", s.ingested.SBOM.ID,
 		"{component}", componentID, "{token}", token, "{project}", s.version.ID, "{id}", "CVE-2021-44228",
-		"{webhook}", s.webhook.ID, "{subscription}", s.email.ID, "{finding}", s.finding.ID,
+		"{webhook}", s.webhook.ID, "{subscription}", s.email.ID, "{stage}", "early_warning", "{finding}", s.finding.ID,
 	).Replace(r.Pattern)
+	if r.Method+" "+r.Pattern == "POST /api/v1/cases/{case}/close" {
+		path = strings.Replace(path, "{case}", s.toClose.ID, 1)
+	}
+	path = strings.Replace(path, "{case}", s.aware.ID, 1)
 	switch r.Method + " " + r.Pattern {
 	case "POST /api/v1/products":
 		ctype, body = "application/json", []byte(`{"name":"new product"}`)
@@ -118,6 +122,28 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 		ctype, body = "application/json", []byte(`{"url":"https://hooks.example/new","secret":"0123456789abcdef","events":["finding.exploited"]}`)
 	case "POST /api/v1/email-subscriptions":
 		ctype, body = "application/json", []byte(`{"to":["psirt@acme.example"],"events":["finding.exploited"]}`)
+	case "POST /api/v1/cases":
+		ctype, body = "application/json", []byte(`{"type":"si","title":"Ransomware on the update server"}`)
+	case "PATCH /api/v1/cases/{case}":
+		ctype, body = "application/json", []byte(`{"owner":"alice@acme.example"}`)
+	case "POST /api/v1/cases/{case}/awareness":
+		ctype, body = "application/json", []byte(`{"at":"2026-12-07T05:00:00Z","reason":"confirmed by the vendor"}`)
+	case "POST /api/v1/cases/{case}/fix":
+		ctype, body = "application/json", []byte(`{"availableAt":"2026-12-07T05:30:00Z","details":"firmware 4.2.1"}`)
+	case "POST /api/v1/cases/{case}/intermediate":
+		ctype, body = "application/json", []byte(`{"due":"2026-12-20T12:00:00Z"}`)
+	case "POST /api/v1/cases/{case}/close":
+		ctype, body = "application/json", []byte(`{"reason":"filed by the component vendor"}`)
+	case "POST /api/v1/cases/{case}/stages/{stage}/submission":
+		ctype, body = "application/json", []byte(`{"srpReference":"CRA-1","fields":{"5":"IT"}}`)
+	case "GET /api/v1/cases/{case}/srp":
+		path += "?stage=early_warning"
+	case "PUT /api/v1/reporting-profile":
+		ctype, body = "application/json", []byte(`{"legalName":"Example S.r.l.","mainEstablishment":"IT"}`)
+	case "PATCH /api/v1/products/{product}":
+		ctype, body = "application/json", []byte(`{"markets":["IT","DE"],"craType":"important","craClass":"class_i"}`)
+	case "PATCH /api/v1/versions/{version}":
+		ctype, body = "application/json", []byte(`{"lifecycle":"on_market"}`)
 	case "PUT /api/v1/findings/{finding}/analysis":
 		ctype, body = "application/json", []byte(`{"status":"under_investigation","detail":"looking"}`)
 	case "POST /api/v1/findings/analysis":
@@ -141,21 +167,28 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 // Routes that carry no id of the organisation: another organisation's key
 // reaches its own data (or the global knowledge base), never acme's.
 var unscoped = map[string]int{
-	"GET /api/v1/organisation":         http.StatusOK,
-	"GET /api/v1/products":             http.StatusOK,
-	"POST /api/v1/products":            http.StatusCreated,
-	"GET /api/v1/webhooks":             http.StatusOK,
-	"POST /api/v1/webhooks":            http.StatusCreated,
-	"GET /api/v1/email-subscriptions":  http.StatusOK,
-	"POST /api/v1/email-subscriptions": http.StatusCreated,
-	"GET /api/v1/vulnerabilities/{id}": http.StatusOK,
-	"GET /api/v1/project":              http.StatusOK,
-	"GET /api/v1/team/self":            http.StatusOK,
-	"GET /api/version":                 http.StatusOK,
-	"GET /healthz":                     http.StatusOK,
-	"GET /readyz":                      http.StatusOK,
-	"GET /api/v1/openapi.json":         http.StatusOK,
-	"GET /metrics":                     http.StatusOK,
+	"GET /api/v1/organisation":                http.StatusOK,
+	"GET /api/v1/products":                    http.StatusOK,
+	"POST /api/v1/products":                   http.StatusCreated,
+	"GET /api/v1/webhooks":                    http.StatusOK,
+	"POST /api/v1/webhooks":                   http.StatusCreated,
+	"GET /api/v1/email-subscriptions":         http.StatusOK,
+	"POST /api/v1/email-subscriptions":        http.StatusCreated,
+	"GET /api/v1/vulnerabilities/{id}":        http.StatusOK,
+	"GET /api/v1/project":                     http.StatusOK,
+	"GET /api/v1/team/self":                   http.StatusOK,
+	"GET /api/version":                        http.StatusOK,
+	"GET /api/v1/cases":                       http.StatusOK,
+	"POST /api/v1/cases":                      http.StatusCreated,
+	"GET /api/v1/reporting-profile":           http.StatusOK,
+	"PUT /api/v1/reporting-profile":           http.StatusOK,
+	"POST /api/v1/reporting-profile/calendar": http.StatusCreated,
+	// Without its secret token the feed is not found.
+	"GET /api/v1/calendar.ics": http.StatusNotFound,
+	"GET /healthz":             http.StatusOK,
+	"GET /readyz":              http.StatusOK,
+	"GET /api/v1/openapi.json": http.StatusOK,
+	"GET /metrics":             http.StatusOK,
 }
 
 func TestTenantIsolation(t *testing.T) {
@@ -170,7 +203,8 @@ func TestTenantIsolation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acmeIDs := []string{s.acme.ID, s.product.ID, s.version.ID, s.ingested.SBOM.ID, cl.Items[0].ID, token, s.webhook.ID, s.email.ID, s.email.To[0], s.finding.ID}
+		acmeIDs := []string{s.acme.ID, s.product.ID, s.version.ID, s.ingested.SBOM.ID, cl.Items[0].ID, token, s.webhook.ID, s.email.ID, s.email.To[0], s.finding.ID,
+			s.aware.ID, s.toClose.ID, "CVE-2099-0040"}
 		for _, r := range s.api.Routes() {
 			name := r.Method + " " + r.Pattern
 			path, ctype, body := s.request(t, r, cl.Items[0].ID, token)

@@ -15,6 +15,7 @@ import (
 	"github.com/rocca-project/rocca/internal/accounts"
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/buildinfo"
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/feeds"
 	"github.com/rocca-project/rocca/internal/findings"
@@ -103,6 +104,16 @@ func (a *App) Watcher() *watch.Watcher {
 	return watch.New(a.Store, findings.New(a.Store, a.Log, nil), a.Log, nil)
 }
 
+// Cases returns the CRA reporting use cases on the App's store; n, when
+// set, keeps the reporting contacts' e-mail subscription.
+func (a *App) Cases(n *notify.Service) (*cases.Service, error) {
+	o := cases.Options{}
+	if n != nil {
+		o.Contacts = n
+	}
+	return cases.New(a.Store, a.Log, o)
+}
+
 // Notifier returns the notification service on the App's store; mailer
 // sends e-mail (nil: e-mail off).
 func (a *App) Notifier(mailer notify.Mailer) *notify.Service {
@@ -140,6 +151,14 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	w, n := a.Watcher(), a.notifier(mailer, o.WebhookLoopback)
 	acc := a.Accounts()
+	cs, err := a.Cases(n)
+	if err != nil {
+		return nil, err
+	}
+	tr := triage.New(a.Store, a.Log, nil)
+	// A known-exploited vulnerability reaching a version on the market
+	// opens its reporting case within the re-match of that change.
+	w.AfterRematch(cs.SyncOrgs)
 	var je *jobs.Engine
 	fcfg := feeds.DefaultConfig()
 	if o.Feeds != nil {
@@ -181,6 +200,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return err
 		},
 	}
+	handlers.Reporting = cs.Periodic
 	if o.Feeds != nil {
 		handlers.FeedsEvery = time.Minute
 		handlers.FeedSync = func(ctx context.Context, source string) error {
@@ -208,14 +228,14 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			return nil
 		}
 	}
-	je, err := jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll,
+	je, err = jobs.New(ctx, a.Store.DB(), a.Store.Engine(), jobs.Config{UploadWorkers: o.Workers, Poll: o.Poll,
 		RescueAfter: o.RescueAfter, ID: o.JobsID, Observe: m.Job}, handlers, a.Log)
 	if err != nil {
 		return nil, err
 	}
 	// Asynchronous uploads are stored with their job: a crash loses none.
 	q.MakeDurable(je.EnqueueUpload)
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: triage.New(a.Store, a.Log, nil), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
 	return &Server{Accounts: acc, app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,

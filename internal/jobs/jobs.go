@@ -69,6 +69,12 @@ type Handlers struct {
 	// Maintain removes what is no longer needed (processed change-log
 	// entries, dispatched outbox events, old deliveries), hourly.
 	Maintain func(ctx context.Context) error
+	// Reporting opens the CRA reporting cases the re-match may have left
+	// (a crash between the two, an upload, a lifecycle change) and writes
+	// the deadline reminders that fell due, every ReportingEvery (a
+	// minute when 0).
+	Reporting      func(ctx context.Context) error
+	ReportingEvery time.Duration
 }
 
 // Config sizes the engine.
@@ -195,6 +201,19 @@ func New(ctx context.Context, db *sql.DB, engine string, cfg Config, h Handlers,
 			func() (river.JobArgs, *river.InsertOpts) {
 				return MaintainArgs{}, &river.InsertOpts{Queue: QueueFeeds, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
 			}, &river.PeriodicJobOpts{ID: "maintenance"}))
+	}
+	if h.Reporting != nil {
+		river.AddWorker(workers, observed(cfg.Observe, func(ctx context.Context, _ *river.Job[ReportingArgs]) error { return h.Reporting(ctx) }))
+		// With the watch (one worker): a case is opened by one of them at a time.
+		queues[QueueWatch] = river.QueueConfig{MaxWorkers: 1}
+		every := h.ReportingEvery
+		if every <= 0 {
+			every = time.Minute
+		}
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(every),
+			func() (river.JobArgs, *river.InsertOpts) {
+				return ReportingArgs{}, &river.InsertOpts{Queue: QueueWatch, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: activeStates}}
+			}, &river.PeriodicJobOpts{ID: "reporting", RunOnStart: true}))
 	}
 	rc := &river.Config{
 		ID:                   cfg.ID,
@@ -449,6 +468,13 @@ type FeedSyncArgs struct {
 
 // Kind implements river.JobArgs.
 func (FeedSyncArgs) Kind() string { return "rocca.feed_sync" }
+
+// ReportingArgs is the periodic job of the CRA reporting cases: opening
+// and reminders.
+type ReportingArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ReportingArgs) Kind() string { return "rocca.reporting" }
 
 // MaintainArgs is the hourly job that removes what is no longer needed.
 type MaintainArgs struct{}

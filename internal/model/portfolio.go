@@ -34,7 +34,15 @@ type Product struct {
 	IntendedPurpose string    `json:"intendedPurpose,omitempty"`
 	SupportEnd      time.Time `json:"supportPeriodEnd,omitzero"`
 	SecurityContact string    `json:"securityContact,omitempty"`
-	Created         time.Time `json:"created"`
+	// Markets are the EU Member States (codes) where the product is
+	// made available (SRP field 5).
+	Markets []string `json:"markets"`
+	// CRAType is default, important or critical; CRAClass class_i or
+	// class_ii (important products); CRACategory the Annex III/IV entry.
+	CRAType     string    `json:"craType,omitempty"`
+	CRAClass    string    `json:"craClass,omitempty"`
+	CRACategory string    `json:"craCategory,omitempty"`
+	Created     time.Time `json:"created"`
 }
 
 // Lifecycle is the market state of a product version.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
 )
 
 // Mail is one e-mail notification, ready to send.
@@ -198,4 +199,20 @@ func (s *Service) compose(ctx context.Context, sub model.Subscription, d model.D
 	}
 	text += "\n--\nSent by rocca for the e-mail subscription " + sub.ID + " of organisation " + sub.OrgID + ".\n"
 	return Mail{To: Recipients(sub), Subject: subject, Text: text, JSON: js, ID: d.ID, EventType: ev.Type}, nil
+}
+
+// Subscribe subscribes e-mail addresses to event types and returns the
+// subscription's id (the reporting contacts' subscription to the case
+// events, kept by package cases).
+func (s *Service) Subscribe(ctx context.Context, org string, to, events []string) (string, error) {
+	sub, err := s.CreateEmail(ctx, org, EmailRequest{To: to, Events: events})
+	return sub.ID, err
+}
+
+// Unsubscribe removes an e-mail subscription; one already gone is no error.
+func (s *Service) Unsubscribe(ctx context.Context, org, id string) error {
+	if err := s.DeleteEmailSubscription(ctx, org, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
@@ -37,6 +38,13 @@ var headlines = map[string]string{
 	"finding.analysis_review":  "Analysis needs review for",
 	"upload.processed":         "SBOM processed for",
 	"upload.failed":            "SBOM upload failed for",
+	"case.opened":              "CRA reporting case to assess:",
+	"case.version_added":       "CRA reporting case: another version affected:",
+	"case.awareness_confirmed": "CRA reporting clock started:",
+	"case.deadline_reminder":   "CRA reporting deadline approaching:",
+	"case.overdue":             "CRA reporting deadline overdue:",
+	"case.stage_submitted":     "CRA report submitted:",
+	"case.closed":              "CRA reporting case closed:",
 }
 
 // maxSubjectRunes bounds a subject; the body has the whole story.
@@ -52,7 +60,21 @@ func MailText(ev model.OutboxEvent, w Where) (subject, body string, err error) {
 	version := orID(w.Version, "version", ev.VersionID)
 	scope := strings.TrimSpace(product + " " + version)
 	var b textBuilder
-	if strings.HasPrefix(ev.Type, "finding.") {
+	if strings.HasPrefix(ev.Type, "case.") {
+		var n cases.Notice
+		if err := json.Unmarshal(ev.Payload, &n); err != nil {
+			return "", "", fmt.Errorf("event %s: not a case notice: %v", ev.ID, err)
+		}
+		subject = fmt.Sprintf("[rocca] %s %s", head, n.Case.Title)
+		b.line(strings.TrimSuffix(head, ":") + ".")
+		b.blank()
+		b.field("Case", fmt.Sprintf("%s (%s, %s)", n.Case.ID, n.Case.Type, n.Case.State))
+		b.field("Vulnerability", strings.Join(n.Case.VulnIDs, ", "))
+		b.field("Stage", n.Stage)
+		b.field("Due", n.Due)
+		b.field("Detail", n.Detail)
+		b.field("Owner", n.Case.Owner)
+	} else if strings.HasPrefix(ev.Type, "finding.") {
 		var n findings.Notice
 		if err := json.Unmarshal(ev.Payload, &n); err != nil || n.Finding == nil {
 			return "", "", fmt.Errorf("event %s: not a finding notice: %v", ev.ID, err)

@@ -59,6 +59,9 @@ type Store interface {
 var EventTypes = []string{
 	"finding.new", "finding.exploited", "finding.severity_changed", "finding.fix_available", "finding.changed",
 	"finding.resolved", "finding.withdrawn", "finding.analysis", "finding.analysis_review", "upload.processed", "upload.failed",
+	// CRA reporting cases (package cases).
+	"case.opened", "case.version_added", "case.awareness_confirmed", "case.deadline_reminder", "case.overdue",
+	"case.stage_submitted", "case.closed",
 }
 
 // Service implements the notification use cases.

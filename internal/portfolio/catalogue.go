@@ -3,9 +3,12 @@ package portfolio
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/reporting"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
@@ -112,4 +115,121 @@ type RematchResult struct {
 func (s *Service) Rematch(ctx context.Context, org, versionID string) (RematchResult, error) {
 	out, err := s.findings().Rematch(ctx, org, versionID, nil)
 	return RematchResult{New: out.New, Changed: out.Changed, Resolved: out.Resolved, Open: out.Open}, err
+}
+
+// ProductPatch is a change of a product's attributes; nil fields are
+// left as they are.
+type ProductPatch struct {
+	Name, IntendedPurpose, SecurityContact *string
+	Role                                   *model.CRARole
+	// SupportEnd: a pointer to the zero time clears it.
+	SupportEnd *time.Time
+	// Markets are EU Member State codes (SRP field 5).
+	Markets                        *[]string
+	CRAType, CRAClass, CRACategory *string
+}
+
+// UpdateProduct validates and applies a patch to one of org's products.
+func (s *Service) UpdateProduct(ctx context.Context, org, id string, pp ProductPatch) (model.Product, error) {
+	p, err := s.store.Product(ctx, org, id)
+	if err != nil {
+		return p, err
+	}
+	if pp.Name != nil {
+		p.Name = strings.TrimSpace(*pp.Name)
+		if err := CheckName("name", p.Name); err != nil {
+			return p, err
+		}
+	}
+	if pp.IntendedPurpose != nil {
+		if err := checkText("intendedPurpose", *pp.IntendedPurpose, MaxTextLen, true); err != nil {
+			return p, err
+		}
+		p.IntendedPurpose = *pp.IntendedPurpose
+	}
+	if pp.SecurityContact != nil {
+		if err := checkText("securityContact", *pp.SecurityContact, MaxNameLen, false); err != nil {
+			return p, err
+		}
+		p.SecurityContact = *pp.SecurityContact
+	}
+	if pp.Role != nil {
+		if !pp.Role.Valid() {
+			return p, inputf("craRole %q: want manufacturer, importer or distributor", *pp.Role)
+		}
+		p.Role = *pp.Role
+	}
+	if pp.SupportEnd != nil {
+		p.SupportEnd = *pp.SupportEnd
+	}
+	if pp.Markets != nil {
+		var ms []string
+		for _, m := range *pp.Markets {
+			m = strings.ToUpper(strings.TrimSpace(m))
+			if !reporting.MemberState(m) {
+				return p, inputf("markets: %q is not an EU Member State code (e.g. IT, DE, FR)", m)
+			}
+			if !slices.Contains(ms, m) {
+				ms = append(ms, m)
+			}
+		}
+		p.Markets = ms
+	}
+	if pp.CRAType != nil {
+		switch *pp.CRAType {
+		case "", model.CRATypeDefault, model.CRATypeImportant, model.CRATypeCritical:
+			p.CRAType = *pp.CRAType
+		default:
+			return p, inputf("craType %q: want default, important or critical", *pp.CRAType)
+		}
+	}
+	if pp.CRAClass != nil {
+		switch *pp.CRAClass {
+		case "", model.CRAClassI, model.CRAClassII:
+			p.CRAClass = *pp.CRAClass
+		default:
+			return p, inputf("craClass %q: want class_i or class_ii", *pp.CRAClass)
+		}
+	}
+	if p.CRAClass != "" && p.CRAType != model.CRATypeImportant {
+		return p, inputf("craClass: classes I and II are those of important products (craType important)")
+	}
+	if pp.CRACategory != nil {
+		if err := checkText("craCategory", *pp.CRACategory, MaxNameLen, false); err != nil {
+			return p, err
+		}
+		p.CRACategory = *pp.CRACategory
+	}
+	return p, s.store.UpdateProduct(ctx, org, &p)
+}
+
+// VersionPatch is a change of a version; nil fields are left as they are.
+type VersionPatch struct {
+	Name        *string
+	Lifecycle   *model.Lifecycle
+	ReleaseDate *time.Time
+}
+
+// UpdateVersion validates and applies a patch to one of org's versions.
+func (s *Service) UpdateVersion(ctx context.Context, org, id string, vp VersionPatch) (model.Version, error) {
+	v, err := s.store.Version(ctx, org, id)
+	if err != nil {
+		return v, err
+	}
+	if vp.Name != nil {
+		v.Name = strings.TrimSpace(*vp.Name)
+		if err := CheckName("name", v.Name); err != nil {
+			return v, err
+		}
+	}
+	if vp.Lifecycle != nil {
+		if !vp.Lifecycle.Valid() {
+			return v, inputf("lifecycle %q: want development, on_market or end_of_support", *vp.Lifecycle)
+		}
+		v.Lifecycle = *vp.Lifecycle
+	}
+	if vp.ReleaseDate != nil {
+		v.ReleaseDate = *vp.ReleaseDate
+	}
+	return v, s.store.UpdateVersion(ctx, org, &v)
 }

@@ -86,7 +86,16 @@ type Watcher struct {
 	// mu keeps two runs of one process apart (two processes are kept
 	// apart by the job engine's unique jobs).
 	mu sync.Mutex
+	// after, when set, runs after each batch's re-match, before the
+	// cursor moves, with the organisations whose versions were re-matched
+	// (the reporting cases' opening).
+	after func(ctx context.Context, orgs []string) error
 }
+
+// AfterRematch sets what runs after each batch of changes is re-matched,
+// with the organisations concerned, before the change log's cursor moves:
+// when it fails the batch is processed again. Set it before Run.
+func (w *Watcher) AfterRematch(fn func(ctx context.Context, orgs []string) error) { w.after = fn }
 
 // New returns a watcher; now is the clock (time.Now when nil).
 func New(st Store, rm Rematcher, log *slog.Logger, now func() time.Time) *Watcher {
@@ -173,13 +182,16 @@ func (w *Watcher) Run(ctx context.Context) (Report, error) {
 }
 
 func (w *Watcher) process(ctx context.Context, chs []store.KBChange, rep *Report) error {
-	var pkgs, vulns []string
+	var pkgs, vulns, exploited []string
 	for _, c := range chs {
 		switch c.Kind {
 		case store.ChangePackage:
 			pkgs = append(pkgs, c.Key)
 		default: // exploitation, EPSS: the packages the vulnerability affects
 			vulns = append(vulns, c.Key)
+			if c.Kind == store.ChangeExploited {
+				exploited = append(exploited, c.Key)
+			}
 		}
 	}
 	if len(vulns) > 0 {
@@ -189,6 +201,26 @@ func (w *Watcher) process(ctx context.Context, chs []store.KBChange, rep *Report
 			return fmt.Errorf("watch: %w", err)
 		}
 		pkgs = append(pkgs, more...)
+	}
+	// Versions past their support end are re-matched only for a change
+	// of exploitation: CRA Art. 14 reporting still applies to them.
+	var pastSupportOK map[string]bool
+	if len(exploited) > 0 {
+		slices.Sort(exploited)
+		epkgs, err := w.store.PackagesOfVulns(ctx, slices.Compact(exploited))
+		if err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+		if len(epkgs) > 0 {
+			evs, err := w.store.VersionsWithPackages(ctx, epkgs)
+			if err != nil {
+				return fmt.Errorf("watch: %w", err)
+			}
+			pastSupportOK = make(map[string]bool, len(evs))
+			for _, v := range evs {
+				pastSupportOK[v.VersionID] = true
+			}
+		}
 	}
 	slices.Sort(pkgs)
 	pkgs = slices.Compact(pkgs)
@@ -210,17 +242,29 @@ func (w *Watcher) process(ctx context.Context, chs []store.KBChange, rep *Report
 		size = groupWhole
 	}
 	var groups [][]model.VersionRef
+	var orgs []string
 	for _, v := range vs { // ordered by organisation
-		if PastSupport(v, today) {
+		if PastSupport(v, today) && !pastSupportOK[v.VersionID] {
 			rep.Skipped++
 			continue
+		}
+		if n := len(orgs); n == 0 || orgs[n-1] != v.OrgID {
+			orgs = append(orgs, v.OrgID)
 		}
 		if n := len(groups); n == 0 || groups[n-1][0].OrgID != v.OrgID || len(groups[n-1]) == size {
 			groups = append(groups, nil)
 		}
 		groups[len(groups)-1] = append(groups[len(groups)-1], v)
 	}
-	return w.rematchGroups(ctx, groups, scope, rep)
+	if err := w.rematchGroups(ctx, groups, scope, rep); err != nil {
+		return err
+	}
+	if w.after != nil && len(orgs) > 0 {
+		if err := w.after(ctx, orgs); err != nil {
+			return fmt.Errorf("watch: after re-match: %w", err)
+		}
+	}
+	return nil
 }
 
 // rematchGroups re-matches groups of versions in a pipeline: the next
@@ -283,7 +327,8 @@ func (w *Watcher) rematchGroups(ctx context.Context, groups [][]model.VersionRef
 
 // PastSupport reports whether a version is past its support end: its
 // lifecycle says so, or its product's support period ended. Such versions
-// are not re-matched by the watch (a user can still ask for a re-match).
+// are not re-matched by the watch (a user can still ask for a re-match),
+// except for a change of exploitation (CRA Art. 14 still applies).
 func PastSupport(v model.VersionRef, now time.Time) bool {
 	if v.Lifecycle == model.LifecycleEndOfSupport {
 		return true

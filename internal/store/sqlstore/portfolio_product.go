@@ -2,20 +2,35 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
-const productCols = `id, org_id, name, cra_role, intended_purpose, support_end, security_contact, created_at`
+const productCols = `id, org_id, name, cra_role, intended_purpose, support_end, security_contact, created_at,
+	markets, cra_type, cra_class, cra_category`
 
 func scanProduct(sc interface{ Scan(...any) error }) (model.Product, error) {
 	var p model.Product
-	var role, end, created string
-	err := sc.Scan(&p.ID, &p.OrgID, &p.Name, &role, &p.IntendedPurpose, &end, &p.SecurityContact, &created)
+	var role, end, created, markets string
+	err := sc.Scan(&p.ID, &p.OrgID, &p.Name, &role, &p.IntendedPurpose, &end, &p.SecurityContact, &created,
+		&markets, &p.CRAType, &p.CRAClass, &p.CRACategory)
 	p.Role, p.SupportEnd, p.Created = model.CRARole(role), parseTime(end), parseTime(created)
+	if err == nil {
+		if jerr := json.Unmarshal([]byte(markets), &p.Markets); jerr != nil {
+			return p, fmt.Errorf("product %s markets: %w", p.ID, jerr)
+		}
+	}
+	p.Markets = nonNil(p.Markets)
 	return p, err
+}
+
+func productArgs(p *model.Product) []any {
+	markets, _ := json.Marshal(nonNil(p.Markets))
+	return []any{p.Name, string(p.Role), p.IntendedPurpose, formatDate(p.SupportEnd), p.SecurityContact,
+		string(markets), p.CRAType, p.CRAClass, p.CRACategory}
 }
 
 // CreateProduct implements store.Catalogue.
@@ -25,8 +40,10 @@ func (s *Store) CreateProduct(ctx context.Context, org string, p *model.Product)
 	if p.Created.IsZero() {
 		p.Created = now()
 	}
-	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		p.ID, org, p.Name, string(p.Role), p.IntendedPurpose, formatDate(p.SupportEnd), p.SecurityContact, stamp(p.Created))
+	p.Markets = nonNil(p.Markets)
+	args := append([]any{p.ID, org, stamp(p.Created)}, productArgs(p)...)
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO product (id, org_id, created_at, name, cra_role, intended_purpose,
+		support_end, security_contact, markets, cra_type, cra_class, cra_category) VALUES (`+placeholders(12)+`)`), args...)
 	switch {
 	case isUniqueViolation(err):
 		return fmt.Errorf("store: product %q: %w", p.Name, store.ErrConflict)
@@ -34,6 +51,41 @@ func (s *Store) CreateProduct(ctx context.Context, org string, p *model.Product)
 		return fmt.Errorf("store: create product: organisation: %w", store.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("store: create product: %w", err)
+	}
+	return nil
+}
+
+// UpdateProduct implements store.Catalogue.
+func (s *Store) UpdateProduct(ctx context.Context, org string, p *model.Product) error {
+	p.Markets = nonNil(p.Markets)
+	args := append(productArgs(p), org, p.ID)
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE product SET name = ?, cra_role = ?, intended_purpose = ?,
+		support_end = ?, security_contact = ?, markets = ?, cra_type = ?, cra_class = ?, cra_category = ?
+		WHERE org_id = ? AND id = ?`), args...)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("store: product %q: %w", p.Name, store.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: update product: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// UpdateVersion implements store.Catalogue.
+func (s *Store) UpdateVersion(ctx context.Context, org string, v *model.Version) error {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE product_version SET name = ?, lifecycle = ?, release_date = ?
+		WHERE org_id = ? AND id = ?`), v.Name, string(v.Lifecycle), formatDate(v.ReleaseDate), org, v.ID)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("store: version %q: %w", v.Name, store.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: update version: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
 	}
 	return nil
 }

@@ -1,0 +1,142 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/reporting"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// Remind writes to the outbox the reminders that fell due on every open
+// case of every organisation: Leads before each open deadline
+// (case.deadline_reminder), when it is overdue (case.overdue), and for a
+// case waiting in assessment against the early-warning deadline its
+// proposed awareness gives. Each reminder is sent once; after a pause
+// (the server was down) only the latest of one deadline is. It returns
+// the number written.
+func (s *Service) Remind(ctx context.Context) (int, error) {
+	orgs, err := s.store.OpenCaseOrgs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reporting: reminders: %w", err)
+	}
+	total := 0
+	for _, org := range orgs {
+		n, err := s.remindOrg(ctx, org)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+func (s *Service) remindOrg(ctx context.Context, org string) (int, error) {
+	cs, err := s.store.Cases(ctx, org, store.CaseQuery{States: []model.CaseState{model.CaseAssessment, model.CaseAware, model.CaseReported}})
+	if err != nil {
+		return 0, fmt.Errorf("reporting: reminders of %s: %w", org, err)
+	}
+	prof, err := s.store.ReportingProfile(ctx, org)
+	if err != nil {
+		return 0, err
+	}
+	now := s.Now()
+	n := 0
+	for _, c := range cs {
+		sched := reporting.Schedule(openDeadlines(c), s.leads)
+		for _, r := range reporting.Due(sched, time.Time{}, now) {
+			sent, err := s.sendReminder(ctx, org, c, r, sched, prof)
+			if err != nil {
+				return n, err
+			}
+			if sent {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// openDeadlines are the deadlines of a case still to meet.
+func openDeadlines(c model.Case) []reporting.Deadline {
+	if c.State == model.CaseAssessment {
+		return []reporting.Deadline{reporting.AssessmentDeadline(c.ProposedAwareness)}
+	}
+	ds, err := reporting.Compute(anchors(c), reporting.Calendar{})
+	if err != nil {
+		return nil
+	}
+	var open []reporting.Deadline
+	for _, d := range ds {
+		if _, done := submission(c, d.Stage); !done {
+			open = append(open, d)
+		}
+	}
+	return open
+}
+
+func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r reporting.Reminder, sched []reporting.Reminder, prof model.ReportingProfile) (bool, error) {
+	now := s.Now()
+	sent := false
+	err := s.store.CaseTx(ctx, org, func(tx store.CaseTx) error {
+		sent = false
+		done, err := tx.ReminderSent(ctx, c.ID, r.Key())
+		if err != nil || done {
+			return err
+		}
+		// This one and the earlier ones of the same deadline it stands for.
+		for _, o := range sched {
+			if o.Stage == r.Stage && o.Due.Equal(r.Due) && !o.At.After(r.At) {
+				if err := tx.MarkReminder(ctx, c.ID, o.Key(), now); err != nil {
+					return err
+				}
+			}
+		}
+		typ := EventReminder
+		n := &Notice{Stage: string(r.Stage), Due: stampOf(r.Due)}
+		if r.Overdue {
+			typ = EventOverdue
+			n.Detail = fmt.Sprintf("the %s was due at %s", label(r.Stage), stampOf(r.Due))
+		} else {
+			n.Lead = r.Lead.String()
+			n.Detail = fmt.Sprintf("the %s is due at %s (in %s)", label(r.Stage), stampOf(r.Due), r.Due.Sub(now).Round(time.Minute))
+		}
+		if c.Owner != "" {
+			n.Recipients = append(n.Recipients, c.Owner)
+		}
+		for _, a := range prof.ReportingContacts {
+			if !slices.Contains(n.Recipients, a) {
+				n.Recipients = append(n.Recipients, a)
+			}
+		}
+		ev, err := notice(typ, c, firstVersion(&c), now, n)
+		if err != nil {
+			return err
+		}
+		sent = true
+		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})
+	})
+	if err != nil {
+		return false, fmt.Errorf("reporting: reminder %s of case %s: %w", r.Key(), c.ID, err)
+	}
+	return sent, nil
+}
+
+func label(st reporting.Stage) string {
+	switch st {
+	case reporting.StageEarlyWarning:
+		return "early warning"
+	case reporting.StageNotification:
+		return "72-hour notification"
+	case reporting.StageIntermediate:
+		return "intermediate report"
+	case reporting.StageFinalReport:
+		return "final report"
+	case reporting.StageAssessment:
+		return "assessment (early warning if aware at the proposed time)"
+	}
+	return string(st)
+}

@@ -1,0 +1,132 @@
+// Package cases holds the CRA Art. 14 reporting use cases: cases opened
+// automatically when a known-exploited vulnerability reaches a version on
+// the market (or by hand), the assessment and awareness that start the
+// clocks, fixes and submissions, the SRP drafts pre-filled from rocca's
+// data, reminders through the notification outbox, the iCalendar feed and
+// the organisation's reporting profile. The rules without storage are in
+// package reporting (deadlines, reminders) and reporting/srp (the SRP's
+// field matrix). Every change of a case writes its audit entry and its
+// notifications in the same transaction.
+package cases
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/reporting"
+	"github.com/rocca-project/rocca/internal/reporting/srp"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// Store is what the reporting use cases need of the storage.
+type Store interface {
+	store.Cases
+	// Org, Product, Version: names and attributes for drafts and views.
+	Org(ctx context.Context, org string) (model.Organisation, error)
+	Product(ctx context.Context, org, id string) (model.Product, error)
+	Version(ctx context.Context, org, id string) (model.Version, error)
+}
+
+// Excluded reports whether a finding keeps from opening or joining a
+// case. ExcludeSettled, the default, is the rule.
+type Excluded func(ctx context.Context, org string, f model.TrackedFinding) (bool, error)
+
+// ExcludeSettled excludes findings that are not open and those whose
+// effective status (the triage decision that applies to them) is
+// not_affected or fixed.
+func ExcludeSettled(_ context.Context, _ string, f model.TrackedFinding) (bool, error) {
+	return f.State != model.FindingOpen || f.Settled(), nil
+}
+
+// Options configure the service.
+type Options struct {
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Leads are the reminder lead times (reporting.DefaultLeads when nil).
+	Leads []time.Duration
+	// Excluded decides which findings open nothing (ExcludeSettled when nil).
+	Excluded Excluded
+	// Glossary is the SRP Glossary version of new drafts (srp.Current when empty).
+	Glossary string
+	// Contacts keeps the reporting contacts' e-mail subscription to the
+	// case events (nil: none is made).
+	Contacts ContactSubscriber
+}
+
+// ContactSubscriber makes and removes e-mail subscriptions (the
+// notification use cases, through an adapter).
+type ContactSubscriber interface {
+	// Subscribe subscribes the addresses to the event types and returns
+	// the subscription's id.
+	Subscribe(ctx context.Context, org string, to, events []string) (string, error)
+	// Unsubscribe removes a subscription (gone already is no error).
+	Unsubscribe(ctx context.Context, org, id string) error
+}
+
+// Service implements the reporting use cases.
+type Service struct {
+	store    Store
+	log      *slog.Logger
+	now      func() time.Time
+	leads    []time.Duration
+	excluded Excluded
+	matrix   *srp.Matrix
+	contacts ContactSubscriber
+}
+
+// New returns the service on st.
+func New(st Store, log *slog.Logger, o Options) (*Service, error) {
+	s := &Service{store: st, log: log, now: o.Now, excluded: o.Excluded, contacts: o.Contacts}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.excluded == nil {
+		s.excluded = ExcludeSettled
+	}
+	leads := o.Leads
+	if leads == nil {
+		leads = reporting.DefaultLeads
+	}
+	var err error
+	if s.leads, err = reporting.ParseLeads(leads); err != nil {
+		return nil, fmt.Errorf("reporting: %w", err)
+	}
+	g := o.Glossary
+	if g == "" {
+		g = srp.Current
+	}
+	if s.matrix, err = srp.Load(g); err != nil {
+		return nil, fmt.Errorf("reporting: %w", err)
+	}
+	return s, nil
+}
+
+// Now returns the service's current time at the store's precision.
+func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// InputError is a problem with what the client sent.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputf(format string, a ...any) error { return &InputError{Err: fmt.Errorf(format, a...)} }
+
+// IsInput reports whether err is an InputError.
+func IsInput(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}
+
+// StateError is an action the case's state does not allow (confirming
+// awareness of a closed case); MissingFields (srp.MissingError) is the
+// other refusal of a correct request.
+type StateError struct{ Msg string }
+
+func (e *StateError) Error() string { return e.Msg }
+
+func stateErr(format string, a ...any) error { return &StateError{Msg: fmt.Sprintf(format, a...)} }
