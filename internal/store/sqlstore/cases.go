@@ -12,7 +12,7 @@ import (
 	"github.com/rocca-project/rocca/internal/store"
 )
 
-// The reporting tables (migration 0009 here, 0011 once merged) are tenant
+// The reporting tables (migration 0011) are tenant
 // tables like the portfolio's: every query filters by org_id.
 
 var _ store.Cases = (*Store)(nil)
