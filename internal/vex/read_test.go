@@ -38,13 +38,15 @@ func ts(s string) time.Time {
 	return t
 }
 
-func checkStatements(t *testing.T, got, want []Statement) {
+func compareStatements(t *testing.T, got, want []Statement) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("got %d statements, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range min(len(got), len(want)) {
 		g, w := got[i], want[i]
+		g.Where, w.Where = "", ""
+		g.Products, w.Products = unlocated(g.Products), unlocated(w.Products)
 		if !g.Timestamp.Equal(w.Timestamp) {
 			t.Errorf("statement %d: timestamp %v, want %v", i, g.Timestamp, w.Timestamp)
 		}
@@ -56,79 +58,91 @@ func checkStatements(t *testing.T, got, want []Statement) {
 }
 
 func TestReadOpenVEX(t *testing.T) {
-	const src = "triage.openvex.json"
-	checkStatements(t, readTestdata(t, src), []Statement{
+	const src, author = "triage.openvex.json", "Example Macchine PSIRT"
+	compareStatements(t, readTestdata(t, src), []Statement{
 		{
 			Vulnerability: "CVE-2021-44228", Aliases: []string{"GHSA-jfh8-c2jp-5v3q"},
-			Products: []string{"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"},
-			Status:   model.StatusNotAffected, Justification: "vulnerable_code_not_in_execute_path",
-			Source: src, Timestamp: ts("2026-03-01T10:00:00Z"), // the document's
+			Products: ids("pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"),
+			Status:   model.StatusNotAffected, Justification: VulnerableCodeNotInExecutePath,
+			Source: src, Author: author, Timestamp: ts("2026-03-01T10:00:00Z"), // the document's
 		},
 		{
 			Vulnerability: "CVE-2022-0778",
-			Products: []string{
-				"https://example.com/products/press-controller", "pkg:generic/example/press-controller@4.2.0",
-				"openssl", "cpe:2.3:a:openssl:openssl:3.0.1:*:*:*:*:*:*:*",
-			},
-			Status: model.StatusFixed, Source: src, Timestamp: ts("2026-03-02T08:00:00Z"),
+			Products: []Product{{
+				ID: "https://example.com/products/press-controller", PURL: "pkg:generic/example/press-controller@4.2.0",
+				Subcomponents: []Product{{ID: "openssl", CPE: "cpe:2.3:a:openssl:openssl:3.0.1:*:*:*:*:*:*:*"}},
+			}},
+			Status: model.StatusFixed, Source: src, Author: author, Timestamp: ts("2026-03-02T08:00:00Z"),
 		},
 		{
 			Vulnerability: "CVE-2023-44487",
-			Products:      []string{"pkg:golang/golang.org/x/net"},
-			Status:        model.StatusUnderInvestigation, Source: src, Timestamp: ts("2026-03-03T11:30:00Z"),
+			Products:      []Product{{PURL: "pkg:golang/golang.org/x/net"}},
+			Status:        model.StatusUnderInvestigation, Source: src, Author: author, Timestamp: ts("2026-03-03T11:30:00Z"),
 		},
 		{
 			Vulnerability: "CVE-2022-22965",
-			Products:      []string{"pkg:maven/org.springframework/spring-beans@5.3.17"},
-			Status:        model.StatusNotAffected, Justification: "Spring MVC is not used; the application is not deployed as a WAR.",
-			Source: src, Timestamp: ts("2026-03-01T10:00:00Z"),
+			Products:      ids("pkg:maven/org.springframework/spring-beans@5.3.17"),
+			Status:        model.StatusNotAffected, Impact: "Spring MVC is not used; the application is not deployed as a WAR.",
+			Source: src, Author: author, Timestamp: ts("2026-03-01T10:00:00Z"),
 		},
 	})
 }
 
 func TestReadOpenVEXLegacy(t *testing.T) {
 	const src = "legacy-v0.0.1.openvex.json"
-	checkStatements(t, readTestdata(t, src), []Statement{{
+	stmts := readTestdata(t, src)
+	for i := range stmts {
+		stmts[i].Author = ""
+	}
+	// Statement-level subcomponents (v0.0.1) belong to every product.
+	compareStatements(t, stmts, []Statement{{
 		Vulnerability: "CVE-2022-3786",
-		Products: []string{
-			"pkg:oci/press-hmi@sha256%3A0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-			"pkg:apk/alpine/libssl3@3.0.7-r0",
-		},
-		Status: model.StatusNotAffected, Justification: "component_not_present",
+		Products: []Product{{
+			ID:            "pkg:oci/press-hmi@sha256%3A0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+			PURL:          "pkg:oci/press-hmi@sha256%3A0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+			Subcomponents: ids("pkg:apk/alpine/libssl3@3.0.7-r0"),
+		}},
+		Status: model.StatusNotAffected, Justification: ComponentNotPresent,
 		Source: src, Timestamp: ts("2023-01-16T19:07:16Z"),
 	}})
 }
 
 func TestReadCycloneDXJSON(t *testing.T) {
 	const src = "vex.cdx.json"
-	checkStatements(t, readTestdata(t, src), []Statement{
+	versions := "the target is restricted to versions (affects[].versions), which rocca does not evaluate"
+	compareStatements(t, readTestdata(t, src), []Statement{
 		{
 			Vulnerability: "CVE-2020-25649", Aliases: []string{"GHSA-288c-cq4h-88gq"},
-			Products: []string{"pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"}, // BOM-Link reduced
-			Status:   model.StatusNotAffected, Justification: "code_not_reachable",
+			Products: ids("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"), // BOM-Link reduced
+			Status:   model.StatusNotAffected, Justification: VulnerableCodeNotInExecutePath, CycloneDXJustification: "code_not_reachable",
+			Response: []Response{ResponseWillNotFix, ResponseUpdate}, Detail: "The XML parsing path is never used.",
 			Source: src, Timestamp: ts("2026-02-10T09:00:00Z"),
 		},
-		{Vulnerability: "CVE-2021-44228", Products: []string{"log4j-core"}, Status: model.StatusNotAffected, Justification: "false_positive", Source: src},
-		{Vulnerability: "CVE-2022-0778", Products: []string{"openssl"}, Status: model.StatusFixed, Justification: "Patched in the vendor build.", Source: src},
-		{Vulnerability: "CVE-2023-0286", Products: []string{"openssl"}, Status: model.StatusFixed, Source: src},
-		{Vulnerability: "CVE-2023-44487", Products: []string{"pkg:golang/golang.org/x/net@v0.15.0"}, Status: model.StatusAffected, Source: src, Timestamp: ts("2026-01-05T00:00:00Z")},
-		// The version-restricted target is dropped, the other kept;
-		// CVE-2024-0002 has only a version-restricted target, and
-		// CVE-2019-10086 no analysis: neither makes a statement.
-		{Vulnerability: "CVE-2024-0001", Products: []string{"bootloader"}, Status: model.StatusUnderInvestigation, Source: src},
+		// Two targets naming the same bom-ref are both kept.
+		{Vulnerability: "CVE-2021-44228", Products: ids("log4j-core", "log4j-core"), Status: model.StatusNotAffected,
+			Impact: "The vulnerability was reported in error (CycloneDX false_positive).", Source: src},
+		{Vulnerability: "CVE-2022-0778", Products: ids("openssl"), Status: model.StatusFixed, Detail: "Patched in the vendor build.", Source: src},
+		{Vulnerability: "CVE-2023-0286", Products: ids("openssl"), Status: model.StatusFixed, Source: src},
+		{Vulnerability: "CVE-2023-44487", Products: ids("pkg:golang/golang.org/x/net@v0.15.0"), Status: model.StatusAffected, Source: src, Timestamp: ts("2026-01-05T00:00:00Z")},
+		// Version-restricted targets are kept, marked unsupported (Match
+		// reports them); CVE-2019-10086 has no analysis: no statement.
+		{Vulnerability: "CVE-2024-0001", Products: []Product{{ID: "press-controller", Unsupported: versions}, {ID: "bootloader"}}, Status: model.StatusUnderInvestigation, Source: src},
+		{Vulnerability: "CVE-2024-0002", Products: []Product{{ID: "press-controller", Unsupported: versions}}, Status: model.StatusNotAffected, Source: src},
 	})
 }
 
 func TestReadCycloneDXXML(t *testing.T) {
 	const src = "vex.cdx.xml"
-	checkStatements(t, readTestdata(t, src), []Statement{
+	compareStatements(t, readTestdata(t, src), []Statement{
 		{
 			Vulnerability: "CVE-2020-25649", Aliases: []string{"GHSA-288c-cq4h-88gq"},
-			Products: []string{"jackson databind"},
-			Status:   model.StatusNotAffected, Justification: "code_not_reachable",
+			Products: ids("jackson databind"),
+			Status:   model.StatusNotAffected, Justification: VulnerableCodeNotInExecutePath, CycloneDXJustification: "code_not_reachable",
+			Response: []Response{ResponseWillNotFix}, Detail: "The XML parsing path is never used.",
 			Source: src, Timestamp: ts("2026-02-10T09:00:00Z"),
 		},
-		{Vulnerability: "CVE-2023-44487", Products: []string{"pkg:golang/golang.org/x/net@v0.15.0"}, Status: model.StatusUnderInvestigation, Source: src},
+		{Vulnerability: "CVE-2024-0002", Products: []Product{{ID: "press-controller", Unsupported: "the target is restricted to versions (affects[].versions), which rocca does not evaluate"}}, Status: model.StatusNotAffected, Source: src},
+		{Vulnerability: "CVE-2023-44487", Products: ids("pkg:golang/golang.org/x/net@v0.15.0"), Status: model.StatusUnderInvestigation, Source: src},
 	})
 }
 
@@ -136,11 +150,17 @@ func TestReadCycloneDXWithoutStatements(t *testing.T) {
 	if got := readTestdata(t, "sbom-without-vulnerabilities.cdx.json"); len(got) != 0 {
 		t.Errorf("got %+v", got)
 	}
-	// A vulnerability analysed without targets (CycloneDX allows it) has
-	// nothing to apply to.
+	// A vulnerability analysed without targets (CycloneDX allows it) is
+	// kept without products: Match reports it as unmatched rather than
+	// dropping it.
 	doc := `{"bomFormat": "CycloneDX", "vulnerabilities": [{"id": "CVE-1", "analysis": {"state": "not_affected"}}]}`
-	if got, err := Read(strings.NewReader(doc), "x"); err != nil || len(got) != 0 {
-		t.Errorf("got %+v, %v", got, err)
+	got, err := Read(strings.NewReader(doc), "x")
+	if err != nil || len(got) != 1 || len(got[0].Products) != 0 {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	res := Match(got, Target{Findings: []model.Finding{finding(log4j, "CVE-1")}})
+	if len(res.Unmatched) != 1 || res.Unmatched[0].Reason != "the statement names no product" || res.Unmatched[0].Where != "vulnerabilities[0]" {
+		t.Errorf("got %+v", res)
 	}
 }
 
@@ -162,25 +182,25 @@ func TestReadErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, want string
 	}{
-		{"empty", " \n", "empty VEX document"},
-		{"text", "CVE-2021-44228 not affected", `not a VEX document: expected OpenVEX JSON or CycloneDX VEX (JSON or XML), found content starting with "CVE-2021-44228 not affec…"`},
+		{"empty", " \n", "not a VEX document: empty document"},
+		{"text", "CVE-2021-44228 not affected", `not a VEX document: expected OpenVEX, CSAF or CycloneDX VEX (JSON or XML), found content starting with "CVE-2021-44228 not affec…"`},
 		{"json array", `[]`, "not a VEX document"},
-		{"other json", `{"name": "x"}`, "not a VEX document: JSON without an OpenVEX @context or a CycloneDX bomFormat"},
+		{"other json", `{"name": "x"}`, "not a VEX document: JSON without an OpenVEX @context, a CycloneDX bomFormat or a CSAF document.csaf_version"},
 		{"other context", `{"@context": "https://www.w3.org/ns/activitystreams"}`, "@context \"https://www.w3.org/ns/activitystreams\" is not OpenVEX's"},
-		{"csaf", testdata("csaf.json"), "CSAF documents are not supported"},
-		{"spdx", `{"spdxVersion": "SPDX-2.3"}`, "an SPDX document is not a VEX document"},
+		{"csaf without product tree", testdata("csaf.json"), `vulnerabilities[0].product_status.known_not_affected[0]: product id "CSAFPID-0001" is not defined in the product_tree`},
+		{"spdx", `{"spdxVersion": "SPDX-2.3"}`, "an SPDX document carries no VEX statements"},
 		{"syntax", "{\"@context\": \"https://openvex.dev/ns/v0.2.0\",\n  \"statements\": [}", "line 2, column 18: JSON syntax error: invalid character '}' looking for beginning of value"},
-		{"bad status", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "x"}], "status": "maybe"}`), `statements[0] (CVE-1): unknown status "maybe"`},
-		{"no vulnerability", openvex(`{"products": [{"@id": "x"}], "status": "fixed"}`), "statements[0]: the vulnerability has neither a name nor an @id"},
-		{"no products", openvex(`{"vulnerability": {"name": "CVE-1"}, "status": "fixed"}`), "statements[0] (CVE-1): no product identifiers"},
-		{"empty product", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"hashes": {"sha-256": "ab"}}], "status": "fixed"}`), "no product identifiers"},
-		{"bad timestamp", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "x"}], "status": "fixed", "timestamp": "yesterday"}`), `statements[0] (CVE-1).timestamp: "yesterday" is not an RFC 3339 timestamp`},
+		{"bad status", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "x"}], "status": "maybe"}`), `statements[0].status: unknown status "maybe"`},
+		{"no vulnerability", openvex(`{"products": [{"@id": "x"}], "status": "fixed"}`), "statements[0].vulnerability: neither a name nor an @id"},
+		{"no products", openvex(`{"vulnerability": {"name": "CVE-1"}, "status": "fixed"}`), "statements[0].products: no product"},
+		{"empty product", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"hashes": {"sha-256": "ab"}}], "status": "fixed"}`), "statements[0].products[0]: no identifier (@id, identifiers.purl or identifiers.cpe23)"},
+		{"bad timestamp", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "x"}], "status": "fixed", "timestamp": "yesterday"}`), `statements[0].timestamp: "yesterday" is not an RFC 3339 timestamp`},
 		{"bad document timestamp", `{"@context": "https://openvex.dev/ns/v0.2.0", "timestamp": "2026-13-01T00:00:00Z", "statements": []}`, "timestamp: \"2026-13-01T00:00:00Z\" is not an RFC 3339 timestamp"},
 		{"wrong type", openvex("{\"vulnerability\": {\"name\": \"CVE-1\"},\n\"products\": [{\"@id\": \"x\"}], \"status\": 3}"), "line 3, column 39: statements.status: unexpected JSON number"},
 		{"wrong type in product", openvex(`{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": 5}], "status": "fixed"}`), "statements.products.@id: unexpected JSON number"},
-		{"unknown state", cdx(`{"id": "CVE-1", "analysis": {"state": "fine"}, "affects": [{"ref": "x"}]}`), `vulnerabilities[0] (CVE-1): unknown analysis state "fine"`},
-		{"no id", cdx(`{"analysis": {"state": "not_affected"}, "affects": [{"ref": "x"}]}`), "vulnerabilities[0]: analysed vulnerability without an id"},
-		{"bad lastUpdated", cdx(`{"id": "CVE-1", "analysis": {"state": "in_triage", "lastUpdated": "soon"}, "affects": [{"ref": "x"}]}`), "vulnerabilities[0] (CVE-1).analysis.lastUpdated"},
+		{"unknown state", cdx(`{"id": "CVE-1", "analysis": {"state": "fine"}, "affects": [{"ref": "x"}]}`), `vulnerabilities[0].analysis.state: unknown analysis state "fine"`},
+		{"no id", cdx(`{"analysis": {"state": "not_affected"}, "affects": [{"ref": "x"}]}`), "vulnerabilities[0].id: analysed vulnerability without an id"},
+		{"bad lastUpdated", cdx(`{"id": "CVE-1", "analysis": {"state": "in_triage", "lastUpdated": "soon"}, "affects": [{"ref": "x"}]}`), "vulnerabilities[0].analysis.lastUpdated: \"soon\" is not an RFC 3339 timestamp"},
 		{"doctype", testdata("doctype.cdx.xml"), "line 2: <!DOCTYPE> refused: DTD declarations are not accepted"},
 		{"other xml", `<?xml version="1.0"?><csaf/>`, "XML root element <csaf> in namespace \"\" is not a CycloneDX bom"},
 		{"xml syntax", "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n<vulnerabilities>\n</bom>", "line 3: XML syntax error: element <vulnerabilities> closed by </bom>"},
@@ -241,7 +261,7 @@ func TestCorpusCycloneDXVEX(t *testing.T) {
 		n++
 		var summary []string
 		for _, s := range stmts {
-			summary = append(summary, s.Vulnerability+" "+string(s.Status)+" "+strings.Join(s.Products, ","))
+			summary = append(summary, s.Vulnerability+" "+string(s.Status)+" "+productLabels(s.Products))
 		}
 		t.Logf("%s: %d statements: %s", rel, len(stmts), strings.Join(summary, "; "))
 		return nil
