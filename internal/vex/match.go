@@ -242,13 +242,22 @@ func (m *matcher) reason(s *Statement, findings []model.Finding, comps []*compon
 			on = appendUnique(on, componentLabel(&f.Component))
 		}
 	}
-	var labels []string
+	var labels, partOf []string
 	anyKnown := false
 	for i := range s.Products {
 		p := &s.Products[i]
 		labels = append(labels, p.label())
-		if known(p) || slices.ContainsFunc(p.Subcomponents, func(c Product) bool { return known(&c) }) {
+		pk := known(p)
+		subKnown := slices.ContainsFunc(p.Subcomponents, func(c Product) bool { return known(&c) })
+		if pk || subKnown {
 			anyKnown = true
+		}
+		if !pk && subKnown && m.target != nil {
+			var subs []string
+			for k := range p.Subcomponents {
+				subs = append(subs, p.Subcomponents[k].label())
+			}
+			partOf = append(partOf, strings.Join(subs, ", ")+" as a part of "+p.label())
 		}
 	}
 	vuln := s.Vulnerability
@@ -256,6 +265,8 @@ func (m *matcher) reason(s *Statement, findings []model.Finding, comps []*compon
 		vuln += " (" + strings.Join(s.Aliases, ", ") + ")"
 	}
 	switch {
+	case len(partOf) > 0 && len(on) > 0:
+		return fmt.Sprintf("%s is a finding of %s, but the statement is about %s, which is not this version's product or one of its components", vuln, strings.Join(clipList(on, 5), ", "), strings.Join(partOf, "; "))
 	case len(on) == 0 && anyKnown:
 		return fmt.Sprintf("%s is not a finding of %s in this version", vuln, strings.Join(labels, ", "))
 	case len(on) == 0:

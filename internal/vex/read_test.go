@@ -273,3 +273,109 @@ func TestCorpusCycloneDXVEX(t *testing.T) {
 		t.Error("no VEX documents read")
 	}
 }
+
+func TestReadCSAF(t *testing.T) {
+	const src, author = "vendor.csaf.json", "Example Macchine PSIRT"
+	doc := time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC)
+	press := Product{ID: "PC-420", PURL: "pkg:generic/example/press-controller@4.2.0", Name: "press-controller", Version: "4.2.0"}
+	in := func(id string, sub Product) Product {
+		p := press
+		p.ID, p.Subcomponents = id, []Product{sub}
+		return p
+	}
+	log4jCSAF := Product{ID: "LOG4J", PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1", Name: "log4j-core 2.14.1"}
+	opensslCSAF := Product{ID: "OPENSSL", CPE: "cpe:2.3:a:openssl:openssl:3.0.1:*:*:*:*:*:*:*", Name: "OpenSSL 3.0.1"}
+	compareStatements(t, readTestdata(t, src), []Statement{
+		{
+			Vulnerability: "CVE-2021-44228", Aliases: []string{"GHSA-jfh8-c2jp-5v3q"},
+			Products: []Product{in("PC-420:LOG4J", log4jCSAF)}, Status: model.StatusNotAffected,
+			Justification: VulnerableCodeNotPresent, Detail: "The JNDI lookup class is removed from the image.",
+			Author: author, Source: src, Timestamp: ts("2026-02-01T09:00:00Z"),
+		},
+		{
+			Vulnerability: "CVE-2021-44228", Aliases: []string{"GHSA-jfh8-c2jp-5v3q"},
+			Products: []Product{{ID: "PC-OLD", Name: "press-controller",
+				Unsupported: "the product is given by a version range (vers:generic/<4.0), which rocca does not evaluate"}},
+			Status: model.StatusUnderInvestigation, Detail: "The JNDI lookup class is removed from the image.",
+			Author: author, Source: src, Timestamp: doc,
+		},
+		{
+			Vulnerability: "CVE-2022-0778", Products: []Product{in("PC-420:OPENSSL", opensslCSAF)}, Status: model.StatusFixed,
+			Action: "Fixed in firmware 4.2.0.", Response: []Response{ResponseUpdate},
+			Author: author, Source: src, Timestamp: ts("2026-03-05T12:00:00Z"),
+		},
+		{
+			Vulnerability: "GO-2023-2102", Products: []Product{{ID: "XNET", PURL: "pkg:golang/golang.org/x/net@v0.15.0", Name: "golang.org/x/net"}},
+			Status: model.StatusAffected,
+			Action: "Limit concurrent streams in the gateway.\n\nNo update before the next release.",
+			Response: []Response{ResponseWorkaroundAvailable, ResponseWillNotFix}, Author: author, Source: src, Timestamp: doc,
+		},
+		{
+			Vulnerability: "CVE-2022-22965", Products: []Product{press}, Status: model.StatusNotAffected,
+			Impact: "The product ships no Spring component.", Author: author, Source: src, Timestamp: doc,
+		},
+	})
+	// Statements and products are located in the document.
+	stmts := readTestdata(t, src)
+	if stmts[3].Where != "vulnerabilities[2].product_status.known_affected[0]" {
+		t.Errorf("where %q", stmts[3].Where)
+	}
+}
+
+func TestReadCSAFErrors(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join("testdata", "vendor.csaf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(old, new string) string {
+		if !strings.Contains(string(base), old) {
+			t.Fatalf("%q not in the test document", old)
+		}
+		return strings.Replace(string(base), old, new, 1)
+	}
+	for _, tc := range []struct{ name, doc, want string }{
+		{"csaf 2.1", edit(`"csaf_version": "2.0"`, `"csaf_version": "2.1"`), `document.csaf_version: "2.1" is not supported (want 2.0)`},
+		{"undefined product", edit(`"fixed": ["PC-420:OPENSSL"]`, `"fixed": ["PC-420:OPENSSL", "NOPE"]`),
+			`vulnerabilities[1].product_status.fixed[1]: product id "NOPE" is not defined in the product_tree`},
+		{"contradicting statuses", edit(`"fixed": ["PC-420:OPENSSL"]`, `"fixed": ["PC-420:OPENSSL"], "known_affected": ["PC-420:OPENSSL"]`),
+			`vulnerabilities[1].product_status.fixed[0]: product "PC-420:OPENSSL" is also listed as known_affected (contradicting statuses)`},
+		{"unknown flag", edit(`"label": "vulnerable_code_not_present"`, `"label": "not_my_problem"`),
+			`vulnerabilities[0].flags[0].label: unknown label "not_my_problem"`},
+		{"undefined group", edit(`"group_ids": ["GRP-JAVA"]`, `"group_ids": ["GRP-X"]`),
+			`vulnerabilities[0].flags[0].group_ids[0]: group id "GRP-X" is not defined in the product_tree`},
+		{"bad remediation", edit(`"category": "vendor_fix"`, `"category": "pray"`),
+			`vulnerabilities[1].remediations[0].category: unknown remediation category "pray"`},
+		{"duplicate product id", edit(`"product_id": "XNET"`, `"product_id": "LOG4J"`),
+			`product_tree.full_product_names[2].product_id: "LOG4J" is already defined at product_tree.full_product_names[0]`},
+		{"bad relationship", edit(`"product_reference": "OPENSSL"`, `"product_reference": "OPENSSH"`),
+			`product_tree.relationships[1].product_reference: product id "OPENSSH" is not defined in the product_tree`},
+		{"no product status", edit(`"product_status": {"fixed": ["PC-420:OPENSSL"]},`, ``),
+			`vulnerabilities[1].product_status: missing`},
+		{"no id", edit(`"cve": "CVE-2022-22965",`, ``), `vulnerabilities[3]: neither a cve nor ids`},
+		{"bad date", edit(`"date": "2026-02-01T09:00:00Z"}]`, `"date": "Feb 1"}]`), `vulnerabilities[0].flags[0].date: "Feb 1" is not an RFC 3339 timestamp`},
+		{"wrong type", edit(`"product_ids": ["XNET"]}`, `"product_ids": "XNET"}`), `vulnerabilities.remediations.product_ids: unexpected JSON string`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tc.doc), "x.json")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadDepthLimit(t *testing.T) {
+	deep := `{"@context": "https://openvex.dev/ns/v0.2.0", "x": ` + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + `}`
+	if _, err := Read(strings.NewReader(deep), "x"); !errors.Is(err, ErrTooDeep) {
+		t.Errorf("JSON: got %v", err)
+	}
+	deepXML := `<bom xmlns="http://cyclonedx.org/schema/bom/1.6">` + strings.Repeat("<a>", MaxDepth) + strings.Repeat("</a>", MaxDepth) + `</bom>`
+	if _, err := Read(strings.NewReader(deepXML), "x"); !errors.Is(err, ErrTooDeep) {
+		t.Errorf("XML: got %v", err)
+	}
+	// Brackets inside strings do not count.
+	ok := `{"@context": "https://openvex.dev/ns/v0.2.0", "x": "` + strings.Repeat("[", 2*MaxDepth) + `", "statements": []}`
+	if _, err := Read(strings.NewReader(ok), "x"); err != nil {
+		t.Errorf("brackets in a string: %v", err)
+	}
+}
