@@ -24,7 +24,7 @@ var cveRe = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
 //     relationship per component of the product: statements are about
 //     these relationship products;
 //   - one vulnerability per vulnerability id, with cve (when the id or an
-//     alias is a CVE) and ids (the other ids), a description note (the
+//     alias is a CVE) and ids (the other ids), a summary note (the
 //     summary given in meta.Summaries, else the id) and a details note
 //     per distinct statement detail;
 //   - product_status lists known_not_affected, known_affected, fixed and
@@ -142,7 +142,7 @@ func WriteCSAF(w io.Writer, meta Meta, stmts []Statement) error {
 		if summary == "" {
 			summary = "Vulnerability " + strings.Join(ids, ", ") + "."
 		}
-		v.Notes = append(v.Notes, csafNote{Category: "description", Title: "Summary", Text: summary})
+		v.Notes = append(v.Notes, csafNote{Category: "summary", Title: "Summary", Text: summary})
 		var details []string
 		flags := map[Justification][]string{}
 		var flagOrder []Justification

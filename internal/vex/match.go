@@ -126,12 +126,13 @@ func Match(stmts []Statement, t Target) *MatchResult {
 	}
 	// known reports whether p names the version's product or one of its
 	// components.
+	ix := m.index(compKeys)
 	known := func(p *Product) bool {
 		if m.identifiesTarget(p) {
 			return true
 		}
-		for _, c := range compKeys {
-			if m.identifies(p, c) {
+		for _, ci := range ix.candidates(m, p) {
+			if m.identifies(p, compKeys[ci]) {
 				return true
 			}
 		}
@@ -558,4 +559,83 @@ func cpeCovers(pattern, comp string) bool {
 		}
 	}
 	return true
+}
+
+// componentIndex finds the components a product may identify without
+// comparing it with every component.
+type componentIndex struct {
+	all                                []int
+	byRef, byPkg, byRaw, byCPE, byName map[string][]int
+}
+
+func pkgKey(p *packageurl.PackageURL) string {
+	return p.Type + "\x00" + p.Namespace + "\x00" + p.Name
+}
+
+// cpeKey is part:vendor:product of a CPE, "" when one of them is a
+// wildcard (or the CPE does not parse), raw text when not a CPE at all.
+func cpeKey(s string) (key string, wildcard bool) {
+	f := cpeFields(s)
+	if f == nil {
+		return "raw:" + strings.ToLower(s), false
+	}
+	if f[0] == "*" || f[1] == "*" || f[2] == "*" {
+		return "", true
+	}
+	return f[0] + ":" + f[1] + ":" + f[2], false
+}
+
+func (m *matcher) index(comps []*componentKeys) *componentIndex {
+	ix := &componentIndex{byRef: map[string][]int{}, byPkg: map[string][]int{}, byRaw: map[string][]int{}, byCPE: map[string][]int{}, byName: map[string][]int{}}
+	for i, c := range comps {
+		ix.all = append(ix.all, i)
+		if c.ref != "" {
+			ix.byRef[c.ref] = append(ix.byRef[c.ref], i)
+		}
+		if c.purl != nil {
+			k := pkgKey(c.purl)
+			ix.byPkg[k] = append(ix.byPkg[k], i)
+		}
+		if c.purlRaw != "" {
+			ix.byRaw[c.purlRaw] = append(ix.byRaw[c.purlRaw], i)
+		}
+		if c.cpe != "" {
+			if k, _ := cpeKey(c.cpe); k != "" {
+				ix.byCPE[k] = append(ix.byCPE[k], i)
+			}
+		}
+		for _, n := range []string{c.name, c.altName, c.altName2} {
+			if n != "" {
+				ix.byName[n] = append(ix.byName[n], i)
+			}
+		}
+	}
+	return ix
+}
+
+// candidates returns the indices of the components p may identify (a
+// superset; every component when p's CPE has a wildcard vendor or
+// product).
+func (ix *componentIndex) candidates(m *matcher, p *Product) []int {
+	var out []int
+	if p.ID != "" && !p.localID {
+		out = append(out, ix.byRef[p.ID]...)
+	}
+	if p.PURL != "" {
+		if pp := m.parse(p.PURL); pp != nil {
+			out = append(out, ix.byPkg[pkgKey(pp)]...)
+		}
+		out = append(out, ix.byRaw[p.PURL]...)
+	}
+	if p.CPE != "" {
+		k, wildcard := cpeKey(p.CPE)
+		if wildcard {
+			return ix.all
+		}
+		out = append(out, ix.byCPE[k]...)
+	}
+	if p.Name != "" {
+		out = append(out, ix.byName[strings.ToLower(p.Name)]...)
+	}
+	return out
 }

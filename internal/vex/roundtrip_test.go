@@ -86,7 +86,7 @@ var formatCarries = map[Format]carries{
 	FormatOpenVEX:       {impact: true, action: true, detail: true},
 	FormatCycloneDXJSON: {action: true, actionFixed: true, response: true},
 	FormatCycloneDXXML:  {action: true, actionFixed: true, response: true},
-	FormatCSAF:          {impact: true, action: true, actionFixed: true},
+	FormatCSAF:          {impact: true, action: true, actionFixed: true, detail: true},
 }
 
 // TestRoundTrip writes the export set in each format, reads it back,
