@@ -13,7 +13,10 @@ import (
 // Fuzz targets, one per reader, each seeded with the testdata documents of
 // its format and a few small ones:
 //
-//	go test -run '^$' -fuzz FuzzReadCSAF -fuzztime 30s ./internal/vex
+//	go test -run '^$' -fuzz FuzzReadCSAF -fuzztime 60s -fuzzminimizetime 2s ./internal/vex
+//
+// (minimizing an interesting input taken from a seed document of a few
+// kilobytes takes the default minute otherwise).
 
 func seed(f *testing.F, glob string, extra ...string) {
 	files, _ := filepath.Glob(filepath.Join("testdata", glob))
