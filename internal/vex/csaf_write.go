@@ -17,11 +17,12 @@ var cveRe = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
 // WriteCSAF writes stmts as a CSAF 2.0 document of the VEX profile
 // (document.category csaf_vex):
 //
-//   - the product tree holds the document's product under a vendor branch
+//   - the product tree holds the document's product (and the other
+//     products or versions named with InProduct) under a vendor branch
 //     (the author) with product_name and product_version branches, each
 //     component under product_name and product_version branches (its purl
 //     and CPE as identification helpers), and one default_component_of
-//     relationship per component of the product: statements are about
+//     relationship per component and product: statements are about
 //     these relationship products;
 //   - one vulnerability per vulnerability id, with cve (when the id or an
 //     alias is a CVE) and ids (the other ids), a summary note (the
@@ -111,8 +112,8 @@ func WriteCSAF(w io.Writer, meta Meta, stmts []Statement) error {
 				g.aliases = appendUnique(g.aliases, a)
 			}
 		}
-		for _, c := range components(s) {
-			pid := tb.componentOfProduct(&c)
+		for _, pl := range placementsIn(s, &meta) {
+			pid := tb.componentIn(pl.parent, &pl.comp)
 			if prev, ok := g.stmt[pid]; ok {
 				g.stmt[pid] = latest(stmts, []int{prev, i})
 				continue
@@ -234,33 +235,31 @@ func idSystem(id string) string {
 	return "other"
 }
 
-// csafTreeBuilder builds the product tree: the document's product, the
-// components, and a relationship per component.
+// csafTreeBuilder builds the product tree: the document's product (and
+// other products or versions the statements name) under the vendor
+// branch, the components under their own product_name branches, and a
+// relationship per component and product.
 type csafTreeBuilder struct {
-	productID string
-	vendor    csafBranch
-	compNames []*csafBranch // product_name branches of the components, in order
+	vendorName string
+	// products: product_name branches under the vendor, in order.
+	products  []*csafBranch
+	prodNames map[string]*csafBranch
+	prodIDs   map[string]string // product key → product id
+	prodLabel map[string]string // product id → label
+	mainID    string
+	// components: product_name branches of the components, in order.
+	compNames []*csafBranch
 	byName    map[string]*csafBranch
 	compIDs   map[string]string // product key → component product id
 	rels      []csafRelationship
-	relIDs    map[string]string // component product id → relationship product id
+	relIDs    map[string]string // component id + product id → relationship product id
 	next      int
-	prodLabel string
 }
 
 func newCSAFTreeBuilder(meta *Meta) *csafTreeBuilder {
-	b := &csafTreeBuilder{byName: map[string]*csafBranch{}, compIDs: map[string]string{}, relIDs: map[string]string{}}
-	p := &meta.Product
-	b.productID = b.newID()
-	b.prodLabel = strings.TrimSpace(p.Name + " " + p.Version)
-	fp := &csafFullProduct{Name: b.prodLabel, ProductID: b.productID, Helper: csafHelperOf(p)}
-	name := csafBranch{Category: "product_name", Name: p.Name}
-	if p.Version != "" {
-		name.Branches = []csafBranch{{Category: "product_version", Name: p.Version, Product: fp}}
-	} else {
-		name.Product = fp
-	}
-	b.vendor = csafBranch{Category: "vendor", Name: meta.Author, Branches: []csafBranch{name}}
+	b := &csafTreeBuilder{vendorName: meta.Author, prodNames: map[string]*csafBranch{}, prodIDs: map[string]string{},
+		prodLabel: map[string]string{}, byName: map[string]*csafBranch{}, compIDs: map[string]string{}, relIDs: map[string]string{}}
+	b.mainID = b.product(&meta.Product)
 	return b
 }
 
@@ -269,20 +268,70 @@ func (b *csafTreeBuilder) newID() string {
 	return fmt.Sprintf("CSAFPID-%04d", b.next)
 }
 
-// componentOfProduct returns the id of the relationship product "c as a
-// component of the document's product", adding c and the relationship to
-// the tree when new.
-func (b *csafTreeBuilder) componentOfProduct(c *Product) string {
+// addLeaf adds a product under the product_name branch nb: under a
+// product_version branch when it has a version, else on nb itself (or on
+// a new product_name branch appended by add when nb already has one).
+func addLeaf(nb *csafBranch, version string, fp *csafFullProduct, add func(*csafBranch)) {
+	switch {
+	case version != "" && nb.Product == nil:
+		nb.Branches = append(nb.Branches, csafBranch{Category: "product_version", Name: version, Product: fp})
+	case version != "":
+		add(&csafBranch{Category: "product_name", Name: nb.Name, Branches: []csafBranch{{Category: "product_version", Name: version, Product: fp}}})
+	case nb.Product == nil && len(nb.Branches) == 0:
+		nb.Product = fp
+	default:
+		// A product_name branch holds either a product or branches.
+		add(&csafBranch{Category: "product_name", Name: nb.Name, Product: fp})
+	}
+}
+
+// product returns the id of a product (version) under the vendor branch,
+// adding it when new.
+func (b *csafTreeBuilder) product(p *Product) string {
+	key := productKey(p)
+	if id, ok := b.prodIDs[key]; ok {
+		return id
+	}
+	id := b.newID()
+	b.prodIDs[key] = id
+	label := strings.TrimSpace(p.Name + " " + p.Version)
+	if label == "" {
+		label = p.label()
+	}
+	b.prodLabel[id] = label
+	fp := &csafFullProduct{Name: label, ProductID: id, Helper: csafHelperOf(p)}
+	name := p.Name
+	if name == "" {
+		name = label
+	}
+	nb := b.prodNames[name]
+	if nb == nil {
+		nb = &csafBranch{Category: "product_name", Name: name}
+		b.prodNames[name] = nb
+		b.products = append(b.products, nb)
+	}
+	addLeaf(nb, p.Version, fp, func(x *csafBranch) { b.products = append(b.products, x) })
+	return id
+}
+
+// componentIn returns the id of the relationship product "c as a
+// component of parent" (nil: the document's product), adding c, parent
+// and the relationship to the tree when new.
+func (b *csafTreeBuilder) componentIn(parent *Product, c *Product) string {
+	pid := b.mainID
+	if parent != nil {
+		pid = b.product(parent)
+	}
 	key := productKey(c)
 	cid, ok := b.compIDs[key]
+	name := c.Name
+	if name == "" {
+		name = c.label()
+	}
+	label := strings.TrimSpace(name + " " + c.Version)
 	if !ok {
 		cid = b.newID()
 		b.compIDs[key] = cid
-		name := c.Name
-		if name == "" {
-			name = c.label()
-		}
-		label := strings.TrimSpace(name + " " + c.Version)
 		fp := &csafFullProduct{Name: label, ProductID: cid, Helper: csafHelperOf(c)}
 		nb := b.byName[name]
 		if nb == nil {
@@ -290,30 +339,29 @@ func (b *csafTreeBuilder) componentOfProduct(c *Product) string {
 			b.byName[name] = nb
 			b.compNames = append(b.compNames, nb)
 		}
-		if c.Version != "" {
-			nb.Branches = append(nb.Branches, csafBranch{Category: "product_version", Name: c.Version, Product: fp})
-		} else if nb.Product == nil {
-			nb.Product = fp
-		} else {
-			// A second versionless component of the same name: a
-			// product_version branch cannot be empty, so it gets its own
-			// product_name branch.
-			b.compNames = append(b.compNames, &csafBranch{Category: "product_name", Name: name, Product: fp})
-		}
-		rid := cid + "-IN-" + b.productID
-		b.relIDs[cid] = rid
-		b.rels = append(b.rels, csafRelationship{
-			Category:                  "default_component_of",
-			ProductReference:          cid,
-			RelatesToProductReference: b.productID,
-			FullProductName:           csafFullProduct{Name: label + " as a component of " + b.prodLabel, ProductID: rid},
-		})
+		addLeaf(nb, c.Version, fp, func(x *csafBranch) { b.compNames = append(b.compNames, x) })
 	}
-	return b.relIDs[cid]
+	rk := cid + "\x00" + pid
+	if rid, ok := b.relIDs[rk]; ok {
+		return rid
+	}
+	rid := cid + "-IN-" + pid
+	b.relIDs[rk] = rid
+	b.rels = append(b.rels, csafRelationship{
+		Category:                  "default_component_of",
+		ProductReference:          cid,
+		RelatesToProductReference: pid,
+		FullProductName:           csafFullProduct{Name: label + " as a component of " + b.prodLabel[pid], ProductID: rid},
+	})
+	return rid
 }
 
 func (b *csafTreeBuilder) tree() *csafProductTree {
-	t := &csafProductTree{Branches: []csafBranch{b.vendor}, Relationships: b.rels}
+	vendor := csafBranch{Category: "vendor", Name: b.vendorName}
+	for _, nb := range b.products {
+		vendor.Branches = append(vendor.Branches, *nb)
+	}
+	t := &csafProductTree{Branches: []csafBranch{vendor}, Relationships: b.rels}
 	for _, nb := range b.compNames {
 		t.Branches = append(t.Branches, *nb)
 	}

@@ -226,19 +226,21 @@ func cycloneDXDocument(doc *cdxDocument, name string, format Format) (*Document,
 		out.Author = strings.TrimSpace(out.Author)
 	}
 	// The document's own components resolve the targets' bom-refs.
-	byRef := map[string]*cdxComponent{}
-	var walk func(cs []cdxComponent)
-	walk = func(cs []cdxComponent) {
+	// A nested component is part of the component it is nested in: a
+	// target naming it is that component as a subcomponent of its parent.
+	byRef := map[string]cdxRef{}
+	var walk func(cs []cdxComponent, parent *cdxComponent)
+	walk = func(cs []cdxComponent, parent *cdxComponent) {
 		for i := range cs {
 			if r := strings.TrimSpace(cs[i].BOMRef); r != "" {
-				byRef[r] = &cs[i]
+				byRef[r] = cdxRef{c: &cs[i], parent: parent}
 			}
-			walk(cs[i].Components)
+			walk(cs[i].Components, &cs[i])
 		}
 	}
-	walk(doc.Components)
+	walk(doc.Components, nil)
 	if out.Subject != nil && out.Subject.ID != "" {
-		byRef[out.Subject.ID] = doc.Metadata.Component
+		byRef[out.Subject.ID] = cdxRef{c: doc.Metadata.Component}
 	}
 	var err error
 	out.Statements, err = cycloneDXStatements(doc, name, out.Author, byRef)
@@ -251,7 +253,12 @@ func cycloneDXDocument(doc *cdxDocument, name string, format Format) (*Document,
 // cycloneDXStatements turns each vulnerability with an analysis state into
 // a statement. Vulnerabilities without one (a BOM or VDR listing
 // vulnerabilities without analysing them) make no statement.
-func cycloneDXStatements(doc *cdxDocument, name, author string, byRef map[string]*cdxComponent) ([]Statement, error) {
+// cdxRef is a component of the document and the one it is nested in.
+type cdxRef struct {
+	c, parent *cdxComponent
+}
+
+func cycloneDXStatements(doc *cdxDocument, name, author string, byRef map[string]cdxRef) ([]Statement, error) {
 	var out []Statement
 	for i := range doc.Vulnerabilities {
 		v := &doc.Vulnerabilities[i]
@@ -317,9 +324,14 @@ func cycloneDXStatements(doc *cdxDocument, name, author string, byRef map[string
 				return nil, fmt.Errorf("%s.ref: empty target reference", tw)
 			}
 			p := productFromID(ref, tw)
-			if c := byRef[ref]; c != nil {
-				p = c.product(tw)
+			if r, ok := byRef[ref]; ok {
+				p = r.c.product(tw)
 				p.ID = ref
+				if r.parent != nil {
+					parent := r.parent.product(tw)
+					parent.Subcomponents = []Product{p}
+					p = parent
+				}
 			}
 			if len(t.Versions) > 0 || len(t.XMLVersions) > 0 {
 				// rocca does not evaluate version ranges of targets yet;

@@ -31,7 +31,9 @@ var cdxState = map[model.Status]cdx.ImpactAnalysisState{
 
 // WriteCycloneDX writes stmts as a CycloneDX 1.6 VEX document (JSON, or
 // XML when xml is true): metadata.component is the document's product;
-// each distinct component the statements are about is a component; each
+// each distinct component the statements are about is a component (a
+// component of another product or version, InProduct, is nested in a
+// component for that product); each
 // statement is a vulnerability whose affects point at its components and
 // whose analysis carries the status (as the state), the justification
 // (the CycloneDX one the statement carries, else the closest to its CISA
@@ -64,27 +66,55 @@ func WriteCycloneDX(w io.Writer, meta Meta, stmts []Statement, xml bool) error {
 	}
 
 	var comps []cdx.Component
-	refOf := map[string]string{} // product key → bom-ref
+	type parentComp struct {
+		c    cdx.Component
+		kids []cdx.Component
+	}
+	var parents []*parentComp
+	parentOf := map[string]*parentComp{}
+	refOf := map[string]string{} // parent and product key → bom-ref
 	usedRefs := map[string]bool{"product": true}
+	newRef := func(p *Product, fallback string) string {
+		ref := p.ID
+		if ref == "" || p.localID || usedRefs[ref] {
+			ref = fallback
+		}
+		for usedRefs[ref] {
+			ref += "-"
+		}
+		usedRefs[ref] = true
+		return ref
+	}
 	var vulns []cdx.Vulnerability
 	for i := range stmts {
 		s := &stmts[i]
 		var affects []cdx.Affects
-		for _, p := range components(s) {
-			key := productKey(&p)
+		for _, pl := range placementsIn(s, &meta) {
+			p := pl.comp
+			var parent *parentComp
+			pkey := ""
+			if pl.parent != nil {
+				pkey = productKey(pl.parent)
+				parent = parentOf[pkey]
+				if parent == nil {
+					pc := cdxComponentOf(pl.parent, newRef(pl.parent, "product-"+strconv.Itoa(len(parents)+1)))
+					pc.Type = cdx.ComponentTypeApplication
+					parent = &parentComp{c: pc}
+					parentOf[pkey] = parent
+					parents = append(parents, parent)
+				}
+			}
+			key := pkey + "\x01" + productKey(&p)
 			ref, ok := refOf[key]
 			if !ok {
-				ref = p.ID
-				if ref == "" || p.localID || usedRefs[ref] {
-					ref = "component-" + strconv.Itoa(len(comps)+1)
-				}
-				for usedRefs[ref] {
-					ref += "-"
-				}
-				usedRefs[ref] = true
+				ref = newRef(&p, "component-"+strconv.Itoa(len(refOf)+1))
 				refOf[key] = ref
 				c := cdxComponentOf(&p, ref)
-				comps = append(comps, c)
+				if parent != nil {
+					parent.kids = append(parent.kids, c)
+				} else {
+					comps = append(comps, c)
+				}
 			}
 			if !slices.ContainsFunc(affects, func(a cdx.Affects) bool { return a.Ref == ref }) {
 				affects = append(affects, cdx.Affects{Ref: ref})
@@ -148,6 +178,11 @@ func WriteCycloneDX(w io.Writer, meta Meta, stmts []Statement, xml bool) error {
 			v.References = &refs
 		}
 		vulns = append(vulns, v)
+	}
+	for _, p := range parents {
+		kids := p.kids
+		p.c.Components = &kids
+		comps = append(comps, p.c)
 	}
 	if len(comps) > 0 {
 		bom.Components = &comps

@@ -50,7 +50,9 @@ const OpenVEXContext = "https://openvex.dev/ns/v0.2.0"
 // WriteOpenVEX writes stmts as an OpenVEX 0.2.0 document: one OpenVEX
 // statement per statement, its products being the document's product
 // (meta.Product) with the statement's components as subcomponents when
-// the product has a purl or CPE, else the components themselves.
+// the product has a purl or CPE, else the components themselves; a
+// component of another product or version (InProduct) is a subcomponent
+// of that product.
 //
 // OpenVEX allows a justification and an impact statement only with
 // not_affected, and an action statement only with affected: other
@@ -92,17 +94,36 @@ func WriteOpenVEX(w io.Writer, meta Meta, stmts []Statement) error {
 		if !s.Timestamp.IsZero() {
 			os.Timestamp = formatTime(s.Timestamp)
 		}
+		// Components of the document's product first, then those of
+		// other products (versions), each under its product.
 		var comps []ovOutProduct
-		for _, c := range components(s) {
-			comps = append(comps, ovProductOf(&c))
+		var others []ovOutProduct
+		otherIdx := map[string]int{}
+		for _, pl := range placementsIn(s, &meta) {
+			c := ovProductOf(&pl.comp)
+			if pl.parent == nil {
+				comps = append(comps, c)
+				continue
+			}
+			k := productKey(pl.parent)
+			i, ok := otherIdx[k]
+			if !ok {
+				i = len(others)
+				otherIdx[k] = i
+				others = append(others, ovProductOf(pl.parent))
+			}
+			others[i].Subcomponents = append(others[i].Subcomponents, c)
 		}
-		if parent != nil {
+		switch {
+		case len(comps) == 0:
+		case parent != nil:
 			p := *parent
 			p.Subcomponents = comps
 			os.Products = []ovOutProduct{p}
-		} else {
+		default:
 			os.Products = comps
 		}
+		os.Products = append(os.Products, others...)
 		switch s.Status {
 		case model.StatusNotAffected:
 			os.Justification = s.Justification

@@ -306,8 +306,8 @@ func TestReadCSAF(t *testing.T) {
 		},
 		{
 			Vulnerability: "GO-2023-2102", Products: []Product{{ID: "XNET", PURL: "pkg:golang/golang.org/x/net@v0.15.0", Name: "golang.org/x/net"}},
-			Status: model.StatusAffected,
-			Action: "Limit concurrent streams in the gateway.\n\nNo update before the next release.",
+			Status:   model.StatusAffected,
+			Action:   "Limit concurrent streams in the gateway.\n\nNo update before the next release.",
 			Response: []Response{ResponseWorkaroundAvailable, ResponseWillNotFix}, Author: author, Source: src, Timestamp: doc,
 		},
 		{

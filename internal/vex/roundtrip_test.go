@@ -263,6 +263,8 @@ func TestCSAFValidates(t *testing.T) {
 	m := testMeta(pressProduct)
 	m.Version = 1
 	docs["single-statement.json"] = write(t, FormatCSAF, m, stmts[:1])
+	pm, ps, _ := productExport()
+	docs["product-wide.json"] = write(t, FormatCSAF, pm, ps)
 
 	// Without the remediation of its affected products, a document fails
 	// 6.1.27.10; without flags and threats, 6.1.27.9.
@@ -313,4 +315,84 @@ func lineDiff(a, b []byte) string {
 		}
 	}
 	return fmt.Sprintf("%d lines, then %d", len(al), len(bl))
+}
+
+// productExport is a product-wide export: the statements of two versions
+// of the product, each component placed in its version.
+func productExport() (Meta, []Statement, []model.Finding) {
+	v41 := Product{Name: "press-controller", Version: "4.1.0", PURL: "pkg:generic/example/press-controller@4.1.0"}
+	v42 := pressProduct
+	meta := testMeta(Product{Name: "press-controller", PURL: "pkg:generic/example/press-controller"})
+	fs, stmts := exportSet()
+	var out []Statement
+	for i := range stmts {
+		for _, v := range []Product{v41, v42} {
+			s := stmts[i]
+			s.Products = []Product{InProduct(v, s.Products[0])}
+			if v.Version == "4.1.0" {
+				s.Status, s.Justification, s.Impact, s.Action, s.Response = model.StatusUnderInvestigation, "", "", "", nil
+			}
+			out = append(out, s)
+		}
+	}
+	return meta, out, fs
+}
+
+// TestProductExport writes the statements of two versions of a product in
+// one document, validates it, and checks that importing it into each
+// version applies that version's statements only.
+func TestProductExport(t *testing.T) {
+	meta, stmts, fs := productExport()
+	for _, format := range []Format{FormatOpenVEX, FormatCycloneDXJSON, FormatCycloneDXXML, FormatCSAF} {
+		t.Run(string(format), func(t *testing.T) {
+			data := write(t, format, meta, stmts)
+			switch format {
+			case FormatOpenVEX:
+				doc, err := ovex.Parse(data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range doc.Statements {
+					if err := doc.Statements[i].Validate(); err != nil {
+						t.Errorf("statement %d: %v", i, err)
+					}
+				}
+			case FormatCycloneDXJSON:
+				for _, is := range strict.CycloneDXJSON(data) {
+					t.Errorf("%s: %s", is.Pointer, is.Message)
+				}
+			case FormatCycloneDXXML:
+				for _, is := range strict.CycloneDXXML(data) {
+					t.Errorf("line %d: %s", is.Line, is.Message)
+				}
+			}
+			doc, err := ReadDocument(bytes.NewReader(data), "product.vex")
+			if err != nil {
+				t.Fatalf("read back: %v\n%s", err, data)
+			}
+			for _, v := range []struct {
+				version string
+				status  func(int) model.Status
+			}{
+				{"4.1.0", func(int) model.Status { return model.StatusUnderInvestigation }},
+				{"4.2.0", func(i int) model.Status { return stmts[2*i+1].Status }},
+			} {
+				target := Product{Name: "press-controller", Version: v.version, PURL: "pkg:generic/example/press-controller@" + v.version}
+				res := Match(doc.Statements, Target{Product: target, Findings: fs})
+				if res.Foreign || len(res.Matches) != len(fs) || len(res.Unmatched) != len(fs) {
+					t.Fatalf("%s: foreign %v, %d matches, %d unmatched, want %d each", v.version, res.Foreign, len(res.Matches), len(res.Unmatched), len(fs))
+				}
+				for _, m := range res.Matches {
+					if got, want := doc.Statements[m.Statement].Status, v.status(m.Finding); got != want {
+						t.Errorf("%s: finding %d: %s, want %s", v.version, m.Finding, got, want)
+					}
+				}
+				for _, u := range res.Unmatched {
+					if !strings.Contains(u.Reason, "which is not this version's product") {
+						t.Errorf("%s: reason %q", v.version, u.Reason)
+					}
+				}
+			}
+		})
+	}
 }

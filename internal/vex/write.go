@@ -100,19 +100,74 @@ func checkStatements(stmts []Statement, format Format) error {
 	return nil
 }
 
-// components returns the components of the document's product a
-// statement is about: its products, or their subcomponents when they have
-// some.
+// components returns the components a statement is about: its products,
+// or their subcomponents when they have some.
 func components(s *Statement) []Product {
 	var out []Product
-	for _, p := range s.Products {
-		if len(p.Subcomponents) > 0 {
-			out = append(out, p.Subcomponents...)
-		} else if !p.empty() {
-			out = append(out, p)
+	for _, pl := range placements(s) {
+		out = append(out, pl.comp)
+	}
+	return out
+}
+
+// placement is a component a statement is about and the product it is a
+// component of: parent is nil for the document's product (Meta.Product).
+type placement struct {
+	parent *Product
+	comp   Product
+}
+
+// placements returns the components a statement is about with their
+// products: a statement product with subcomponents is a product (a
+// version of the document's product, or another product) and its
+// subcomponents its components; a product without subcomponents is a
+// component of the document's product.
+func placements(s *Statement) []placement {
+	var out []placement
+	for i := range s.Products {
+		p := &s.Products[i]
+		if len(p.Subcomponents) == 0 {
+			if !p.empty() {
+				out = append(out, placement{comp: *p})
+			}
+			continue
+		}
+		parent := *p
+		parent.Subcomponents = nil
+		for _, c := range p.Subcomponents {
+			if !c.empty() {
+				out = append(out, placement{parent: &parent, comp: c})
+			}
 		}
 	}
 	return out
+}
+
+// sameProduct reports whether a and b identify the same product (their
+// document-local ids aside).
+func sameProduct(a, b *Product) bool {
+	return a.PURL == b.PURL && a.CPE == b.CPE && strings.EqualFold(a.Name, b.Name) && a.Version == b.Version
+}
+
+// placementsIn is placements with the parents that are the document's
+// product set to nil.
+func placementsIn(s *Statement, meta *Meta) []placement {
+	pls := placements(s)
+	for i := range pls {
+		if pls[i].parent != nil && sameProduct(pls[i].parent, &meta.Product) {
+			pls[i].parent = nil
+		}
+	}
+	return pls
+}
+
+// InProduct returns a statement product saying that comp is a component
+// of product (a version of a product): for documents covering several
+// versions of a product (Write with Meta.Product naming the product and
+// no version).
+func InProduct(product, comp Product) Product {
+	product.Subcomponents = []Product{comp}
+	return product
 }
 
 // ComponentProduct returns the Product identifying a finding's component.
