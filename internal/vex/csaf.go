@@ -478,7 +478,10 @@ func csafStatements(v *csafVulnerability, i int, ix *csafProducts, doc *Document
 		{"under_investigation", ps.UnderInvestigation, model.StatusUnderInvestigation},
 	}
 	var out []Statement
-	statusOf := map[string]string{}
+	statusOf := map[string]struct {
+		field  string
+		status model.Status
+	}{}
 	for _, l := range lists {
 		for k, pid := range l.ids {
 			pw := fmt.Sprintf("%s.product_status.%s[%d]", where, l.field, k)
@@ -488,12 +491,17 @@ func csafStatements(v *csafVulnerability, i int, ix *csafProducts, doc *Document
 				return nil, fmt.Errorf("%s: product id %q is not defined in the product_tree", pw, clip(pid, 60))
 			}
 			if prev, dup := statusOf[pid]; dup {
-				if prev == l.field {
+				// first_fixed and fixed (first_, known_ and last_affected)
+				// say the same.
+				if prev.status == l.status {
 					continue
 				}
-				return nil, fmt.Errorf("%s: product %q is also listed as %s (contradicting statuses)", pw, clip(pid, 60), prev)
+				return nil, fmt.Errorf("%s: product %q is also listed as %s (contradicting statuses)", pw, clip(pid, 60), prev.field)
 			}
-			statusOf[pid] = l.field
+			statusOf[pid] = struct {
+				field  string
+				status model.Status
+			}{l.field, l.status}
 			s := Statement{
 				Vulnerability: id, Aliases: slices.Clone(aliases),
 				Products: []Product{*p}, Status: l.status,

@@ -379,3 +379,43 @@ func TestReadDepthLimit(t *testing.T) {
 		t.Errorf("brackets in a string: %v", err)
 	}
 }
+
+// TestCorpusCSAF reads the CSAF 2.0 examples of OASIS (the VEX profile
+// and the other profiles) and CISA's ICS advisories of 2024: every one
+// must read, and the VEX examples must give statements.
+func TestCorpusCSAF(t *testing.T) {
+	root := filepath.Join(testutil.Corpora(t), "vulndata", "csaf")
+	var files []string
+	for _, dir := range []string{filepath.Join(root, "oasis-examples", "csaf_2.0", "csaf"), filepath.Join(root, "cisa-ics-2024")} {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+				files = append(files, p)
+			}
+			return err
+		})
+		if err != nil {
+			t.Skipf("corpus: %v", err)
+		}
+	}
+	statements := 0
+	for _, p := range files {
+		rel, _ := filepath.Rel(root, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := ReadDocument(bytes.NewReader(b), rel)
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			continue
+		}
+		statements += len(doc.Statements)
+		if strings.Contains(rel, "csaf_vex") && len(doc.Statements) == 0 {
+			t.Errorf("%s: no statements", rel)
+		}
+	}
+	t.Logf("%d documents, %d statements", len(files), statements)
+	if len(files) < 100 {
+		t.Errorf("only %d documents found", len(files))
+	}
+}
