@@ -156,7 +156,7 @@ func Match(stmts []Statement, t Target) *MatchResult {
 	covered := make([]bool, len(stmts))
 	for fi := range t.Findings {
 		f := &t.Findings[fi]
-		cands := candidates(byVuln, f.Vulnerability)
+		cands := candidates(byVuln, f.Vulnerability.ID, f.Vulnerability.IDs)
 		if len(cands) == 0 {
 			continue
 		}
@@ -188,8 +188,18 @@ func Match(stmts []Statement, t Target) *MatchResult {
 		}
 	}
 
+	findingsByVuln := map[string][]int{}
+	for fi := range t.Findings {
+		v := &t.Findings[fi].Vulnerability
+		for _, k := range append([]string{v.ID}, v.IDs...) {
+			if k = vulnKey(k); k != "" {
+				findingsByVuln[k] = append(findingsByVuln[k], fi)
+			}
+		}
+	}
 	anyKnown := false
 	var named []string
+	namedSeen := map[string]bool{}
 	for si := range stmts {
 		s := &stmts[si]
 		for pi := range s.Products {
@@ -202,10 +212,13 @@ func Match(stmts []Statement, t Target) *MatchResult {
 					anyKnown = true
 				}
 			}
-			named = appendUnique(named, p.label())
+			if l := p.label(); l != "" && !namedSeen[l] {
+				namedSeen[l] = true
+				named = append(named, l)
+			}
 		}
 		if !covered[si] {
-			res.Unmatched = append(res.Unmatched, UnmatchedStatement{Statement: si, Where: s.Where, Reason: m.reason(s, t.Findings, compKeys, known)})
+			res.Unmatched = append(res.Unmatched, UnmatchedStatement{Statement: si, Where: s.Where, Reason: m.reason(s, t.Findings, findingsByVuln, known)})
 		}
 	}
 	if len(stmts) > 0 && !anyKnown && len(named) > 0 {
@@ -216,7 +229,7 @@ func Match(stmts []Statement, t Target) *MatchResult {
 }
 
 // reason explains why statement s covers no finding.
-func (m *matcher) reason(s *Statement, findings []model.Finding, comps []*componentKeys, known func(*Product) bool) string {
+func (m *matcher) reason(s *Statement, findings []model.Finding, findingsByVuln map[string][]int, known func(*Product) bool) string {
 	if !ValidStatus(s.Status) {
 		return fmt.Sprintf("unknown status %q", s.Status)
 	}
@@ -232,15 +245,12 @@ func (m *matcher) reason(s *Statement, findings []model.Finding, comps []*compon
 	if len(unsupported) == len(s.Products) {
 		return strings.Join(unsupported, "; ")
 	}
-	keys := map[string]bool{}
-	for _, k := range stmtVulnKeys(s) {
-		keys[k] = true
-	}
 	var on []string
-	for i := range findings {
-		f := &findings[i]
-		if keys[vulnKey(f.Vulnerability.ID)] || slices.ContainsFunc(f.Vulnerability.IDs, func(id string) bool { return keys[vulnKey(id)] }) {
-			on = appendUnique(on, componentLabel(&f.Component))
+	seen := map[string]bool{}
+	for _, fi := range candidates(findingsByVuln, s.Vulnerability, s.Aliases) {
+		if l := componentLabel(&findings[fi].Component); !seen[l] {
+			seen[l] = true
+			on = append(on, l)
 		}
 	}
 	var labels, partOf []string
@@ -360,12 +370,12 @@ func stmtVulnKeys(s *Statement) []string {
 	return out
 }
 
-// candidates returns the indices of the statements about any id of v,
+// candidates returns the indices listed under id or any of ids in byVuln,
 // ascending and without duplicates.
-func candidates(byVuln map[string][]int, v model.Vulnerability) []int {
+func candidates(byVuln map[string][]int, id string, ids []string) []int {
 	var out []int
-	out = append(out, byVuln[vulnKey(v.ID)]...)
-	for _, id := range v.IDs {
+	out = append(out, byVuln[vulnKey(id)]...)
+	for _, id := range ids {
 		out = append(out, byVuln[vulnKey(id)]...)
 	}
 	slices.Sort(out)
