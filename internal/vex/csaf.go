@@ -272,18 +272,24 @@ func indexCSAFProducts(pt *csafProductTree) (*csafProducts, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s.relates_to_product_reference: product id %q is not defined in the product_tree", where, clip(r.RelatesToProductReference, 60))
 		}
+		// A component of a product (default_, external_ and
+		// optional_component_of) is identified by its parts: the
+		// product's identifiers, and the component as its subcomponent.
+		// A product installed on or with a platform (installed_on,
+		// installed_with) is the product itself: rocca does not model
+		// platforms.
+		sub := *comp
+		sub.Subcomponents, sub.Where = nil, where+".product_reference"
 		p := *parent
-		p.Subcomponents = []Product{*comp}
-		p.Subcomponents[0].Subcomponents = nil
-		p.Subcomponents[0].Where = where + ".product_reference"
-		p.Name, p.PURL, p.CPE, p.Version = parent.Name, parent.PURL, parent.CPE, parent.Version
+		p.Subcomponents = []Product{sub}
+		if strings.HasPrefix(r.Category, "installed_") {
+			p = sub
+		}
 		fp := r.FullProductName
-		fp.Helper = nil // the combined product is identified by its parts
+		fp.Helper = nil
 		if err := add(&fp, where+".full_product_name", p); err != nil {
 			return nil, err
 		}
-		ix.byID[strings.TrimSpace(fp.ProductID)].PURL = parent.PURL
-		ix.byID[strings.TrimSpace(fp.ProductID)].CPE = parent.CPE
 	}
 	for i := range pt.ProductGroups {
 		g := &pt.ProductGroups[i]

@@ -419,3 +419,26 @@ func TestCorpusCSAF(t *testing.T) {
 		t.Errorf("only %d documents found", len(files))
 	}
 }
+
+// TestReadCSAFInstalledOn: a product installed on a platform is the
+// product itself; a component of a product is the component inside it.
+func TestReadCSAFInstalledOn(t *testing.T) {
+	doc := `{"document": {"csaf_version": "2.0", "publisher": {"name": "x"}},
+"product_tree": {"full_product_names": [
+  {"name": "app", "product_id": "APP", "product_identification_helper": {"purl": "pkg:npm/app@1"}},
+  {"name": "os", "product_id": "OS", "product_identification_helper": {"purl": "pkg:generic/os@9"}}],
+ "relationships": [
+  {"category": "installed_on", "product_reference": "APP", "relates_to_product_reference": "OS", "full_product_name": {"name": "app on os", "product_id": "APP-ON-OS"}},
+  {"category": "default_component_of", "product_reference": "APP", "relates_to_product_reference": "OS", "full_product_name": {"name": "app in os", "product_id": "APP-IN-OS"}}]},
+"vulnerabilities": [{"cve": "CVE-1", "product_status": {"fixed": ["APP-ON-OS", "APP-IN-OS"]}}]}`
+	stmts, err := Read(strings.NewReader(doc), "x")
+	if err != nil || len(stmts) != 2 {
+		t.Fatalf("got %+v, %v", stmts, err)
+	}
+	if p := stmts[0].Products[0]; p.PURL != "pkg:npm/app@1" || len(p.Subcomponents) != 0 {
+		t.Errorf("installed_on: %+v", p)
+	}
+	if p := stmts[1].Products[0]; p.PURL != "pkg:generic/os@9" || len(p.Subcomponents) != 1 || p.Subcomponents[0].PURL != "pkg:npm/app@1" {
+		t.Errorf("default_component_of: %+v", p)
+	}
+}
