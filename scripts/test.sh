@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, vet, staticcheck, and every Go test
-# (unit, fuzz seeds, corpus end-to-end tests, SARIF schema validation),
+# (unit, fuzz seeds, corpus end-to-end tests, SARIF schema validation, CSAF
+# schema and mandatory tests),
 # with the storage and API tests run on SQLite and on a real PostgreSQL.
 #
 # PostgreSQL: scripts/postgres.sh starts a throw-away cluster (installing the
@@ -50,6 +51,17 @@ if [ -z "${ROCCA_SARIF_MULTITOOL:-}" ]; then
   else
     echo "WARNING: @microsoft/sarif-multitool could not be installed; the SARIF schema test will skip" >&2
     unset ROCCA_SARIF_MULTITOOL
+  fi
+fi
+
+step "CSAF validator"
+if [ -z "${ROCCA_CSAF_VALIDATOR:-}" ]; then
+  if ROCCA_CSAF_VALIDATOR=$(scripts/install-csaf-validator.sh); then
+    export ROCCA_CSAF_VALIDATOR
+    echo "using $ROCCA_CSAF_VALIDATOR" >&2
+  else
+    echo "WARNING: @secvisogram/csaf-validator-lib could not be installed; the CSAF validation tests will skip" >&2
+    unset ROCCA_CSAF_VALIDATOR
   fi
 fi
 

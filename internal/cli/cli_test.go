@@ -196,6 +196,37 @@ func TestScanVEXSuppressesFailure(t *testing.T) {
 	}
 }
 
+// TestScanCSAFVEX applies a CSAF VEX document (detected from its
+// content) like an OpenVEX one.
+func TestScanCSAFVEX(t *testing.T) {
+	db, sbomPath := demoDB(t)
+	vex := filepath.Join(t.TempDir(), "triage.csaf.json")
+	os.WriteFile(vex, []byte(`{
+  "document": {"category": "csaf_vex", "csaf_version": "2.0", "title": "VEX",
+    "publisher": {"category": "vendor", "name": "Example Macchine PSIRT", "namespace": "https://example.com"},
+    "tracking": {"id": "EX-VEX-1", "status": "final", "version": "1", "initial_release_date": "2026-11-01T10:00:00Z",
+      "current_release_date": "2026-11-01T10:00:00Z", "revision_history": [{"date": "2026-11-01T10:00:00Z", "number": "1", "summary": "First."}]}},
+  "product_tree": {"full_product_names": [
+    {"name": "log4j-core 2.14.1", "product_id": "LOG4J", "product_identification_helper": {"purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}},
+    {"name": "spring-beans 5.3.17", "product_id": "SPRING", "product_identification_helper": {"purl": "pkg:maven/org.springframework/spring-beans@5.3.17"}},
+    {"name": "x/net", "product_id": "XNET", "product_identification_helper": {"purl": "pkg:golang/golang.org/x/net@v0.15.0"}}]},
+  "vulnerabilities": [
+    {"cve": "CVE-2021-44228", "product_status": {"known_not_affected": ["LOG4J"]},
+     "flags": [{"label": "vulnerable_code_not_in_execute_path", "product_ids": ["LOG4J"]}]},
+    {"cve": "CVE-2022-22965", "product_status": {"known_not_affected": ["SPRING"]},
+     "threats": [{"category": "impact", "details": "Spring MVC is not used.", "product_ids": ["SPRING"]}]},
+    {"cve": "CVE-2023-44487", "product_status": {"fixed": ["XNET"]}}
+  ]
+}`), 0o600)
+	code, out, errs := run(t, "scan", "--database", db, sbomPath, "--fail-on", "kev", "--vex", vex)
+	if code != cli.ExitOK {
+		t.Fatalf("with CSAF VEX: exit %d, want 0\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "vulnerable_code_not_in_execute_path") {
+		t.Errorf("VEX status not shown:\n%s", out)
+	}
+}
+
 func TestScanEmptyDatabaseWarns(t *testing.T) {
 	_, sbomPath := demoDB(t)
 	db := filepath.Join(t.TempDir(), "empty.db")

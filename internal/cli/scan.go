@@ -40,8 +40,8 @@ cyclonedx (a CycloneDX 1.6 VDR keeping the input's bom-refs).
 
 --fail-on sets the exit code for CI: a severity (low, medium, high, critical)
 and/or kev (known exploited: CISA KEV, EU KEV or EUVD). Findings marked
-not_affected or fixed by a --vex document (OpenVEX or CycloneDX VEX) are shown
-as such and never fail.
+not_affected or fixed by a --vex document (OpenVEX, CycloneDX VEX or CSAF
+VEX, detected from the content) are shown as such and never fail.
 
 ` + exitCodesHelp,
 		Example: `  rocca scan product.cdx.json
@@ -56,7 +56,7 @@ as such and never fail.
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, json, sarif, cyclonedx")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringSliceVar(&f.failOn, "fail-on", nil, "exit 1 when a finding is at least this severity (low, medium, high, critical) and/or known exploited (kev)")
-	fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX or CycloneDX VEX file marking findings not_affected/fixed (repeatable)")
+	fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX, CycloneDX VEX or CSAF VEX file marking findings not_affected/fixed (repeatable; format detected from the content)")
 	fl.BoolVar(&f.strict, "strict", false, "refuse an SBOM that does not conform to its specification version (exit 3, issues listed)")
 	fl.Int64Var(&f.maxSize, "max-sbom-size", sbom.DefaultLimits().MaxBytes, "largest SBOM accepted, in bytes (after decompression)")
 	return cmd

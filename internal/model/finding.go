@@ -176,6 +176,27 @@ type Finding struct {
 	Justification string `json:"justification,omitempty"`
 	// StatusSource names the VEX document that set the status.
 	StatusSource string `json:"statusSource,omitempty"`
+	// Analysis is what the VEX statement (or triage decision) that set
+	// the status says beyond it; nil when no statement covers the finding.
+	Analysis *AnalysisDetail `json:"analysis,omitempty"`
+}
+
+// AnalysisDetail is the part of a finding's VEX analysis beyond Status and
+// Justification: what reports (SARIF, CycloneDX VDR) carry along.
+type AnalysisDetail struct {
+	// Impact is the impact statement (why not_affected, in words).
+	Impact string `json:"impact,omitempty"`
+	// Action is the action statement (what users of an affected product
+	// should do).
+	Action string `json:"action,omitempty"`
+	// Response lists CycloneDX responses (can_not_fix, will_not_fix,
+	// update, rollback, workaround_available).
+	Response []string `json:"response,omitempty"`
+	// Detail is free text.
+	Detail string `json:"detail,omitempty"`
+	// Author is who made the statement or decision; Timestamp when.
+	Author    string    `json:"author,omitempty"`
+	Timestamp time.Time `json:"timestamp,omitzero"`
 }
 
 // Unmatched is a component the matcher could not look up, with the reason.

@@ -249,10 +249,17 @@ type analysisKey struct {
 	status        model.Status
 	justification string
 	source        string
+	// detail holds the analysis detail (model.AnalysisDetail) in one
+	// string, "" when the finding has none.
+	detail string
 }
 
 func analysisKeyOf(f *model.Finding) analysisKey {
-	return analysisKey{statusOf(f), f.Justification, f.StatusSource}
+	k := analysisKey{status: statusOf(f), justification: f.Justification, source: f.StatusSource}
+	if a := f.Analysis; a != nil {
+		k.detail = strings.Join([]string{a.Impact, a.Action, strings.Join(a.Response, ","), a.Detail, a.Author, a.Timestamp.UTC().Format(time.RFC3339Nano)}, "\x00")
+	}
+	return k
 }
 
 // statusOrder lists statuses in the order their entries are written.
@@ -289,7 +296,10 @@ func splitByAnalysis(fs []*model.Finding) [][]*model.Finding {
 		if c := cmp.Compare(a.justification, b.justification); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.source, b.source)
+		if c := cmp.Compare(a.source, b.source); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.detail, b.detail)
 	})
 	out := make([][]*model.Finding, 0, len(keys))
 	for _, k := range keys {
@@ -338,7 +348,11 @@ func (e *jsonEncoder) cdxVulnerability(v *model.Vulnerability, fs []*model.Findi
 
 	e.strOmit(&first, d, "description", strings.TrimSpace(v.Summary))
 	if !suppressed(fs[0]) {
-		e.strOmit(&first, d, "recommendation", recommendation(fs))
+		rec := recommendation(fs)
+		if a := fs[0].Analysis; a != nil && a.Action != "" {
+			rec = a.Action + "\n" + rec
+		}
+		e.strOmit(&first, d, "recommendation", rec)
 	}
 	if len(v.References) > 0 {
 		e.key(&first, d, "advisories")
@@ -357,7 +371,15 @@ func (e *jsonEncoder) cdxVulnerability(v *model.Vulnerability, fs []*model.Findi
 		e.b = append(e.b, '{')
 		e.strOmit(&af, d+1, "state", string(a.State))
 		e.strOmit(&af, d+1, "justification", string(a.Justification))
+		if a.Response != nil {
+			rs := make([]string, len(*a.Response))
+			for i, r := range *a.Response {
+				rs[i] = string(r)
+			}
+			e.strings(&af, d+1, "response", rs)
+		}
 		e.strOmit(&af, d+1, "detail", a.Detail)
+		e.strOmit(&af, d+1, "lastUpdated", a.LastUpdated)
 		e.close(d, '}')
 	}
 
@@ -481,7 +503,21 @@ func cdxAnalysis(f *model.Finding, fs []*model.Finding) *cdx.VulnerabilityAnalys
 	default:
 		return nil
 	}
-	if f.StatusSource != "" || f.Justification != "" {
+	if x := f.Analysis; x != nil {
+		var rs []cdx.ImpactAnalysisResponse
+		for _, r := range x.Response {
+			if r := cdx.ImpactAnalysisResponse(r); validResponse(r) {
+				rs = append(rs, r)
+			}
+		}
+		if len(rs) > 0 {
+			a.Response = &rs
+		}
+		if !x.Timestamp.IsZero() {
+			a.LastUpdated = x.Timestamp.UTC().Format(time.RFC3339)
+		}
+	}
+	if f.StatusSource != "" || f.Justification != "" || f.Analysis != nil {
 		d := "VEX statement"
 		if f.StatusSource != "" {
 			d += " in " + f.StatusSource
@@ -491,6 +527,17 @@ func cdxAnalysis(f *model.Finding, fs []*model.Finding) *cdx.VulnerabilityAnalys
 			d += " (" + f.Justification + ")"
 		}
 		a.Detail = d + "."
+		if x := f.Analysis; x != nil {
+			if x.Impact != "" {
+				a.Detail += "\nImpact: " + x.Impact
+			}
+			if x.Detail != "" {
+				a.Detail += "\n" + x.Detail
+			}
+			if x.Author != "" {
+				a.Detail += "\nDecided by " + x.Author + "."
+			}
+		}
 	} else {
 		var adv []string
 		for _, f := range fs {
@@ -505,6 +552,15 @@ func cdxAnalysis(f *model.Finding, fs []*model.Finding) *cdx.VulnerabilityAnalys
 		a.Detail = d + "; no VEX statement assesses it."
 	}
 	return a
+}
+
+// validResponse reports whether r is one of CycloneDX's responses.
+func validResponse(r cdx.ImpactAnalysisResponse) bool {
+	switch r {
+	case cdx.IARCanNotFix, cdx.IARWillNotFix, cdx.IARUpdate, cdx.IARRollback, cdx.IARWorkaroundAvailable:
+		return true
+	}
+	return false
 }
 
 // cdxJustification maps a VEX justification, OpenVEX's or already

@@ -167,6 +167,24 @@ func (e *jsonEncoder) finding(f *model.Finding) {
 	e.str(&first, 1, "status", string(f.Status))
 	e.strOmit(&first, 1, "justification", f.Justification)
 	e.strOmit(&first, 1, "statusSource", f.StatusSource)
+	if a := f.Analysis; a != nil {
+		e.key(&first, 1, "analysis")
+		af := true
+		e.b = append(e.b, '{')
+		e.strOmit(&af, 2, "impact", a.Impact)
+		e.strOmit(&af, 2, "action", a.Action)
+		e.stringsOmit(&af, 2, "response", a.Response)
+		e.strOmit(&af, 2, "detail", a.Detail)
+		e.strOmit(&af, 2, "author", a.Author)
+		if !a.Timestamp.IsZero() {
+			e.time(&af, 2, "timestamp", a.Timestamp)
+		}
+		if af {
+			e.b = append(e.b, '}')
+		} else {
+			e.close(1, '}')
+		}
+	}
 	e.nl(0)
 	e.b = append(e.b, '}')
 }

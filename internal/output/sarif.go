@@ -394,7 +394,7 @@ func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, d
 		sf := true
 		e.str(&sf, d+2, "kind", "external")
 		e.str(&sf, d+2, "status", "accepted")
-		e.strOmit(&sf, d+2, "justification", vexExplanation(f))
+		e.strOmit(&sf, d+2, "justification", suppressionJustification(f))
 		e.close(d+1, '}')
 		e.close(d, ']')
 	}
@@ -407,6 +407,16 @@ func (e *jsonEncoder) sarifResult(f *model.Finding, ruleIndex int, uri string, d
 	e.str(&p, d+1, "status", string(statusOf(f)))
 	e.strOmit(&p, d+1, "justification", f.Justification)
 	e.strOmit(&p, d+1, "statusSource", f.StatusSource)
+	if a := f.Analysis; a != nil {
+		e.strOmit(&p, d+1, "impact", a.Impact)
+		e.strOmit(&p, d+1, "action", a.Action)
+		e.stringsOmit(&p, d+1, "response", a.Response)
+		e.strOmit(&p, d+1, "detail", a.Detail)
+		e.strOmit(&p, d+1, "analysisAuthor", a.Author)
+		if !a.Timestamp.IsZero() {
+			e.str(&p, d+1, "analysisTimestamp", a.Timestamp.UTC().Format(time.RFC3339))
+		}
+	}
 	e.str(&p, d+1, "severity", severityText(v.Severity))
 	e.bool(&p, d+1, "knownExploited", v.KEV != nil)
 	if v.EPSS != nil {
@@ -460,6 +470,30 @@ func appendResultMessage(b []byte, f *model.Finding, key string, fixed []string)
 		b = append(b, " No fixed version is known."...)
 	}
 	return b
+}
+
+// suppressionJustification is the VEX explanation of a suppressed finding
+// followed by its analysis' impact statement and detail, when it has them.
+func suppressionJustification(f *model.Finding) string {
+	t := vexExplanation(f)
+	a := f.Analysis
+	if a == nil {
+		return t
+	}
+	parts := []string{t}
+	if a.Impact != "" && a.Impact != f.Justification {
+		parts = append(parts, "Impact: "+a.Impact)
+	}
+	if a.Detail != "" {
+		parts = append(parts, a.Detail)
+	}
+	if a.Author != "" {
+		parts = append(parts, "Decided by "+a.Author)
+	}
+	for i := range parts {
+		parts[i] = strings.TrimRight(strings.TrimSpace(parts[i]), ".")
+	}
+	return strings.Join(parts, ". ") + "."
 }
 
 // vexExplanation is e.g. "VEX says not_affected (component_not_present) in

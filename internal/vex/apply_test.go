@@ -27,11 +27,11 @@ func TestApply(t *testing.T) {
 	t1 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	t2 := t1.Add(24 * time.Hour)
 	na := func(vuln string, products ...string) Statement {
-		return Statement{Vulnerability: vuln, Products: products, Status: model.StatusNotAffected, Justification: "component_not_present", Source: "a.json"}
+		return Statement{Vulnerability: vuln, Products: ids(products...), Status: model.StatusNotAffected, Justification: "component_not_present", Source: "a.json"}
 	}
 	with := func(s Statement, f func(*Statement)) Statement { f(&s); return s }
 	fixedAt := func(vuln, product string, at time.Time, src string) Statement {
-		return Statement{Vulnerability: vuln, Products: []string{product}, Status: model.StatusFixed, Source: src, Timestamp: at}
+		return Statement{Vulnerability: vuln, Products: ids(product), Status: model.StatusFixed, Source: src, Timestamp: at}
 	}
 	for _, tc := range []struct {
 		name    string
@@ -82,7 +82,7 @@ func TestApply(t *testing.T) {
 		{"later statement wins", finding(log4j, "CVE-2021-44228"),
 			[]Statement{
 				na("CVE-2021-44228", "log4j-core"),
-				{Vulnerability: "CVE-2021-44228", Products: []string{"pkg:maven/org.apache.logging.log4j/log4j-core"}, Status: model.StatusAffected, Source: "b.json"},
+				{Vulnerability: "CVE-2021-44228", Products: ids("pkg:maven/org.apache.logging.log4j/log4j-core"), Status: model.StatusAffected, Source: "b.json"},
 			},
 			model.StatusAffected, "", "b.json"},
 		{"newer timestamp wins over position", finding(xnet, "CVE-2023-44487"),
@@ -98,7 +98,7 @@ func TestApply(t *testing.T) {
 			[]Statement{fixedAt("CVE-2023-44487", "x-net", t1, "old.json"), fixedAt("CVE-2023-44487", "other", time.Time{}, "other.json")},
 			model.StatusFixed, "", "old.json"},
 		{"invalid status ignored", finding(log4j, "CVE-2021-44228"),
-			[]Statement{na("CVE-2021-44228", "log4j-core"), {Vulnerability: "CVE-2021-44228", Products: []string{"log4j-core"}, Status: "maybe", Source: "bad.json"}},
+			[]Statement{na("CVE-2021-44228", "log4j-core"), {Vulnerability: "CVE-2021-44228", Products: ids("log4j-core"), Status: "maybe", Source: "bad.json"}},
 			model.StatusNotAffected, "component_not_present", "a.json"},
 		{"unparsable purls compared as strings", finding(model.Component{Name: "x", PURL: "pkg:weird"}, "CVE-1"),
 			[]Statement{na("CVE-1", "pkg:weird")},

@@ -1,28 +1,26 @@
-// Package vex reads VEX (Vulnerability Exploitability eXchange) documents
-// and applies their statements to findings.
+// Package vex reads, matches and writes VEX (Vulnerability Exploitability
+// eXchange) documents.
 //
-// Two formats are read, detected from the content: OpenVEX (v0.2.0, and
-// the v0.0.1 shapes) and CycloneDX VEX, that is a CycloneDX BOM, JSON or
-// XML, whose vulnerabilities carry an analysis. Each OpenVEX statement, and
-// each analysed CycloneDX vulnerability, becomes a Statement.
+// Three formats are read, detected from the content (ReadDocument): OpenVEX
+// (v0.2.0, and the v0.0.1 shapes), CycloneDX VEX (a CycloneDX BOM, JSON or
+// XML, whose vulnerabilities carry an analysis) and CSAF 2.0 (product
+// statuses of a product tree; the VEX profile csaf_vex is the one meant for
+// it). Each becomes a list of neutral Statements: vulnerability and aliases,
+// products (purl, CPE, name and version, document-local id,
+// subcomponents), status, CISA justification, impact and action
+// statements, CycloneDX responses, detail, time and author. Input is
+// bounded (MaxBytes, MaxDepth) and errors are located in the document
+// ("statements[3].products[0]: …", "vulnerabilities[2].product_status…").
 //
-// OpenVEX: the vulnerability's name (or @id) and aliases are kept; the
-// products are every product's @id, identifiers.purl, identifiers.cpe23 and
-// identifiers.cpe22, and those of its subcomponents: a statement about a
-// product's subcomponent thus applies to the findings on that subcomponent.
-// The justification is kept, or else the impact statement. A statement's
-// timestamp is its last_updated, else its timestamp, else the document's.
+// Match pairs statements with the findings of a version (Target) and
+// reports every statement it cannot apply, with the reason, and whether
+// the document is about other products altogether (MatchResult.Err,
+// ErrForeignDocument). Apply is Match for rocca scan: it sets the findings'
+// status and analysis in place.
 //
-// CycloneDX: the vulnerability id is kept and references[].id become
-// aliases; analysis.state maps to a status (not_affected and false_positive
-// to not_affected, resolved and resolved_with_pedigree to fixed,
-// exploitable to affected, in_triage to under_investigation); the products
-// are the affects[].ref, a BOM-Link reduced to its bom-ref. Targets
-// restricted to versions (affects[].versions) are not applied yet. The
-// justification is analysis.justification, else "false_positive" for that
-// state, else analysis.detail; the timestamp is analysis.lastUpdated, else
-// analysis.firstIssued.
-//
-// Apply documents how statements are matched to findings and which
-// statement wins when several cover one finding.
+// Write (WriteOpenVEX, WriteCycloneDX, WriteCSAF) writes statements about
+// the components of a product as OpenVEX 0.2.0, CycloneDX 1.6 VEX or a
+// CSAF 2.0 document of the VEX profile; FromFinding makes the statement of
+// a finding. docs/vex.md describes the mappings and what each format
+// cannot carry.
 package vex

@@ -5,19 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
+	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
 
 // OpenVEX documents are decoded into the types below rather than with
-// github.com/openvex/go-vex: its pkg/vex imports
-// github.com/in-toto/attestation, which go.sum does not hold. The types
-// cover what rocca uses of OpenVEX v0.2.0, and the v0.0.1 shapes still in
-// circulation (a vulnerability given as a string, products and
-// subcomponents given as strings).
+// github.com/openvex/go-vex, which the tests use to check what WriteOpenVEX
+// writes: these types also accept the v0.0.1 shapes still in circulation
+// (a vulnerability given as a string, products and subcomponents given as
+// strings) and let errors name the statement and product at fault.
 
 type ovDocument struct {
+	ID          string        `json:"@id"`
+	Author      string        `json:"author"`
 	Timestamp   string        `json:"timestamp"`
 	LastUpdated string        `json:"last_updated"`
 	Statements  []ovStatement `json:"statements"`
@@ -28,8 +29,10 @@ type ovStatement struct {
 	Products        []ovProduct     `json:"products"`
 	Subcomponents   []ovComponent   `json:"subcomponents"` // v0.0.1: at statement level
 	Status          string          `json:"status"`
+	StatusNotes     string          `json:"status_notes"`
 	Justification   string          `json:"justification"`
 	ImpactStatement string          `json:"impact_statement"`
+	ActionStatement string          `json:"action_statement"`
 	Timestamp       string          `json:"timestamp"`
 	LastUpdated     string          `json:"last_updated"`
 }
@@ -65,14 +68,19 @@ func (c *ovComponent) UnmarshalJSON(b []byte) error {
 	return innerError(json.Unmarshal(b, (*plain)(c)))
 }
 
-// ids returns the identifiers of a component rocca can match: its @id and
-// its purl and CPE identifiers.
-func (c *ovComponent) ids(out []string) []string {
-	out = addProduct(out, c.ID)
-	for _, k := range []string{"purl", "cpe23", "cpe22"} {
-		out = addProduct(out, c.Identifiers[k])
+// product returns the component as a Product: its @id, and its purl and
+// CPE identifiers (a purl or CPE @id serves as one).
+func (c *ovComponent) product(where string) Product {
+	p := productFromID(c.ID, where)
+	if v := strings.TrimSpace(c.Identifiers["purl"]); v != "" {
+		p.PURL = v
 	}
-	return out
+	for _, k := range []string{"cpe23", "cpe22"} {
+		if v := strings.TrimSpace(c.Identifiers[k]); v != "" && p.CPE == "" {
+			p.CPE = v
+		}
+	}
+	return p
 }
 
 type ovProduct struct {
@@ -118,7 +126,7 @@ func jsonString(b []byte) (s string, ok bool, err error) {
 	return s, true, err
 }
 
-func readOpenVEX(data []byte, name string) ([]Statement, error) {
+func readOpenVEX(data []byte, name string) (*Document, error) {
 	var doc ovDocument
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, jsonError(data, err)
@@ -127,46 +135,70 @@ func readOpenVEX(data []byte, name string) ([]Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Statement, 0, len(doc.Statements))
+	out := &Document{Format: FormatOpenVEX, ID: doc.ID, Author: strings.TrimSpace(doc.Author), Timestamp: docTime}
+	out.Statements = make([]Statement, 0, len(doc.Statements))
 	for i := range doc.Statements {
 		st := &doc.Statements[i]
 		where := fmt.Sprintf("statements[%d]", i)
 		s := Statement{
-			Vulnerability: st.Vulnerability.Name,
+			Vulnerability: strings.TrimSpace(st.Vulnerability.Name),
 			Source:        name,
-			Status:        model.Status(st.Status),
-			Justification: st.Justification,
+			Status:        model.Status(strings.TrimSpace(st.Status)),
+			Impact:        strings.TrimSpace(st.ImpactStatement),
+			Action:        strings.TrimSpace(st.ActionStatement),
+			Detail:        strings.TrimSpace(st.StatusNotes),
+			Author:        out.Author,
+			Where:         where,
 		}
 		if s.Vulnerability == "" {
-			s.Vulnerability = st.Vulnerability.ID
+			s.Vulnerability = strings.TrimSpace(st.Vulnerability.ID)
 		}
 		if s.Vulnerability == "" {
-			return nil, fmt.Errorf("%s: the vulnerability has neither a name nor an @id", where)
+			return nil, fmt.Errorf("%s.vulnerability: neither a name nor an @id", where)
 		}
-		where += " (" + clip(s.Vulnerability, 40) + ")"
 		for _, a := range st.Vulnerability.Aliases {
-			if a != "" {
-				s.Aliases = append(s.Aliases, a)
+			if a = strings.TrimSpace(a); a != "" && !strings.EqualFold(a, s.Vulnerability) {
+				s.Aliases = appendUnique(s.Aliases, a)
 			}
 		}
-		if !validStatus(s.Status) {
-			return nil, fmt.Errorf("%s: unknown status %q (want not_affected, affected, fixed or under_investigation)", where, clip(st.Status, 40))
+		if !ValidStatus(s.Status) {
+			return nil, fmt.Errorf("%s.status: unknown status %q (want not_affected, affected, fixed or under_investigation)", where, clip(st.Status, 40))
 		}
-		if s.Justification == "" {
-			s.Justification = st.ImpactStatement
+		if j := strings.TrimSpace(st.Justification); j != "" {
+			s.Justification = Justification(j)
+			if !s.Justification.Valid() {
+				return nil, fmt.Errorf("%s.justification: unknown justification %q (want one of %s)", where, clip(j, 60), justificationList())
+			}
 		}
 		for j := range st.Products {
 			p := &st.Products[j]
-			s.Products = p.ids(s.Products)
+			pw := fmt.Sprintf("%s.products[%d]", where, j)
+			prod := p.product(pw)
 			for k := range p.Subcomponents {
-				s.Products = p.Subcomponents[k].ids(s.Products)
+				sub := p.Subcomponents[k].product(fmt.Sprintf("%s.subcomponents[%d]", pw, k))
+				if sub.empty() {
+					return nil, fmt.Errorf("%s.subcomponents[%d]: no identifier (@id, identifiers.purl or identifiers.cpe23)", pw, k)
+				}
+				prod.Subcomponents = append(prod.Subcomponents, sub)
+			}
+			if prod.empty() {
+				return nil, fmt.Errorf("%s: no identifier (@id, identifiers.purl or identifiers.cpe23)", pw)
+			}
+			s.Products = append(s.Products, prod)
+		}
+		// v0.0.1: subcomponents at the statement level belong to every
+		// product.
+		for k := range st.Subcomponents {
+			sub := st.Subcomponents[k].product(fmt.Sprintf("%s.subcomponents[%d]", where, k))
+			if sub.empty() {
+				continue
+			}
+			for j := range s.Products {
+				s.Products[j].Subcomponents = append(s.Products[j].Subcomponents, sub)
 			}
 		}
-		for k := range st.Subcomponents {
-			s.Products = st.Subcomponents[k].ids(s.Products)
-		}
 		if len(s.Products) == 0 {
-			return nil, fmt.Errorf("%s: no product identifiers (@id, identifiers.purl or identifiers.cpe23)", where)
+			return nil, fmt.Errorf("%s.products: no product", where)
 		}
 		s.Timestamp, err = latestTime(st.LastUpdated, where+".last_updated", st.Timestamp, where+".timestamp")
 		if err != nil {
@@ -175,21 +207,18 @@ func readOpenVEX(data []byte, name string) ([]Statement, error) {
 		if s.Timestamp.IsZero() {
 			s.Timestamp = docTime
 		}
-		out = append(out, s)
+		out.Statements = append(out.Statements, s)
 	}
 	return out, nil
 }
 
-// latestTime parses a last-updated and an issued timestamp and returns the
-// first one set.
-func latestTime(updated, updatedField, issued, issuedField string) (time.Time, error) {
-	u, err := parseTime(updated, updatedField)
-	if err != nil {
-		return u, err
+func justificationList() string {
+	var b strings.Builder
+	for i, j := range Justifications() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(j))
 	}
-	i, err := parseTime(issued, issuedField)
-	if err != nil || !u.IsZero() {
-		return u, err
-	}
-	return i, nil
+	return b.String()
 }
