@@ -65,6 +65,15 @@ func (s *Store) Triage(ctx context.Context, org string, fn func(store.AnalysisTx
 	if err != nil {
 		return fmt.Errorf("store: begin triage: %w", err)
 	}
+	if s.d.dollar {
+		// Triages of one organisation run one at a time, so that the
+		// decisions a triage reads on its findings before it locks their
+		// versions (LockVersions) are still theirs when it writes.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('rocca-triage-record:' || $1))`, org); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: triage lock: %w", err)
+		}
+	}
 	if err := fn(&ingestTx{tx: tx, d: s.d, org: org}); err != nil {
 		tx.Rollback()
 		return err
@@ -81,8 +90,9 @@ func (s *Store) Triage(ctx context.Context, org string, fn func(store.AnalysisTx
 // the decisions they inherit. So a triage and an upload committing at the
 // same time never miss each other (the new findings are either reached or
 // inherit), and neither waits for the other while holding what the other
-// waits for: the triage takes its versions before the lock, and updates
-// only findings of versions it locked.
+// waits for: the triage takes its versions before this lock (holding only
+// the organisation's record lock, which reconciliations never take), and
+// updates only findings of versions it locked.
 const triageLock = `hashtext('rocca-triage:' || ?)`
 
 // Analysis implements store.Analyses.
