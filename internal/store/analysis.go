@@ -62,6 +62,15 @@ type AnalysisTx interface {
 	// product), locked for update where the engine supports it; ids not
 	// found are left out.
 	TriageTargets(ctx context.Context, ids []string) ([]TriageTarget, error)
+	// LockVersions locks, where the engine supports it, the versions whose
+	// findings decisions may reach (the given versions, every version of
+	// the given products, or every version of org when all is true), in
+	// the order every locker of several versions takes them, then org's
+	// decisions (which a reconciliation reads shared): an upload or a
+	// re-match then reconciles either before (its new findings are read as
+	// candidates) or after (they inherit the decisions), and never
+	// deadlocks with the triage. Call it before reading candidates.
+	LockVersions(ctx context.Context, versionIDs, productIDs []string, all bool) error
 	// TriageCandidates returns the findings of org whose OSV package is
 	// one of packages, other than those of the ids in exclude, with their
 	// product. Only what deciding whether a decision reaches a finding

@@ -57,7 +57,8 @@ type IngestTx interface {
 	FindingsOfVersions(ctx context.Context, versionIDs, componentKeys []string) (map[string][]model.TrackedFinding, error)
 	// ApplicableAnalyses returns the product-scope triage decisions of
 	// productID and the organisation-scope ones whose package key is one
-	// of pkgKeys, in the order they were recorded.
+	// of pkgKeys, in the order they were recorded; a triage of the
+	// organisation in progress is waited for.
 	ApplicableAnalyses(ctx context.Context, productID string, pkgKeys []string) ([]model.Analysis, error)
 	// FlagReview records on findings why their analysis needs review.
 	FlagReview(ctx context.Context, flags []model.ReviewFlag) error

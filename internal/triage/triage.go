@@ -224,6 +224,9 @@ func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Deci
 		for i := range targets {
 			addCandidate(cands, &targets[i])
 		}
+		if err := lockReach(ctx, tx, ds, cands); err != nil {
+			return err
+		}
 		as := make([]model.Analysis, len(ds))
 		var wider []string // packages of product and organisation decisions
 		for i := range ds {
@@ -314,6 +317,31 @@ func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Deci
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// lockReach locks the versions the decisions may reach (see
+// store.AnalysisTx.LockVersions): the targets' versions, every version of
+// the products of product-scope decisions, every version of the
+// organisation for an organisation-scope one.
+func lockReach(ctx context.Context, tx store.AnalysisTx, ds []Decision, cands map[string]*candidate) error {
+	var versions, products []string
+	all := false
+	for i := range ds {
+		c := cands[ds[i].FindingID]
+		if c == nil {
+			continue // refused below
+		}
+		versions = append(versions, c.t.VersionID)
+		switch ds[i].Scope {
+		case model.ScopeProduct:
+			products = append(products, c.t.ProductID)
+		case model.ScopeOrganisation:
+			all = true
+		}
+	}
+	slices.Sort(versions)
+	slices.Sort(products)
+	return tx.LockVersions(ctx, slices.Compact(versions), slices.Compact(products), all)
 }
 
 // complete reads the whole findings of the candidates whose decision

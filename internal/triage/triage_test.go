@@ -462,3 +462,47 @@ func TestBulkIsOneTransaction(t *testing.T) {
 		}
 	})
 }
+
+// Decisions recorded while versions are uploaded: every version's finding
+// ends with the product-wide decision (reached, or inherited), and
+// nothing deadlocks.
+func TestTriageDuringUploads(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		p := f.product("P")
+		first := f.finding(f.version(p, "1.0", "2.28.1"), requestsCVE)
+		versions := make([]string, 6)
+		for i := range versions {
+			v := model.Version{ProductID: p, Name: fmt.Sprintf("2.%d", i), Lifecycle: model.LifecycleOnMarket}
+			if err := f.svc.CreateVersion(f.ctx, f.org, &v); err != nil {
+				t.Fatal(err)
+			}
+			versions[i] = v.ID
+		}
+		errs := make(chan error, len(versions)+3)
+		for _, v := range versions {
+			go func() {
+				doc := strings.ReplaceAll(string(f.demo), "2.28.1", "2.29.0")
+				_, err := f.svc.Ingest(f.ctx, f.org, v, []byte(doc), "bom.cdx.json")
+				errs <- err
+			}()
+		}
+		for i := range 3 {
+			go func() {
+				st := notAffected
+				st.Scope, st.Detail = model.ScopeProduct, fmt.Sprintf("round %d", i)
+				_, err := f.tri.Record(f.ctx, f.org, ci, []triage.Decision{{FindingID: first.ID, Statement: st}})
+				errs <- err
+			}()
+		}
+		for range len(versions) + 3 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, v := range versions {
+			if s := f.status(v, requestsCVE); s != "not_affected/product" {
+				t.Errorf("version %s: %s", v, s)
+			}
+		}
+	})
+}

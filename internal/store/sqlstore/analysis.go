@@ -59,17 +59,17 @@ func queryAnalyses(ctx context.Context, q queryer, d dialect, where string, args
 	return out, rows.Err()
 }
 
-// Triage implements store.Analyses. On PostgreSQL the decisions of one
-// organisation are recorded one transaction at a time (an advisory lock),
-// so that two of them never decide the same findings in opposite orders;
-// SQLite's write lock, taken at BEGIN, does the same.
+// Triage implements store.Analyses.
 func (s *Store) Triage(ctx context.Context, org string, fn func(store.AnalysisTx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin triage: %w", err)
 	}
 	if s.d.dollar {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "rocca-triage:"+org); err != nil {
+		// Triages of one organisation run one at a time, so that the
+		// decisions a triage reads on its findings before it locks their
+		// versions (LockVersions) are still theirs when it writes.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('rocca-triage-record:' || $1))`, org); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("store: triage lock: %w", err)
 		}
@@ -83,6 +83,17 @@ func (s *Store) Triage(ctx context.Context, org string, fn func(store.AnalysisTx
 	}
 	return nil
 }
+
+// triageLock is the PostgreSQL advisory lock of an organisation's
+// decisions: a triage holds it exclusively (after locking the versions it
+// reaches), a reconciliation that makes findings shares it while reading
+// the decisions they inherit. So a triage and an upload committing at the
+// same time never miss each other (the new findings are either reached or
+// inherit), and neither waits for the other while holding what the other
+// waits for: the triage takes its versions before this lock (holding only
+// the organisation's record lock, which reconciliations never take), and
+// updates only findings of versions it locked.
+const triageLock = `hashtext('rocca-triage:' || ?)`
 
 // Analysis implements store.Analyses.
 func (s *Store) Analysis(ctx context.Context, org, id string) (model.Analysis, error) {
@@ -278,6 +289,11 @@ func (t *ingestTx) ApplicableAnalyses(ctx context.Context, productID string, pkg
 	if len(pkgKeys) == 0 {
 		return nil, nil
 	}
+	if t.d.dollar {
+		if _, err := t.tx.ExecContext(ctx, t.d.rebind(`SELECT pg_advisory_xact_lock_shared(`+triageLock+`)`), t.org); err != nil {
+			return nil, fmt.Errorf("store: triage lock: %w", err)
+		}
+	}
 	in, arg := anyOf(t.d, "pkg_key", pkgKeys)
 	return queryAnalyses(ctx, t.tx, t.d, `org_id = ? AND `+in+` AND (scope = ? OR (scope = ? AND product_id = ?))`,
 		t.org, arg, string(model.ScopeOrganisation), string(model.ScopeProduct), productID)
@@ -318,6 +334,35 @@ func (t *ingestTx) triageTargets(ctx context.Context, col string, vals []string)
 // TriageTargets implements store.AnalysisTx.
 func (t *ingestTx) TriageTargets(ctx context.Context, ids []string) ([]store.TriageTarget, error) {
 	return t.triageTargets(ctx, "id", ids)
+}
+
+// LockVersions implements store.AnalysisTx. SQLite's write lock, taken
+// at BEGIN, already keeps every other writer out.
+func (t *ingestTx) LockVersions(ctx context.Context, versionIDs, productIDs []string, all bool) error {
+	if !t.d.dollar {
+		return nil
+	}
+	q, args := `SELECT id FROM product_version WHERE org_id = ?`, []any{t.org}
+	if !all {
+		vin, varg := anyOf(t.d, "id", versionIDs)
+		pin, parg := anyOf(t.d, "product_id", productIDs)
+		q, args = q+` AND (`+vin+` OR `+pin+`)`, append(args, varg, parg)
+	}
+	rows, err := t.tx.QueryContext(ctx, t.d.rebind(q+` ORDER BY id FOR UPDATE`), args...)
+	if err != nil {
+		return fmt.Errorf("store: lock versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: lock versions: %w", err)
+	}
+	rows.Close()
+	if _, err := t.tx.ExecContext(ctx, t.d.rebind(`SELECT pg_advisory_xact_lock(`+triageLock+`)`), t.org); err != nil {
+		return fmt.Errorf("store: triage lock: %w", err)
+	}
+	return nil
 }
 
 // TriageCandidates implements store.AnalysisTx.
