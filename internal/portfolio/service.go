@@ -26,6 +26,7 @@ type Store interface {
 	store.Tenants
 	store.AliasIndex
 	store.UploadQueue
+	store.Overview
 	findings.Store
 }
 

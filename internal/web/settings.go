@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/rocca-project/rocca/internal/feeds"
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// settingsData is the settings page's data.
+type settingsData struct {
+	Org     model.Organisation
+	Members []Member
+	Roles   []Role
+}
+
+func (w *Web) settings(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	org, err := w.o.Portfolio.Organisation(r.Context(), p.Org.OrgID)
+	if err != nil {
+		return err
+	}
+	ms, err := w.o.Accounts.Members(r.Context(), *p)
+	if err != nil {
+		return err
+	}
+	l := w.localizer(r)
+	return w.render(rw, r, http.StatusOK, "settings", view{L: l, Title: l.T("settings.title"), Nav: "settings",
+		Data: settingsData{Org: org, Members: ms, Roles: []Role{RoleOwner, RoleEditor, RoleViewer}}})
+}
+
+func (w *Web) setRole(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	role := Role(r.PostFormValue("role"))
+	if role.rank() == 0 {
+		return inputError("error.input", "role")
+	}
+	if err := w.o.Accounts.SetRole(r.Context(), *p, r.PathValue("user"), role); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, "/settings?notice=role_changed", http.StatusSeeOther)
+	return nil
+}
+
+// keysData is the API keys page's data.
+type keysData struct {
+	Keys []model.APIKey
+	// Secret is a key just created: shown this once.
+	Secret string
+	Label  string
+	Error  string
+}
+
+func (w *Web) apiKeys(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	return w.showKeys(rw, r, p, http.StatusOK, keysData{})
+}
+
+func (w *Web) showKeys(rw http.ResponseWriter, r *http.Request, p *Principal, status int, d keysData) error {
+	ks, err := w.o.Portfolio.OrgAPIKeys(r.Context(), p.Org.OrgID)
+	if err != nil {
+		return err
+	}
+	d.Keys = ks
+	l := w.localizer(r)
+	return w.render(rw, r, status, "apikeys", view{L: l, Title: l.T("keys.title"), Nav: "settings", Data: d})
+}
+
+func (w *Web) createAPIKey(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	label := strings.TrimSpace(r.PostFormValue("label"))
+	if k := checkName(label); k != "" {
+		return w.showKeys(rw, r, p, http.StatusBadRequest, keysData{Label: label, Error: k})
+	}
+	secret, _, err := w.o.Portfolio.CreateAPIKey(r.Context(), p.orgName(), label)
+	if err != nil {
+		return err
+	}
+	// Shown in this response only; never stored or shown again.
+	return w.showKeys(rw, r, p, http.StatusOK, keysData{Secret: secret})
+}
+
+func (w *Web) revokeAPIKey(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	if err := w.o.Portfolio.RevokeOrgAPIKey(r.Context(), p.Org.OrgID, r.PathValue("key")); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, "/settings/api-keys?notice=revoked", http.StatusSeeOther)
+	return nil
+}
+
+// feedsData is the feeds page's data.
+type feedsData struct {
+	Feeds []feeds.SourceStatus
+	// Off is true when the server has no feed status (not configured).
+	Off bool
+}
+
+func (w *Web) feedsPage(rw http.ResponseWriter, r *http.Request, _ *Principal) error {
+	d := feedsData{Off: w.o.FeedStatus == nil}
+	if w.o.FeedStatus != nil {
+		fs, err := w.o.FeedStatus(r.Context())
+		if err != nil {
+			return err
+		}
+		d.Feeds = fs
+	}
+	l := w.localizer(r)
+	return w.render(rw, r, http.StatusOK, "feeds", view{L: l, Title: l.T("feeds.title"), Nav: "settings", Data: d})
+}
