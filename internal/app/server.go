@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/accounts"
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/buildinfo"
 	"github.com/rocca-project/rocca/internal/config"
@@ -37,7 +39,9 @@ func (a *App) Portfolio(maxBOMBytes int64, maxComponents int) *portfolio.Service
 	if maxComponents > 0 {
 		lim.MaxComponents = maxComponents
 	}
-	return portfolio.New(a.Store, a.Log, lim)
+	svc := portfolio.New(a.Store, a.Log, lim)
+	a.auditUploads(svc)
+	return svc
 }
 
 // ServerOptions configure the HTTP server.
@@ -82,10 +86,12 @@ type ServerOptions struct {
 // Server is rocca's HTTP server with its background upload queue and
 // durable jobs (the watch, notifications).
 type Server struct {
-	HTTP  *http.Server
-	queue *portfolio.Queue
-	jobs  *jobs.Engine
-	app   *App
+	HTTP *http.Server
+	// Accounts is the accounts service the web application uses.
+	Accounts *accounts.Service
+	queue    *portfolio.Queue
+	jobs     *jobs.Engine
+	app      *App
 	// certFile and keyFile are set when the server speaks HTTPS.
 	certFile, keyFile string
 	build             buildinfo.Info
@@ -132,6 +138,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		a.Log.Info("e-mail notifications", "smtp", net.JoinHostPort(o.SMTP.Host, strconv.Itoa(o.SMTP.Port)), "tls", o.SMTP.TLS, "from", o.SMTP.From)
 	}
 	w, n := a.Watcher(), a.notifier(mailer, o.WebhookLoopback)
+	acc := a.Accounts()
 	var je *jobs.Engine
 	fcfg := feeds.DefaultConfig()
 	if o.Feeds != nil {
@@ -160,6 +167,11 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 		Deliver: n.Deliver,
 		Upload:  q.RunQueued,
 		Maintain: func(ctx context.Context) error {
+			if n, err := acc.PruneSessions(ctx); err != nil {
+				a.Log.Warn("expired sessions not pruned", "error", err)
+			} else if n > 0 {
+				a.Log.Info("pruned expired sessions", "sessions", n)
+			}
 			now := time.Now()
 			n, err := a.Store.PruneWatch(ctx, watch.Cursor, now.Add(-keepProcessed), now.Add(-keepDeliveries))
 			if n > 0 {
@@ -204,7 +216,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	q.MakeDurable(je.EnqueueUpload)
 	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
-	return &Server{app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
+	return &Server{Accounts: acc, app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: h,
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
@@ -254,6 +266,11 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 	tlsOn := s.HTTP.TLSConfig != nil
 	s.app.Log.Info("listening", append([]any{"addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn},
 		s.build.LogAttrs()...)...)
+	if err := s.announceSetup(ctx, ln.Addr(), tlsOn); err != nil {
+		ln.Close()
+		_ = s.jobs.Stop(context.Background())
+		return fmt.Errorf("serve: %w", err)
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if tlsOn {
@@ -326,4 +343,23 @@ func ServerOptionsOf(c config.Config) ServerOptions {
 			From: c.SMTP.From, TLS: c.SMTP.TLS}
 	}
 	return o
+}
+
+// announceSetup, when the database has no user yet, makes a one-time
+// setup token and logs the URL of the setup page with it: whoever can
+// read the server's log creates the first administrator there (or with
+// `rocca user create --admin`). Each start makes a new token.
+func (s *Server) announceSetup(ctx context.Context, addr net.Addr, tlsOn bool) error {
+	token, err := s.Accounts.StartSetup(ctx)
+	if err != nil || token == "" {
+		return err
+	}
+	scheme := "http"
+	if tlsOn {
+		scheme = "https"
+	}
+	u := url.URL{Scheme: scheme, Host: addr.String(), Path: accounts.SetupPath, RawQuery: url.Values{"token": {token}}.Encode()}
+	s.app.Log.Warn("no user yet: create the first administrator at the setup URL (one-time token), or with rocca user create --admin",
+		"url", u.String())
+	return nil
 }

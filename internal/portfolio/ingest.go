@@ -257,6 +257,9 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 		}
 		res.New, res.Changed, res.Resolved = res.New+out.New, res.Changed+out.Changed, res.Resolved+out.Resolved
 	}
+	if s.OnIngested != nil {
+		s.OnIngested(ctx, org, res)
+	}
 	s.Log.Info("SBOM ingested", "org", org, "version", versionID, "sbom", res.SBOM.ID, "reused", res.Reused,
 		"components", res.SBOM.Components, "new", res.New, "changed", res.Changed, "resolved", res.Resolved)
 	return res, nil

@@ -1,6 +1,7 @@
 package portfolio
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,6 +41,11 @@ type Service struct {
 	Limits sbom.Limits
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+	// OnIngested, when set, is called after an SBOM upload has been
+	// stored and made current (not for a duplicate of the current one):
+	// the audit log's hook. It runs in the request's context for
+	// synchronous uploads and in the worker's for queued ones.
+	OnIngested func(ctx context.Context, org string, res IngestResult)
 }
 
 // New returns a service on st.
