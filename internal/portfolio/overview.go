@@ -380,21 +380,3 @@ func (s *Service) ComponentFindings(ctx context.Context, org string, c model.Sto
 		VersionID: c.VersionID, Sort: store.SortSeverity, Limit: MaxPageLimit}, ComponentKey: c.Key()})
 	return page.Findings, err
 }
-
-// OrgAPIKeys lists one of org's API keys, revoked ones included.
-func (s *Service) OrgAPIKeys(ctx context.Context, org string) ([]model.APIKey, error) {
-	return s.store.APIKeys(ctx, org)
-}
-
-// RevokeOrgAPIKey revokes one of org's API keys; store.ErrNotFound when
-// the key is not org's.
-func (s *Service) RevokeOrgAPIKey(ctx context.Context, org, id string) error {
-	ks, err := s.store.APIKeys(ctx, org)
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(ks, func(k model.APIKey) bool { return k.ID == id }) {
-		return store.ErrNotFound
-	}
-	return s.store.RevokeAPIKey(ctx, id, s.now())
-}

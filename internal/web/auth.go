@@ -78,7 +78,7 @@ func remoteHost(r *http.Request) string {
 
 func (w *Web) logout(rw http.ResponseWriter, r *http.Request, _ *Principal) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := w.o.Accounts.Logout(r.Context(), c.Value); err != nil {
+		if err := w.o.Accounts.Logout(r.Context(), c.Value, remoteHost(r)); err != nil {
 			return err
 		}
 	}
@@ -89,7 +89,7 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request, _ *Principal) erro
 
 // setupForm is the first-administrator page's data.
 type setupForm struct {
-	Email, Org string
+	Email, Org, Token string
 	// Errors are message keys, by field.
 	Errors map[string]string
 }
@@ -104,13 +104,14 @@ func (w *Web) setupPage(rw http.ResponseWriter, r *http.Request, _ *Principal) e
 		return nil
 	}
 	l := w.localizer(r)
-	return w.render(rw, r, http.StatusOK, "setup", view{L: l, Title: l.T("setup.title"), Data: setupForm{}})
+	// The setup URL in the server's log carries the token.
+	return w.render(rw, r, http.StatusOK, "setup", view{L: l, Title: l.T("setup.title"), Data: setupForm{Token: r.URL.Query().Get("token")}})
 }
 
 func (w *Web) setup(rw http.ResponseWriter, r *http.Request, _ *Principal) error {
 	f := setupForm{Email: strings.TrimSpace(r.PostFormValue("email")), Org: strings.TrimSpace(r.PostFormValue("org")),
-		Errors: map[string]string{}}
-	token, password := strings.TrimSpace(r.PostFormValue("token")), r.PostFormValue("password")
+		Token: strings.TrimSpace(r.PostFormValue("token")), Errors: map[string]string{}}
+	token, password := f.Token, r.PostFormValue("password")
 	if token == "" {
 		f.Errors["token"] = "setup.token_required"
 	}
@@ -126,7 +127,8 @@ func (w *Web) setup(rw http.ResponseWriter, r *http.Request, _ *Principal) error
 		f.Errors["org"] = err
 	}
 	if len(f.Errors) == 0 {
-		tok, err := w.o.Accounts.Setup(r.Context(), token, f.Email, password, f.Org)
+		tok, err := w.o.Accounts.Setup(r.Context(), SetupForm{Token: token, Email: f.Email, Password: password, OrgName: f.Org,
+			Lang: w.localizer(r).Lang, Remote: remoteHost(r)})
 		switch {
 		case err == nil:
 			w.setCookie(rw, r, sessionCookie, tok, 0)
@@ -167,7 +169,7 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request, p *Principal) err
 	}
 	w.setCookie(rw, r, langCookie, lang, 365*24*3600)
 	if p != nil {
-		if err := w.o.Accounts.SetLanguage(r.Context(), p.UserID, lang); err != nil {
+		if err := w.o.Accounts.SetLanguage(r.Context(), *p, lang); err != nil {
 			return err
 		}
 	}
@@ -177,14 +179,10 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request, p *Principal) err
 
 func (w *Web) switchOrg(rw http.ResponseWriter, r *http.Request, p *Principal) error {
 	org := r.PostFormValue("org")
-	c, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return errSignIn
-	}
 	if !isID(org) {
 		return errForbiddenPage
 	}
-	if err := w.o.Accounts.SwitchOrg(r.Context(), c.Value, org); err != nil {
+	if err := w.o.Accounts.SwitchOrg(r.Context(), *p, org); err != nil {
 		return err
 	}
 	http.Redirect(rw, r, "/", http.StatusSeeOther)

@@ -18,6 +18,7 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
+	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
 	"github.com/rocca-project/rocca/internal/web"
@@ -31,6 +32,7 @@ type fakeAccounts struct {
 	users    map[string]*fakeUser // by e-mail
 	sessions map[string]*fakeSession
 	n        int
+	svc      *portfolio.Service
 }
 
 type fakeUser struct {
@@ -91,17 +93,17 @@ func (f *fakeAccounts) Session(_ context.Context, token string) (web.Principal, 
 	return p, nil
 }
 
-func (f *fakeAccounts) Logout(_ context.Context, token string) error {
+func (f *fakeAccounts) Logout(_ context.Context, token, _ string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.sessions, token)
 	return nil
 }
 
-func (f *fakeAccounts) SwitchOrg(_ context.Context, token, orgID string) error {
+func (f *fakeAccounts) SwitchOrg(_ context.Context, p web.Principal, orgID string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s, ok := f.sessions[token]
+	s, ok := f.sessions[p.Token]
 	if !ok {
 		return web.ErrNoSession
 	}
@@ -114,11 +116,11 @@ func (f *fakeAccounts) SwitchOrg(_ context.Context, token, orgID string) error {
 	return web.ErrForbidden
 }
 
-func (f *fakeAccounts) SetLanguage(_ context.Context, userID, lang string) error {
+func (f *fakeAccounts) SetLanguage(_ context.Context, p web.Principal, lang string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, u := range f.users {
-		if u.id == userID {
+		if u.id == p.UserID {
 			u.lang = lang
 		}
 	}
@@ -131,8 +133,35 @@ func (f *fakeAccounts) NeedsSetup(context.Context) (bool, error) {
 	return len(f.users) == 0, nil
 }
 
-func (f *fakeAccounts) Setup(context.Context, string, string, string, string) (string, error) {
+func (f *fakeAccounts) Setup(context.Context, web.SetupForm) (string, error) {
 	return "", web.ErrBadSetupToken
+}
+
+func (f *fakeAccounts) APIKeys(ctx context.Context, p web.Principal) ([]model.APIKey, error) {
+	if !p.IsOwner() {
+		return nil, web.ErrForbidden
+	}
+	return f.svc.APIKeys(ctx, p.Org.OrgName)
+}
+
+func (f *fakeAccounts) CreateAPIKey(ctx context.Context, p web.Principal, label string) (string, model.APIKey, error) {
+	if !p.IsOwner() {
+		return "", model.APIKey{}, web.ErrForbidden
+	}
+	return f.svc.CreateAPIKey(ctx, p.Org.OrgName, label)
+}
+
+func (f *fakeAccounts) RevokeAPIKey(ctx context.Context, p web.Principal, id string) error {
+	ks, err := f.APIKeys(ctx, p)
+	if err != nil {
+		return err
+	}
+	for _, k := range ks {
+		if k.ID == id {
+			return f.svc.RevokeAPIKey(ctx, id)
+		}
+	}
+	return store.ErrNotFound
 }
 
 func (f *fakeAccounts) Members(_ context.Context, p web.Principal) ([]web.Member, error) {
@@ -214,6 +243,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	q := portfolio.NewQueue(svc, 2, 16, 0)
 	t.Cleanup(func() { _ = q.Shutdown(context.Background()) })
 	s := &site{svc: svc, acc: newFakeAccounts(), demo: demo}
+	s.acc.svc = svc
 	var err error
 	if s.acme, err = svc.CreateOrg(ctx, "acme"); err != nil {
 		t.Fatal(err)

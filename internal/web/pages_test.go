@@ -8,13 +8,21 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/rocca-project/rocca/internal/testutil/demokb"
 )
 
 // TestPagesRender fetches every GET page of the table as acme's owner,
 // in English and in Italian: each renders (200) with its language and
 // without an untranslated key.
 func TestPagesRender(t *testing.T) {
-	s := newSite(t)
+	es, demo := demokb.Open(t)
+	for _, e := range es {
+		t.Run(e.Name, func(t *testing.T) { testPagesRender(t, newSiteOn(t, e.Store, demo)) })
+	}
+}
+
+func testPagesRender(t *testing.T, s *site) {
 	ids := s.acmeIDs(t)
 	b := s.browser(t).login("owner@acme.test")
 	extra := []string{"/findings?severity=high&kev=yes&fix=yes&epss=1&sort=epss&state=all&q=log4j", "/kb?q=CVE-2021-44228",

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+
+	"github.com/rocca-project/rocca/internal/model"
 )
 
 // Role is a person's role in an organisation.
@@ -56,6 +58,12 @@ type Principal struct {
 	Org Membership
 	// Orgs are every organisation the person belongs to.
 	Orgs []Membership
+	// Remote is the client's address (audit log).
+	Remote string
+	// Token is the session's token.
+	Token string
+	// ext is the accounts service's own principal, for the adapter.
+	ext any
 }
 
 // Member is one person of an organisation, as the settings list them.
@@ -67,37 +75,50 @@ type Member struct {
 }
 
 // Accounts is what the web application needs of the accounts service
-// (sessions, memberships, the first administrator). The application
-// wires the accounts package to it; tests use a small fake.
+// (sessions, memberships, the first administrator, API keys). AccountsOf
+// adapts internal/accounts to it; the page tests use a small fake.
 type Accounts interface {
 	// Login checks an e-mail and password (remote is the client's
-	// address, for rate limiting) and returns a new session's token;
-	// ErrBadLogin or ErrRateLimited when refused.
+	// address, for rate limiting and the audit log) and returns a new
+	// session's token; ErrBadLogin or ErrRateLimited when refused.
 	Login(ctx context.Context, email, password, remote string) (token string, err error)
 	// Session returns the principal of a session token; ErrNoSession when
 	// the token is unknown or expired.
 	Session(ctx context.Context, token string) (Principal, error)
 	// Logout ends a session.
-	Logout(ctx context.Context, token string) error
+	Logout(ctx context.Context, token, remote string) error
 	// SwitchOrg makes orgID the session's current organisation;
 	// ErrForbidden when the person is not a member.
-	SwitchOrg(ctx context.Context, token, orgID string) error
-	// SetLanguage stores a person's language preference.
-	SetLanguage(ctx context.Context, userID, lang string) error
-	// NeedsSetup reports whether no administrator exists yet.
+	SwitchOrg(ctx context.Context, p Principal, orgID string) error
+	// SetLanguage stores the person's language preference.
+	SetLanguage(ctx context.Context, p Principal, lang string) error
+	// NeedsSetup reports whether no user exists yet.
 	NeedsSetup(ctx context.Context) (bool, error)
 	// Setup creates the first administrator and organisation with the
 	// one-time setup token and returns a session's token; ErrBadSetupToken
-	// when the token is wrong or already used.
-	Setup(ctx context.Context, setupToken, email, password, orgName string) (token string, err error)
+	// when the token is wrong or already used, ErrWeakPassword.
+	Setup(ctx context.Context, in SetupForm) (token string, err error)
 	// Members lists the current organisation's members.
 	Members(ctx context.Context, p Principal) ([]Member, error)
 	// SetRole changes a member's role (owners only); ErrForbidden
-	// otherwise.
+	// otherwise, ErrLastOwner when no owner would be left.
 	SetRole(ctx context.Context, p Principal, userID string, role Role) error
 	// ChangePassword changes the person's own password; ErrBadLogin when
-	// the old one is wrong.
-	ChangePassword(ctx context.Context, p Principal, oldPassword, newPassword string) error
+	// the current one is wrong, ErrWeakPassword.
+	ChangePassword(ctx context.Context, p Principal, current, next string) error
+	// APIKeys lists the current organisation's API keys (owners only).
+	APIKeys(ctx context.Context, p Principal) ([]model.APIKey, error)
+	// CreateAPIKey makes a key of the current organisation and returns its
+	// secret, to be shown once.
+	CreateAPIKey(ctx context.Context, p Principal, label string) (string, model.APIKey, error)
+	// RevokeAPIKey revokes one of the current organisation's keys;
+	// store.ErrNotFound when it is not the organisation's.
+	RevokeAPIKey(ctx context.Context, p Principal, id string) error
+}
+
+// SetupForm is what the setup page submits.
+type SetupForm struct {
+	Token, Email, Password, OrgName, Lang, Remote string
 }
 
 // Errors of Accounts, which the pages turn into messages.
@@ -108,6 +129,7 @@ var (
 	ErrForbidden     = errors.New("forbidden")
 	ErrBadSetupToken = errors.New("wrong or used setup token")
 	ErrWeakPassword  = errors.New("password too short")
+	ErrLastOwner     = errors.New("the organisation would have no owner left")
 )
 
 type principalKey struct{}
@@ -123,10 +145,6 @@ func principalOf(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey{}).(*Principal)
 	return p
 }
-
-// orgName is the current organisation's name as the portfolio's
-// administrative use cases (API keys) want it.
-func (p *Principal) orgName() string { return p.Org.OrgName }
 
 // CanEdit reports whether the person may change the current
 // organisation's portfolio (editor or owner): the pages show their forms

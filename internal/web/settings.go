@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -34,7 +35,11 @@ func (w *Web) setRole(rw http.ResponseWriter, r *http.Request, p *Principal) err
 	if role.rank() == 0 {
 		return inputError("error.input", "role")
 	}
-	if err := w.o.Accounts.SetRole(r.Context(), *p, r.PathValue("user"), role); err != nil {
+	err := w.o.Accounts.SetRole(r.Context(), *p, r.PathValue("user"), role)
+	if errors.Is(err, ErrLastOwner) {
+		return &pageError{status: http.StatusConflict, key: "settings.last_owner"}
+	}
+	if err != nil {
 		return err
 	}
 	http.Redirect(rw, r, "/settings?notice=role_changed", http.StatusSeeOther)
@@ -55,7 +60,7 @@ func (w *Web) apiKeys(rw http.ResponseWriter, r *http.Request, p *Principal) err
 }
 
 func (w *Web) showKeys(rw http.ResponseWriter, r *http.Request, p *Principal, status int, d keysData) error {
-	ks, err := w.o.Portfolio.OrgAPIKeys(r.Context(), p.Org.OrgID)
+	ks, err := w.o.Accounts.APIKeys(r.Context(), *p)
 	if err != nil {
 		return err
 	}
@@ -69,7 +74,7 @@ func (w *Web) createAPIKey(rw http.ResponseWriter, r *http.Request, p *Principal
 	if k := checkName(label); k != "" {
 		return w.showKeys(rw, r, p, http.StatusBadRequest, keysData{Label: label, Error: k})
 	}
-	secret, _, err := w.o.Portfolio.CreateAPIKey(r.Context(), p.orgName(), label)
+	secret, _, err := w.o.Accounts.CreateAPIKey(r.Context(), *p, label)
 	if err != nil {
 		return err
 	}
@@ -78,7 +83,7 @@ func (w *Web) createAPIKey(rw http.ResponseWriter, r *http.Request, p *Principal
 }
 
 func (w *Web) revokeAPIKey(rw http.ResponseWriter, r *http.Request, p *Principal) error {
-	if err := w.o.Portfolio.RevokeOrgAPIKey(r.Context(), p.Org.OrgID, r.PathValue("key")); err != nil {
+	if err := w.o.Accounts.RevokeAPIKey(r.Context(), *p, r.PathValue("key")); err != nil {
 		return err
 	}
 	http.Redirect(rw, r, "/settings/api-keys?notice=revoked", http.StatusSeeOther)

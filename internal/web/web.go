@@ -144,6 +144,7 @@ func (w *Web) identify(rw http.ResponseWriter, r *http.Request) *http.Request {
 		w.setCookie(rw, r, sessionCookie, "", -1)
 		return r
 	}
+	p.Remote, p.Token = remoteHost(r), c.Value
 	return r.WithContext(withPrincipal(r.Context(), &p))
 }
 
