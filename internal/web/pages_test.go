@@ -172,6 +172,13 @@ func TestLanguage(t *testing.T) {
 	}
 }
 
+// brokenSBOM is a CycloneDX document the reader refuses: a component's
+// name is a number (line 3, column 35).
+const brokenSBOM = `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+ "components": [
+  {"type": "library", "version": "1", "name": 3}
+ ]}`
+
 // TestCreateAndUpload creates a product and a version as an editor,
 // uploads the demo SBOM (findings appear) and a broken one (its problems
 // are listed with their lines).
@@ -221,8 +228,9 @@ func TestCreateAndUpload(t *testing.T) {
 		out.ReadFrom(res.Body)
 		return res.StatusCode, out.String()
 	}
-	code, body := upload("broken.cdx.json", []byte("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\",\n \"components\": [{\"type\": \"nonsense\", \"name\": 3}]}"))
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "broken.cdx.json") || !strings.Contains(body, "<td class=\"num\">") {
+	code, body := upload("broken.cdx.json", []byte(brokenSBOM))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "broken.cdx.json") || !strings.Contains(body, "<td class=\"num\">3:") ||
+		!strings.Contains(body, "components.name") {
 		t.Errorf("broken SBOM: %d\n%.3000s", code, body)
 	}
 	code, body = upload("hmi.cdx.json", s.demo)

@@ -111,8 +111,11 @@ type view struct {
 	// Here is the page's own address (the language switch returns to it).
 	Here   string
 	Notice string
-	Now    time.Time
-	Data   any
+	// Page is the template's name (body's data-page, for tests and
+	// styles).
+	Page string
+	Now  time.Time
+	Data any
 }
 
 // render writes a page with status.
@@ -121,7 +124,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name s
 	if !ok {
 		return fmt.Errorf("web: no page template %q", name)
 	}
-	v.P = principalOf(r.Context())
+	v.P, v.Page = principalOf(r.Context()), name
 	if v.L == nil {
 		v.L = w.localizer(r)
 	}
