@@ -1,12 +1,14 @@
 package portfolio
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/ecosystem"
@@ -152,34 +154,162 @@ type TrendPoint struct {
 // TrendDays is the span of the dashboard's trend.
 const TrendDays = 30
 
-// Dashboard reads an organisation's dashboard at now.
+// dashCache keeps each organisation's dashboard figures (counts, urgent
+// products, trend), which read every open finding and the month's events,
+// with the organisation's latest finding event and the day they were
+// computed for: any change of the findings writes an event, so a newer
+// one (or a new day) makes them recomputed. It belongs to the Service
+// (one per server); two servers each keep their own, both correct.
+type dashCache struct {
+	mu sync.Mutex
+	m  map[string]dashEntry
+}
+
+type dashEntry struct {
+	latest, day time.Time
+	d           Dashboard
+}
+
+// Dashboard reads an organisation's dashboard at now. The counts, urgent
+// products and trend come from the service's cache while the
+// organisation's findings have not changed (see dashCache); the most
+// urgent findings are read each time (their EPSS scores change without
+// an event).
 func (s *Service) Dashboard(ctx context.Context, org string, now time.Time) (Dashboard, error) {
-	var d Dashboard
-	var err error
-	if d.Counts, err = s.store.OrgOpenFindingCounts(ctx, org); err != nil {
-		return d, err
+	today := now.UTC().Truncate(24 * time.Hour)
+	latest, err := s.store.LatestFindingEvent(ctx, org)
+	if err != nil {
+		return Dashboard{}, err
 	}
-	if d.Urgent, err = s.store.UrgentProducts(ctx, org, 5); err != nil {
-		return d, err
+	d, ok := s.dash.get(org, latest, today)
+	if !ok {
+		if d, err = s.dashboardFigures(ctx, org, today); err != nil {
+			return Dashboard{}, err
+		}
+		s.dash.put(org, dashEntry{latest: latest, day: today, d: d})
 	}
 	page, err := s.store.OrgFindings(ctx, org, store.OrgFindingQuery{FindingQuery: store.FindingQuery{
 		State: model.FindingOpen, Sort: store.SortKEV, Limit: 5}})
 	if err != nil {
-		return d, err
+		return Dashboard{}, err
 	}
 	d.Top = page.Findings
+	return d, nil
+}
+
+// dashboardFigures computes the counts, urgent products and trend.
+func (s *Service) dashboardFigures(ctx context.Context, org string, today time.Time) (Dashboard, error) {
+	var d Dashboard
+	stats, err := s.store.OpenFindingStats(ctx, org)
+	if err != nil {
+		return d, err
+	}
+	d.Counts, d.Urgent = summarise(stats, 5)
 	open := 0
 	for _, c := range d.Counts {
 		open += c.N
 	}
-	today := now.UTC().Truncate(24 * time.Hour)
-	since := today.AddDate(0, 0, -(TrendDays - 1))
-	evs, err := s.store.EventCounts(ctx, org, since)
+	evs, err := s.store.EventCounts(ctx, org, today.AddDate(0, 0, -(TrendDays-1)))
 	if err != nil {
 		return d, err
 	}
 	d.Trend = trend(open, today, evs)
 	return d, nil
+}
+
+func (c *dashCache) get(org string, latest, day time.Time) (Dashboard, bool) {
+	if c == nil {
+		return Dashboard{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[org]
+	if !ok || !e.latest.Equal(latest) || !e.day.Equal(day) {
+		return Dashboard{}, false
+	}
+	return e.d, true
+}
+
+func (c *dashCache) put(org string, e dashEntry) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]dashEntry{}
+	}
+	c.m[org] = e
+}
+
+// ratingOfRank names the severity of a rank (model.Rating.Rank).
+var ratingOfRank = map[int]model.Rating{1: model.RatingNone, 2: model.RatingLow, 3: model.RatingMedium,
+	4: model.RatingHigh, 5: model.RatingCritical}
+
+// summarise turns per-product statistics into the counts by severity and
+// KEV flag and the urgent most urgent products: known exploited first,
+// then critical, then high, then open findings, then name.
+func summarise(stats []store.FindingStat, urgent int) ([]model.FindingCount, []store.ProductRisk) {
+	type key struct {
+		rating string
+		kev    bool
+	}
+	counts := map[key]int{}
+	risks := map[string]*store.ProductRisk{}
+	for _, st := range stats {
+		r, ok := ratingOfRank[st.Rank]
+		if !ok {
+			r = "unknown"
+		}
+		counts[key{string(r), st.KEV}] += st.N
+		pr := risks[st.ProductID]
+		if pr == nil {
+			pr = &store.ProductRisk{ProductID: st.ProductID, ProductName: st.ProductName}
+			risks[st.ProductID] = pr
+		}
+		pr.Open += st.N
+		pr.MaxEPSS = max(pr.MaxEPSS, st.MaxEPSS)
+		if st.KEV {
+			pr.KEV += st.N
+		}
+		switch r {
+		case model.RatingCritical:
+			pr.Critical += st.N
+		case model.RatingHigh:
+			pr.High += st.N
+		}
+	}
+	var cs []model.FindingCount
+	for k, n := range counts {
+		cs = append(cs, model.FindingCount{Severity: k.rating, KEV: k.kev, N: n})
+	}
+	slices.SortFunc(cs, func(a, b model.FindingCount) int {
+		if c := strings.Compare(a.Severity, b.Severity); c != 0 {
+			return c
+		}
+		return cmp.Compare(boolRank(a.KEV), boolRank(b.KEV))
+	})
+	var rs []store.ProductRisk
+	for _, pr := range risks {
+		rs = append(rs, *pr)
+	}
+	slices.SortFunc(rs, func(a, b store.ProductRisk) int {
+		for _, c := range []int{cmp.Compare(b.KEV, a.KEV), cmp.Compare(b.Critical, a.Critical), cmp.Compare(b.High, a.High),
+			cmp.Compare(b.Open, a.Open)} {
+			if c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(a.ProductName, b.ProductName)
+	})
+	return cs, rs[:min(urgent, len(rs))]
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // trend walks back from today's open count: a day's new findings were not

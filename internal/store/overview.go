@@ -19,13 +19,15 @@ type Overview interface {
 	// FindingHistory returns up to limit events of one finding, oldest
 	// first.
 	FindingHistory(ctx context.Context, org, findingID string, limit int) ([]model.FindingEvent, error)
-	// OrgOpenFindingCounts counts the organisation's open findings by
-	// severity and KEV flag.
-	OrgOpenFindingCounts(ctx context.Context, org string) ([]model.FindingCount, error)
-	// UrgentProducts returns up to limit products with open findings, the
-	// most urgent first (known exploited, then critical, then high, then
-	// the number of open findings).
-	UrgentProducts(ctx context.Context, org string, limit int) ([]ProductRisk, error)
+	// OpenFindingStats counts the organisation's open findings per
+	// product, severity rank and KEV flag, with their highest EPSS score:
+	// the dashboard's counts and its products by urgency, in one read.
+	OpenFindingStats(ctx context.Context, org string) ([]FindingStat, error)
+	// LatestFindingEvent returns the time of the organisation's latest
+	// finding event (zero when none): every change of a finding's state,
+	// severity, exploitation or fixes writes one, so it tells whether
+	// figures computed from the findings are still current.
+	LatestFindingEvent(ctx context.Context, org string) (time.Time, error)
 	// EventCounts counts the organisation's finding events per UTC day
 	// and kind since since.
 	EventCounts(ctx context.Context, org string, since time.Time) ([]DayEvents, error)
@@ -77,4 +79,14 @@ type DayEvents struct {
 	Day  time.Time
 	Kind model.FindingEventKind
 	N    int
+}
+
+// FindingStat counts a product's open findings of one severity rank
+// (model.Rating.Rank) and KEV flag.
+type FindingStat struct {
+	ProductID, ProductName string
+	Rank                   int
+	KEV                    bool
+	N                      int
+	MaxEPSS                float64
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -91,6 +92,11 @@ func (s *Store) OrgFindings(ctx context.Context, org string, q store.OrgFindingQ
 		vals, err := decodeCursor(q.Cursor, q.Sort, keys)
 		if err != nil {
 			return store.OrgFindingPage{}, err
+		}
+		if q.Sort == store.SortKEV {
+			// The cursor carries the flag as 0 or 1; PostgreSQL compares
+			// a boolean column only with a boolean.
+			vals[0] = vals[0] != int64(0)
 		}
 		cond, cargs := after(keys, vals)
 		where, args = append(where, cond), append(args, cargs...)
@@ -199,52 +205,39 @@ func (s *Store) FindingHistory(ctx context.Context, org, findingID string, limit
 	return out, rows.Err()
 }
 
-// OrgOpenFindingCounts implements store.Overview.
-func (s *Store) OrgOpenFindingCounts(ctx context.Context, org string) ([]model.FindingCount, error) {
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT severity_rating, kev, COUNT(*) FROM finding
-		WHERE org_id = ? AND state = ? GROUP BY severity_rating, kev ORDER BY 1, 2`), org, string(model.FindingOpen))
+// LatestFindingEvent implements store.Overview: the end of
+// finding_event_org_at for the organisation, one index seek.
+func (s *Store) LatestFindingEvent(ctx context.Context, org string) (time.Time, error) {
+	var at sql.NullString
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT MAX(at) FROM finding_event WHERE org_id = ?`), org).Scan(&at)
 	if err != nil {
-		return nil, fmt.Errorf("store: org open finding counts: %w", err)
+		return time.Time{}, fmt.Errorf("store: latest finding event: %w", err)
 	}
-	defer rows.Close()
-	var out []model.FindingCount
-	for rows.Next() {
-		var c model.FindingCount
-		if err := rows.Scan(&c.Severity, &c.KEV, &c.N); err != nil {
-			return nil, fmt.Errorf("store: org open finding counts: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return parseTime(at.String), nil
 }
 
-// UrgentProducts implements store.Overview.
-func (s *Store) UrgentProducts(ctx context.Context, org string, limit int) ([]store.ProductRisk, error) {
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, c.open, c.kev, c.critical, c.high, c.max_epss
-		FROM (SELECT v.product_id AS product_id, SUM(f.n) AS open, SUM(f.kev) AS kev, SUM(f.critical) AS critical,
-				SUM(f.high) AS high, MAX(f.max_epss) AS max_epss
-			FROM (SELECT version_id, COUNT(*) AS n,
-					SUM(CASE WHEN kev = ? THEN 1 ELSE 0 END) AS kev,
-					SUM(CASE WHEN severity_rank = ? THEN 1 ELSE 0 END) AS critical,
-					SUM(CASE WHEN severity_rank = ? THEN 1 ELSE 0 END) AS high,
-					MAX(epss_score) AS max_epss
-				FROM finding WHERE org_id = ? AND state = ? GROUP BY version_id) f
-			JOIN product_version v ON v.org_id = ? AND v.id = f.version_id
-			GROUP BY v.product_id) c
-		JOIN product p ON p.org_id = ? AND p.id = c.product_id
-		ORDER BY c.kev DESC, c.critical DESC, c.high DESC, c.open DESC, p.name`+fmt.Sprintf(` LIMIT %d`, max(limit, 1))),
-		true, int64(model.RatingCritical.Rank()), int64(model.RatingHigh.Rank()), org, string(model.FindingOpen), org, org)
+// OpenFindingStats implements store.Overview. The inner grouping follows
+// finding_org_overview (organisation, state, version, rank, KEV), so it
+// streams through the index without sorting; only its few rows per
+// version are joined to their products.
+func (s *Store) OpenFindingStats(ctx context.Context, org string) ([]store.FindingStat, error) {
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, f.severity_rank, f.kev, SUM(f.n), MAX(f.max_epss)
+		FROM (SELECT version_id, severity_rank, kev, COUNT(*) AS n, MAX(epss_score) AS max_epss
+			FROM finding WHERE org_id = ? AND state = ? GROUP BY version_id, severity_rank, kev) f
+		JOIN product_version v ON v.org_id = ? AND v.id = f.version_id
+		JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
+		GROUP BY p.id, p.name, f.severity_rank, f.kev`), org, string(model.FindingOpen), org)
 	if err != nil {
-		return nil, fmt.Errorf("store: urgent products: %w", err)
+		return nil, fmt.Errorf("store: open finding stats: %w", err)
 	}
 	defer rows.Close()
-	var out []store.ProductRisk
+	var out []store.FindingStat
 	for rows.Next() {
-		var r store.ProductRisk
-		if err := rows.Scan(&r.ProductID, &r.ProductName, &r.Open, &r.KEV, &r.Critical, &r.High, &r.MaxEPSS); err != nil {
-			return nil, fmt.Errorf("store: urgent products: %w", err)
+		var st store.FindingStat
+		if err := rows.Scan(&st.ProductID, &st.ProductName, &st.Rank, &st.KEV, &st.N, &st.MaxEPSS); err != nil {
+			return nil, fmt.Errorf("store: open finding stats: %w", err)
 		}
-		out = append(out, r)
+		out = append(out, st)
 	}
 	return out, rows.Err()
 }
