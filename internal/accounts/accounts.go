@@ -19,6 +19,9 @@ import (
 type Store interface {
 	store.Accounts
 	store.AuditLog
+	// OrgByName serves the operator's use cases, which name
+	// organisations.
+	OrgByName(ctx context.Context, name string) (model.Organisation, error)
 }
 
 // Keys creates, lists and revokes an organisation's API keys: the
@@ -186,11 +189,15 @@ func (s *Service) release() { <-s.hashing }
 // lower-cased.
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
+// maxEmailLen bounds an e-mail address (RFC 5321's path limit less the
+// angle brackets).
+const maxEmailLen = 254
+
 // checkEmail validates a plain address (no display name, no angle
 // brackets) of reasonable length.
 func checkEmail(email string) error {
 	email = strings.TrimSpace(email)
-	if email == "" || len(email) > 254 {
+	if email == "" || len(email) > maxEmailLen {
 		return inputf("an e-mail address is required (at most 254 characters)")
 	}
 	a, err := mail.ParseAddress(email)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -148,6 +149,23 @@ func TestUsersAndLogin(t *testing.T) {
 				t.Errorf("after logout: %v", err)
 			}
 		}
+		// The audit log: the failures name the address tried (an unknown
+		// one by its key) and the remote host without its port.
+		es, err := e.st.AuditEntries(ctx, "", 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, en := range es {
+			got = append(got, en.Action+" "+en.Actor+" "+en.Target+" "+en.RemoteAddr)
+		}
+		uid := "user:" + u.ID
+		want := []string{"user.create cli " + uid + " ", "login.failed " + uid + " " + uid + " 192.0.2.1",
+			"login.failed  email:nobody@example.it 192.0.2.1", "login.failed  email: 192.0.2.1",
+			"login " + uid + " " + uid + " 192.0.2.1", "logout " + uid + " " + uid + " 192.0.2.1"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("audit entries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	})
 }
 
@@ -241,6 +259,87 @@ func TestPruneSessions(t *testing.T) {
 		}
 		if _, err := e.svc.Authenticate(ctx, tok); err != nil {
 			t.Errorf("live session pruned: %v", err)
+		}
+	})
+}
+
+// TestRehashOnLogin: a hash made with other parameters than the
+// service's is upgraded at the next successful login.
+func TestRehashOnLogin(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		e.user(t, "a@example.it")
+		_, before, _ := e.st.UserByEmail(ctx, "a@example.it")
+		stronger := accounts.Argon2Params{Memory: 128, Time: 2, Threads: 1}
+		svc := accounts.New(e.st, nil, nil, accounts.Options{Now: e.clk.Now, Argon2: stronger})
+		if _, err := svc.Login(ctx, accounts.LoginRequest{Email: "a@example.it", Password: "wrong password!"}); err == nil {
+			t.Fatal("wrong password accepted")
+		}
+		if _, after, _ := e.st.UserByEmail(ctx, "a@example.it"); after != before {
+			t.Fatal("a failed login changed the hash")
+		}
+		tok, _ := e.login(t, "a@example.it", "")
+		if _, err := svc.Login(ctx, accounts.LoginRequest{Email: "a@example.it", Password: goodPassword}); err != nil {
+			t.Fatal(err)
+		}
+		_, after, _ := e.st.UserByEmail(ctx, "a@example.it")
+		if !strings.HasPrefix(after, "$argon2id$v=19$m=128,t=2,p=1$") {
+			t.Errorf("hash after login %q", after)
+		}
+		if _, err := e.svc.Authenticate(ctx, tok); err != nil {
+			t.Errorf("the upgrade ended a session: %v", err)
+		}
+		if _, err := e.svc.Login(ctx, accounts.LoginRequest{Email: "a@example.it", Password: goodPassword}); err != nil {
+			t.Errorf("login after the upgrade: %v", err)
+		}
+	})
+}
+
+func TestPruneThrottles(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		ctx := context.Background()
+		e.svc.Login(ctx, accounts.LoginRequest{Email: "ghost@example.it", Password: "wrong password!", RemoteAddr: "192.0.2.1"})
+		e.clk.Advance(74 * time.Minute)
+		e.svc.PruneSessions(ctx)
+		if th, _ := e.st.LoginThrottle(ctx, "account:ghost@example.it"); th.Failures != 1 {
+			t.Fatalf("pruned too early: %+v", th)
+		}
+		e.clk.Advance(2 * time.Minute)
+		if _, err := e.svc.PruneSessions(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"account:ghost@example.it", "address:192.0.2.1"} {
+			if th, _ := e.st.LoginThrottle(ctx, k); th.Failures != 0 {
+				t.Errorf("%s kept: %+v", k, th)
+			}
+		}
+	})
+}
+
+// TestAuthenticateBesideAWriter: authenticating a request does not wait
+// for a write transaction in progress (an upload being stored; on SQLite
+// the single writing connection is then taken).
+func TestAuthenticateBesideAWriter(t *testing.T) {
+	engines(t, func(t *testing.T, e env) {
+		e.user(t, "a@example.it")
+		tok, _ := e.login(t, "a@example.it", "")
+		e.clk.Advance(2 * time.Minute) // the activity is due to be written
+		tx, err := e.st.DB().BeginTx(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec(`UPDATE organisation SET name = name`); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+		if _, err := e.svc.Authenticate(ctx, tok); err != nil {
+			t.Fatalf("authenticate beside a writer: %v", err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("authenticate took %s beside a writer", d)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"strconv"
 	"time"
 
@@ -84,6 +85,9 @@ func (s *Service) Record(ctx context.Context, e model.AuditEntry) error {
 		e.At = s.now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if host, _, err := net.SplitHostPort(e.RemoteAddr); err == nil {
+		e.RemoteAddr = host
+	}
 	if err := s.store.AppendAudit(ctx, &e, seal); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
@@ -116,6 +120,24 @@ func (s *Service) AuditEntries(ctx context.Context, p Principal, orgID string, a
 	return s.store.AuditEntries(ctx, orgID, after, limit)
 }
 
+// AuditLog returns up to limit entries after seq after, of the
+// organisation named orgName or of all when it is "", for the operator
+// (rocca audit list).
+func (s *Service) AuditLog(ctx context.Context, orgName string, after int64, limit int) ([]model.AuditEntry, error) {
+	orgID := ""
+	if orgName != "" {
+		o, err := s.store.OrgByName(ctx, orgName)
+		if err != nil {
+			return nil, fmt.Errorf("organisation %s: %w", orgName, err)
+		}
+		orgID = o.ID
+	}
+	if limit <= 0 || limit > 10000 {
+		limit = 100
+	}
+	return s.store.AuditEntries(ctx, orgID, after, limit)
+}
+
 // VerifyReport is the outcome of VerifyAudit.
 type VerifyReport struct {
 	// Entries is the number of entries checked.
@@ -124,6 +146,9 @@ type VerifyReport struct {
 	// intact), and Reason why.
 	Broken *model.AuditEntry
 	Reason string
+	// Last is the hash of the last intact entry: kept elsewhere, it shows
+	// later whether entries were removed from the end.
+	Last string
 }
 
 // OK reports whether the chain is intact.
@@ -161,6 +186,7 @@ func (s *Service) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 			}
 			rep.Entries++
 			prev = e
+			rep.Last = e.Hash
 		}
 		if len(es) < 1000 {
 			return rep, nil

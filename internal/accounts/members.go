@@ -2,11 +2,13 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/store"
 )
 
 // checkOrgName applies the portfolio's name rules (as `rocca org create`).
@@ -105,5 +107,42 @@ func (s *Service) RemoveMember(ctx context.Context, p Principal, orgID, userID, 
 	}
 	s.record(ctx, model.AuditEntry{Actor: p.actor(), OrgID: orgID, Action: ActionMemberRemove, Target: userActor(userID),
 		RemoteAddr: remote, Detail: string(old)})
+	return nil
+}
+
+// Grant gives the user with the e-mail address a role in the
+// organisation named orgName, as the operator (rocca user grant, the
+// demonstration): a member already gets the new role (ErrLastOwner when
+// that demotes the last owner), anyone else is added. actor names who in
+// the audit log (ActorCLI).
+func (s *Service) Grant(ctx context.Context, orgName, email string, role model.Role, actor string) error {
+	if err := checkRole(role); err != nil {
+		return err
+	}
+	o, err := s.store.OrgByName(ctx, orgName)
+	if err != nil {
+		return fmt.Errorf("organisation %s: %w", orgName, err)
+	}
+	u, _, err := s.store.UserByEmail(ctx, EmailKey(email))
+	if err != nil {
+		return fmt.Errorf("user %s: %w", strings.TrimSpace(email), err)
+	}
+	now := s.now()
+	err = s.store.AddMember(ctx, o.ID, u.ID, role, now)
+	if errors.Is(err, store.ErrConflict) {
+		old, err := s.store.SetRole(ctx, o.ID, u.ID, role)
+		if err != nil {
+			return err
+		}
+		if old != role {
+			s.record(ctx, model.AuditEntry{At: now, Actor: actor, OrgID: o.ID, Action: ActionMemberRole, Target: userActor(u.ID),
+				Detail: string(old) + "->" + string(role)})
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.record(ctx, model.AuditEntry{At: now, Actor: actor, OrgID: o.ID, Action: ActionMemberAdd, Target: userActor(u.ID), Detail: string(role)})
 	return nil
 }

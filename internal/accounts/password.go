@@ -22,8 +22,9 @@ type Argon2Params struct {
 }
 
 // DefaultArgon2 follows the OWASP password storage recommendation for
-// argon2id (19 MiB, 2 passes, 1 lane): about 30-50 ms on one core of a
-// current server, and a bounded memory per login.
+// argon2id (19 MiB, 2 passes, 1 lane): 37-67 ms per verification measured
+// on the development machine under load (BENCHMARKS.md), and a bounded
+// memory per login.
 var DefaultArgon2 = Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 
 // Bounds a stored hash's parameters must respect before it is verified:

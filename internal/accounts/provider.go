@@ -48,12 +48,21 @@ func (pp passwordProvider) Identify(ctx context.Context, req LoginRequest) (mode
 	if err != nil {
 		return model.User{}, err
 	}
-	ok, _, err := s.verify(ctx, req.Password, hash)
+	ok, rehash, err := s.verify(ctx, req.Password, hash)
 	if err != nil {
 		return u, err
 	}
 	if !ok {
 		return u, ErrInvalidCredentials
+	}
+	if rehash {
+		// Stored with other parameters than today's: upgrade it now that
+		// the password is known. Best effort; the login goes on.
+		if h, err := s.hash(ctx, req.Password); err == nil {
+			if _, err := s.store.RehashPassword(ctx, u.ID, hash, h); err != nil {
+				s.log.Warn("password hash not upgraded", "user", u.ID, "error", err)
+			}
+		}
 	}
 	return u, nil
 }

@@ -98,6 +98,11 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 func (s *Service) LoginWith(ctx context.Context, idp IdentityProvider, req LoginRequest) (LoginResult, error) {
 	now := s.now()
 	key := EmailKey(req.Email)
+	if len(key) > maxEmailLen {
+		// No account has such an address; the throttle and the audit
+		// log keep a bounded key.
+		key = key[:maxEmailLen]
+	}
 	keys := s.throttleKeys(key, req.RemoteAddr)
 	ts, err := s.checkThrottle(ctx, keys, now)
 	if errors.Is(err, ErrThrottled) {
@@ -250,8 +255,16 @@ func (s *Service) SwitchOrg(ctx context.Context, p Principal, orgID string) erro
 	return nil
 }
 
-// PruneSessions deletes the expired sessions and returns how many.
+// PruneSessions deletes the expired sessions, and the login throttles
+// that can no longer lock anything, and returns how many sessions.
 func (s *Service) PruneSessions(ctx context.Context) (int, error) {
 	now := s.now()
-	return s.store.DeleteExpiredSessions(ctx, now, now.Add(-s.opts.SessionIdle))
+	n, err := s.store.DeleteExpiredSessions(ctx, now, now.Add(-s.opts.SessionIdle))
+	if err != nil {
+		return n, err
+	}
+	// A key's count restarts after Window plus its lockout (at most
+	// MaxLockout) without failure: older rows are dead weight.
+	_, err = s.store.DeleteLoginThrottles(ctx, now.Add(-s.opts.Throttle.Window-s.opts.Throttle.MaxLockout))
+	return n, err
 }

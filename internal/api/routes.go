@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rocca-project/rocca/internal/accounts"
 	"github.com/rocca-project/rocca/internal/model"
 )
 
@@ -88,6 +89,8 @@ func (a *API) auth(method, pattern string, h authed) Route {
 			a.finish(w, r, err)
 			return
 		}
+		// The key is the actor of what the request changes (audit log).
+		r = r.WithContext(accounts.WithActor(r.Context(), "apikey:"+k.ID))
 		a.finish(w, r, h(w, r, k))
 	})}
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rocca-project/rocca/internal/accounts"
 	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/termtext"
@@ -61,6 +63,7 @@ func newOrgCmd(e *env) *cobra.Command {
 				if err != nil {
 					return adminErr("org create", err)
 				}
+				e.audit(cmd.Context(), a, model.AuditEntry{OrgID: o.ID, Action: accounts.ActionOrgCreate, Target: "org:" + o.ID, Detail: o.Name})
 				fmt.Fprintf(e.stdout, "%s\t%s\n", o.ID, termtext.Escape(o.Name))
 				return nil
 			})
@@ -106,6 +109,7 @@ X-Api-Key header (or Authorization: Bearer KEY).`,
 				if err != nil {
 					return adminErr("apikey create", err)
 				}
+				e.audit(cmd.Context(), a, model.AuditEntry{OrgID: k.OrgID, Action: accounts.ActionKeyCreate, Target: "apikey:" + k.ID, Detail: k.Label})
 				fmt.Fprintln(e.stdout, secret)
 				fmt.Fprintf(e.stderr, "API key %s (%s) created for %s; it is shown only this once.\n", k.ID, termtext.Escape(k.Label), termtext.Escape(org))
 				return nil
@@ -148,6 +152,7 @@ X-Api-Key header (or Authorization: Bearer KEY).`,
 				if err := a.Portfolio(0, 0).RevokeAPIKey(cmd.Context(), args[0]); err != nil {
 					return adminErr("apikey revoke", err)
 				}
+				e.audit(cmd.Context(), a, model.AuditEntry{Action: accounts.ActionKeyRevoke, Target: "apikey:" + args[0]})
 				fmt.Fprintf(e.stderr, "API key %s revoked.\n", args[0])
 				return nil
 			})

@@ -54,6 +54,7 @@ func inputErr(err error) error { return &exitError{code: ExitInput, err: err} }
 // env is what every command shares: streams, flags and how to open the App.
 type env struct {
 	ctx    context.Context
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
@@ -116,7 +117,13 @@ func (e *env) open() (*app.App, error) {
 // Run executes rocca with args (without the program name) and returns the
 // process exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv, build: buildinfo.Read()}
+	return RunIO(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// RunIO is Run with standard input given (passwords are read from it
+// when it is not a terminal).
+func RunIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, build: buildinfo.Read()}
 	root := newRoot(e)
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -197,6 +204,8 @@ the configuration file (--config FILE or $` + config.EnvConfig + `), else its de
 	// Server and tenant administration (portfolio, issue #4).
 	root.AddCommand(newServeCmd(e), newOrgCmd(e), newAPIKeyCmd(e), newProductCmd(e))
 	root.AddCommand(newConfigCmd(e), newFeedsCmd(e))
+	// Web application accounts and the audit log (issue 9).
+	root.AddCommand(newUserCmd(e), newAuditCmd(e))
 	return root
 }
 

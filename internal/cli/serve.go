@@ -39,6 +39,12 @@ crash waits before it runs again, default 11m), ROCCA_WEBHOOK_ALLOW_LOOPBACK=1
 Every /api/v1 request needs an organisation's API key in the X-Api-Key header
 (or Authorization: Bearer KEY): create one with 'rocca apikey create'.
 
+While the database has no user, serve logs (at warn level) a one-time setup
+URL: whoever opens it creates the first administrator of the web application
+and their organisation. 'rocca user create --admin' does the same from the
+command line. Login failures are rate-limited per account and per address;
+security-relevant actions go to the audit log ('rocca audit verify').
+
 Pending schema migrations are applied at start; serve refuses to run on a
 database whose schema is not the one this rocca needs.
 

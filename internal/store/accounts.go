@@ -34,6 +34,10 @@ type Accounts interface {
 	// SetPassword replaces a user's password hash and deletes the user's
 	// sessions except keepSession (a token hash, "" for none).
 	SetPassword(ctx context.Context, id, passwordHash string, at time.Time, keepSession string) error
+	// RehashPassword replaces a user's password hash by newHash when it is
+	// still oldHash (a login upgrading the hash's parameters), keeping the
+	// sessions; it reports whether it did.
+	RehashPassword(ctx context.Context, id, oldHash, newHash string) (bool, error)
 	// CountUsers counts the users.
 	CountUsers(ctx context.Context) (int, error)
 
@@ -73,11 +77,14 @@ type Accounts interface {
 	// LoginThrottle returns the failure count of a key (zero when none).
 	LoginThrottle(ctx context.Context, key string) (model.LoginThrottle, error)
 	// RecordLoginFailure counts a failure of key at at, starting a new
-	// count when the key's latest failure is before windowStart, and
+	// count when the key's latest failure is at or before windowStart, and
 	// returns the updated count.
 	RecordLoginFailure(ctx context.Context, key string, at, windowStart time.Time) (model.LoginThrottle, error)
 	// ClearLoginFailures forgets a key's failures.
 	ClearLoginFailures(ctx context.Context, key string) error
+	// DeleteLoginThrottles forgets the keys whose latest failure is before
+	// before.
+	DeleteLoginThrottles(ctx context.Context, before time.Time) (int, error)
 
 	// SetSetupToken stores the hash of a new one-time setup token,
 	// replacing an unused earlier one; ErrSetupDone when setup was

@@ -16,6 +16,10 @@ var (
 	_ store.AuditLog = (*Store)(nil)
 )
 
+// Reads outside a transaction go through reader(): on a SQLite file, the
+// read-only connections beside the single writer, so that authenticating
+// a request never waits for an upload's write transaction.
+
 // inTx runs fn in a transaction (on SQLite it holds the write lock from
 // BEGIN: _txlock=immediate) and commits when fn returns nil.
 func (s *Store) inTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
@@ -91,7 +95,7 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User, emailKey, passwor
 
 // UserByEmail implements store.Accounts.
 func (s *Store) UserByEmail(ctx context.Context, emailKey string) (model.User, string, error) {
-	u, h, err := scanUser(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+` FROM app_user WHERE email_key = ?`), emailKey))
+	u, h, err := scanUser(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+` FROM app_user WHERE email_key = ?`), emailKey))
 	if err != nil {
 		return u, "", notFound(err, "user")
 	}
@@ -100,7 +104,7 @@ func (s *Store) UserByEmail(ctx context.Context, emailKey string) (model.User, s
 
 // UserByID implements store.Accounts.
 func (s *Store) UserByID(ctx context.Context, id string) (model.User, string, error) {
-	u, h, err := scanUser(s.db.QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+` FROM app_user WHERE id = ?`), id))
+	u, h, err := scanUser(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+userCols+` FROM app_user WHERE id = ?`), id))
 	if err != nil {
 		return u, "", notFound(err, "user")
 	}
@@ -139,10 +143,20 @@ func (s *Store) SetPassword(ctx context.Context, id, passwordHash string, at tim
 	})
 }
 
+// RehashPassword implements store.Accounts.
+func (s *Store) RehashPassword(ctx context.Context, id, oldHash, newHash string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE app_user SET password_hash = ? WHERE id = ? AND password_hash = ?`), newHash, id, oldHash)
+	if err != nil {
+		return false, fmt.Errorf("store: rehash password: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // CountUsers implements store.Accounts.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM app_user`).Scan(&n); err != nil {
+	if err := s.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM app_user`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count users: %w", err)
 	}
 	return n, nil
@@ -166,7 +180,7 @@ func (s *Store) CreateSession(ctx context.Context, se model.Session) error {
 func (s *Store) SessionByHash(ctx context.Context, hash string) (model.Session, error) {
 	var se model.Session
 	var created, seen, expires string
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT token_hash, user_id, csrf_secret, org_id, remote_addr, created_at, last_seen_at, expires_at
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT token_hash, user_id, csrf_secret, org_id, remote_addr, created_at, last_seen_at, expires_at
 		FROM user_session WHERE token_hash = ?`), hash).
 		Scan(&se.TokenHash, &se.UserID, &se.CSRFSecret, &se.OrgID, &se.RemoteAddr, &created, &seen, &expires)
 	if err != nil {
@@ -220,7 +234,7 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, absolute, idle time.T
 
 // Memberships implements store.Accounts.
 func (s *Store) Memberships(ctx context.Context, userID string) ([]model.Membership, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT m.org_id, o.name, m.role, m.created_at
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT m.org_id, o.name, m.role, m.created_at
 		FROM membership m JOIN organisation o ON o.id = m.org_id WHERE m.user_id = ? ORDER BY o.name`), userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: memberships: %w", err)
@@ -241,7 +255,7 @@ func (s *Store) Memberships(ctx context.Context, userID string) ([]model.Members
 
 // Members implements store.Accounts.
 func (s *Store) Members(ctx context.Context, orgID string) ([]model.Member, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(`SELECT u.id, u.email, u.display_name, u.locale, u.is_admin, '', u.password_changed_at, u.created_at,
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT u.id, u.email, u.display_name, u.locale, u.is_admin, '', u.password_changed_at, u.created_at,
 		m.role, m.created_at FROM membership m JOIN app_user u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY u.email_key`), orgID)
 	if err != nil {
 		return nil, fmt.Errorf("store: members: %w", err)
@@ -413,7 +427,7 @@ func (s *Store) RemoveMember(ctx context.Context, orgID, userID string) (model.R
 func (s *Store) LoginThrottle(ctx context.Context, key string) (model.LoginThrottle, error) {
 	t := model.LoginThrottle{Key: key}
 	var first, last string
-	err := s.db.QueryRowContext(ctx, s.d.rebind(`SELECT failures, first_at, last_at FROM login_throttle WHERE key = ?`), key).
+	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT failures, first_at, last_at FROM login_throttle WHERE key = ?`), key).
 		Scan(&t.Failures, &first, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, nil
@@ -432,8 +446,8 @@ func (s *Store) RecordLoginFailure(ctx context.Context, key string, at, windowSt
 		// One statement: a new key, or a window that ended, starts at 1.
 		_, err := tx.ExecContext(ctx, s.d.rebind(`INSERT INTO login_throttle (key, failures, first_at, last_at) VALUES (?, 1, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET
-				failures = CASE WHEN login_throttle.last_at < ? THEN 1 ELSE login_throttle.failures + 1 END,
-				first_at = CASE WHEN login_throttle.last_at < ? THEN excluded.first_at ELSE login_throttle.first_at END,
+				failures = CASE WHEN login_throttle.last_at <= ? THEN 1 ELSE login_throttle.failures + 1 END,
+				first_at = CASE WHEN login_throttle.last_at <= ? THEN excluded.first_at ELSE login_throttle.first_at END,
 				last_at = excluded.last_at`), key, stamp(at), stamp(at), stamp(windowStart), stamp(windowStart))
 		if err != nil {
 			return fmt.Errorf("store: record login failure: %w", err)
@@ -456,6 +470,16 @@ func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
 		return fmt.Errorf("store: clear login failures: %w", err)
 	}
 	return nil
+}
+
+// DeleteLoginThrottles implements store.Accounts.
+func (s *Store) DeleteLoginThrottles(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`DELETE FROM login_throttle WHERE last_at < ?`), stamp(before))
+	if err != nil {
+		return 0, fmt.Errorf("store: delete login throttles: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // SetSetupToken implements store.Accounts.

@@ -54,7 +54,7 @@ func (s *Store) AuditEntries(ctx context.Context, org string, after int64, limit
 	}
 	q += ` ORDER BY seq LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, s.d.rebind(q), args...)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit entries: %w", err)
 	}
