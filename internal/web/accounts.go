@@ -115,6 +115,15 @@ func (a accountsAdapter) Members(ctx context.Context, p Principal) ([]Member, er
 	return out, nil
 }
 
+func (a accountsAdapter) AddMember(ctx context.Context, p Principal, email string, role Role) error {
+	ap, err := ext(p)
+	if err != nil {
+		return err
+	}
+	_, err = a.s.AddMember(ctx, ap, p.Org.OrgID, email, model.Role(role), p.Remote)
+	return mapErr(err)
+}
+
 func (a accountsAdapter) SetRole(ctx context.Context, p Principal, userID string, role Role) error {
 	ap, err := ext(p)
 	if err != nil {

@@ -29,7 +29,7 @@ var dynamicKeys = map[string][]string{
 	"qcheck.": {"sbom-author", "sbom-creator", "sbom-timestamp", "sbom-dependencies", "component-supplier",
 		"component-creator", "component-name", "component-version", "component-identifier", "component-hash",
 		"component-license", "component-dependencies"},
-	"notice.": {"created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded"},
+	"notice.": {"created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added"},
 }
 
 // templateKeyRe finds the static keys of the templates: .L.T "key",

@@ -178,6 +178,25 @@ func (f *fakeAccounts) Members(_ context.Context, p web.Principal) ([]web.Member
 	return out, nil
 }
 
+func (f *fakeAccounts) AddMember(_ context.Context, p web.Principal, email string, role web.Role) error {
+	if p.Org.Role != web.RoleOwner {
+		return web.ErrForbidden
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.users[email]
+	if !ok {
+		return store.ErrNotFound
+	}
+	for _, m := range u.orgs {
+		if m.OrgID == p.Org.OrgID {
+			return store.ErrConflict
+		}
+	}
+	u.orgs = append(u.orgs, web.Membership{OrgID: p.Org.OrgID, OrgName: p.Org.OrgName, Role: role})
+	return nil
+}
+
 func (f *fakeAccounts) SetRole(_ context.Context, p web.Principal, userID string, role web.Role) error {
 	if p.Org.Role != web.RoleOwner {
 		return web.ErrForbidden

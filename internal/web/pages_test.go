@@ -241,3 +241,29 @@ func TestCreateAndUpload(t *testing.T) {
 		t.Error("the version's findings lack Log4Shell")
 	}
 }
+
+// TestAddMemberAndSwitch: acme's owner adds bolt's owner to acme as a
+// viewer (an unknown address is refused with a message); bolt's owner
+// then switches to acme and sees its product, read-only.
+func TestAddMemberAndSwitch(t *testing.T) {
+	s := newSite(t)
+	owner := s.browser(t).login("owner@acme.test")
+	owner.get("/settings")
+	code, body := owner.post("/settings/members", url.Values{"email": {"nobody@acme.test"}, "role": {"viewer"}})
+	if code != http.StatusBadRequest || !strings.Contains(body, "No account has this e-mail address") {
+		t.Errorf("unknown address: %d", code)
+	}
+	if code, _ := owner.post("/settings/members", url.Values{"email": {"owner@bolt.test"}, "role": {"viewer"}}); code != http.StatusSeeOther {
+		t.Fatalf("add member: %d", code)
+	}
+	other := s.browser(t).login("owner@bolt.test")
+	if _, body := other.get("/products"); strings.Contains(body, "Linea HMI Gateway") {
+		t.Fatal("bolt's products show acme's before switching")
+	}
+	if code, _ := other.post("/org", url.Values{"org": {s.acme.ID}}); code != http.StatusSeeOther {
+		t.Fatalf("switch: %d", code)
+	}
+	if _, body := other.get("/products"); !strings.Contains(body, "Linea HMI Gateway") || strings.Contains(body, `href="/products/new"`) {
+		t.Error("after switching to acme as a viewer: product missing or editing offered")
+	}
+}

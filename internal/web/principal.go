@@ -100,6 +100,10 @@ type Accounts interface {
 	Setup(ctx context.Context, in SetupForm) (token string, err error)
 	// Members lists the current organisation's members.
 	Members(ctx context.Context, p Principal) ([]Member, error)
+	// AddMember gives a person who has an account a role in the current
+	// organisation (owners only); store.ErrNotFound when no account has
+	// the address, store.ErrConflict when already a member.
+	AddMember(ctx context.Context, p Principal, email string, role Role) error
 	// SetRole changes a member's role (owners only); ErrForbidden
 	// otherwise, ErrLastOwner when no owner would be left.
 	SetRole(ctx context.Context, p Principal, userID string, role Role) error

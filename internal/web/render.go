@@ -245,7 +245,7 @@ func (e *pageError) Status() int    { return e.status }
 // notices are shown: the text comes from the catalogue, never the URL).
 func noticeText(l *Localizer, n string) string {
 	switch n {
-	case "created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded":
+	case "created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added":
 		return l.T("notice." + n)
 	}
 	return ""

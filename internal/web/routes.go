@@ -80,6 +80,7 @@ func (w *Web) Routes() []Route {
 		{Method: "GET", Pattern: "/findings/{finding}", Access: Viewer, h: w.finding},
 		{Method: "GET", Pattern: "/kb", Access: Viewer, h: w.kb},
 		{Method: "GET", Pattern: "/settings", Access: Viewer, h: w.settings},
+		{Method: "POST", Pattern: "/settings/members", Access: Owner, h: w.addMember},
 		{Method: "POST", Pattern: "/settings/members/{user}/role", Access: Owner, h: w.setRole},
 		{Method: "GET", Pattern: "/settings/api-keys", Access: Owner, h: w.apiKeys},
 		{Method: "POST", Pattern: "/settings/api-keys", Access: Owner, h: w.createAPIKey},

@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"github.com/rocca-project/rocca/internal/store"
 	"net/http"
+	"net/mail"
 	"strings"
 
 	"github.com/rocca-project/rocca/internal/feeds"
@@ -13,10 +15,23 @@ import (
 type settingsData struct {
 	Org     model.Organisation
 	Members []Member
+	Pager   pager
 	Roles   []Role
+	// Add is the add-member form.
+	Add memberForm
+}
+
+// memberForm is the add-member form.
+type memberForm struct {
+	Email, Role string
+	Errors      map[string]string
 }
 
 func (w *Web) settings(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	return w.showSettings(rw, r, p, http.StatusOK, memberForm{Role: string(RoleViewer)})
+}
+
+func (w *Web) showSettings(rw http.ResponseWriter, r *http.Request, p *Principal, status int, f memberForm) error {
 	org, err := w.o.Portfolio.Organisation(r.Context(), p.Org.OrgID)
 	if err != nil {
 		return err
@@ -25,9 +40,37 @@ func (w *Web) settings(rw http.ResponseWriter, r *http.Request, p *Principal) er
 	if err != nil {
 		return err
 	}
+	page := pageOf(r)
+	from := min((page-1)*pageSize, len(ms))
 	l := w.localizer(r)
-	return w.render(rw, r, http.StatusOK, "settings", view{L: l, Title: l.T("settings.title"), Nav: "settings",
-		Data: settingsData{Org: org, Members: ms, Roles: []Role{RoleOwner, RoleEditor, RoleViewer}}})
+	return w.render(rw, r, status, "settings", view{L: l, Title: l.T("settings.title"), Nav: "settings",
+		Data: settingsData{Org: org, Members: ms[from:min(from+pageSize, len(ms))], Pager: newPager(r, page, len(ms)),
+			Roles: []Role{RoleOwner, RoleEditor, RoleViewer}, Add: f}})
+}
+
+func (w *Web) addMember(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	f := memberForm{Email: strings.TrimSpace(r.PostFormValue("email")), Role: r.PostFormValue("role"), Errors: map[string]string{}}
+	if Role(f.Role).rank() == 0 {
+		f.Errors["role"] = "form.choose"
+	}
+	if _, err := mail.ParseAddress(f.Email); err != nil || strings.ContainsAny(f.Email, "<> ") {
+		f.Errors["email"] = "form.email_invalid"
+	}
+	if len(f.Errors) == 0 {
+		err := w.o.Accounts.AddMember(r.Context(), *p, f.Email, Role(f.Role))
+		switch {
+		case err == nil:
+			http.Redirect(rw, r, "/settings?notice=member_added", http.StatusSeeOther)
+			return nil
+		case errors.Is(err, store.ErrNotFound):
+			f.Errors["email"] = "settings.no_account"
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["email"] = "settings.already_member"
+		default:
+			return err
+		}
+	}
+	return w.showSettings(rw, r, p, http.StatusBadRequest, f)
 }
 
 func (w *Web) setRole(rw http.ResponseWriter, r *http.Request, p *Principal) error {

@@ -64,6 +64,7 @@ func TestAuthorisationWalk(t *testing.T) {
 	forms := map[string]url.Values{
 		"/products":          {"name": {"walk product"}, "role": {"manufacturer"}},
 		"/settings/api-keys": {"label": {"walk"}},
+		"/settings/members":  {"email": {"owner@bolt.test"}, "role": {"viewer"}},
 	}
 	for _, rt := range s.web.Routes() {
 		if rt.Access == web.Public {
