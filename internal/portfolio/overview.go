@@ -268,7 +268,6 @@ func summarise(stats []store.FindingStat, urgent int) ([]model.FindingCount, []s
 			risks[st.ProductID] = pr
 		}
 		pr.Open += st.N
-		pr.MaxEPSS = max(pr.MaxEPSS, st.MaxEPSS)
 		if st.KEV {
 			pr.KEV += st.N
 		}

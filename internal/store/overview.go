@@ -20,7 +20,7 @@ type Overview interface {
 	// first.
 	FindingHistory(ctx context.Context, org, findingID string, limit int) ([]model.FindingEvent, error)
 	// OpenFindingStats counts the organisation's open findings per
-	// product, severity rank and KEV flag, with their highest EPSS score:
+	// product, severity rank and KEV flag:
 	// the dashboard's counts and its products by urgency, in one read.
 	OpenFindingStats(ctx context.Context, org string) ([]FindingStat, error)
 	// LatestFindingEvent returns the time of the organisation's latest
@@ -71,7 +71,6 @@ type OrgFindingPage struct {
 type ProductRisk struct {
 	ProductID, ProductName    string
 	Open, KEV, Critical, High int
-	MaxEPSS                   float64
 }
 
 // DayEvents counts the finding events of one kind on one UTC day.
@@ -88,5 +87,4 @@ type FindingStat struct {
 	Rank                   int
 	KEV                    bool
 	N                      int
-	MaxEPSS                float64
 }

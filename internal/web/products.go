@@ -203,9 +203,9 @@ type versionData struct {
 	Product model.Product
 	Version model.Version
 	SBOMs   []model.StoredSBOM
-	// Open counts the version's open findings by KEV and severity.
-	Open, KEV, Critical, High int
-	SupportEnded              bool
+	Pager   pager
+	// SupportEnded is true when the product's support period is over.
+	SupportEnded bool
 }
 
 // versionOf reads the version of the path and its product.
@@ -227,10 +227,10 @@ func (w *Web) version(rw http.ResponseWriter, r *http.Request, p *Principal) err
 	if err != nil {
 		return err
 	}
-	d := versionData{Product: prod, Version: v, SBOMs: sboms, SupportEnded: !prod.SupportEnd.IsZero() && prod.SupportEnd.Before(w.o.Now())}
-	if len(sboms) > pageSize {
-		d.SBOMs = sboms[:pageSize]
-	}
+	page := pageOf(r)
+	from := min((page-1)*pageSize, len(sboms))
+	d := versionData{Product: prod, Version: v, SBOMs: sboms[from:min(from+pageSize, len(sboms))], Pager: newPager(r, page, len(sboms)),
+		SupportEnded: !prod.SupportEnd.IsZero() && prod.SupportEnd.Before(w.o.Now())}
 	l := w.localizer(r)
 	return w.render(rw, r, http.StatusOK, "version", view{L: l, Title: prod.Name + " " + v.Name, Nav: "products", Data: d})
 }

@@ -221,8 +221,8 @@ func (s *Store) LatestFindingEvent(ctx context.Context, org string) (time.Time, 
 // streams through the index without sorting; only its few rows per
 // version are joined to their products.
 func (s *Store) OpenFindingStats(ctx context.Context, org string) ([]store.FindingStat, error) {
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, f.severity_rank, f.kev, SUM(f.n), MAX(f.max_epss)
-		FROM (SELECT version_id, severity_rank, kev, COUNT(*) AS n, MAX(epss_score) AS max_epss
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, f.severity_rank, f.kev, SUM(f.n)
+		FROM (SELECT version_id, severity_rank, kev, COUNT(*) AS n
 			FROM finding WHERE org_id = ? AND state = ? GROUP BY version_id, severity_rank, kev) f
 		JOIN product_version v ON v.org_id = ? AND v.id = f.version_id
 		JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
@@ -234,7 +234,7 @@ func (s *Store) OpenFindingStats(ctx context.Context, org string) ([]store.Findi
 	var out []store.FindingStat
 	for rows.Next() {
 		var st store.FindingStat
-		if err := rows.Scan(&st.ProductID, &st.ProductName, &st.Rank, &st.KEV, &st.N, &st.MaxEPSS); err != nil {
+		if err := rows.Scan(&st.ProductID, &st.ProductName, &st.Rank, &st.KEV, &st.N); err != nil {
 			return nil, fmt.Errorf("store: open finding stats: %w", err)
 		}
 		out = append(out, st)

@@ -13,7 +13,7 @@
 --   in front.
 -- * finding_event_org_at: the dashboard's trend counts the last 30 days'
 --   events by day and kind from the index alone.
-CREATE INDEX finding_org_overview ON finding (org_id, state, version_id, severity_rank, kev, epss_score);
+CREATE INDEX finding_org_overview ON finding (org_id, state, version_id, severity_rank, kev);
 CREATE INDEX finding_org_kev ON finding (org_id, state, kev DESC, epss_score DESC, id);
 CREATE INDEX finding_org_severity ON finding (org_id, state, severity_rank DESC, severity_score DESC, id);
 CREATE INDEX finding_org_epss ON finding (org_id, state, epss_score DESC, id);
