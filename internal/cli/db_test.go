@@ -21,7 +21,7 @@ func TestDBMigrate(t *testing.T) {
 				t.Fatalf("first migrate: %d %q %s", code, out, errs)
 			}
 			code, out, errs = run(t, "db", "migrate", "--database", e.URL)
-			if code != cli.ExitOK || !strings.Contains(out, "schema version 9: up to date") {
+			if code != cli.ExitOK || !strings.Contains(out, "schema version 10: up to date") {
 				t.Fatalf("second migrate: %d %q %s", code, out, errs)
 			}
 			if strings.Contains(out+errs, "@") && !strings.Contains(out, ":***@") {
