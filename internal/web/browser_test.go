@@ -405,6 +405,13 @@ func TestBrowser(t *testing.T) {
 	if got := c.text("nav"); !strings.Contains(got, "Cruscotto") || !strings.Contains(got, "Prodotti") {
 		t.Errorf("Italian navigation: %q", got)
 	}
+	// A tablet's viewport (portrait): the layout reflows.
+	c.run("tablet viewport", chromedp.EmulateViewport(768, 1024))
+	for _, s := range []struct{ path, name string }{{"/", "dashboard"}, {"/findings", "findings"}, {strings.TrimPrefix(findingURL, live.base), "finding"}} {
+		c.open(s.path, s.name)
+		c.check(s.name + "-tablet")
+	}
+	c.run("laptop viewport", chromedp.ResetViewport())
 	// An API key, shown once.
 	c.open("/settings/api-keys", "apikeys")
 	c.run("create an API key", chromedp.SendKeys(css("#label"), "ci"),
