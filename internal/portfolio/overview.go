@@ -197,21 +197,26 @@ func (s *Service) Dashboard(ctx context.Context, org string, now time.Time) (Das
 	return d, nil
 }
 
-// dashboardFigures computes the counts, urgent products and trend.
+// dashboardFigures computes the counts, urgent products and trend. Its
+// two reads each visit about the organisation's open findings or the
+// month's events: they run at once (on SQLite, on two connections of the
+// read pool).
 func (s *Service) dashboardFigures(ctx context.Context, org string, today time.Time) (Dashboard, error) {
 	var d Dashboard
-	stats, err := s.store.OpenFindingStats(ctx, org)
-	if err != nil {
+	var stats []store.FindingStat
+	var evs []store.DayEvents
+	var statsErr, evsErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { stats, statsErr = s.store.OpenFindingStats(ctx, org) })
+	wg.Go(func() { evs, evsErr = s.store.EventCounts(ctx, org, today.AddDate(0, 0, -(TrendDays-1))) })
+	wg.Wait()
+	if err := errors.Join(statsErr, evsErr); err != nil {
 		return d, err
 	}
 	d.Counts, d.Urgent = summarise(stats, 5)
 	open := 0
 	for _, c := range d.Counts {
 		open += c.N
-	}
-	evs, err := s.store.EventCounts(ctx, org, today.AddDate(0, 0, -(TrendDays-1)))
-	if err != nil {
-		return d, err
 	}
 	d.Trend = trend(open, today, evs)
 	return d, nil
