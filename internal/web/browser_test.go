@@ -389,7 +389,7 @@ func TestBrowser(t *testing.T) {
 		{versionPath + "/components", "components"}, {componentPath, "component"}, {sbomPath, "sbom"},
 		{versionPath + "/upload", "upload"}, {"/findings", "findings"}, {"/findings?kev=yes&sort=epss", "findings"},
 		{strings.TrimPrefix(findingURL, live.base), "finding"}, {"/kb?q=CVE-2021-44228", "kb"}, {"/kb?q=npm:lodash", "kb"},
-		{"/settings", "settings"}, {"/settings/api-keys", "apikeys"}, {"/settings/feeds", "feeds"}, {"/account", "account"},
+		{"/settings", "settings"}, {"/settings/api-keys", "apikeys"}, {"/settings/feeds", "feeds"}, {"/settings/notifications", "notifications"}, {"/account", "account"},
 		{"/no-such-page", "error"},
 	}
 	for _, lang := range []string{"en", "it"} {

@@ -37,7 +37,7 @@ var dynamicKeys = map[string][]string{
 var templateKeyRe = regexp.MustCompile(`\.(T|N) "([a-z0-9_.-]+)"`)
 
 // goKeyRe recognises a string literal of the Go code that is a message key.
-var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time)\.[a-z0-9_.]+$`)
+var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time|notifications)\.[a-z0-9_.]+$`)
 
 // usedKeys collects every key the templates and the Go code use.
 func usedKeys(t *testing.T) map[string]string {

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
@@ -300,7 +301,12 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	if testing.Verbose() {
 		wlog = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Log: wlog})
+	n := notify.New(st, http.DefaultClient, log, nil)
+	if _, err := n.CreateWebhook(ctx, s.acme.ID, notify.WebhookRequest{URL: "https://hooks.example.com/rocca", Secret: "a webhook secret of the tests",
+		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
+		t.Fatal(err)
+	}
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, Log: wlog})
 	if err != nil {
 		t.Fatal(err)
 	}

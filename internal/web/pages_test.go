@@ -62,6 +62,10 @@ func testPagesRender(t *testing.T, s *site) {
 	if _, body := b.get("/"); !strings.Contains(body, "CVE-2021-44228") || !strings.Contains(body, "<svg") {
 		t.Error("dashboard lacks Log4Shell or the chart")
 	}
+	if _, body := b.get("/settings/notifications"); !strings.Contains(body, "https://hooks.example.com/rocca") ||
+		strings.Contains(body, "a webhook secret of the tests") {
+		t.Error("notifications page lacks the webhook, or shows its secret")
+	}
 }
 
 // TestSecurityHeaders checks the headers of a page, an error and an

@@ -86,6 +86,7 @@ func (w *Web) Routes() []Route {
 		{Method: "POST", Pattern: "/settings/api-keys", Access: Owner, h: w.createAPIKey},
 		{Method: "POST", Pattern: "/settings/api-keys/{key}/revoke", Access: Owner, h: w.revokeAPIKey},
 		{Method: "GET", Pattern: "/settings/feeds", Access: Viewer, h: w.feedsPage},
+		{Method: "GET", Pattern: "/settings/notifications", Access: Viewer, h: w.notificationsPage},
 		{Method: "GET", Pattern: "/account", Access: Signed, h: w.accountPage},
 		{Method: "POST", Pattern: "/account/password", Access: Signed, h: w.changePassword},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/feeds"
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/notify"
 )
 
 // settingsData is the settings page's data.
@@ -151,4 +152,30 @@ func (w *Web) feedsPage(rw http.ResponseWriter, r *http.Request, _ *Principal) e
 	}
 	l := w.localizer(r)
 	return w.render(rw, r, http.StatusOK, "feeds", view{L: l, Title: l.T("feeds.title"), Nav: "settings", Data: d})
+}
+
+// notificationsData is the notifications page's data.
+type notificationsData struct {
+	Webhooks []model.Subscription
+	Emails   []notify.EmailSubscription
+	// Off is true when the server has no notification service.
+	Off bool
+}
+
+// notificationsPage lists the organisation's webhooks and e-mail
+// subscriptions, read-only (the REST API manages them; webhook secrets
+// are never shown).
+func (w *Web) notificationsPage(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	d := notificationsData{Off: w.o.Notify == nil}
+	if w.o.Notify != nil {
+		var err error
+		if d.Webhooks, err = w.o.Notify.Webhooks(r.Context(), p.Org.OrgID); err != nil {
+			return err
+		}
+		if d.Emails, err = w.o.Notify.EmailSubscriptions(r.Context(), p.Org.OrgID); err != nil {
+			return err
+		}
+	}
+	l := w.localizer(r)
+	return w.render(rw, r, http.StatusOK, "notifications", view{L: l, Title: l.T("notifications.title"), Nav: "settings", Data: d})
 }

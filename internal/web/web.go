@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/feeds"
+	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 )
 
@@ -23,7 +24,10 @@ type Options struct {
 	// FeedStatus reports the knowledge base's feeds for the dashboard
 	// (nil: not shown).
 	FeedStatus func(ctx context.Context) ([]feeds.SourceStatus, error)
-	Log        *slog.Logger
+	// Notify lists the organisation's webhooks and e-mail subscriptions
+	// (nil: the page says none are available).
+	Notify *notify.Service
+	Log    *slog.Logger
 	// TrustForwardedProto makes a request whose X-Forwarded-Proto is
 	// https count as served over TLS (behind a TLS-terminating proxy):
 	// the session cookie is then Secure.
