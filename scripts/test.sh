@@ -65,6 +65,32 @@ if [ -z "${ROCCA_CSAF_VALIDATOR:-}" ]; then
   fi
 fi
 
+step "browser (Chromium, axe-core)"
+# The web application's browser tests drive Debian's chromium headless and
+# check every page with axe-core; under this script they are required
+# (ROCCA_REQUIRE_BROWSER=1: a missing browser or checker fails them) and
+# write their screenshots (EN and IT) to screenshots/.
+if [ -z "${ROCCA_CHROMIUM:-}" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get install -y chromium >&2 || { apt-get update >&2 && apt-get install -y chromium >&2; } ||
+        echo "WARNING: chromium could not be installed; the browser tests will fail" >&2
+    else
+      echo "WARNING: /usr/bin/chromium missing and not root: apt-get install -y chromium" >&2
+    fi
+  fi
+  export ROCCA_CHROMIUM=/usr/bin/chromium
+fi
+if [ -z "${ROCCA_AXE_JS:-}" ]; then
+  if ROCCA_AXE_JS=$(scripts/install-axe.sh); then
+    export ROCCA_AXE_JS
+  else
+    echo "WARNING: axe-core could not be installed; the browser tests will fail" >&2
+  fi
+fi
+export ROCCA_REQUIRE_BROWSER=1
+export ROCCA_SCREENSHOTS="${ROCCA_SCREENSHOTS:-$PWD/screenshots}"
+
 step "PostgreSQL"
 if [ -z "${ROCCA_TEST_POSTGRES_URL:-}" ]; then
   # shellcheck source=scripts/postgres.sh

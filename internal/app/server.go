@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/accounts"
@@ -27,6 +28,7 @@ import (
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/watch"
+	"github.com/rocca-project/rocca/internal/web"
 )
 
 // Portfolio returns the portfolio service on the App's store. SBOMs are
@@ -83,6 +85,22 @@ type ServerOptions struct {
 	// SMTP, when set, sends the e-mail notifications; without it e-mail
 	// subscriptions are refused.
 	SMTP *notify.SMTPConfig
+	// TrustProxy makes the web application trust X-Forwarded-Proto (behind
+	// a TLS-terminating proxy) for its cookies' Secure attribute.
+	TrustProxy bool
+}
+
+// mount serves the REST API (/api/, /healthz, /readyz, /metrics) and the
+// web application (every other path) from one server.
+func mount(apiH, webH http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			apiH.ServeHTTP(w, r)
+			return
+		}
+		webH.ServeHTTP(w, r)
+	})
 }
 
 // Server is rocca's HTTP server with its background upload queue and
@@ -237,9 +255,14 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	q.MakeDurable(je.EnqueueUpload)
 	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
+	wa, err := web.New(web.Options{Portfolio: svc, Queue: q, Accounts: web.AccountsOf(acc), FeedStatus: sy.Status, Notify: n, Log: a.Log,
+		TrustForwardedProto: o.TrustProxy, MaxBOMBytes: o.MaxBOMBytes})
+	if err != nil {
+		return nil, err
+	}
 	return &Server{Accounts: acc, app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,
-		Handler: h,
+		Handler: mount(h, wa),
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
 		// CI runners) keep a minimum pace (the API sets their deadlines)
 		// and, with synchronous ingestion, get minutes in all.
@@ -354,7 +377,7 @@ func feedAges(sy *feeds.Syncer) func(ctx context.Context) (map[string]time.Durat
 func ServerOptionsOf(c config.Config) ServerOptions {
 	o := ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, MaxComponents: c.MaxComponents, Workers: c.Workers,
 		Backlog: c.Backlog, QueueBytes: c.QueueBytes,
-		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey}
+		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey, TrustProxy: c.TrustProxy}
 	if c.Feeds.Schedule {
 		fc := feeds.ConfigFrom(c.Feeds)
 		o.Feeds = &fc

@@ -236,8 +236,8 @@ func TestScanEmptyDatabaseWarns(t *testing.T) {
 	}
 }
 
-func TestDemo(t *testing.T) {
-	code, out, errs := run(t, "demo")
+func TestDemoScan(t *testing.T) {
+	code, out, errs := run(t, "demo", "--scan")
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, errs)
 	}

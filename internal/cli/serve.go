@@ -166,4 +166,5 @@ func addServerFlags(cmd *cobra.Command, f *config.Flags) {
 	cmd.Flags().StringVar(&f.MinBodyRate, "min-body-rate", "", "slowest request body accepted, in bytes/s (or KiB/MiB) after a 10s grace; slower bodies get 408 (default 16KiB)")
 	cmd.Flags().StringVar(&f.TLSCert, "tls-cert", "", "PEM certificate (chain) file: with --tls-key, serve HTTPS and send HSTS")
 	cmd.Flags().StringVar(&f.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
+	cmd.Flags().StringVar(&f.TrustProxy, "trust-proxy", "", "true behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto (Secure session cookies)")
 }

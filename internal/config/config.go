@@ -42,6 +42,10 @@ type Config struct {
 	// TLSCert and TLSKey are PEM files; when both are set the server
 	// speaks HTTPS.
 	TLSCert, TLSKey string
+	// TrustProxy makes the server believe a request's X-Forwarded-Proto
+	// (behind a TLS-terminating reverse proxy): https then marks the web
+	// application's session cookie Secure.
+	TrustProxy bool
 	// File is the configuration file read ("" when none), FileSource how
 	// it was named (flag --config or environment ROCCA_CONFIG).
 	File, FileSource string
@@ -70,6 +74,7 @@ type Flags struct {
 	MinBodyRate     string
 	TLSCert         string
 	TLSKey          string
+	TrustProxy      string
 	// Feeds are the feed settings' flags.
 	Feeds FeedFlags
 	// SMTP are the SMTP settings' flags.
@@ -102,6 +107,8 @@ func (f Flags) value(key string) string {
 		return f.TLSCert
 	case "tls_key":
 		return f.TLSKey
+	case "trust_proxy":
+		return f.TrustProxy
 	}
 	if v := f.Feeds.value(key); v != "" {
 		return v

@@ -26,6 +26,7 @@ const (
 	EnvMinBodyRate     = "ROCCA_MIN_BODY_RATE"
 	EnvTLSCert         = "ROCCA_TLS_CERT"
 	EnvTLSKey          = "ROCCA_TLS_KEY"
+	EnvTrustProxy      = "ROCCA_TRUST_PROXY"
 )
 
 // Defaults of the server settings.
@@ -72,7 +73,7 @@ var keyValueDSN = regexp.MustCompile(`(?i)(?:^|\s)(?:host|hostaddr|port|user|pas
 var settings = append(append(generalSettings[:], feedSettings()...), smtpSettings()...)
 
 // nGeneral is the number of general settings.
-const nGeneral = 12
+const nGeneral = 13
 
 var generalSettings = [nGeneral]setting{
 	{key: "database", env: EnvDatabaseURL, flag: "database", path: true,
@@ -159,6 +160,17 @@ var generalSettings = [nGeneral]setting{
 		doc: "serve: PEM private key of tls_cert", def: constant(""),
 		set: func(c *Config, v string) error { c.TLSKey = v; return nil },
 		get: func(c Config) string { return c.TLSKey }},
+	{key: "trust_proxy", env: EnvTrustProxy, flag: "trust-proxy",
+		doc: "serve: true behind a TLS-terminating reverse proxy: trust its X-Forwarded-Proto (Secure session cookies)",
+		def: constant("false"),
+		set: func(c *Config, v string) (err error) {
+			c.TrustProxy, err = strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("want true or false")
+			}
+			return nil
+		},
+		get: func(c Config) string { return strconv.FormatBool(c.TrustProxy) }},
 }
 
 func knownKey(k string) bool {

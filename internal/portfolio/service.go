@@ -27,6 +27,7 @@ type Store interface {
 	store.Tenants
 	store.AliasIndex
 	store.UploadQueue
+	store.Overview
 	findings.Store
 }
 
@@ -40,6 +41,8 @@ type Service struct {
 	Limits sbom.Limits
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+	// dash caches the organisations' dashboard figures (nil: none).
+	dash *dashCache
 	// OnIngested, when set, is called after an SBOM upload has been
 	// stored and made current (not for a duplicate of the current one):
 	// the audit log's hook. It runs in the request's context for
@@ -49,7 +52,7 @@ type Service struct {
 
 // New returns a service on st.
 func New(st Store, log *slog.Logger, lim sbom.Limits) *Service {
-	return &Service{store: st, Log: log, Limits: lim}
+	return &Service{store: st, Log: log, Limits: lim, dash: &dashCache{}}
 }
 
 func (s *Service) now() time.Time {

@@ -237,10 +237,6 @@ func (s *Store) SelectFindings(ctx context.Context, org string, f store.FindingF
 	return out, rows.Err()
 }
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // fillAnalyses replaces the effective decisions of findings read from
 // their rows (id, status, scope, review reason) by the whole decisions,
 // in one query, and tells which need review because their review date

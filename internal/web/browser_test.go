@@ -1,0 +1,472 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/rocca-project/rocca/internal/accounts"
+	"github.com/rocca-project/rocca/internal/app"
+	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/demo"
+	"github.com/rocca-project/rocca/internal/testutil"
+	"github.com/rocca-project/rocca/internal/testutil/demokb"
+)
+
+// The browser tests drive Debian's chromium headless through the whole
+// application (the real server, accounts and database), check every page
+// with axe-core (WCAG 2.1 A and AA rules; a serious or critical violation
+// fails the test) and write a screenshot of every screen in English and
+// Italian. scripts/test.sh installs chromium and axe-core and requires
+// them (ROCCA_REQUIRE_BROWSER=1); elsewhere the test skips with a message.
+
+// browserEnv returns chromium's path and axe-core's source, or skips (or
+// fails, when required) saying how to run the test.
+func browserEnv(t *testing.T) (chromium string, axe []byte) {
+	t.Helper()
+	required := os.Getenv("ROCCA_REQUIRE_BROWSER") == "1"
+	missing := func(format string, args ...any) {
+		t.Helper()
+		msg := fmt.Sprintf(format, args...) + "; run ./scripts/test.sh (installs chromium and axe-core), or " +
+			"apt-get install -y chromium && export ROCCA_AXE_JS=$(scripts/install-axe.sh)"
+		if required {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	chromium = os.Getenv("ROCCA_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("browser tests need chromium: %v", err)
+	}
+	js := os.Getenv("ROCCA_AXE_JS")
+	if js == "" {
+		missing("browser tests need axe-core: ROCCA_AXE_JS is not set")
+	}
+	axe, err := os.ReadFile(js)
+	if err != nil {
+		missing("ROCCA_AXE_JS: %v", err)
+	}
+	return chromium, axe
+}
+
+// liveApp is the whole server on a fresh SQLite database with the demo
+// knowledge base, and its log (where the setup URL appears).
+type liveApp struct {
+	base string
+	app  *app.App
+	log  *testutil.SyncBuffer
+	demo []byte
+}
+
+func startLiveApp(t *testing.T) *liveApp {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	feeds, sbomPath, err := demo.WriteTo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Resolve(config.Flags{Database: filepath.Join(dir, "web.db"), Addr: "127.0.0.1:0"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	logBuf := &testutil.SyncBuffer{}
+	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demokb.Import(t, a.Store, feeds...)
+	srv, err := a.NewServer(ctx, app.ServerOptions{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.ServeListener(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+		a.Close()
+	})
+	raw, err := os.ReadFile(sbomPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &liveApp{base: "http://" + ln.Addr().String(), app: a, log: logBuf, demo: demokb.WithGraph(raw)}
+}
+
+// setupURL waits for the setup URL the server logs at start.
+func (l *liveApp) setupURL(t *testing.T) string {
+	t.Helper()
+	re := regexp.MustCompile(`url="?(http://[^"\s]+/setup\?token=[^"\s]+)`)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(l.log.String()); m != nil {
+			return m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no setup URL in the log:\n%s", l.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// chrome is one browser tab with the test's helpers.
+type chrome struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	axe   string
+	shots string
+	lang  string
+	n     int
+}
+
+func newChrome(t *testing.T, exe string, axe []byte, base, shots string) *chrome {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("lang", "en-GB"),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelC(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &chrome{t: t, ctx: ctx, base: base, axe: string(axe), shots: shots, lang: "en"}
+}
+
+// step is an action without a result.
+type step = chromedp.Action[chromedp.Void]
+
+// run runs steps with a time limit, failing the test on error.
+func (c *chrome) run(what string, steps ...step) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		c.fail(what, err)
+	}
+}
+
+// fail ends the test with the current page's main content.
+func (c *chrome) fail(what string, err error) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
+	defer cancel()
+	html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
+	c.t.Fatalf("%s: %v\n%.3000s", what, err, html)
+}
+
+// get runs an action with a result.
+func get[T any](c *chrome, what string, a chromedp.Action[T]) T {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		c.fail(what, err)
+	}
+	return v
+}
+
+// css is a CSS selector.
+func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// page waits for the page named name (body[data-page]).
+func page(name string) step {
+	return chromedp.WaitVisible(css(`body[data-page="` + name + `"]`))
+}
+
+// open navigates to path and waits for the page named name.
+func (c *chrome) open(path, name string) {
+	c.t.Helper()
+	c.run("open "+path, chromedp.Navigate(c.base+path), page(name))
+}
+
+// text returns the text of the first element matching sel.
+func (c *chrome) text(sel string) string {
+	c.t.Helper()
+	return get(c, "text of "+sel, chromedp.Text(css(sel)))
+}
+
+// axeViolation is what the test reports of an axe-core violation.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// check runs axe-core on the current page (WCAG 2.1 A/AA rules) and
+// fails the test on a serious or critical violation; it then writes the
+// page's screenshot as NN-name-lang.png.
+func (c *chrome) check(name string) {
+	c.t.Helper()
+	get(c, "inject axe-core", chromedp.Evaluate[bool](c.axe+";true"))
+	const runAxe = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, resultTypes: ["violations"]})
+		.then(r => JSON.stringify({violations: r.violations, passes: r.passes.length}))`
+	raw := get(c, "run axe-core on "+name, chromedp.Evaluate[string](runAxe, chromedp.EvalAwaitPromise))
+	var res struct {
+		Violations []axeViolation `json:"violations"`
+		Passes     int            `json:"passes"`
+	}
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		c.t.Fatalf("axe-core result on %s: %v", name, err)
+	}
+	if res.Passes < 5 {
+		// A checker that checked nothing would pass every page.
+		c.t.Errorf("%s (%s): axe-core passed only %d rules", name, c.lang, res.Passes)
+	}
+	for _, v := range res.Violations {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, fmt.Sprint(n.Target...))
+		}
+		msg := fmt.Sprintf("%s (%s): axe %s %s: %s at %s", name, c.lang, v.Impact, v.ID, v.Help, strings.Join(where, ", "))
+		if v.Impact == "serious" || v.Impact == "critical" {
+			c.t.Error(msg)
+		} else {
+			c.t.Log(msg)
+		}
+	}
+	if c.shots == "" {
+		return
+	}
+	png := get(c, "screenshot "+name, chromedp.FullScreenshot(100))
+	c.n++
+	file := filepath.Join(c.shots, fmt.Sprintf("%02d-%s-%s.png", c.n, name, c.lang))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// setLang switches the interface language with the header's button.
+func (c *chrome) setLang(lang, pageName string) {
+	c.t.Helper()
+	c.run("switch to "+lang, chromedp.Click(css(`form.lang button[value="`+lang+`"]`)), page(pageName),
+		chromedp.WaitVisible(css(`html[lang="`+lang+`"]`)))
+	c.lang = lang
+}
+
+// login signs in with the form.
+func (c *chrome) login(email, password, next string) {
+	c.t.Helper()
+	c.open("/login", "login")
+	c.run("sign in as "+email, chromedp.SendKeys(css("#email"), email), chromedp.SendKeys(css("#password"), password),
+		chromedp.Click(css(`form[action="/login"] button[type=submit]`)), page(next))
+}
+
+// logout signs out with the header's button.
+func (c *chrome) logout() {
+	c.t.Helper()
+	c.run("sign out", chromedp.Click(css(`form[action="/logout"] button`)), page("login"))
+}
+
+const (
+	adminEmail    = "admin@acme.example"
+	viewerEmail   = "viewer@acme.example"
+	otherEmail    = "owner@bolt.example"
+	browserPasswd = "a long enough passphrase for the tests"
+)
+
+// TestBrowser covers, in a real browser: the first administrator's setup
+// with the token from the log, a product and a version created, an SBOM
+// uploaded with its findings shown (and a broken one with its located
+// problems), a finding's detail, sign-out, a wrong password, a viewer who
+// sees no editing forms and is refused the editing pages, a member of
+// another organisation who cannot see the first one's product, and the
+// language switch; every screen is checked with axe-core and
+// photographed in English and Italian.
+func TestBrowser(t *testing.T) {
+	exe, axe := browserEnv(t)
+	shots := os.Getenv("ROCCA_SCREENSHOTS")
+	if shots != "" {
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old, _ := filepath.Glob(filepath.Join(shots, "*.png"))
+		for _, f := range old {
+			os.Remove(f)
+		}
+	}
+	live := startLiveApp(t)
+	setup := live.setupURL(t)
+	c := newChrome(t, exe, axe, live.base, shots)
+	ctx := context.Background()
+
+	// Setup: the page in both languages, then the first administrator.
+	c.open(strings.TrimPrefix(setup, live.base), "setup")
+	c.check("setup")
+	c.setLang("it", "setup")
+	c.check("setup")
+	c.setLang("en", "setup")
+	c.run("complete the setup",
+		chromedp.SendKeys(css("#org"), "Acme Industrial"), chromedp.SendKeys(css("#email"), adminEmail),
+		chromedp.SendKeys(css("#password"), browserPasswd), chromedp.SendKeys(css("#password2"), browserPasswd),
+		chromedp.Click(css(`form[action="/setup"] button[type=submit]`)), page("dashboard"))
+	if got := c.text("main h2"); !strings.Contains(got, "Welcome") {
+		t.Errorf("empty dashboard heading %q", got)
+	}
+	c.check("dashboard-empty")
+
+	// A product and a version.
+	c.open("/products/new", "product_new")
+	c.run("create a product", chromedp.SendKeys(css("#name"), "Linea HMI Gateway"),
+		chromedp.SetValue(css("#support_end"), "2031-12-31"),
+		chromedp.Click(css(`form[action="/products"] button[type=submit]`)), page("product"))
+	productURL := get(c, "product address", chromedp.Location())
+	c.run("add a version", chromedp.SendKeys(css("#vname"), "4.2.0"),
+		chromedp.Click(css(`form[action$="/versions"] button[type=submit]`)), page("version"))
+	versionURL := get(c, "version address", chromedp.Location())
+	versionPath := strings.TrimPrefix(versionURL, live.base)
+	versionPath = strings.SplitN(versionPath, "?", 2)[0]
+
+	// A broken SBOM is refused with its located problems; the demo SBOM
+	// is accepted and its findings appear.
+	dir := t.TempDir()
+	broken, good := filepath.Join(dir, "broken.cdx.json"), filepath.Join(dir, "hmi-gateway.cdx.json")
+	os.WriteFile(broken, []byte(brokenSBOM), 0o644)
+	os.WriteFile(good, live.demo, 0o644)
+	c.open(versionPath+"/upload", "upload")
+	c.run("upload a broken SBOM", chromedp.SetUploadFiles(css("#sbom"), []string{broken}),
+		chromedp.Click(css(`form[data-dropzone] button[type=submit]`)), chromedp.WaitVisible(css(".error-box")))
+	if got := c.text(".error-box"); !strings.Contains(got, "broken.cdx.json") {
+		t.Errorf("rejection box: %q", got)
+	}
+	c.check("upload-rejected")
+	c.run("upload the demo SBOM", chromedp.SetUploadFiles(css("#sbom"), []string{good}),
+		chromedp.Click(css(`form[data-dropzone] button[type=submit]`)), chromedp.WaitVisible(css(".ok-box")))
+	c.check("upload-accepted")
+	c.run("see the findings", chromedp.Click(css(".ok-box a")), page("findings"))
+	if got := c.text("table.findings"); !strings.Contains(got, "CVE-2021-44228") {
+		t.Errorf("the version's findings lack Log4Shell:\n%s", got)
+	}
+	c.run("open Log4Shell", chromedp.Click(`//table[contains(@class,"findings")]//a[text()="CVE-2021-44228"]`), page("finding"))
+	if got := c.text(".facts"); !strings.Contains(got, "GHSA-jfh8-c2jp-5v3q") || !strings.Contains(got, "2.15.0") {
+		t.Errorf("finding detail lacks its ids or fixed version:\n%s", got)
+	}
+	findingURL := get(c, "finding address", chromedp.Location())
+
+	// Every screen, in English then in Italian.
+	acc := live.app.Accounts()
+	admin, err := acc.Login(ctx, accounts.LoginRequest{Email: adminEmail, Password: browserPasswd, RemoteAddr: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgA := admin.Principal.Org.OrgID
+	c.open(versionPath, "version")
+	sbomPath := get(c, "SBOM link", chromedp.AttributeValue(css(`a[href^="/sboms/"]`), "href")).Value
+	c.open(versionPath+"/components?q=log4j", "components")
+	componentPath := get(c, "component link", chromedp.AttributeValue(css(`table a[href^="/components/"]`), "href")).Value
+	screens := []struct{ path, name string }{
+		{"/", "dashboard"}, {"/products", "products"}, {"/products/new", "product_new"},
+		{strings.TrimPrefix(productURL, live.base), "product"}, {versionPath, "version"},
+		{versionPath + "/components", "components"}, {componentPath, "component"}, {sbomPath, "sbom"},
+		{versionPath + "/upload", "upload"}, {"/findings", "findings"}, {"/findings?kev=yes&sort=epss", "findings"},
+		{strings.TrimPrefix(findingURL, live.base), "finding"}, {"/kb?q=CVE-2021-44228", "kb"}, {"/kb?q=npm:lodash", "kb"},
+		{"/settings", "settings"}, {"/settings/api-keys", "apikeys"}, {"/settings/feeds", "feeds"}, {"/settings/notifications", "notifications"}, {"/account", "account"},
+		{"/no-such-page", "error"},
+	}
+	for _, lang := range []string{"en", "it"} {
+		c.open("/", "dashboard")
+		if c.lang != lang {
+			c.setLang(lang, "dashboard")
+		}
+		for _, s := range screens {
+			c.open(s.path, s.name)
+			c.check(s.name)
+		}
+	}
+	if got := c.text("nav"); !strings.Contains(got, "Cruscotto") || !strings.Contains(got, "Prodotti") {
+		t.Errorf("Italian navigation: %q", got)
+	}
+	// A tablet's viewport (portrait): the layout reflows.
+	c.run("tablet viewport", chromedp.EmulateViewport(768, 1024))
+	for _, s := range []struct{ path, name string }{{"/", "dashboard"}, {"/findings", "findings"}, {strings.TrimPrefix(findingURL, live.base), "finding"}} {
+		c.open(s.path, s.name)
+		c.check(s.name + "-tablet")
+	}
+	c.run("laptop viewport", chromedp.ResetViewport())
+	// An API key, shown once.
+	c.open("/settings/api-keys", "apikeys")
+	c.run("create an API key", chromedp.SendKeys(css("#label"), "ci"),
+		chromedp.Click(css(`form[action="/settings/api-keys"] button[type=submit]`)), chromedp.WaitVisible(css("#secret")))
+	c.check("apikey-created")
+	c.setLang("en", "apikeys")
+
+	// Sign out; a wrong password is refused.
+	c.logout()
+	c.check("login")
+	c.run("wrong password", chromedp.SendKeys(css("#email"), adminEmail), chromedp.SendKeys(css("#password"), "not the password"),
+		chromedp.Click(css(`form[action="/login"] button[type=submit]`)), chromedp.WaitVisible(css("#login-error")))
+	c.check("login-wrong")
+	c.setLang("it", "login")
+	c.check("login")
+	c.setLang("en", "login")
+
+	// A viewer of acme sees no editing forms and is refused the editing
+	// pages.
+	if _, err := acc.CreateUser(ctx, accounts.NewUser{Email: viewerEmail, Password: browserPasswd}, accounts.ActorCLI); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.AddMember(ctx, admin.Principal, orgA, viewerEmail, "viewer", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	c.login(viewerEmail, browserPasswd, "dashboard")
+	c.open(strings.TrimPrefix(productURL, live.base), "product")
+	forms := get(c, "count the forms", chromedp.Evaluate[int](`document.querySelectorAll('main form[method="post"]').length`))
+	if forms != 0 {
+		t.Errorf("the viewer sees %d editing forms on the product page", forms)
+	}
+	c.open("/products/new", "error")
+	if got := c.text("main .error"); !strings.Contains(got, "role") {
+		t.Errorf("viewer on /products/new: %q", got)
+	}
+	c.check("error-forbidden")
+	c.logout()
+
+	// A member of another organisation cannot see acme's product.
+	if _, err := acc.CreateUser(ctx, accounts.NewUser{Email: otherEmail, Password: browserPasswd}, accounts.ActorCLI); err != nil {
+		t.Fatal(err)
+	}
+	other, err := acc.Login(ctx, accounts.LoginRequest{Email: otherEmail, Password: browserPasswd, RemoteAddr: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.CreateOrg(ctx, other.Principal, "Bolt Automazione", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	c.login(otherEmail, browserPasswd, "dashboard")
+	for _, p := range []string{strings.TrimPrefix(productURL, live.base), versionPath, strings.TrimPrefix(findingURL, live.base)} {
+		c.open(p, "error")
+	}
+	c.open("/products", "products")
+	if got := c.text("main"); strings.Contains(got, "Linea HMI Gateway") {
+		t.Error("another organisation's member sees acme's product in the list")
+	}
+}

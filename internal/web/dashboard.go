@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/rocca-project/rocca/internal/feeds"
+	"github.com/rocca-project/rocca/internal/store"
+)
+
+// severityOrder is the order of the severity rows, most severe first.
+var severityOrder = []string{"critical", "high", "medium", "low", "none", "unknown"}
+
+// sevCount is one row of the dashboard's severity table.
+type sevCount struct {
+	Severity string
+	Open     int
+	KEV      int
+}
+
+// dashboardData is the dashboard's data.
+type dashboardData struct {
+	Total, KEV int
+	Severities []sevCount
+	Urgent     []store.ProductRisk
+	Top        []store.OrgFinding
+	Chart      string
+	Feeds      []feeds.SourceStatus
+	FeedsError bool
+	// Products is the number of products (for the empty state).
+	Products int
+}
+
+func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	ctx := r.Context()
+	org := p.Org.OrgID
+	d, err := w.o.Portfolio.Dashboard(ctx, org, w.o.Now())
+	if err != nil {
+		return err
+	}
+	l := w.localizer(r)
+	data := dashboardData{Urgent: d.Urgent, Top: d.Top, Chart: trendChart(l, d.Trend)}
+	bySev := map[string]*sevCount{}
+	for _, s := range severityOrder {
+		data.Severities = append(data.Severities, sevCount{Severity: s})
+	}
+	for i := range data.Severities {
+		bySev[data.Severities[i].Severity] = &data.Severities[i]
+	}
+	for _, c := range d.Counts {
+		row, ok := bySev[c.Severity]
+		if !ok {
+			row = bySev["unknown"]
+		}
+		row.Open += c.N
+		data.Total += c.N
+		if c.KEV {
+			row.KEV += c.N
+			data.KEV += c.N
+		}
+	}
+	if data.Total == 0 {
+		ps, err := w.o.Portfolio.Products(ctx, org)
+		if err != nil {
+			return err
+		}
+		data.Products = len(ps)
+	}
+	if w.o.FeedStatus != nil {
+		fs, err := w.o.FeedStatus(ctx)
+		if err != nil {
+			w.o.Log.Warn("feed status for the dashboard", "error", err)
+			data.FeedsError = true
+		}
+		data.Feeds = slices.DeleteFunc(fs, func(s feeds.SourceStatus) bool { return s.Source == "" })
+	}
+	return w.render(rw, r, http.StatusOK, "dashboard", view{L: l, Title: l.T("dashboard.title"), Nav: "dashboard", Data: data})
+}

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Access is who may use a route.
+type Access int
+
+// Access levels. Member routes need a signed-in person with a current
+// organisation and at least the named role in it.
+const (
+	// Public routes are open to anybody (sign-in, setup, language).
+	Public Access = iota
+	// Signed routes need a signed-in person, with or without an
+	// organisation (sign-out, switching organisation).
+	Signed
+	Viewer
+	Editor
+	Owner
+)
+
+// role is the least role an access level needs.
+func (a Access) role() Role {
+	switch a {
+	case Editor:
+		return RoleEditor
+	case Owner:
+		return RoleOwner
+	}
+	return RoleViewer
+}
+
+// handler is a page or action: it writes its response or returns an
+// error for fail to render.
+type handler func(rw http.ResponseWriter, r *http.Request, p *Principal) error
+
+// Route is one page or action of the web application.
+type Route struct {
+	Method  string
+	Pattern string
+	Access  Access
+	// Upload marks a route whose body is an SBOM (larger body limit).
+	Upload bool
+	h      handler
+}
+
+// Routes lists every page and action. The authorisation walk in the tests
+// iterates over this table, so a new route cannot escape it.
+func (w *Web) Routes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/login", Access: Public, h: w.loginPage},
+		{Method: "POST", Pattern: "/login", Access: Public, h: w.login},
+		{Method: "GET", Pattern: "/setup", Access: Public, h: w.setupPage},
+		{Method: "POST", Pattern: "/setup", Access: Public, h: w.setup},
+		{Method: "POST", Pattern: "/lang", Access: Public, h: w.setLang},
+		{Method: "POST", Pattern: "/logout", Access: Signed, h: w.logout},
+		{Method: "POST", Pattern: "/org", Access: Signed, h: w.switchOrg},
+
+		{Method: "GET", Pattern: "/{$}", Access: Viewer, h: w.dashboard},
+		{Method: "GET", Pattern: "/products", Access: Viewer, h: w.products},
+		{Method: "GET", Pattern: "/products/new", Access: Editor, h: w.newProductPage},
+		{Method: "POST", Pattern: "/products", Access: Editor, h: w.createProduct},
+		{Method: "GET", Pattern: "/products/{product}", Access: Viewer, h: w.product},
+		{Method: "POST", Pattern: "/products/{product}/versions", Access: Editor, h: w.createVersion},
+		{Method: "GET", Pattern: "/versions/{version}", Access: Viewer, h: w.version},
+		{Method: "GET", Pattern: "/versions/{version}/components", Access: Viewer, h: w.components},
+		{Method: "GET", Pattern: "/versions/{version}/findings", Access: Viewer, h: w.versionFindings},
+		{Method: "GET", Pattern: "/versions/{version}/upload", Access: Editor, h: w.uploadPage},
+		{Method: "POST", Pattern: "/versions/{version}/upload", Access: Editor, Upload: true, h: w.upload},
+		{Method: "GET", Pattern: "/sboms/{sbom}", Access: Viewer, h: w.sbom},
+		{Method: "GET", Pattern: "/components/{component}", Access: Viewer, h: w.component},
+		{Method: "GET", Pattern: "/findings", Access: Viewer, h: w.findings},
+		{Method: "GET", Pattern: "/findings/{finding}", Access: Viewer, h: w.finding},
+		{Method: "GET", Pattern: "/kb", Access: Viewer, h: w.kb},
+		{Method: "GET", Pattern: "/settings", Access: Viewer, h: w.settings},
+		{Method: "POST", Pattern: "/settings/members", Access: Owner, h: w.addMember},
+		{Method: "POST", Pattern: "/settings/members/{user}/role", Access: Owner, h: w.setRole},
+		{Method: "GET", Pattern: "/settings/api-keys", Access: Owner, h: w.apiKeys},
+		{Method: "POST", Pattern: "/settings/api-keys", Access: Owner, h: w.createAPIKey},
+		{Method: "POST", Pattern: "/settings/api-keys/{key}/revoke", Access: Owner, h: w.revokeAPIKey},
+		{Method: "GET", Pattern: "/settings/feeds", Access: Viewer, h: w.feedsPage},
+		{Method: "GET", Pattern: "/settings/notifications", Access: Viewer, h: w.notificationsPage},
+		{Method: "GET", Pattern: "/account", Access: Signed, h: w.accountPage},
+		{Method: "POST", Pattern: "/account/password", Access: Signed, h: w.changePassword},
+	}
+}
+
+// Body limits of form posts and uploads (the SBOM limit plus room for
+// the form's other fields).
+const maxFormBytes = 64 << 10
+
+// guard wraps a route: authentication, the role in the current
+// organisation, path ids, body limits and the CSRF token of a post.
+func (w *Web) guard(rt Route) http.Handler {
+	wildcards := pathWildcards(rt.Pattern)
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		p := principalOf(r.Context())
+		if rt.Access != Public {
+			if p == nil {
+				w.toLogin(rw, r)
+				return
+			}
+			if rt.Access >= Viewer {
+				if p.Org.OrgID == "" {
+					w.fail(rw, r, errNoOrg)
+					return
+				}
+				if !p.Org.Role.AtLeast(rt.Access.role()) {
+					w.fail(rw, r, errForbiddenPage)
+					return
+				}
+			}
+		}
+		for _, name := range wildcards {
+			if !isID(r.PathValue(name)) {
+				w.fail(rw, r, errNotFound)
+				return
+			}
+		}
+		if r.Method == http.MethodPost {
+			limit := int64(maxFormBytes)
+			if rt.Upload {
+				limit = w.o.MaxBOMBytes + maxFormBytes
+			}
+			r.Body = http.MaxBytesReader(rw, r.Body, limit)
+			if !w.checkCSRF(r, p) {
+				w.fail(rw, r, errCSRF)
+				return
+			}
+		}
+		if err := rt.h(rw, r, p); err != nil {
+			w.fail(rw, r, err)
+		}
+	})
+}
+
+// toLogin sends a person who is not signed in to the sign-in page (with
+// the page to return to); a post is refused.
+func (w *Web) toLogin(rw http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.fail(rw, r, errSignIn)
+		return
+	}
+	http.Redirect(rw, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+}
+
+// csrfToken is the token of a session's forms: an HMAC of a fixed label
+// under the session's secret, so it needs no storage and dies with the
+// session.
+func csrfToken(p *Principal) string {
+	m := hmac.New(sha256.New, p.CSRFSecret)
+	m.Write([]byte("rocca web form"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF compares a post's csrf field with the session's token or,
+// for a person not signed in, with the pre-session cookie (set when the
+// form was shown).
+func (w *Web) checkCSRF(r *http.Request, p *Principal) bool {
+	var want string
+	if p != nil && len(p.CSRFSecret) > 0 {
+		want = csrfToken(p)
+	} else if c, err := r.Cookie(preCSRFCookie); err == nil {
+		want = c.Value
+	}
+	got := r.FormValue("csrf")
+	if r.MultipartForm == nil && r.PostForm == nil {
+		return false
+	}
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// pathWildcards lists the {names} of a pattern.
+func pathWildcards(pattern string) []string {
+	var out []string
+	for _, seg := range strings.Split(pattern, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && seg != "{$}" {
+			out = append(out, strings.TrimSuffix(strings.Trim(seg, "{}"), "..."))
+		}
+	}
+	return out
+}
+
+// isID reports whether s looks like one of rocca's ids (a UUID).
+func isID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
+		default:
+			return false
+		}
+	}
+	return true
+}
