@@ -62,8 +62,9 @@ func testPagesRender(t *testing.T, s *site) {
 	if _, body := b.get("/kb?q=CVE-2021-44228"); !strings.Contains(body, "CVE-2021-44228") {
 		t.Error("knowledge-base search does not find CVE-2021-44228")
 	}
-	if _, body := b.get("/"); !strings.Contains(body, "CVE-2021-44228") || !strings.Contains(body, "<svg") {
-		t.Error("dashboard lacks Log4Shell or the chart")
+	if _, body := b.get("/"); !strings.Contains(body, "CVE-2021-44228") || !strings.Contains(body, "<svg") ||
+		!strings.Contains(body, "La base di conoscenza contiene 7 avvisi") {
+		t.Error("dashboard lacks Log4Shell, the chart or the knowledge base's size")
 	}
 	if _, body := b.get("/settings/notifications"); !strings.Contains(body, "https://hooks.example.com/rocca") ||
 		strings.Contains(body, "a webhook secret of the tests") {
