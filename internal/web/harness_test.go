@@ -306,7 +306,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, Log: wlog})
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, KBStats: st.Stats, Log: wlog})
 	if err != nil {
 		t.Fatal(err)
 	}
