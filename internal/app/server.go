@@ -26,6 +26,7 @@ import (
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/triage"
+	"github.com/rocca-project/rocca/internal/vexchange"
 	"github.com/rocca-project/rocca/internal/watch"
 )
 
@@ -235,7 +236,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	// Asynchronous uploads are stored with their job: a crash loses none.
 	q.MakeDurable(je.EnqueueUpload)
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, VEX: vexchange.New(a.Store, tr, a.Log, nil), Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
 	return &Server{Accounts: acc, app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,
