@@ -129,7 +129,7 @@ func (s *Service) ImportVersion(ctx context.Context, org string, actor triage.Ac
 	for _, u := range res.Unmatched {
 		out.Unmatched = append(out.Unmatched, unmatched(doc, u.Statement, u.Reason))
 	}
-	return s.record(ctx, org, actor, doc, &o, ms, sup, out)
+	return s.record(ctx, org, actor, doc, &o, ms, sup, out, []*versionData{d})
 }
 
 // ImportProduct is ImportVersion for every version of one of org's
@@ -159,6 +159,7 @@ func (s *Service) ImportProduct(ctx context.Context, org string, actor triage.Ac
 	}
 	out := newResult(doc, &o)
 	var ms, sup []matched
+	var loaded []*versionData
 	covered := make([]bool, len(doc.Statements))
 	reasons := make([]string, len(doc.Statements))
 	foreign := true
@@ -168,6 +169,7 @@ func (s *Service) ImportProduct(ctx context.Context, org string, actor triage.Ac
 		if err != nil {
 			return ImportResult{}, err
 		}
+		loaded = append(loaded, d)
 		res := vex.Match(doc.Statements, target(d))
 		if err := res.Err(); err != nil {
 			foreignErr = err
@@ -193,7 +195,7 @@ func (s *Service) ImportProduct(ctx context.Context, org string, actor triage.Ac
 			out.Unmatched = append(out.Unmatched, unmatched(doc, i, "in no version of "+p.Name+"; "+reasons[i]))
 		}
 	}
-	return s.record(ctx, org, actor, doc, &o, ms, sup, out)
+	return s.record(ctx, org, actor, doc, &o, ms, sup, out, loaded)
 }
 
 // read reads the document; its errors are input errors prefixed with the
@@ -250,7 +252,7 @@ type decision struct {
 // (organisation scope, or a version the ecosystem cannot compare) a
 // version-scope decision per finding.
 func (s *Service) record(ctx context.Context, org string, actor triage.Actor, doc *vex.Document, o *ImportOptions,
-	ms, sup []matched, out ImportResult) (ImportResult, error) {
+	ms, sup []matched, out ImportResult, loaded []*versionData) (ImportResult, error) {
 	for _, m := range sup {
 		out.Superseded = append(out.Superseded, appliedOf(doc, m, model.Status(""), ""))
 	}
@@ -284,20 +286,46 @@ func (s *Service) record(ctx context.Context, org string, actor triage.Actor, do
 		}
 		g.ms = append(g.ms, i)
 	}
+	// others lists the loaded findings by group key, for telling whether
+	// a product- or organisation-wide decision stands already.
+	others := map[string][]*model.TrackedFinding{}
+	if o.Scope != model.ScopeVersion {
+		for _, d := range loaded {
+			for i := range d.tracked {
+				t := &d.tracked[i]
+				k := findings.PackageKey(t) + "\x00" + t.VulnID
+				if byKey[k] != nil {
+					others[k] = append(others[k], t)
+				}
+			}
+		}
+	}
 	var ds []decision
 	// add records st on the finding of ms[at] for the matches idx, unless
-	// every one of them already carries it.
-	add := func(st triage.Statement, at int, idx []int) {
+	// it stands already.
+	add := func(st triage.Statement, at int, idx []int, key string) {
 		for _, i := range idx {
 			out.Applied[i].Scope, out.Applied[i].ComponentRange = st.Scope, st.ComponentRange
 		}
-		same := true
+		// Unchanged when every match carries st already or a narrower
+		// decision, and one finding (for a wider decision: one of the
+		// versions read) carries st.
+		same, stands := true, false
 		for _, i := range idx {
-			if !carries(&ms[i].v.tracked[ms[i].f], &st) {
+			t := &ms[i].v.tracked[ms[i].f]
+			switch {
+			case carries(t, &st):
+				stands = true
+			case !narrower(t, st.Scope):
 				same = false
 			}
 		}
-		if same {
+		if st.Scope != model.ScopeVersion {
+			for _, t := range others[key] {
+				stands = stands || carries(t, &st)
+			}
+		}
+		if same && stands {
 			for _, i := range idx {
 				out.Applied[i].Unchanged = true
 			}
@@ -309,7 +337,7 @@ func (s *Service) record(ctx context.Context, org string, actor triage.Actor, do
 	for _, g := range groups {
 		if o.Scope == model.ScopeVersion {
 			for _, i := range g.ms {
-				add(stmts[i], i, []int{i})
+				add(stmts[i], i, []int{i}, g.key)
 			}
 			continue
 		}
@@ -324,7 +352,7 @@ func (s *Service) record(ctx context.Context, org string, actor triage.Actor, do
 			}
 		}
 		if len(subs) == 1 {
-			add(stmts[g.ms[0]], g.ms[0], g.ms)
+			add(stmts[g.ms[0]], g.ms[0], g.ms, g.key)
 			continue
 		}
 		// Different statements about one package: bound each to its
@@ -347,14 +375,14 @@ func (s *Service) record(ctx context.Context, org string, actor triage.Actor, do
 			if st.Scope == model.ScopeProduct && t.Component.Version != "" {
 				st.ComponentRange = "=" + t.Component.Version
 				if st.Check(t.Ecosystem) == nil {
-					add(st, first, idx)
+					add(st, first, idx, g.key)
 					continue
 				}
 				st.ComponentRange = ""
 			}
 			st.Scope = model.ScopeVersion
 			for _, i := range idx {
-				add(st, i, []int{i})
+				add(st, i, []int{i}, g.key)
 			}
 		}
 	}
@@ -468,4 +496,16 @@ func carries(t *model.TrackedFinding, st *triage.Statement) bool {
 	cur := triage.Statement{Status: a.Status, Justification: a.Justification, Impact: a.Impact, Action: a.Action,
 		Response: a.Response, Detail: a.Detail}
 	return sameStatement(&cur, st)
+}
+
+// narrower reports whether the finding's effective decision is narrower
+// than scope (a version decision under a product-wide one): a wider
+// decision does not replace it.
+func narrower(t *model.TrackedFinding, scope model.AnalysisScope) bool {
+	a := t.Analysis
+	if a == nil || a.NeedsReview {
+		return false
+	}
+	rank := map[model.AnalysisScope]int{model.ScopeVersion: 3, model.ScopeProduct: 2, model.ScopeOrganisation: 1}
+	return rank[a.Scope] > rank[scope]
 }
