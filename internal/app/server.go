@@ -100,6 +100,16 @@ type Server struct {
 	build             buildinfo.Info
 }
 
+// VEX returns the VEX import, export and report use cases on the App's
+// store, recording through a triage service of its own.
+func (a *App) VEX() *vexchange.Service {
+	return a.exchange(triage.New(a.Store, a.Log, nil))
+}
+
+func (a *App) exchange(tr *triage.Service) *vexchange.Service {
+	return vexchange.New(a.Store, tr, a.Log, nil)
+}
+
 // Watcher returns the knowledge-base watch on the App's store.
 func (a *App) Watcher() *watch.Watcher {
 	return watch.New(a.Store, findings.New(a.Store, a.Log, nil), a.Log, nil)
@@ -236,7 +246,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	// Asynchronous uploads are stored with their job: a crash loses none.
 	q.MakeDurable(je.EnqueueUpload)
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, VEX: vexchange.New(a.Store, tr, a.Log, nil), Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, VEX: a.exchange(tr), Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
 	return &Server{Accounts: acc, app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,
