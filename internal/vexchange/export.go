@@ -58,6 +58,9 @@ func (s *Service) ExportVersion(ctx context.Context, org, versionID string, w io
 		meta.Role = string(r)
 	}
 	stmts := statements(d, o.Untriaged, nil, meta.Summaries)
+	if err := checkEmpty(&o, stmts); err != nil {
+		return Export{}, err
+	}
 	if err := vex.Write(w, o.Format, meta, stmts); err != nil {
 		return Export{}, err
 	}
@@ -97,10 +100,25 @@ func (s *Service) ExportProduct(ctx context.Context, org, productID string, w io
 		id := d.identity()
 		stmts = append(stmts, statements(d, o.Untriaged, &id, meta.Summaries)...)
 	}
+	if err := checkEmpty(&o, stmts); err != nil {
+		return Export{}, err
+	}
 	if err := vex.Write(w, o.Format, meta, stmts); err != nil {
 		return Export{}, err
 	}
 	return Export{Statements: len(stmts), FileName: fileName(p.Name, o.Format)}, nil
+}
+
+// checkEmpty refuses a CSAF document without statements: the VEX profile
+// requires vulnerabilities. The other formats may be empty.
+func checkEmpty(o *ExportOptions, stmts []vex.Statement) error {
+	if o.Format != vex.FormatCSAF || len(stmts) > 0 {
+		return nil
+	}
+	if o.Untriaged {
+		return inputf("format: no open finding to state; a CSAF VEX document needs at least one vulnerability")
+	}
+	return inputf("format: no decided finding to state; a CSAF VEX document needs at least one vulnerability (untriaged=true states the undecided findings as under_investigation)")
 }
 
 // meta is the document's metadata but its id and product: the
