@@ -112,6 +112,11 @@ func TestImportProductByComponentVersion(t *testing.T) {
 			if res.Recorded != 2 || len(res.Applied) != 2 || len(res.Unmatched) != 0 {
 				t.Fatalf("%+v", res)
 			}
+			for _, a := range res.Applied {
+				if a.Scope != model.ScopeProduct || a.ComponentRange != "="+strings.TrimPrefix(a.Component, xnet) {
+					t.Errorf("not bounded to its component version: %+v", a)
+				}
+			}
 			f10 := fx.finding(t, fx.v10.ID, xnet, "CVE-2023-44487")
 			f11 := fx.finding(t, fx.v11.ID, xnet, "CVE-2023-44487")
 			if f10.EffectiveStatus() != model.StatusNotAffected || f11.EffectiveStatus() != model.StatusAffected {
