@@ -228,12 +228,40 @@ func TestVEXRoundTrip(t *testing.T) {
 				if after := x.historyCount(); after != before {
 					t.Errorf("second import wrote history: %d → %d", before, after)
 				}
-				if format == "csaf" {
-					res := s.get(t, "/api/v1/products/"+x.product.ID+"/vex?format=csaf&namespace=https://acme.example", s.acmeKey)
-					if res.status != http.StatusOK {
-						t.Fatalf("product export: %d %s", res.status, res.body)
+				// The product's document (both versions) states what stands:
+				// importing it into the product records nothing.
+				res = s.get(t, "/api/v1/products/"+x.product.ID+"/vex?format="+format+"&namespace=https://acme.example", s.acmeKey)
+				if res.status != http.StatusOK || res.header.Get("X-Rocca-Statements") != fmt.Sprint(2*len(x.decided)) {
+					t.Fatalf("product export: %d %v %s", res.status, res.header, res.body)
+				}
+				pdoc := res.body
+				switch format {
+				case "csaf":
+					csaf["product.json"] = pdoc
+				case "cyclonedx":
+					for _, is := range strict.CycloneDXJSON(pdoc) {
+						t.Errorf("product: %s (line %d): %s", is.Pointer, is.Line, is.Message)
 					}
-					csaf["product.json"] = res.body
+				case "openvex":
+					d, err := ovex.Parse(pdoc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i := range d.Statements {
+						if err := d.Statements[i].Validate(); err != nil {
+							t.Errorf("product statement %d: %v", i, err)
+						}
+					}
+				}
+				before = x.historyCount()
+				res = s.do(t, "POST", "/api/v1/products/"+x.product.ID+"/vex?name=export."+format, s.acmeKey, "", pdoc)
+				ir = importResult{}
+				res.decode(t, &ir)
+				if res.status != http.StatusOK || ir.Recorded != 0 || len(ir.Applied) != 2*len(x.decided) || len(ir.Unmatched) != 0 {
+					t.Errorf("product document into the product: %d %s", res.status, res.body)
+				}
+				if after := x.historyCount(); after != before {
+					t.Errorf("product document wrote history: %d → %d", before, after)
 				}
 			})
 		}

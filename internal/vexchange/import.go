@@ -216,7 +216,33 @@ func (s *Service) read(r io.Reader, o *ImportOptions) (*vex.Document, error) {
 	if len(doc.Statements) == 0 {
 		return nil, inputf("%s: the %s document holds no VEX statement", o.Name, doc.Format)
 	}
+	if doc.Format == vex.FormatOpenVEX {
+		for i := range doc.Statements {
+			for k := range doc.Statements[i].Products {
+				p := &doc.Statements[i].Products[k]
+				nameFromID(p)
+				for j := range p.Subcomponents {
+					nameFromID(&p.Subcomponents[j])
+				}
+			}
+		}
+	}
 	return doc, nil
+}
+
+// nameFromID reads an OpenVEX @id that is neither a purl, a CPE nor an IRI
+// as NAME@VERSION (or NAME): what rocca writes for a product or component
+// without purl or CPE, such as a version of a product whose SBOM subject
+// has neither. The @id is kept (it may be a bom-ref).
+func nameFromID(p *vex.Product) {
+	id := p.ID
+	if id == "" || p.PURL != "" || p.CPE != "" || p.Name != "" || strings.Contains(id, ":") {
+		return
+	}
+	p.Name = id
+	if at := strings.LastIndexByte(id, '@'); at > 0 && at < len(id)-1 {
+		p.Name, p.Version = id[:at], id[at+1:]
+	}
 }
 
 func target(d *versionData) vex.Target {

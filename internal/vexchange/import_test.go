@@ -48,3 +48,26 @@ func TestStatementOf(t *testing.T) {
 		}
 	}
 }
+
+// TestNameFromID: an OpenVEX @id that is not a purl, CPE or IRI names the
+// product (what rocca writes when it has neither purl nor CPE).
+func TestNameFromID(t *testing.T) {
+	for _, c := range []struct {
+		in            vex.Product
+		name, version string
+	}{
+		{vex.Product{ID: "HMI Gateway@4.2.0"}, "HMI Gateway", "4.2.0"},
+		{vex.Product{ID: "plc-fw"}, "plc-fw", ""},
+		{vex.Product{ID: "@scope@1"}, "@scope", "1"},
+		{vex.Product{ID: "pkg:npm/x@1", PURL: "pkg:npm/x@1"}, "", ""},
+		{vex.Product{ID: "https://example.com/product/1"}, "", ""},
+		{vex.Product{ID: "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"}, "", ""},
+		{vex.Product{ID: "x@1", Name: "given"}, "given", ""},
+	} {
+		p := c.in
+		nameFromID(&p)
+		if p.Name != c.name || p.Version != c.version || p.ID != c.in.ID {
+			t.Errorf("%q: name %q version %q", c.in.ID, p.Name, p.Version)
+		}
+	}
+}
