@@ -275,8 +275,9 @@ type decision struct {
 // decision is recorded (on the first finding); when it says different
 // things of different component versions, a product-scope decision per
 // component version, bounded to it (componentRange "=<version>"), else
-// (organisation scope, or a version the ecosystem cannot compare) a
-// version-scope decision per finding.
+// (organisation scope, a version the ecosystem cannot compare, or
+// different things said of one component version in different product
+// versions) a version-scope decision per finding.
 func (s *Service) record(ctx context.Context, org string, actor triage.Actor, doc *vex.Document, o *ImportOptions,
 	ms, sup []matched, out ImportResult, loaded []*versionData) (ImportResult, error) {
 	for _, m := range sup {
@@ -382,23 +383,30 @@ func (s *Service) record(ctx context.Context, org string, actor triage.Actor, do
 			continue
 		}
 		// Different statements about one package: bound each to its
-		// component version.
+		// component version, unless the document says different things
+		// of one component version (in different product versions).
 		byVersion := map[string][]int{}
+		said := map[string]map[string]bool{} // component version → statements
 		var order []string
 		for _, i := range g.ms {
 			t := &ms[i].v.tracked[ms[i].f]
-			k := t.Component.Version + "\x00" + statementKey(&stmts[i])
+			sk := statementKey(&stmts[i])
+			k := t.Component.Version + "\x00" + sk
 			if _, ok := byVersion[k]; !ok {
 				order = append(order, k)
 			}
 			byVersion[k] = append(byVersion[k], i)
+			if said[t.Component.Version] == nil {
+				said[t.Component.Version] = map[string]bool{}
+			}
+			said[t.Component.Version][sk] = true
 		}
 		for _, k := range order {
 			idx := byVersion[k]
 			first := idx[0]
 			t := &ms[first].v.tracked[ms[first].f]
 			st := stmts[first]
-			if st.Scope == model.ScopeProduct && t.Component.Version != "" {
+			if st.Scope == model.ScopeProduct && t.Component.Version != "" && len(said[t.Component.Version]) == 1 {
 				st.ComponentRange = "=" + t.Component.Version
 				if st.Check(t.Ecosystem) == nil {
 					add(st, first, idx, g.key)

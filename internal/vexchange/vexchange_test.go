@@ -137,6 +137,32 @@ func TestImportProductByComponentVersion(t *testing.T) {
 					t.Errorf("version %s: %+v", v, f.Analysis)
 				}
 			}
+
+			// Different things of one component version in two product
+			// versions: a version-wide decision each, where it was said.
+			svc := portfolio.New(fx.st, slog.New(slog.NewTextHandler(io.Discard, nil)), sbom.Limits{})
+			if _, err := svc.Ingest(ctx, fx.org, fx.v11.ID, demokb.WithGraph(demo), "hmi-again.cdx.json"); err != nil {
+				t.Fatal(err)
+			}
+			in := func(version, status string, extra ...string) map[string]any {
+				s := stmt(xnet+"v0.15.0", status, extra...)
+				s["products"] = []any{map[string]any{"@id": "HMI@" + version, "subcomponents": []any{map[string]any{"@id": xnet + "v0.15.0"}}}}
+				return s
+			}
+			doc = openVEX(in("1.0", "under_investigation"), in("1.1", "not_affected", "justification", "component_not_present"))
+			res, err = fx.x.ImportProduct(ctx, fx.org, actor, fx.product.ID, bytes.NewReader(doc), vexchange.ImportOptions{Name: "per-version.json"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Recorded != 2 || len(res.Unmatched) != 0 {
+				t.Fatalf("%+v", res)
+			}
+			for v, want := range map[string]model.Status{fx.v10.ID: model.StatusUnderInvestigation, fx.v11.ID: model.StatusNotAffected} {
+				f := fx.finding(t, v, xnet+"v0.15.0", "CVE-2023-44487")
+				if f.EffectiveStatus() != want || f.Analysis.Scope != model.ScopeVersion || f.Analysis.Source != "per-version.json" {
+					t.Errorf("version %s: %+v, want %s at version scope", v, f.Analysis, want)
+				}
+			}
 		})
 	}
 }
