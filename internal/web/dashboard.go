@@ -29,6 +29,8 @@ type dashboardData struct {
 	FeedsError bool
 	// Products is the number of products (for the empty state).
 	Products int
+	// Clocks is the open clocks panel of CRA reporting (nil when off).
+	Clocks *openClocks
 }
 
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) error {
@@ -65,6 +67,9 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) e
 			return err
 		}
 		data.Products = len(ps)
+	}
+	if data.Clocks, err = w.openClocks(ctx, r, l, org); err != nil {
+		return err
 	}
 	if w.o.FeedStatus != nil {
 		fs, err := w.o.FeedStatus(ctx)

@@ -34,7 +34,8 @@ func testPagesRender(t *testing.T, s *site) {
 		}
 		var paths []string
 		for _, rt := range s.web.Routes() {
-			if rt.Method == "GET" && rt.Pattern != "/login" && rt.Pattern != "/setup" {
+			// (The draft's JSON download is not a page: TestCasePages reads it.)
+			if rt.Method == "GET" && rt.Pattern != "/login" && rt.Pattern != "/setup" && !strings.HasSuffix(rt.Pattern, ".json") {
 				paths = append(paths, fill(rt.Pattern, ids))
 			}
 		}
