@@ -304,9 +304,7 @@ func (w *Web) createCase(rw http.ResponseWriter, r *http.Request, p *Principal) 
 		f.Chosen[id] = true
 	}
 	in := cases.NewCase{Kind: f.Kind, Title: f.Title, Owner: f.Owner, AwarenessReason: f.Reason, Actor: p.Email}
-	for _, id := range strings.FieldsFunc(f.VulnIDs, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' }) {
-		in.VulnIDs = append(in.VulnIDs, id)
-	}
+	in.VulnIDs = strings.FieldsFunc(f.VulnIDs, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' })
 	for id := range f.Chosen {
 		in.VersionIDs = append(in.VersionIDs, id)
 	}
