@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/rocca-project/rocca/internal/feeds"
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
@@ -31,6 +32,8 @@ type dashboardData struct {
 	Products int
 	// Clocks is the open clocks panel of CRA reporting (nil when off).
 	Clocks *openClocks
+	// KB is the knowledge base's size and last update (nil: unknown).
+	KB *model.DatabaseInfo
 }
 
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) error {
@@ -67,6 +70,13 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) e
 			return err
 		}
 		data.Products = len(ps)
+	}
+	if w.o.KBStats != nil {
+		if kb, err := w.o.KBStats(ctx); err != nil {
+			w.o.Log.Warn("knowledge-base statistics for the dashboard", "error", err)
+		} else {
+			data.KB = &kb
+		}
 	}
 	if data.Clocks, err = w.openClocks(ctx, r, l, org); err != nil {
 		return err

@@ -335,7 +335,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	if s.cases, err = cases.New(st, log, cases.Options{Now: s.clock.Now}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, Log: wlog,
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, KBStats: st.Stats, Log: wlog,
 		Cases: s.cases, NotAffected: s.cases.NotAffectedVia(triage.New(st, log, s.clock.Now)), Now: s.clock.Now})
 	if err != nil {
 		t.Fatal(err)
