@@ -549,6 +549,25 @@ func (w *Web) draftPage(rw http.ResponseWriter, r *http.Request, p *Principal) e
 	return w.render(rw, r, http.StatusOK, "draft", view{L: l, Title: l.T("draft.title", l.T("stage."+string(stage))), Nav: "cases", Data: dd})
 }
 
+// userNotice serves the plain-text information for the users of the
+// products concerned (Art. 14(8)), in English, until CSAF advisories
+// exist.
+func (w *Web) userNotice(rw http.ResponseWriter, r *http.Request, p *Principal) error {
+	if w.o.Cases == nil {
+		return errNoReporting
+	}
+	text, err := w.o.Cases.UserNotice(r.Context(), p.Org.OrgID, r.PathValue("case"))
+	if err != nil {
+		return err
+	}
+	h := rw.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Language", "en")
+	h.Set("Cache-Control", "no-store")
+	_, err = rw.Write([]byte(text))
+	return err
+}
+
 // draftJSON serves the draft (or the frozen submitted text) as JSON.
 func (w *Web) draftJSON(rw http.ResponseWriter, r *http.Request, p *Principal) error {
 	d, err := w.draftOut(r, p)

@@ -283,6 +283,9 @@ func TestCaseViewer(t *testing.T) {
 				t.Errorf("viewer POST %s: %d, want 403", p, code)
 			}
 		}
+		if code, text := v.get("/cases/" + id + "/user-notice"); code != http.StatusOK || !strings.Contains(text, s.kevVuln(t)) {
+			t.Errorf("user notice: %d\n%s", code, text)
+		}
 		if code, _ := v.get("/cases/new"); code != http.StatusForbidden {
 			t.Errorf("viewer opens the new-case form: %d", code)
 		}
@@ -406,6 +409,40 @@ func TestProductReportingEdits(t *testing.T) {
 		}
 		if v, _ := s.svc.Version(ctx, s.acme.ID, s.version.ID); v.Lifecycle != model.LifecycleEndOfSupport {
 			t.Errorf("lifecycle %s", v.Lifecycle)
+		}
+	})
+}
+
+// TestNewCaseForm: the form refuses a case without a title, an awareness
+// time without a reason, and a second case of the same vulnerability
+// (with the use case's message); a severe incident needs no
+// vulnerability id, and the cases list filters by state and type.
+func TestNewCaseForm(t *testing.T) {
+	onEngines(t, func(t *testing.T, s *site) {
+		b := s.browser(t).login("editor@acme.test")
+		b.get("/cases/new")
+		if code, body := b.post("/cases", url.Values{"type": {"si"}}); code != http.StatusBadRequest || !strings.Contains(body, `id="title-error"`) {
+			t.Errorf("no title: %d", code)
+		}
+		if code, body := b.post("/cases", url.Values{"type": {"si"}, "title": {"Ransomware on the build server"},
+			"awareness": {s.clock.Now().Add(-time.Hour).Format("2006-01-02T15:04")}}); code != http.StatusBadRequest || !strings.Contains(body, `id="reason-error"`) {
+			t.Errorf("awareness without reason: %d", code)
+		}
+		s.openCase(t, b, url.Values{"type": {"si"}, "title": {"Ransomware on the build server"},
+			"awareness": {s.clock.Now().Add(-time.Hour).Format("2006-01-02T15:04")}, "reason": {"encrypted files found"}})
+		vuln := s.kevVuln(t)
+		s.openCase(t, b, url.Values{"type": {"aev"}, "title": {"First"}, "vulns": {vuln}})
+		if code, body := b.post("/cases", url.Values{"type": {"aev"}, "title": {"Second"}, "vulns": {vuln}}); code != http.StatusConflict ||
+			!strings.Contains(body, "already concerns") {
+			t.Errorf("second case of %s: %d", vuln, code)
+		}
+		_, list := b.get("/cases?type=si")
+		if !strings.Contains(list, "Ransomware on the build server") || strings.Contains(list, ">First<") {
+			t.Error("type filter")
+		}
+		_, list = b.get("/cases?state=assessment")
+		if strings.Contains(list, "Ransomware on the build server") || !strings.Contains(list, ">First<") {
+			t.Error("state filter")
 		}
 	})
 }

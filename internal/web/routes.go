@@ -101,6 +101,7 @@ func (w *Web) Routes() []Route {
 		{Method: "GET", Pattern: "/cases/{case}/draft", Access: Viewer, h: w.draftPage},
 		{Method: "GET", Pattern: "/cases/{case}/draft.json", Access: Viewer, h: w.draftJSON},
 		{Method: "GET", Pattern: "/cases/{case}/draft/print", Access: Viewer, h: w.draftPrint},
+		{Method: "GET", Pattern: "/cases/{case}/user-notice", Access: Viewer, h: w.userNotice},
 		{Method: "GET", Pattern: "/settings/reporting", Access: Viewer, h: w.profilePage},
 		{Method: "POST", Pattern: "/settings/reporting", Access: Owner, h: w.saveProfile},
 		{Method: "POST", Pattern: "/settings/reporting/calendar", Access: Owner, h: w.newCalendar},
