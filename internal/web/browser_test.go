@@ -13,12 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/rocca-project/rocca/internal/accounts"
 	"github.com/rocca-project/rocca/internal/app"
 	"github.com/rocca-project/rocca/internal/config"
 	"github.com/rocca-project/rocca/internal/demo"
+	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/testutil"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
 )
@@ -418,6 +421,68 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(css(`form[action="/settings/api-keys"] button[type=submit]`)), chromedp.WaitVisible(css("#secret")))
 	c.check("apikey-created")
 	c.setLang("en", "apikeys")
+
+	// CRA reporting, in the browser's time zone (Rome): putting the
+	// version on the market opens the cases of its known-exploited
+	// findings for assessment; the person confirms awareness, sees the
+	// deadlines and the SRP draft, and "mark submitted" is refused while
+	// a required field is empty.
+	c.run("time zone Europe/Rome", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Europe/Rome"})
+		return err
+	}))
+	c.open(versionPath, "version")
+	c.run("put the version on the market", chromedp.SetValue(css("#lc"), "on_market"),
+		chromedp.Click(css(`form[action$="/lifecycle"] button[type=submit]`)), chromedp.WaitVisible(css("main p.notice")))
+	cs, err := live.app.Cases(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := cs.List(ctx, orgA, store.CaseQuery{Vuln: "CVE-2021-44228"})
+	if err != nil || len(found) != 1 {
+		all, _ := cs.List(ctx, orgA, store.CaseQuery{})
+		t.Fatalf("Log4Shell's case: %v, %d cases (%d in all)\n%s", err, len(found), len(all), live.log.String())
+	}
+	casePath := "/cases/" + found[0].ID
+	c.open("/", "dashboard")
+	if got := c.text(".clocks"); !strings.Contains(got, "Waiting for assessment") || !strings.Contains(got, "Europe/Rome") {
+		t.Errorf("dashboard's open clocks: %q", got)
+	}
+	c.open(casePath, "case")
+	c.check("case-assessment")
+	c.run("confirm awareness", chromedp.SendKeys(css("#aw-reason"), "Log4Shell is on CISA KEV and log4j-core 2.14.1 ships in the gateway"),
+		chromedp.Click(css(`#awareness-form button[type=submit]`)), page("case"), chromedp.WaitVisible(css(`tr[data-stage="early_warning"]`)))
+	if got := c.text(`tr[data-stage="early_warning"]`); !strings.Contains(got, "left") || !strings.Contains(got, "CET") {
+		t.Errorf("early warning row: %q", got)
+	}
+	c.check("case-aware")
+	c.open(casePath+"/draft?stage=early_warning", "draft")
+	c.run("mark submitted with a required field empty", chromedp.Click(css(`form.draft button[type=submit]`)),
+		page("draft"), chromedp.WaitVisible(css("#draft-refusal")))
+	if got := c.text("#draft-refusal"); !strings.Contains(got, "required fields are empty") {
+		t.Errorf("draft refusal: %q", got)
+	}
+	c.check("draft-refused")
+	reporting := []struct{ path, name string }{
+		{"/", "dashboard"}, {"/cases", "cases"}, {"/cases/new", "case_new"}, {casePath, "case"},
+		{casePath + "/draft?stage=early_warning", "draft"}, {casePath + "/draft?stage=notification", "draft"},
+		{"/settings/reporting", "reporting_profile"},
+	}
+	for _, lang := range []string{"en", "it"} {
+		c.open("/", "dashboard")
+		if c.lang != lang {
+			c.setLang(lang, "dashboard")
+		}
+		for _, s := range reporting {
+			c.open(s.path, s.name)
+			c.check("reporting-" + s.name)
+		}
+	}
+	c.open("/", "dashboard")
+	if got := c.text(".clocks"); !strings.Contains(got, "Termini in corso") || !strings.Contains(got, "mancano") {
+		t.Errorf("Italian open clocks: %q", got)
+	}
+	c.setLang("en", "dashboard")
 
 	// Sign out; a wrong password is refused.
 	c.logout()

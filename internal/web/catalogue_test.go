@@ -29,7 +29,18 @@ var dynamicKeys = map[string][]string{
 	"qcheck.": {"sbom-author", "sbom-creator", "sbom-timestamp", "sbom-dependencies", "component-supplier",
 		"component-creator", "component-name", "component-version", "component-identifier", "component-hash",
 		"component-license", "component-dependencies"},
-	"notice.": {"created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added"},
+	"notice.": {"created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added",
+		"aware", "closed", "submitted"},
+	"casestate.":    {"assessment", "aware", "reported", "closed"},
+	"casekind.":     {"aev", "si"},
+	"stage.":        {"early_warning", "notification", "intermediate", "final_report"},
+	"srpstatus.":    {"required", "optional", "copied", "required_if_available"},
+	"case.origin_":  {"automatic", "manual"},
+	"profile.role_": {"primary", "secondary"},
+	"cratype.":      {"default", "important", "critical"},
+	"craclass.":     {"class_i", "class_ii"},
+	"ms.": {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU",
+		"LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"},
 }
 
 // templateKeyRe finds the static keys of the templates: .L.T "key",
@@ -37,7 +48,7 @@ var dynamicKeys = map[string][]string{
 var templateKeyRe = regexp.MustCompile(`\.(T|N) "([a-z0-9_.-]+)"`)
 
 // goKeyRe recognises a string literal of the Go code that is a message key.
-var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time|notifications)\.[a-z0-9_.]+$`)
+var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time|notifications|cases|case|case_new|draft|profile|dur)\.[a-z0-9_.]+$`)
 
 // usedKeys collects every key the templates and the Go code use.
 func usedKeys(t *testing.T) map[string]string {

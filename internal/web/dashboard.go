@@ -30,6 +30,8 @@ type dashboardData struct {
 	FeedsError bool
 	// Products is the number of products (for the empty state).
 	Products int
+	// Clocks is the open clocks panel of CRA reporting (nil when off).
+	Clocks *openClocks
 	// KB is the knowledge base's size and last update (nil: unknown).
 	KB *model.DatabaseInfo
 }
@@ -75,6 +77,9 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) e
 		} else {
 			data.KB = &kb
 		}
+	}
+	if data.Clocks, err = w.openClocks(ctx, r, l, org); err != nil {
+		return err
 	}
 	if w.o.FeedStatus != nil {
 		fs, err := w.o.FeedStatus(ctx)

@@ -14,7 +14,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
@@ -22,6 +24,7 @@ import (
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/web"
 )
 
@@ -245,6 +248,28 @@ type site struct {
 	boltVer  model.Version
 	demo     []byte
 	ingested portfolio.IngestResult
+	cases    *cases.Service
+	clock    *fakeClock
+}
+
+// fakeClock is the injected clock of the web application and the
+// reporting use cases: it starts at the minute the site is made and
+// moves only when a test moves it.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
 }
 
 const password = "correct horse battery staple"
@@ -306,7 +331,12 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, KBStats: st.Stats, Log: wlog})
+	s.clock = &fakeClock{t: time.Now().UTC().Truncate(time.Minute)}
+	if s.cases, err = cases.New(st, log, cases.Options{Now: s.clock.Now}); err != nil {
+		t.Fatal(err)
+	}
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, KBStats: st.Stats, Log: wlog,
+		Cases: s.cases, NotAffected: s.cases.NotAffectedVia(triage.New(st, log, s.clock.Now)), Now: s.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

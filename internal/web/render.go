@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,6 +60,15 @@ var funcs = template.FuncMap{
 		return "unknown"
 	},
 	"add": func(a, b int) int { return a + b },
+	// memberStates and has serve the reporting forms' Member State lists.
+	"memberStates": func() []string { return memberStates },
+	"has":          func(s []string, v string) bool { return slices.Contains(s, v) },
+	// dictMS passes a Member State select's name, label key and value.
+	"dictMS": func(l *Localizer, name, label, v string) map[string]any {
+		return map[string]any{"L": l, "Name": name, "Label": label, "V": v}
+	},
+	// clk passes the localizer, the reporting clock and a value to a partial.
+	"clk": func(l *Localizer, c clock, v any) map[string]any { return map[string]any{"L": l, "C": c, "V": v} },
 	"safeSVG": func(s string) template.HTML {
 		// The chart's SVG is built by chart.go from numbers and
 		// HTML-escaped labels only.
@@ -245,7 +255,8 @@ func (e *pageError) Status() int    { return e.status }
 // notices are shown: the text comes from the catalogue, never the URL).
 func noticeText(l *Localizer, n string) string {
 	switch n {
-	case "created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added":
+	case "created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added",
+		"aware", "closed", "submitted":
 		return l.T("notice." + n)
 	}
 	return ""

@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/web"
@@ -35,7 +37,12 @@ func (s *site) acmeIDs(t *testing.T) map[string]string {
 			user = m.UserID
 		}
 	}
-	return map[string]string{"product": s.product.ID, "version": s.version.ID, "sbom": s.ingested.SBOM.ID,
+	c, err := s.cases.Create(ctx, s.acme.ID, cases.NewCase{Kind: "aev", Title: "Walk case", VulnIDs: []string{fs.Findings[0].VulnID},
+		VersionIDs: []string{s.version.ID}, Actor: "walk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"case": c.ID, "product": s.product.ID, "version": s.version.ID, "sbom": s.ingested.SBOM.ID,
 		"component": comps.Components[0].ID, "finding": fs.Findings[0].ID, "key": key.ID, "user": user}
 }
 
@@ -62,9 +69,16 @@ func TestAuthorisationWalk(t *testing.T) {
 	// Bodies that would pass the forms' own checks, so that a missing
 	// authorisation check shows as a success, not a 400.
 	forms := map[string]url.Values{
-		"/products":          {"name": {"walk product"}, "role": {"manufacturer"}},
-		"/settings/api-keys": {"label": {"walk"}},
-		"/settings/members":  {"email": {"owner@bolt.test"}, "role": {"viewer"}},
+		"/products":                     {"name": {"walk product"}, "role": {"manufacturer"}},
+		"/settings/api-keys":            {"label": {"walk"}},
+		"/settings/members":             {"email": {"owner@bolt.test"}, "role": {"viewer"}},
+		"/cases":                        {"type": {"si"}, "title": {"walk incident"}},
+		"/cases/{case}/awareness":       {"at": {s.clock.Now().Add(-time.Hour).Format("2006-01-02T15:04")}, "reason": {"walk"}},
+		"/cases/{case}/close":           {"reason": {"walk"}},
+		"/cases/{case}/submission":      {"stage": {"early_warning"}, "already_provided": {"yes"}},
+		"/settings/reporting":           {"legal_name": {"Walk S.r.l."}, "main": {"IT"}},
+		"/products/{product}/reporting": {"markets": {"IT"}},
+		"/versions/{version}/lifecycle": {"lifecycle": {"on_market"}},
 	}
 	for _, rt := range s.web.Routes() {
 		if rt.Access == web.Public {

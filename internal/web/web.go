@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/feeds"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
@@ -38,6 +39,12 @@ type Options struct {
 	TrustForwardedProto bool
 	// MaxBOMBytes bounds an uploaded SBOM.
 	MaxBOMBytes int64
+	// Cases are the CRA Art. 14 reporting use cases (nil: the reporting
+	// pages say reporting is not available).
+	Cases *cases.Service
+	// NotAffected records the not_affected decision of a case closed as
+	// not exploitable (cases.Service.NotAffectedVia the triage use case).
+	NotAffected cases.NotAffected
 	// Now returns the current time (time.Now when nil).
 	Now func() time.Time
 }
