@@ -319,13 +319,15 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 		return fmt.Errorf("serve: %w", err)
 	}
 	tlsOn := s.HTTP.TLSConfig != nil
-	s.app.Log.Info("listening", append([]any{"addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn},
-		s.build.LogAttrs()...)...)
+	// The setup URL is logged before "listening", so that whoever waits
+	// for the server to listen finds it already there.
 	if err := s.announceSetup(ctx, ln.Addr(), tlsOn); err != nil {
 		ln.Close()
 		_ = s.jobs.Stop(context.Background())
 		return fmt.Errorf("serve: %w", err)
 	}
+	s.app.Log.Info("listening", append([]any{"addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn},
+		s.build.LogAttrs()...)...)
 	errc := make(chan error, 1)
 	go func() {
 		if tlsOn {
