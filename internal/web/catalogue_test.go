@@ -29,7 +29,17 @@ var dynamicKeys = map[string][]string{
 	"qcheck.": {"sbom-author", "sbom-creator", "sbom-timestamp", "sbom-dependencies", "component-supplier",
 		"component-creator", "component-name", "component-version", "component-identifier", "component-hash",
 		"component-license", "component-dependencies"},
-	"notice.": {"created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added"},
+	"triage.status_":      {"none", "under_investigation", "affected", "not_affected", "fixed"},
+	"triage.status_help_": {"under_investigation", "affected", "not_affected", "fixed"},
+	"triage.just_": {"component_not_present", "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path",
+		"vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist"},
+	"triage.just_help_": {"component_not_present", "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path",
+		"vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist"},
+	"triage.response_":   {"can_not_fix", "will_not_fix", "update", "rollback", "workaround_available"},
+	"triage.scope_":      {"version", "product", "organisation"},
+	"triage.scope_help_": {"version", "product", "organisation"},
+	"triage.filter_":     {"none", "under_investigation", "affected", "not_affected", "fixed", "actionable", "review"},
+	"notice.":            {"created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added"},
 }
 
 // templateKeyRe finds the static keys of the templates: .L.T "key",
@@ -37,7 +47,7 @@ var dynamicKeys = map[string][]string{
 var templateKeyRe = regexp.MustCompile(`\.(T|N) "([a-z0-9_.-]+)"`)
 
 // goKeyRe recognises a string literal of the Go code that is a message key.
-var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time|notifications)\.[a-z0-9_.]+$`)
+var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time|notifications|triage)\.[a-z0-9_.]+$`)
 
 // usedKeys collects every key the templates and the Go code use.
 func usedKeys(t *testing.T) map[string]string {

@@ -22,6 +22,7 @@ import (
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/web"
 )
 
@@ -306,7 +307,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, Log: wlog})
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: triage.New(st, log, nil), Notify: n, Log: wlog})
 	if err != nil {
 		t.Fatal(err)
 	}

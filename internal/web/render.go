@@ -247,6 +247,8 @@ func noticeText(l *Localizer, n string) string {
 	switch n {
 	case "created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added":
 		return l.T("notice." + n)
+	case "triaged":
+		return l.T("triage.notice")
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/rocca-project/rocca/internal/feeds"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/triage"
 )
 
 // Options configure the web application.
@@ -21,6 +22,9 @@ type Options struct {
 	// Queue ingests uploaded SBOMs on the server's bounded workers.
 	Queue    *portfolio.Queue
 	Accounts Accounts
+	// Triage records and reads the analysis of findings (nil: the
+	// finding pages show the effective status but offer no triage).
+	Triage *triage.Service
 	// FeedStatus reports the knowledge base's feeds for the dashboard
 	// (nil: not shown).
 	FeedStatus func(ctx context.Context) ([]feeds.SourceStatus, error)
