@@ -237,6 +237,7 @@ type site struct {
 	*httptest.Server
 	web      *web.Web
 	svc      *portfolio.Service
+	tri      *triage.Service
 	acc      *fakeAccounts
 	acme     model.Organisation
 	bolt     model.Organisation
@@ -263,7 +264,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	svc := portfolio.New(st, log, sbom.Limits{})
 	q := portfolio.NewQueue(svc, 2, 16, 0)
 	t.Cleanup(func() { _ = q.Shutdown(context.Background()) })
-	s := &site{svc: svc, acc: newFakeAccounts(), demo: demo}
+	s := &site{svc: svc, tri: triage.New(st, log, nil), acc: newFakeAccounts(), demo: demo}
 	s.acc.svc = svc
 	var err error
 	if s.acme, err = svc.CreateOrg(ctx, "acme"); err != nil {
@@ -307,7 +308,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: triage.New(st, log, nil), Notify: n, Log: wlog})
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: s.tri, Notify: n, Log: wlog})
 	if err != nil {
 		t.Fatal(err)
 	}

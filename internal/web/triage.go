@@ -116,9 +116,11 @@ type decisionView struct {
 type findingPage struct {
 	portfolio.FindingDetail
 	Current *decisionView
-	History []decisionView
-	Related []decisionView
-	Form    triageFormView
+	// Decisions is the history of decisions that apply or applied to
+	// the finding, newest first.
+	Decisions []decisionView
+	Related   []decisionView
+	Form      triageFormView
 	// CanTriage shows the form (editors and owners).
 	CanTriage bool
 }
@@ -171,7 +173,7 @@ func (w *Web) findingPage(r *http.Request, p *Principal, form triageForm) (findi
 		pg.Current = &dv
 	}
 	for _, a := range fa.History {
-		pg.History = append(pg.History, name(a))
+		pg.Decisions = append(pg.Decisions, name(a))
 	}
 	for _, a := range rel[:min(len(rel), maxRelated)] {
 		pg.Related = append(pg.Related, name(a))
@@ -351,7 +353,7 @@ func (w *Web) bulkList(r *http.Request, p *Principal) (string, store.OrgFindingQ
 }
 
 // filterPage is the page size of reading a filter's findings.
-const filterPage = 2000
+const filterPage = 1000
 
 // filterIDs reads the ids of every finding a list's filter selects (one
 // more than triage.MaxDecisions at most).
