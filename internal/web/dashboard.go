@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/rocca-project/rocca/internal/feeds"
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
 )
 
@@ -32,6 +33,8 @@ type dashboardData struct {
 	FeedsError bool
 	// Products is the number of products (for the empty state).
 	Products int
+	// KB is the knowledge base's size and last update (nil: unknown).
+	KB *model.DatabaseInfo
 }
 
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) error {
@@ -68,6 +71,13 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) e
 			return err
 		}
 		data.Products = len(ps)
+	}
+	if w.o.KBStats != nil {
+		if kb, err := w.o.KBStats(ctx); err != nil {
+			w.o.Log.Warn("knowledge-base statistics for the dashboard", "error", err)
+		} else {
+			data.KB = &kb
+		}
 	}
 	if w.o.FeedStatus != nil {
 		fs, err := w.o.FeedStatus(ctx)

@@ -308,7 +308,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: s.tri, Notify: n, Log: wlog})
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: s.tri, Notify: n, KBStats: st.Stats, Log: wlog})
 	if err != nil {
 		t.Fatal(err)
 	}

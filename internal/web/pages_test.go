@@ -3,13 +3,16 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/web"
 )
 
 // TestPagesRender fetches every GET page of the table as acme's owner,
@@ -59,8 +62,9 @@ func testPagesRender(t *testing.T, s *site) {
 	if _, body := b.get("/kb?q=CVE-2021-44228"); !strings.Contains(body, "CVE-2021-44228") {
 		t.Error("knowledge-base search does not find CVE-2021-44228")
 	}
-	if _, body := b.get("/"); !strings.Contains(body, "CVE-2021-44228") || !strings.Contains(body, "<svg") {
-		t.Error("dashboard lacks Log4Shell or the chart")
+	if _, body := b.get("/"); !strings.Contains(body, "CVE-2021-44228") || !strings.Contains(body, "<svg") ||
+		!strings.Contains(body, "La base di conoscenza contiene 7 avvisi") {
+		t.Error("dashboard lacks Log4Shell, the chart or the knowledge base's size")
 	}
 	if _, body := b.get("/settings/notifications"); !strings.Contains(body, "https://hooks.example.com/rocca") ||
 		strings.Contains(body, "a webhook secret of the tests") {
@@ -269,5 +273,38 @@ func TestAddMemberAndSwitch(t *testing.T) {
 	}
 	if _, body := other.get("/products"); !strings.Contains(body, "Linea HMI Gateway") || strings.Contains(body, `href="/products/new"`) {
 		t.Error("after switching to acme as a viewer: product missing or editing offered")
+	}
+}
+
+// TestUploadTooLarge: an upload over the limit is refused as too large
+// (413), not as an expired form.
+func TestUploadTooLarge(t *testing.T) {
+	s := newSite(t)
+	small, err := web.New(web.Options{Portfolio: s.svc, Accounts: s.acc, MaxBOMBytes: 1 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(small)
+	defer srv.Close()
+	b := s.browser(t)
+	b.base = srv.URL
+	b.login("editor@acme.test")
+	b.get("/versions/" + s.version.ID + "/upload")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", b.csrf)
+	fw, _ := mw.CreateFormFile("sbom", "big.json")
+	fw.Write(bytes.Repeat([]byte(" "), 200<<10))
+	mw.Close()
+	req, _ := http.NewRequest("POST", srv.URL+"/versions/"+s.version.ID+"/upload", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(out), "too large") {
+		t.Errorf("oversized upload: %d", res.StatusCode)
 	}
 }

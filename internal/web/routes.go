@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -133,6 +134,10 @@ func (w *Web) guard(rt Route) http.Handler {
 				limit = w.o.MaxBOMBytes + maxFormBytes
 			}
 			r.Body = http.MaxBytesReader(rw, r.Body, limit)
+			if err := parseForm(r); err != nil {
+				w.fail(rw, r, err)
+				return
+			}
 			if !w.checkCSRF(r, p) {
 				w.fail(rw, r, errCSRF)
 				return
@@ -142,6 +147,28 @@ func (w *Web) guard(rt Route) http.Handler {
 			w.fail(rw, r, err)
 		}
 	})
+}
+
+// parseForm reads a post's form (multipart for uploads: files beyond a
+// few MiB wait in temporary files, which the server removes after the
+// request). A body over the route's limit is errTooLarge, not a missing
+// CSRF token.
+func parseForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(8 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &mbe):
+		return errTooLarge
+	default:
+		return inputError("error.input", err.Error())
+	}
 }
 
 // toLogin sends a person who is not signed in to the sign-in page (with
@@ -173,10 +200,7 @@ func (w *Web) checkCSRF(r *http.Request, p *Principal) bool {
 	} else if c, err := r.Cookie(preCSRFCookie); err == nil {
 		want = c.Value
 	}
-	got := r.FormValue("csrf")
-	if r.MultipartForm == nil && r.PostForm == nil {
-		return false
-	}
+	got := r.PostFormValue("csrf")
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/feeds"
+	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/triage"
@@ -28,6 +29,9 @@ type Options struct {
 	// FeedStatus reports the knowledge base's feeds for the dashboard
 	// (nil: not shown).
 	FeedStatus func(ctx context.Context) ([]feeds.SourceStatus, error)
+	// KBStats reports the knowledge base's size and last update for the
+	// dashboard (nil: not shown).
+	KBStats func(ctx context.Context) (model.DatabaseInfo, error)
 	// Notify lists the organisation's webhooks and e-mail subscriptions
 	// (nil: the page says none are available).
 	Notify *notify.Service
