@@ -23,7 +23,7 @@ var dynamicKeys = map[string][]string{
 	"lifecycle.":       {"development", "on_market", "end_of_support"},
 	"state.":           {"open", "resolved", "all"},
 	"sort.":            {"kev", "severity", "epss", "first_seen"},
-	"event.":           {"new", "changed", "exploited", "severity_changed", "fix_available", "resolved", "withdrawn"},
+	"event.":           {"new", "changed", "exploited", "severity_changed", "fix_available", "resolved", "withdrawn", "analysis", "analysis_review"},
 	"month.":           {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"quality.profile_": {"cra", "ntia"},
 	"qcheck.": {"sbom-author", "sbom-creator", "sbom-timestamp", "sbom-dependencies", "component-supplier",

@@ -71,7 +71,7 @@ func testTriagePages(t *testing.T, s *site) {
 	}
 	_, body = ed.get(page + "?notice=triaged")
 	for _, want := range []string{"The decision has been recorded.", "Vulnerable code not in execute path", "editor@acme.test",
-		"this finding (This version)", "The HMI never parses &lt;untrusted&gt; lookups.", "Will not fix", "31 Jan 2031", `class="badge astatus not_affected">Not affected`} {
+		"decided on this finding; applies to: This version", "Analysis changed", "The HMI never parses &lt;untrusted&gt; lookups.", "Will not fix", "31 Jan 2031", `class="badge astatus not_affected">Not affected`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("finding page after the decision lacks %q", want)
 			if i := strings.Index(body, `<main`); i >= 0 {
