@@ -108,7 +108,9 @@ func testTriagePages(t *testing.T, s *site) {
 	if _, body := vw.get(page); strings.Contains(body, "/analysis\"") || !strings.Contains(body, "Not affected") {
 		t.Error("viewer: form shown or decision not shown")
 	}
-	form := func() url.Values { return url.Values{"status": {"affected"}, "action": {"update"}, "scope": {"version"}} }
+	form := func() url.Values {
+		return url.Values{"status": {"affected"}, "action": {"update"}, "scope": {"version"}}
+	}
 	if code, _ := vw.post(page+"/analysis", form()); code != http.StatusForbidden {
 		t.Errorf("viewer records: %d, want 403", code)
 	}
