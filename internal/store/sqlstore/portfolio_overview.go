@@ -228,19 +228,21 @@ func (s *Store) LatestFindingEvent(ctx context.Context, org string) (time.Time, 
 }
 
 // OpenFindingStats implements store.Overview. The inner grouping follows
-// finding_org_overview (organisation, state, version, rank, KEV), so it
-// streams through the index; only its few rows per version are joined to
-// their products. Findings whose effective status is not_affected or
-// fixed come in their own rows (Settled), so that they count as triaged,
-// not as open work.
+// finding_org_overview (organisation, state, version, rank, KEV,
+// effective status), so it streams through the index without sorting;
+// only its few rows per version are joined to their products. Findings
+// whose effective status is not_affected or fixed come in their own rows
+// (Settled): triaged, not open work. A product may have several rows of
+// one rank, KEV flag and settlement (one per status); they add up.
 func (s *Store) OpenFindingStats(ctx context.Context, org string) ([]store.FindingStat, error) {
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, f.severity_rank, f.kev, f.settled, SUM(f.n)
-		FROM (SELECT version_id, severity_rank, kev, CASE WHEN analysis_status IN (?, ?) THEN 1 ELSE 0 END AS settled, COUNT(*) AS n
-			FROM finding WHERE org_id = ? AND state = ? GROUP BY version_id, severity_rank, kev, settled) f
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, f.severity_rank, f.kev,
+			CASE WHEN f.analysis_status IN (?, ?) THEN 1 ELSE 0 END, SUM(f.n)
+		FROM (SELECT version_id, severity_rank, kev, analysis_status, COUNT(*) AS n
+			FROM finding WHERE org_id = ? AND state = ? GROUP BY version_id, severity_rank, kev, analysis_status) f
 		JOIN product_version v ON v.org_id = ? AND v.id = f.version_id
 		JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
-		GROUP BY p.id, p.name, f.severity_rank, f.kev, f.settled`), string(model.StatusNotAffected), string(model.StatusFixed),
-		org, string(model.FindingOpen), org)
+		GROUP BY p.id, p.name, f.severity_rank, f.kev, f.analysis_status`),
+		string(model.StatusNotAffected), string(model.StatusFixed), org, string(model.FindingOpen), org)
 	if err != nil {
 		return nil, fmt.Errorf("store: open finding stats: %w", err)
 	}
