@@ -15,6 +15,7 @@ import (
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/uid"
+	"github.com/rocca-project/rocca/internal/vexchange"
 )
 
 // DefaultMaxBOMBytes bounds an uploaded SBOM.
@@ -37,6 +38,9 @@ type Options struct {
 	NotAffected cases.NotAffected
 	// Triage records and reads the analysis of findings.
 	Triage *triage.Service
+	// VEX imports and exports VEX documents and writes the per-version
+	// reports (those endpoints answer 404 when nil).
+	VEX *vexchange.Service
 	// Metrics records requests and serves GET /metrics (404 when nil).
 	Metrics *metrics.Metrics
 	Log     *slog.Logger
@@ -59,6 +63,7 @@ type API struct {
 	queue  *portfolio.Queue
 	notify *notify.Service
 	triage *triage.Service
+	vex    *vexchange.Service
 	cases  *cases.Service
 	// notAffected: Options.NotAffected.
 	notAffected cases.NotAffected
@@ -73,7 +78,7 @@ type API struct {
 
 // New builds the API.
 func New(o Options) *API {
-	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, triage: o.Triage, cases: o.Cases, notAffected: o.NotAffected, metrics: o.Metrics, log: o.Log, ready: o.Ready,
+	a := &API{svc: o.Service, queue: o.Queue, notify: o.Notify, triage: o.Triage, vex: o.VEX, cases: o.Cases, notAffected: o.NotAffected, metrics: o.Metrics, log: o.Log, ready: o.Ready,
 		maxBOM: o.MaxBOMBytes, build: o.Build}
 	if a.maxBOM <= 0 {
 		a.maxBOM = DefaultMaxBOMBytes

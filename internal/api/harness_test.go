@@ -24,6 +24,7 @@ import (
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
 	"github.com/rocca-project/rocca/internal/triage"
+	"github.com/rocca-project/rocca/internal/vexchange"
 )
 
 // server is a running API over a database with the demo knowledge base and
@@ -120,7 +121,7 @@ func startWith(t *testing.T, st *sqlstore.Store, demo []byte, h harness) *server
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
+	o := api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, VEX: vexchange.New(st, tr, log, nil), Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: log, Ready: st.Ready, MaxBOMBytes: h.maxBOM}
 	if h.options != nil {
 		h.options(&o)
 	}

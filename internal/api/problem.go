@@ -10,6 +10,7 @@ import (
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/reporting/srp"
 	"github.com/rocca-project/rocca/internal/store"
+	"github.com/rocca-project/rocca/internal/vexchange"
 )
 
 // problem is an RFC 9457 problem details object.
@@ -80,6 +81,8 @@ func toProblem(err error) (problem, bool) {
 			errs[i] = fmt.Sprintf("SRP field %s %q is required", f.ID, f.Label)
 		}
 		return problem{Status: http.StatusUnprocessableEntity, Title: "Required SRP fields empty", Detail: err.Error(), Errors: errs}, true
+	case vexchange.IsForeign(err):
+		return problem{Status: http.StatusUnprocessableEntity, Title: "VEX document about other products", Detail: err.Error()}, true
 	case errors.As(err, &stateErr):
 		return problem{Status: http.StatusConflict, Detail: err.Error()}, true
 	case cases.IsInput(err):

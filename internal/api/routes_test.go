@@ -146,6 +146,8 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 		ctype, body = "application/json", []byte(`{"lifecycle":"on_market"}`)
 	case "PUT /api/v1/findings/{finding}/analysis":
 		ctype, body = "application/json", []byte(`{"status":"under_investigation","detail":"looking"}`)
+	case "POST /api/v1/versions/{version}/vex", "POST /api/v1/products/{product}/vex":
+		ctype, body = "application/json", openVEX(s.finding, "under_investigation")
 	case "POST /api/v1/findings/analysis":
 		ctype, body = "application/json", mustJSON(map[string]any{"findingIds": []string{s.finding.ID}, "status": "under_investigation"})
 	case "PUT /api/v1/analysis":

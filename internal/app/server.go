@@ -27,6 +27,7 @@ import (
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/triage"
+	"github.com/rocca-project/rocca/internal/vexchange"
 	"github.com/rocca-project/rocca/internal/watch"
 	"github.com/rocca-project/rocca/internal/web"
 )
@@ -115,6 +116,16 @@ type Server struct {
 	// certFile and keyFile are set when the server speaks HTTPS.
 	certFile, keyFile string
 	build             buildinfo.Info
+}
+
+// VEX returns the VEX import, export and report use cases on the App's
+// store, recording through a triage service of its own.
+func (a *App) VEX() *vexchange.Service {
+	return a.exchange(triage.New(a.Store, a.Log, nil))
+}
+
+func (a *App) exchange(tr *triage.Service) *vexchange.Service {
+	return vexchange.New(a.Store, tr, a.Log, nil)
 }
 
 // Watcher returns the knowledge-base watch on the App's store.
@@ -253,7 +264,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	// Asynchronous uploads are stored with their job: a crash loses none.
 	q.MakeDurable(je.EnqueueUpload)
-	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
+	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, VEX: a.exchange(tr), Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
 	wa, err := web.New(web.Options{Portfolio: svc, Queue: q, Accounts: web.AccountsOf(acc), Triage: tr, FeedStatus: sy.Status, KBStats: a.Store.Stats, Notify: n, Log: a.Log,
 		TrustForwardedProto: o.TrustProxy, MaxBOMBytes: o.MaxBOMBytes})

@@ -202,7 +202,7 @@ the configuration file (--config FILE or $` + config.EnvConfig + `), else its de
 	})
 	root.AddCommand(newVersionCmd(e), newDBCmd(e), newScanCmd(e), newDemoCmd(e), newSBOMCmd(e))
 	// Server and tenant administration (portfolio, issue #4).
-	root.AddCommand(newServeCmd(e), newOrgCmd(e), newAPIKeyCmd(e), newProductCmd(e))
+	root.AddCommand(newServeCmd(e), newOrgCmd(e), newAPIKeyCmd(e), newProductCmd(e), newVEXCmd(e))
 	root.AddCommand(newConfigCmd(e), newFeedsCmd(e))
 	// Web application accounts and the audit log (issue 9).
 	root.AddCommand(newUserCmd(e), newAuditCmd(e))
