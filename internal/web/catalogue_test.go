@@ -38,6 +38,7 @@ var dynamicKeys = map[string][]string{
 	"triage.response_":   {"can_not_fix", "will_not_fix", "update", "rollback", "workaround_available"},
 	"triage.scope_":      {"version", "product", "organisation"},
 	"triage.scope_help_": {"version", "product", "organisation"},
+	"triage.vex_format_": {"openvex", "cyclonedx", "cyclonedx-xml", "csaf"},
 	"triage.filter_":     {"none", "under_investigation", "affected", "not_affected", "fixed", "actionable", "review"},
 	"notice.":            {"created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added"},
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
 	"github.com/rocca-project/rocca/internal/triage"
+	"github.com/rocca-project/rocca/internal/vexchange"
 	"github.com/rocca-project/rocca/internal/web"
 )
 
@@ -308,7 +309,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: s.tri, Notify: n, KBStats: st.Stats, Log: wlog})
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: s.tri, VEX: vexchange.New(st, s.tri, log, nil), Notify: n, KBStats: st.Stats, Log: wlog})
 	if err != nil {
 		t.Fatal(err)
 	}

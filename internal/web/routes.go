@@ -73,6 +73,8 @@ func (w *Web) Routes() []Route {
 		{Method: "GET", Pattern: "/versions/{version}", Access: Viewer, h: w.version},
 		{Method: "GET", Pattern: "/versions/{version}/components", Access: Viewer, h: w.components},
 		{Method: "GET", Pattern: "/versions/{version}/findings", Access: Viewer, h: w.versionFindings},
+		{Method: "GET", Pattern: "/versions/{version}/vex", Access: Viewer, h: w.exportVEX},
+		{Method: "POST", Pattern: "/versions/{version}/vex", Access: Editor, Upload: true, h: w.importVEX},
 		{Method: "GET", Pattern: "/versions/{version}/upload", Access: Editor, h: w.uploadPage},
 		{Method: "POST", Pattern: "/versions/{version}/upload", Access: Editor, Upload: true, h: w.upload},
 		{Method: "GET", Pattern: "/sboms/{sbom}", Access: Viewer, h: w.sbom},

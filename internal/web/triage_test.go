@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -214,5 +217,95 @@ func testTriagePages(t *testing.T, s *site) {
 	}
 	if _, body := ed.get(list + "?analysis=under_investigation"); strings.Count(body, `name="id"`) != untriaged {
 		t.Errorf("under investigation: want %d rows", untriaged)
+	}
+}
+
+// TestVEXPages, on both engines: a viewer downloads the version's VEX
+// document with a recorded decision in it and is offered no import; an
+// editor imports that document into another version (the statement
+// applies, the decision is recorded there), and a malformed document is
+// refused with nothing recorded; another organisation finds neither.
+func TestVEXPages(t *testing.T) {
+	es, demo := demokb.Open(t)
+	for _, e := range es {
+		t.Run(e.Name, func(t *testing.T) { testVEXPages(t, newSiteOn(t, e.Store, demo)) })
+	}
+}
+
+func testVEXPages(t *testing.T, s *site) {
+	ctx := context.Background()
+	f := s.versionFindings(t, s.version.ID)[0]
+	ed := s.browser(t).login("editor@acme.test")
+	ed.get("/findings/" + f.ID)
+	if code, _ := ed.post("/findings/"+f.ID+"/analysis", url.Values{"status": {"not_affected"},
+		"justification": {"component_not_present"}, "scope": {"version"}}); code != http.StatusSeeOther {
+		t.Fatalf("record: %d", code)
+	}
+	vw := s.browser(t).login("viewer@acme.test")
+	if _, body := vw.get("/versions/" + s.version.ID); !strings.Contains(body, "?format=csaf") || strings.Contains(body, `name="vex"`) {
+		t.Error("viewer's version page: no export link, or the import form")
+	}
+	res, err := vw.c.Get(s.URL + "/versions/" + s.version.ID + "/vex?format=openvex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") ||
+		!strings.Contains(string(doc), f.VulnID) || !strings.Contains(string(doc), "component_not_present") {
+		t.Fatalf("export: %d %q\n%.1000s", res.StatusCode, res.Header.Get("Content-Disposition"), doc)
+	}
+	ot := s.browser(t).login("owner@bolt.test")
+	if code, _ := ot.get("/versions/" + s.version.ID + "/vex"); code != http.StatusNotFound {
+		t.Errorf("other organisation exports: %d, want 404", code)
+	}
+
+	// Import into another version with the same SBOM.
+	v2 := model.Version{ProductID: s.product.ID, Name: "4.3.0", Lifecycle: model.LifecycleOnMarket}
+	if err := s.svc.CreateVersion(ctx, s.acme.ID, &v2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.Ingest(ctx, s.acme.ID, v2.ID, demokb.WithGraph(s.demo), "hmi.cdx.json"); err != nil {
+		t.Fatal(err)
+	}
+	upload := func(b *browser, name string, content []byte) (int, string) {
+		b.get("/versions/" + v2.ID)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf", b.csrf)
+		mw.WriteField("scope", "version")
+		fw, _ := mw.CreateFormFile("vex", name)
+		fw.Write(content)
+		mw.Close()
+		req, _ := http.NewRequest("POST", s.URL+"/versions/"+v2.ID+"/vex", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(out)
+	}
+	code, body := upload(ed, "broken.openvex.json", []byte(`{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [`))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "was not imported; nothing was recorded") {
+		t.Errorf("malformed document: %d\n%.2000s", code, body)
+	}
+	if code, _ := upload(vw, "acme.openvex.json", doc); code != http.StatusForbidden {
+		t.Errorf("viewer imports: %d, want 403", code)
+	}
+	code, body = upload(ed, "acme.openvex.json", doc)
+	if code != http.StatusOK || !strings.Contains(body, "Applied statements") || !strings.Contains(body, f.VulnID) {
+		t.Fatalf("import: %d\n%.3000s", code, body)
+	}
+	var twin string
+	for _, g := range s.versionFindings(t, v2.ID) {
+		if g.VulnID == f.VulnID && g.ComponentKey == f.ComponentKey {
+			twin = g.ID
+		}
+	}
+	got, err := s.tri.Analysis(ctx, s.acme.ID, twin)
+	if err != nil || got.Current == nil || got.Current.Status != model.StatusNotAffected || got.Current.Justification != "component_not_present" {
+		t.Errorf("imported decision: %+v, %v", got.Current, err)
 	}
 }
