@@ -266,7 +266,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	q.MakeDurable(je.EnqueueUpload)
 	h := api.New(api.Options{Service: svc, Queue: q, Notify: n, Triage: tr, VEX: a.exchange(tr), Cases: cs, NotAffected: cs.NotAffectedVia(tr), Metrics: m, Log: a.Log, Ready: a.Store.Ready, MaxBOMBytes: o.MaxBOMBytes,
 		MinBodyRate: o.MinBodyRate, BodyTimeout: api.DefaultBodyTimeout, Build: o.Build})
-	wa, err := web.New(web.Options{Portfolio: svc, Queue: q, Accounts: web.AccountsOf(acc), FeedStatus: sy.Status, KBStats: a.Store.Stats, Notify: n, Log: a.Log,
+	wa, err := web.New(web.Options{Portfolio: svc, Queue: q, Accounts: web.AccountsOf(acc), Triage: tr, VEX: a.exchange(tr), FeedStatus: sy.Status, KBStats: a.Store.Stats, Notify: n, Log: a.Log,
 		TrustForwardedProto: o.TrustProxy, MaxBOMBytes: o.MaxBOMBytes, Cases: cs, NotAffected: cs.NotAffectedVia(tr)})
 	if err != nil {
 		return nil, err

@@ -134,14 +134,19 @@ func (s *Service) affected(ctx context.Context, f model.TrackedFinding) ([]Affec
 
 // Dashboard is what the dashboard shows of an organisation.
 type Dashboard struct {
-	// Counts are the open findings by severity and KEV flag.
+	// Counts are the open findings that need work (effective status
+	// neither not_affected nor fixed) by severity and KEV flag.
 	Counts []model.FindingCount
+	// Triaged counts the open findings whose effective status is
+	// not_affected or fixed: decided, no open work.
+	Triaged int
 	// Urgent are the products with the most urgent open findings.
 	Urgent []store.ProductRisk
-	// Top are the most urgent open findings (known exploited, then EPSS).
+	// Top are the most urgent open findings that need work (known
+	// exploited, then EPSS).
 	Top []store.OrgFinding
-	// Trend is the number of open findings at the end of each of the last
-	// TrendDays days, oldest first.
+	// Trend is the number of open findings (triaged or not) at the end of
+	// each of the last TrendDays days, oldest first.
 	Trend []TrendPoint
 }
 
@@ -189,7 +194,7 @@ func (s *Service) Dashboard(ctx context.Context, org string, now time.Time) (Das
 		s.dash.put(org, dashEntry{latest: latest, day: today, d: d})
 	}
 	page, err := s.store.OrgFindings(ctx, org, store.OrgFindingQuery{FindingQuery: store.FindingQuery{
-		State: model.FindingOpen, Sort: store.SortKEV, Limit: 5}})
+		State: model.FindingOpen, Actionable: true, Sort: store.SortKEV, Limit: 5}})
 	if err != nil {
 		return Dashboard{}, err
 	}
@@ -213,8 +218,8 @@ func (s *Service) dashboardFigures(ctx context.Context, org string, today time.T
 	if err := errors.Join(statsErr, evsErr); err != nil {
 		return d, err
 	}
-	d.Counts, d.Urgent = summarise(stats, 5)
-	open := 0
+	d.Counts, d.Urgent, d.Triaged = summarise(stats, 5)
+	open := d.Triaged
 	for _, c := range d.Counts {
 		open += c.N
 	}
@@ -253,25 +258,33 @@ var ratingOfRank = map[int]model.Rating{1: model.RatingNone, 2: model.RatingLow,
 
 // summarise turns per-product statistics into the counts by severity and
 // KEV flag and the urgent most urgent products: known exploited first,
-// then critical, then high, then open findings, then name.
-func summarise(stats []store.FindingStat, urgent int) ([]model.FindingCount, []store.ProductRisk) {
+// then critical, then high, then open findings, then name. Settled
+// findings (not_affected, fixed) count only as triaged: in the total
+// returned and in each product's Triaged.
+func summarise(stats []store.FindingStat, urgent int) ([]model.FindingCount, []store.ProductRisk, int) {
 	type key struct {
 		rating string
 		kev    bool
 	}
 	counts := map[key]int{}
 	risks := map[string]*store.ProductRisk{}
+	triaged := 0
 	for _, st := range stats {
 		r, ok := ratingOfRank[st.Rank]
 		if !ok {
 			r = "unknown"
 		}
-		counts[key{string(r), st.KEV}] += st.N
 		pr := risks[st.ProductID]
 		if pr == nil {
 			pr = &store.ProductRisk{ProductID: st.ProductID, ProductName: st.ProductName}
 			risks[st.ProductID] = pr
 		}
+		if st.Settled {
+			pr.Triaged += st.N
+			triaged += st.N
+			continue
+		}
+		counts[key{string(r), st.KEV}] += st.N
 		pr.Open += st.N
 		if st.KEV {
 			pr.KEV += st.N
@@ -295,7 +308,9 @@ func summarise(stats []store.FindingStat, urgent int) ([]model.FindingCount, []s
 	})
 	var rs []store.ProductRisk
 	for _, pr := range risks {
-		rs = append(rs, *pr)
+		if pr.Open > 0 {
+			rs = append(rs, *pr)
+		}
 	}
 	slices.SortFunc(rs, func(a, b store.ProductRisk) int {
 		for _, c := range []int{cmp.Compare(b.KEV, a.KEV), cmp.Compare(b.Critical, a.Critical), cmp.Compare(b.High, a.High),
@@ -306,7 +321,7 @@ func summarise(stats []store.FindingStat, urgent int) ([]model.FindingCount, []s
 		}
 		return strings.Compare(a.ProductName, b.ProductName)
 	})
-	return cs, rs[:min(urgent, len(rs))]
+	return cs, rs[:min(urgent, len(rs))], triaged
 }
 
 func boolRank(b bool) int {

@@ -20,7 +20,8 @@ type Overview interface {
 	// first.
 	FindingHistory(ctx context.Context, org, findingID string, limit int) ([]model.FindingEvent, error)
 	// OpenFindingStats counts the organisation's open findings per
-	// product, severity rank and KEV flag:
+	// product, severity rank, KEV flag and settlement (effective status
+	// not_affected or fixed):
 	// the dashboard's counts and its products by urgency, in one read.
 	OpenFindingStats(ctx context.Context, org string) ([]FindingStat, error)
 	// LatestFindingEvent returns the time of the organisation's latest
@@ -50,6 +51,9 @@ type OrgFindingQuery struct {
 	Search string
 	// ComponentKey, when set, keeps one component's findings.
 	ComponentKey string
+	// Decisions reads each finding's whole effective decision (where it
+	// came from, its review date), not only its status and scope.
+	Decisions bool
 }
 
 // OrgFinding is a finding with the names of its product and version.
@@ -67,10 +71,13 @@ type OrgFindingPage struct {
 	Next string
 }
 
-// ProductRisk is a product's open findings by urgency.
+// ProductRisk is a product's open findings by urgency, counting only
+// those that still need work (effective status neither not_affected nor
+// fixed); Triaged counts the others.
 type ProductRisk struct {
 	ProductID, ProductName    string
 	Open, KEV, Critical, High int
+	Triaged                   int
 }
 
 // DayEvents counts the finding events of one kind on one UTC day.
@@ -81,10 +88,13 @@ type DayEvents struct {
 }
 
 // FindingStat counts a product's open findings of one severity rank
-// (model.Rating.Rank) and KEV flag.
+// (model.Rating.Rank), KEV flag and settlement: Settled counts those
+// whose effective status is not_affected or fixed (triaged, no open
+// work).
 type FindingStat struct {
 	ProductID, ProductName string
 	Rank                   int
 	KEV                    bool
+	Settled                bool
 	N                      int
 }

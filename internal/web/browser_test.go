@@ -375,6 +375,43 @@ func TestBrowser(t *testing.T) {
 	}
 	findingURL := get(c, "finding address", chromedp.Location())
 
+	// Triage from the finding's page: not affected (the vulnerable code is
+	// never called), for every version of the product.
+	c.run("open the triage form", chromedp.Click(css(`details.triage summary`)), chromedp.WaitVisible(css(`#t-status-not_affected`)))
+	c.check("finding-triage-form")
+	c.run("record a decision", chromedp.Click(css(`#t-status-not_affected`)),
+		chromedp.Click(css(`#t-just-vulnerable_code_not_in_execute_path`)), chromedp.Click(css(`#t-scope-product`)),
+		chromedp.Click(css(`form[action$="/analysis"] button[type=submit]`)), page("finding"), chromedp.WaitVisible(css(`main .notice`)))
+	if got := c.text("#analysis .facts"); !strings.Contains(got, "Not affected") || !strings.Contains(got, "Vulnerable code not in execute path") ||
+		!strings.Contains(got, adminEmail) {
+		t.Errorf("the recorded decision is not shown:\n%s", got)
+	}
+	c.check("finding-triaged")
+
+	// Triage from the list: one selected finding, then every untriaged
+	// one after the confirmation of their number.
+	c.open(versionPath+"/findings?analysis=none", "findings")
+	first := get(c, "first untriaged finding", chromedp.AttributeValue(css(`table.findings input[name="id"]`), "value")).Value
+	c.run("triage a selection", chromedp.Click(css(`table.findings input[name="id"]`)), chromedp.Click(css(`#bulk-triage summary`)),
+		chromedp.Click(css(`#b-status-under_investigation`)), chromedp.Click(css(`#bulk button[value="selected"]`)),
+		page("findings"), chromedp.WaitVisible(css(`main .notice`)))
+	c.open("/findings/"+first, "finding")
+	if got := c.text("#analysis .facts"); !strings.Contains(got, "Under investigation") {
+		t.Errorf("the selected finding was not triaged:\n%s", got)
+	}
+	c.open(versionPath+"/findings?analysis=none", "findings")
+	c.run("triage by filter", chromedp.Click(css(`#bulk-triage summary`)), chromedp.Click(css(`#b-status-affected`)),
+		chromedp.SendKeys(css(`#b-action`), "Update the gateway to the next release."),
+		chromedp.Click(css(`#bulk button[value="filter"]`)), page("triage_confirm"))
+	if got := c.text("main"); !strings.Contains(got, "match the filters") && !strings.Contains(got, "matches the filters") {
+		t.Errorf("confirmation without the count:\n%s", got)
+	}
+	c.check("triage-confirm")
+	c.run("confirm", chromedp.Click(css(`main form button[type=submit]`)), page("findings"), chromedp.WaitVisible(css(`main .notice`)))
+	if got := c.text("main"); !strings.Contains(got, "No finding matches these filters") {
+		t.Errorf("untriaged findings remain:\n%.2000s", got)
+	}
+
 	// Every screen, in English then in Italian.
 	acc := live.app.Accounts()
 	admin, err := acc.Login(ctx, accounts.LoginRequest{Email: adminEmail, Password: browserPasswd, RemoteAddr: "127.0.0.1"})
@@ -391,6 +428,7 @@ func TestBrowser(t *testing.T) {
 		{strings.TrimPrefix(productURL, live.base), "product"}, {versionPath, "version"},
 		{versionPath + "/components", "components"}, {componentPath, "component"}, {sbomPath, "sbom"},
 		{versionPath + "/upload", "upload"}, {"/findings", "findings"}, {"/findings?kev=yes&sort=epss", "findings"},
+		{versionPath + "/findings", "findings"}, {"/findings?analysis=actionable", "findings"},
 		{strings.TrimPrefix(findingURL, live.base), "finding"}, {"/kb?q=CVE-2021-44228", "kb"}, {"/kb?q=npm:lodash", "kb"},
 		{"/settings", "settings"}, {"/settings/api-keys", "apikeys"}, {"/settings/feeds", "feeds"}, {"/settings/notifications", "notifications"}, {"/account", "account"},
 		{"/no-such-page", "error"},
@@ -405,6 +443,13 @@ func TestBrowser(t *testing.T) {
 			c.check(s.name)
 		}
 	}
+	// The triage forms, opened, in Italian.
+	c.open(strings.TrimPrefix(findingURL, live.base), "finding")
+	c.run("open the triage form (it)", chromedp.Click(css(`details.triage summary`)), chromedp.WaitVisible(css(`#t-status-not_affected`)))
+	c.check("finding-triage-form")
+	c.open(versionPath+"/findings", "findings")
+	c.run("open the bulk form (it)", chromedp.Click(css(`#bulk-triage summary`)), chromedp.WaitVisible(css(`#b-status-fixed`)))
+	c.check("findings-bulk-form")
 	if got := c.text("nav"); !strings.Contains(got, "Cruscotto") || !strings.Contains(got, "Prodotti") {
 		t.Errorf("Italian navigation: %q", got)
 	}

@@ -23,7 +23,7 @@ var dynamicKeys = map[string][]string{
 	"lifecycle.":       {"development", "on_market", "end_of_support"},
 	"state.":           {"open", "resolved", "all"},
 	"sort.":            {"kev", "severity", "epss", "first_seen"},
-	"event.":           {"new", "changed", "exploited", "severity_changed", "fix_available", "resolved", "withdrawn"},
+	"event.":           {"new", "changed", "exploited", "severity_changed", "fix_available", "resolved", "withdrawn", "analysis", "analysis_review"},
 	"month.":           {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"quality.profile_": {"cra", "ntia"},
 	"qcheck.": {"sbom-author", "sbom-creator", "sbom-timestamp", "sbom-dependencies", "component-supplier",
@@ -41,6 +41,17 @@ var dynamicKeys = map[string][]string{
 	"craclass.":     {"class_i", "class_ii"},
 	"ms.": {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT", "LT", "LU",
 		"LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"},
+	"triage.status_":      {"none", "under_investigation", "affected", "not_affected", "fixed"},
+	"triage.status_help_": {"under_investigation", "affected", "not_affected", "fixed"},
+	"triage.just_": {"component_not_present", "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path",
+		"vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist"},
+	"triage.just_help_": {"component_not_present", "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path",
+		"vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist"},
+	"triage.response_":   {"can_not_fix", "will_not_fix", "update", "rollback", "workaround_available"},
+	"triage.scope_":      {"version", "product", "organisation"},
+	"triage.scope_help_": {"version", "product", "organisation"},
+	"triage.vex_format_": {"openvex", "cyclonedx", "cyclonedx-xml", "csaf"},
+	"triage.filter_":     {"none", "under_investigation", "affected", "not_affected", "fixed", "actionable", "review"},
 }
 
 // templateKeyRe finds the static keys of the templates: .L.T "key",
@@ -48,7 +59,7 @@ var dynamicKeys = map[string][]string{
 var templateKeyRe = regexp.MustCompile(`\.(T|N) "([a-z0-9_.-]+)"`)
 
 // goKeyRe recognises a string literal of the Go code that is a message key.
-var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time|notifications|cases|case|case_new|draft|profile|dur)\.[a-z0-9_.]+$`)
+var goKeyRe = regexp.MustCompile(`^(form|error|login|setup|account|upload|notice|keys|dashboard|findings|products|product_new|versions|feeds|kb|settings|components|time|notifications|cases|case|case_new|draft|profile|dur|triage)\.[a-z0-9_.]+$`)
 
 // usedKeys collects every key the templates and the Go code use.
 func usedKeys(t *testing.T) map[string]string {

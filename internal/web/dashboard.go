@@ -22,6 +22,9 @@ type sevCount struct {
 // dashboardData is the dashboard's data.
 type dashboardData struct {
 	Total, KEV int
+	// Triaged counts the open findings decided not_affected or fixed
+	// (not counted in Total).
+	Triaged    int
 	Severities []sevCount
 	Urgent     []store.ProductRisk
 	Top        []store.OrgFinding
@@ -44,7 +47,7 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) e
 		return err
 	}
 	l := w.localizer(r)
-	data := dashboardData{Urgent: d.Urgent, Top: d.Top, Chart: trendChart(l, d.Trend)}
+	data := dashboardData{Urgent: d.Urgent, Top: d.Top, Chart: trendChart(l, d.Trend), Triaged: d.Triaged}
 	bySev := map[string]*sevCount{}
 	for _, s := range severityOrder {
 		data.Severities = append(data.Severities, sevCount{Severity: s})
@@ -64,7 +67,7 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, p *Principal) e
 			data.KEV += c.N
 		}
 	}
-	if data.Total == 0 {
+	if data.Total == 0 && data.Triaged == 0 {
 		ps, err := w.o.Portfolio.Products(ctx, org)
 		if err != nil {
 			return err

@@ -13,7 +13,14 @@ import (
 // findingFilter is the findings list's filter form, as given.
 type findingFilter struct {
 	Severity, KEV, EPSS, Fix, State, Sort, Query, Product string
+	// Analysis is the effective-status filter: a status, "none"
+	// (untriaged), "actionable" or "review" (needs review).
+	Analysis string
 }
+
+// analysisFilters are the effective-status filter's values, in the order
+// offered.
+var analysisFilters = []string{"none", "under_investigation", "affected", "not_affected", "fixed", "actionable", "review"}
 
 // findingsData is a findings list's data.
 type findingsData struct {
@@ -31,14 +38,24 @@ type findingsData struct {
 	Action string
 	// Filtered is true when any filter is set (empty state wording).
 	Filtered bool
+	// AnalysisFilters are the effective-status filter's choices.
+	AnalysisFilters []string
+	// List is the list's address with its filters (without the page
+	// cursor), where a bulk triage returns.
+	List string
+	// CanTriage shows the selection and the bulk triage form.
+	CanTriage bool
+	// Form is the bulk triage form.
+	Form triageFormView
 }
 
 // parseFindingFilter reads the list's filters into a query; a malformed
 // value is an input error.
 func parseFindingFilter(v url.Values) (findingFilter, store.OrgFindingQuery, error) {
 	f := findingFilter{Severity: v.Get("severity"), KEV: v.Get("kev"), EPSS: v.Get("epss"), Fix: v.Get("fix"),
-		State: v.Get("state"), Sort: v.Get("sort"), Query: strings.TrimSpace(v.Get("q")), Product: v.Get("product")}
-	q := store.OrgFindingQuery{FindingQuery: store.FindingQuery{Limit: pageSize, Cursor: v.Get("cursor")}, Search: f.Query}
+		State: v.Get("state"), Sort: v.Get("sort"), Query: strings.TrimSpace(v.Get("q")), Product: v.Get("product"),
+		Analysis: v.Get("analysis")}
+	q := store.OrgFindingQuery{FindingQuery: store.FindingQuery{Limit: pageSize, Cursor: v.Get("cursor")}, Search: f.Query, Decisions: true}
 	switch f.Severity {
 	case "", "critical", "high", "medium", "low":
 		q.MinSeverity = model.Rating(f.Severity)
@@ -84,6 +101,17 @@ func parseFindingFilter(v url.Values) (findingFilter, store.OrgFindingQuery, err
 	default:
 		return f, q, inputError("error.filter", "sort")
 	}
+	switch f.Analysis {
+	case "":
+	case "actionable":
+		q.Actionable = true
+	case "review":
+		q.NeedsReview = true
+	case "none", "under_investigation", "affected", "not_affected", "fixed":
+		q.Analysis = []string{f.Analysis}
+	default:
+		return f, q, inputError("error.filter", "analysis")
+	}
 	if f.Product != "" {
 		if !isID(f.Product) {
 			return f, q, inputError("error.filter", "product")
@@ -99,9 +127,25 @@ func (w *Web) listFindings(r *http.Request, org string, f findingFilter, q store
 	if err != nil {
 		return findingsData{}, err
 	}
-	d := findingsData{Filter: f, Findings: page.Findings, Action: action,
-		Filtered: f.Severity != "" || f.KEV != "" || f.EPSS != "" || f.Fix != "" || f.Query != "" || f.Product != "" || f.State != "open"}
+	d := findingsData{Filter: f, Findings: page.Findings, Action: action, AnalysisFilters: analysisFilters,
+		Filtered: f.Severity != "" || f.KEV != "" || f.EPSS != "" || f.Fix != "" || f.Query != "" || f.Product != "" ||
+			f.State != "open" || f.Analysis != ""}
 	vals := r.URL.Query()
+	vals.Del("notice")
+	lv := url.Values{}
+	for k, v := range vals {
+		if k != "cursor" {
+			lv[k] = v
+		}
+	}
+	d.List = action
+	if e := lv.Encode(); e != "" {
+		d.List += "?" + e
+	}
+	if p := principalOf(r.Context()); p.CanEdit() && w.o.Triage != nil {
+		d.CanTriage = true
+		d.Form = triageFormView{L: w.localizer(r), F: triageForm{Scope: "version"}, Prefix: "b-", Bulk: true}
+	}
 	if page.Next != "" {
 		vals.Set("cursor", page.Next)
 		d.Next = action + "?" + vals.Encode()
@@ -146,15 +190,6 @@ func (w *Web) versionFindings(rw http.ResponseWriter, r *http.Request, p *Princi
 	d.Version, d.Product = &v, &prod
 	l := w.localizer(r)
 	return w.render(rw, r, http.StatusOK, "findings", view{L: l, Title: l.T("findings.version_title", prod.Name, v.Name), Nav: "products", Data: d})
-}
-
-func (w *Web) finding(rw http.ResponseWriter, r *http.Request, p *Principal) error {
-	d, err := w.o.Portfolio.Finding(r.Context(), p.Org.OrgID, r.PathValue("finding"))
-	if err != nil {
-		return err
-	}
-	l := w.localizer(r)
-	return w.render(rw, r, http.StatusOK, "finding", view{L: l, Title: d.Finding.VulnID, Nav: "findings", Data: d})
 }
 
 // kbData is the knowledge-base search's data.

@@ -25,6 +25,7 @@ import (
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
 	"github.com/rocca-project/rocca/internal/triage"
+	"github.com/rocca-project/rocca/internal/vexchange"
 	"github.com/rocca-project/rocca/internal/web"
 )
 
@@ -239,6 +240,7 @@ type site struct {
 	*httptest.Server
 	web      *web.Web
 	svc      *portfolio.Service
+	tri      *triage.Service
 	acc      *fakeAccounts
 	acme     model.Organisation
 	bolt     model.Organisation
@@ -287,7 +289,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	svc := portfolio.New(st, log, sbom.Limits{})
 	q := portfolio.NewQueue(svc, 2, 16, 0)
 	t.Cleanup(func() { _ = q.Shutdown(context.Background()) })
-	s := &site{svc: svc, acc: newFakeAccounts(), demo: demo}
+	s := &site{svc: svc, tri: triage.New(st, log, nil), acc: newFakeAccounts(), demo: demo}
 	s.acc.svc = svc
 	var err error
 	if s.acme, err = svc.CreateOrg(ctx, "acme"); err != nil {
@@ -335,8 +337,8 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	if s.cases, err = cases.New(st, log, cases.Options{Now: s.clock.Now}); err != nil {
 		t.Fatal(err)
 	}
-	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Notify: n, KBStats: st.Stats, Log: wlog,
-		Cases: s.cases, NotAffected: s.cases.NotAffectedVia(triage.New(st, log, s.clock.Now)), Now: s.clock.Now})
+	s.web, err = web.New(web.Options{Portfolio: svc, Queue: q, Accounts: s.acc, Triage: s.tri, VEX: vexchange.New(st, s.tri, log, nil), Notify: n, KBStats: st.Stats, Log: wlog,
+		Cases: s.cases, NotAffected: s.cases.NotAffectedVia(s.tri), Now: s.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -258,6 +258,8 @@ func noticeText(l *Localizer, n string) string {
 	case "created", "saved", "revoked", "signed_out", "password_changed", "role_changed", "uploaded", "member_added",
 		"aware", "closed", "submitted":
 		return l.T("notice." + n)
+	case "triaged":
+		return l.T("triage.notice")
 	}
 	return ""
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/portfolio"
+	"github.com/rocca-project/rocca/internal/triage"
+	"github.com/rocca-project/rocca/internal/vexchange"
 )
 
 // Options configure the web application.
@@ -23,6 +25,12 @@ type Options struct {
 	// Queue ingests uploaded SBOMs on the server's bounded workers.
 	Queue    *portfolio.Queue
 	Accounts Accounts
+	// Triage records and reads the analysis of findings (nil: the
+	// finding pages show the effective status but offer no triage).
+	Triage *triage.Service
+	// VEX exports and imports a version's VEX documents (nil: not
+	// offered).
+	VEX *vexchange.Service
 	// FeedStatus reports the knowledge base's feeds for the dashboard
 	// (nil: not shown).
 	FeedStatus func(ctx context.Context) ([]feeds.SourceStatus, error)

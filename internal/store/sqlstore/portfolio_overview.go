@@ -75,7 +75,7 @@ func (s *Store) orgFindingWhere(org string, q store.OrgFindingQuery) ([]string, 
 		where = append(where, `(LOWER(vuln_id) LIKE ? ESCAPE '\' OR LOWER(component_name) LIKE ? ESCAPE '\' OR LOWER(package) LIKE ? ESCAPE '\' OR LOWER(vuln_ids) LIKE ? ESCAPE '\')`)
 		args = append(args, p, p, p, p)
 	}
-	return where, args
+	return analysisFilter(where, args, org, q.Analysis, q.Actionable, q.NeedsReview)
 }
 
 // OrgFindings implements store.Overview.
@@ -130,6 +130,17 @@ func (s *Store) OrgFindings(ctx context.Context, org string, q store.OrgFindingQ
 	if len(page.Findings) > limit {
 		page.Findings = page.Findings[:limit]
 		page.Next = encodeCursor(q.Sort, keys, &page.Findings[limit-1].TrackedFinding)
+	}
+	if q.Decisions {
+		// fillAnalyses completes the decisions through their pointers,
+		// which the copies share.
+		fs := make([]model.TrackedFinding, len(page.Findings))
+		for i := range page.Findings {
+			fs[i] = page.Findings[i].TrackedFinding
+		}
+		if err := s.fillAnalyses(ctx, org, fs); err != nil {
+			return store.OrgFindingPage{}, err
+		}
 	}
 	return page, s.nameFindings(ctx, org, page.Findings)
 }
@@ -217,16 +228,21 @@ func (s *Store) LatestFindingEvent(ctx context.Context, org string) (time.Time, 
 }
 
 // OpenFindingStats implements store.Overview. The inner grouping follows
-// finding_org_overview (organisation, state, version, rank, KEV), so it
-// streams through the index without sorting; only its few rows per
-// version are joined to their products.
+// finding_org_overview (organisation, state, version, rank, KEV,
+// effective status), so it streams through the index without sorting;
+// only its few rows per version are joined to their products. Findings
+// whose effective status is not_affected or fixed come in their own rows
+// (Settled): triaged, not open work. A product may have several rows of
+// one rank, KEV flag and settlement (one per status); they add up.
 func (s *Store) OpenFindingStats(ctx context.Context, org string) ([]store.FindingStat, error) {
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, f.severity_rank, f.kev, SUM(f.n)
-		FROM (SELECT version_id, severity_rank, kev, COUNT(*) AS n
-			FROM finding WHERE org_id = ? AND state = ? GROUP BY version_id, severity_rank, kev) f
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT p.id, p.name, f.severity_rank, f.kev,
+			CASE WHEN f.analysis_status IN (?, ?) THEN 1 ELSE 0 END, SUM(f.n)
+		FROM (SELECT version_id, severity_rank, kev, analysis_status, COUNT(*) AS n
+			FROM finding WHERE org_id = ? AND state = ? GROUP BY version_id, severity_rank, kev, analysis_status) f
 		JOIN product_version v ON v.org_id = ? AND v.id = f.version_id
 		JOIN product p ON p.org_id = v.org_id AND p.id = v.product_id
-		GROUP BY p.id, p.name, f.severity_rank, f.kev`), org, string(model.FindingOpen), org)
+		GROUP BY p.id, p.name, f.severity_rank, f.kev, f.analysis_status`),
+		string(model.StatusNotAffected), string(model.StatusFixed), org, string(model.FindingOpen), org)
 	if err != nil {
 		return nil, fmt.Errorf("store: open finding stats: %w", err)
 	}
@@ -234,9 +250,11 @@ func (s *Store) OpenFindingStats(ctx context.Context, org string) ([]store.Findi
 	var out []store.FindingStat
 	for rows.Next() {
 		var st store.FindingStat
-		if err := rows.Scan(&st.ProductID, &st.ProductName, &st.Rank, &st.KEV, &st.N); err != nil {
+		var settled int
+		if err := rows.Scan(&st.ProductID, &st.ProductName, &st.Rank, &st.KEV, &settled, &st.N); err != nil {
 			return nil, fmt.Errorf("store: open finding stats: %w", err)
 		}
+		st.Settled = settled != 0
 		out = append(out, st)
 	}
 	return out, rows.Err()
