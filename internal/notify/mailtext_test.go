@@ -93,7 +93,7 @@ func TestMailText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			subject, body, err := notify.MailText(tt.ev, tt.where)
+			subject, body, err := notify.MailText(tt.ev, tt.where, "en")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestMailText(t *testing.T) {
 func TestMailTextBounds(t *testing.T) {
 	long := strings.Repeat("ü", 300)
 	b, _ := json.Marshal(map[string]any{"finding": finding()})
-	subject, _, err := notify.MailText(model.OutboxEvent{Type: "finding.new", Payload: b}, notify.Where{Product: long})
+	subject, _, err := notify.MailText(model.OutboxEvent{Type: "finding.new", Payload: b}, notify.Where{Product: long}, "en")
 	if err != nil || utf8.RuneCountInString(subject) != 200 || !strings.HasSuffix(subject, "…") {
 		t.Errorf("long subject: %d runes %q %v", utf8.RuneCountInString(subject), subject, err)
 	}
@@ -134,7 +134,7 @@ func TestMailTextBounds(t *testing.T) {
 		{Type: "finding.new", Payload: []byte(`not json`)},
 		{Type: "upload.failed", Payload: []byte(`[]`)},
 	} {
-		if _, _, err := notify.MailText(bad, notify.Where{}); err == nil {
+		if _, _, err := notify.MailText(bad, notify.Where{}, "en"); err == nil {
 			t.Errorf("%s %s accepted", bad.Type, bad.Payload)
 		}
 	}
@@ -160,12 +160,12 @@ func FuzzMailText(f *testing.F) {
 		}
 		return model.OutboxEvent{ID: "e1", Type: "finding.new", ProductID: "p1", VersionID: "v1", Payload: b}
 	}
-	_, plain, err := notify.MailText(event("", ""), notify.Where{Product: "x", Version: "x"})
+	_, plain, err := notify.MailText(event("", ""), notify.Where{Product: "x", Version: "x"}, "en")
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, product, version, summary, detail string) {
-		subject, body, err := notify.MailText(event(summary, detail), notify.Where{Product: "x" + product, Version: "x" + version})
+		subject, body, err := notify.MailText(event(summary, detail), notify.Where{Product: "x" + product, Version: "x" + version}, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
