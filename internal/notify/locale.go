@@ -123,7 +123,10 @@ var catalogues = map[string]map[string]string{
 		"detail.due":                     "the %s is due at %s (in %s)",
 		"detail.overdue":                 "the %s was due at %s",
 		"detail.reopened":                "reopened",
+		"detail.components":              "%s components",
 		"detail.exploited":               "known exploited: %s",
+		"detail.listed":                  "listed in %s",
+		"detail.since":                   "%s since %s",
 		"detail.not_exploited":           "no longer listed as known exploited",
 		"detail.severity":                "severity %s → %s",
 		"detail.fixed":                   "fixed versions [%s] → [%s]",
@@ -218,17 +221,20 @@ var catalogues = map[string]map[string]string{
 		"epss.none":                      "non disponibile",
 		"epss":                           "%s%% (percentile %s)",
 		"fixed.none":                     "nessuna nota",
-		"upload.counts":                  "%d nuove, %d modificate, %d risolte; %d aperte",
-		"analysis.scope":                 "ambito: %s",
-		"analysis.inherited":             "ambito: %s, ereditata dalla versione %s",
+		"upload.counts":                  "nuove: %d, modificate: %d, risolte: %d; aperte: %d",
+		"analysis.scope":                 "%s",
+		"analysis.inherited":             "%s, ereditata dalla versione %s",
 		"analysis.decided":               "da %s il %s",
 		"event":                          "%s, id %s, il %s",
 		"attachment":                     "In allegato il documento JSON dell'evento (event.json), nel formato dei webhook di rocca.",
 		"footer":                         "Inviato da rocca per la sottoscrizione e-mail %s dell'organizzazione %s.",
-		"detail.due":                     "scadenza del %s: %s (tra %s)",
-		"detail.overdue":                 "scadenza del %s superata: %s",
+		"detail.due":                     "%s: scadenza %s (tra %s)",
+		"detail.overdue":                 "%s: termine scaduto il %s",
 		"detail.reopened":                "riaperta",
+		"detail.components":              "%s componenti",
 		"detail.exploited":               "sfruttata attivamente: %s",
+		"detail.listed":                  "presente in %s",
+		"detail.since":                   "%s dal %s",
 		"detail.not_exploited":           "non più elencata tra le vulnerabilità sfruttate attivamente",
 		"detail.severity":                "gravità %s → %s",
 		"detail.fixed":                   "versioni corrette [%s] → [%s]",
@@ -237,7 +243,7 @@ var catalogues = map[string]map[string]string{
 		"detail.aware":                   "a conoscenza dal %s: %s",
 		"detail.aware_changed":           "momento della conoscenza modificato da %s a %s: %s",
 		"detail.not_exploitable":         "non sfruttabile nel prodotto (%s): %s",
-		"detail.submitted":               "%s inviato il %s",
+		"detail.submitted":               "%s: data di invio %s",
 		"detail.already_provided":        "%s: informazioni già fornite",
 		"stage.early_warning":            "preallarme",
 		"stage.notification":             "notifica",
@@ -275,7 +281,7 @@ var enumValues = map[string]map[string]string{
 		"case.aev":                   "vulnerabilità sfruttata attivamente",
 		"case.si":                    "incidente grave",
 		"cstate.assessment":          "in valutazione",
-		"cstate.aware":               "a conoscenza",
+		"cstate.aware":               "termini in corso",
 		"cstate.reported":            "segnalato",
 		"cstate.closed":              "chiuso",
 	},
@@ -406,6 +412,9 @@ var (
 	reNotExploit   = regexp.MustCompile(`^not exploitable in the product \(([^)]*)\): (.*)$`)
 	reSubmitted    = regexp.MustCompile(`^(\S+) submitted at (\S+)$`)
 	reProvided     = regexp.MustCompile(`^(\S+): information already provided$`)
+	// An upload's: the counts of findings follow, which the e-mail shows
+	// on a line of its own.
+	reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
 )
 
 // detail is an event's detail in the language.
@@ -425,6 +434,9 @@ func (m messages) detail(s string) string {
 	case s == "no longer listed as known exploited":
 		return m.t("detail.not_exploited")
 	}
+	if g := reComponents.FindStringSubmatch(s); g != nil {
+		return m.t("detail.components", g[1])
+	}
 	if g := reSeverity.FindStringSubmatch(s); g != nil {
 		return m.t("detail.severity", sev(g[1], g[2]), sev(g[3], g[4]))
 	}
@@ -432,7 +444,7 @@ func (m messages) detail(s string) string {
 		return m.t("detail.fixed", g[1], g[2])
 	}
 	if g := reExploited.FindStringSubmatch(s); g != nil {
-		return m.t("detail.exploited", g[1])
+		return m.t("detail.exploited", m.listings(g[1]))
 	}
 	if g := reWithdrawn.FindStringSubmatch(s); g != nil {
 		return m.t("detail.withdrawn", g[1])
@@ -456,6 +468,24 @@ func (m messages) detail(s string) string {
 		return m.t("detail.already_provided", m.t("stage."+g[1]))
 	}
 	return s
+}
+
+// listings rewrites "listed in CISA KEV since 2026-12-06; EUVD", as
+// package findings writes it.
+func (m messages) listings(s string) string {
+	rest, ok := strings.CutPrefix(s, "listed in ")
+	if !ok {
+		return s
+	}
+	parts := strings.Split(rest, "; ")
+	for i, p := range parts {
+		if name, day, ok := strings.Cut(p, " since "); ok {
+			if t, err := time.Parse(time.DateOnly, day); err == nil {
+				parts[i] = m.t("detail.since", name, m.date(t))
+			}
+		}
+	}
+	return m.t("detail.listed", strings.Join(parts, "; "))
 }
 
 // caseDetail is a case notice's detail: a reminder's is written anew from

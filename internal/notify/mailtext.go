@@ -81,7 +81,7 @@ func MailText(ev model.OutboxEvent, w Where, locale string) (subject, body strin
 		b.line(title)
 		b.blank()
 		b.field(m.t("label.sbom"), named(u.Name, u.SBOMID))
-		b.field(m.t("label.detail"), u.Detail)
+		b.field(m.t("label.detail"), m.detail(u.Detail))
 		if ev.Type == "upload.processed" {
 			b.field(m.t("label.findings"), m.t("upload.counts", u.New, u.Changed, u.Resolved, u.Open))
 		}
