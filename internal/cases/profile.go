@@ -107,7 +107,7 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 	}
 	p.ContactsSubscription = old.ContactsSubscription
 	var extra []string
-	if s.contacts != nil && (!slices.Equal(old.ReportingContacts, p.ReportingContacts) || old.Locale != p.Locale ||
+	if s.contacts != nil && (!slices.Equal(old.ReportingContacts, p.ReportingContacts) || mailLocale(old.Locale) != mailLocale(p.Locale) ||
 		(old.ContactsSubscription == "" && len(p.ReportingContacts) > 0)) {
 		if old.ContactsSubscription != "" {
 			if err := s.contacts.Unsubscribe(ctx, org, old.ContactsSubscription); err != nil {
@@ -128,6 +128,15 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		return ProfileView{}, err
 	}
 	return ProfileView{ReportingProfile: p, Warnings: append(warnings(p), extra...)}, nil
+}
+
+// mailLocale is the language of the reporting contacts' e-mails: "" is
+// English.
+func mailLocale(l string) string {
+	if l == "" {
+		return "en"
+	}
+	return l
 }
 
 // Route chooses the coordinating CSIRT's Member State by the Art. 14(7)
