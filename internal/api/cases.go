@@ -373,6 +373,8 @@ type profileInput struct {
 	Representatives   []model.Representative `json:"representatives"`
 	ReportingContacts []string               `json:"reportingContacts"`
 	Holidays          []string               `json:"holidays"`
+	// Locale is the language of the reporting contacts' e-mails.
+	Locale string `json:"locale"`
 }
 
 func (a *API) putReportingProfile(w http.ResponseWriter, r *http.Request, k model.APIKey) error {
@@ -385,7 +387,7 @@ func (a *API) putReportingProfile(w http.ResponseWriter, r *http.Request, k mode
 	}
 	p, err := a.cases.SaveProfile(r.Context(), orgOf(k), model.ReportingProfile{LegalName: in.LegalName,
 		MainEstablishment: in.MainEstablishment, Routing: in.Routing, Representatives: in.Representatives,
-		ReportingContacts: in.ReportingContacts, Holidays: in.Holidays})
+		ReportingContacts: in.ReportingContacts, Holidays: in.Holidays, Locale: in.Locale})
 	if err != nil {
 		return err
 	}

@@ -156,21 +156,21 @@ func TestCatalogueAndProfilePatches(t *testing.T) {
 		subs := func() []string {
 			var l struct {
 				Items []struct {
-					ID     string
-					To     []string
-					Events []string
+					ID, Locale string
+					To         []string
+					Events     []string
 				}
 			}
 			s.get(t, "/api/v1/email-subscriptions", s.acmeKey).decode(t, &l)
 			var out []string
 			for _, it := range l.Items {
 				if len(it.Events) > 0 && it.Events[0] == "case.opened" {
-					out = append(out, strings.Join(it.To, ","))
+					out = append(out, strings.Join(it.To, ",")+" "+it.Locale)
 				}
 			}
 			return out
 		}
-		if got := subs(); len(got) != 1 || got[0] != "psirt@acme.example" {
+		if got := subs(); len(got) != 1 || got[0] != "psirt@acme.example en" {
 			t.Fatalf("contacts' subscription %v", got)
 		}
 		put := func(body string) {
@@ -180,15 +180,24 @@ func TestCatalogueAndProfilePatches(t *testing.T) {
 			}
 		}
 		put(`{"legalName":"ACME S.r.l.","reportingContacts":["psirt@acme.example","ciso@acme.example"]}`)
-		if got := subs(); len(got) != 1 || got[0] != "psirt@acme.example,ciso@acme.example" {
+		if got := subs(); len(got) != 1 || got[0] != "psirt@acme.example,ciso@acme.example en" {
 			t.Fatalf("contacts' subscription after a change %v", got)
+		}
+		// The profile's language is the subscription's: changing it alone
+		// replaces the subscription.
+		put(`{"legalName":"ACME S.r.l.","reportingContacts":["psirt@acme.example","ciso@acme.example"],"locale":"it"}`)
+		if got := subs(); len(got) != 1 || got[0] != "psirt@acme.example,ciso@acme.example it" {
+			t.Fatalf("contacts' subscription after choosing Italian %v", got)
+		}
+		if res := s.get(t, "/api/v1/reporting-profile", s.acmeKey); !strings.Contains(string(res.body), `"locale":"it"`) {
+			t.Errorf("profile %s", res.body)
 		}
 		put(`{"legalName":"ACME S.r.l."}`)
 		if got := subs(); len(got) != 0 {
 			t.Fatalf("contacts' subscription after removing them %v", got)
 		}
 		for _, bad := range []string{`{"mainEstablishment":"US"}`, `{"representatives":[{"name":"A","email":"a@x.example","role":"primary"},{"name":"B","email":"b@x.example","role":"primary"}]}`,
-			`{"reportingContacts":["not an address"]}`, `{"holidays":["25/12/2026"]}`} {
+			`{"reportingContacts":["not an address"]}`, `{"holidays":["25/12/2026"]}`, `{"locale":"fr"}`} {
 			if res := s.do(t, "PUT", "/api/v1/reporting-profile", s.acmeKey, "application/json", []byte(bad)); res.status != http.StatusBadRequest {
 				t.Errorf("profile %s: %d %s", bad, res.status, res.body)
 			}

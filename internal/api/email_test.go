@@ -19,18 +19,30 @@ func TestEmailSubscriptions(t *testing.T) {
 			`{"to":["a@acme.example"],"events":["x"]}`:                                     `unknown event type "x"`,
 			`{"to":["a@acme.example"],"productId":"00000000-0000-4000-8000-000000000000"}`: "productId: no such product",
 			`{"to":"a@acme.example"}`:                                                      "to",
+			`{"to":["a@acme.example"],"locale":"de"}`:                                      `locale: "de" is not a language of e-mails: en or it`,
 		} {
 			wantProblem(t, body, post(body), http.StatusBadRequest, detail)
 		}
-		res := post(`{"to":["psirt@acme.example","ops@acme.example"],"events":["finding.exploited","finding.new"],"productId":"` + s.product.ID + `"}`)
+		res := post(`{"to":["psirt@acme.example","ops@acme.example"],"events":["finding.exploited","finding.new"],"productId":"` + s.product.ID + `","locale":"it"}`)
 		var sub struct {
-			ID, Channel, ProductID string
-			To, Events             []string
+			ID, Channel, ProductID, Locale string
+			To, Events                     []string
 		}
 		res.decode(t, &sub)
 		if res.status != http.StatusCreated || res.header.Get("Location") != "/api/v1/email-subscriptions/"+sub.ID ||
-			sub.Channel != "email" || len(sub.To) != 2 || len(sub.Events) != 2 || sub.ProductID != s.product.ID {
+			sub.Channel != "email" || len(sub.To) != 2 || len(sub.Events) != 2 || sub.ProductID != s.product.ID || sub.Locale != "it" {
 			t.Fatalf("create: %d %s", res.status, res.body)
+		}
+		var got struct{ Locale string }
+		if s.get(t, "/api/v1/email-subscriptions/"+sub.ID, s.acmeKey).decode(t, &got); got.Locale != "it" {
+			t.Errorf("read back: locale %q, want it", got.Locale)
+		}
+		var def struct{ ID, Locale string }
+		if post(`{"to":["x@acme.example"]}`).decode(t, &def); def.Locale != "en" {
+			t.Errorf("default locale %q, want en", def.Locale)
+		}
+		if res := s.do(t, "DELETE", "/api/v1/email-subscriptions/"+def.ID, s.acmeKey, "", nil); res.status != http.StatusNoContent {
+			t.Fatalf("delete: %d %s", res.status, res.body)
 		}
 		var l struct {
 			Items []struct{ ID, Channel string }

@@ -88,6 +88,11 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		}
 		p.ReportingContacts[i] = c
 	}
+	switch p.Locale = strings.TrimSpace(p.Locale); p.Locale {
+	case "", "en", "it":
+	default:
+		return ProfileView{}, inputf("locale: %q is not a language of e-mails: en or it", p.Locale)
+	}
 	for i, h := range p.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
 			return ProfileView{}, inputf("holidays[%d]: %q is not a date YYYY-MM-DD", i, h)
@@ -102,7 +107,8 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 	}
 	p.ContactsSubscription = old.ContactsSubscription
 	var extra []string
-	if s.contacts != nil && (!slices.Equal(old.ReportingContacts, p.ReportingContacts) || (old.ContactsSubscription == "" && len(p.ReportingContacts) > 0)) {
+	if s.contacts != nil && (!slices.Equal(old.ReportingContacts, p.ReportingContacts) || mailLocale(old.Locale) != mailLocale(p.Locale) ||
+		(old.ContactsSubscription == "" && len(p.ReportingContacts) > 0)) {
 		if old.ContactsSubscription != "" {
 			if err := s.contacts.Unsubscribe(ctx, org, old.ContactsSubscription); err != nil {
 				return ProfileView{}, fmt.Errorf("reporting contacts' subscription: %w", err)
@@ -110,7 +116,7 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 			p.ContactsSubscription = ""
 		}
 		if len(p.ReportingContacts) > 0 {
-			id, err := s.contacts.Subscribe(ctx, org, p.ReportingContacts, EventTypes)
+			id, err := s.contacts.Subscribe(ctx, org, p.ReportingContacts, EventTypes, p.Locale)
 			if err != nil {
 				// E-mail not configured, say: the profile is saved all the same.
 				extra = append(extra, "the reporting contacts get no e-mail: "+err.Error())
@@ -122,6 +128,15 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		return ProfileView{}, err
 	}
 	return ProfileView{ReportingProfile: p, Warnings: append(warnings(p), extra...)}, nil
+}
+
+// mailLocale is the language of the reporting contacts' e-mails: "" is
+// English.
+func mailLocale(l string) string {
+	if l == "" {
+		return "en"
+	}
+	return l
 }
 
 // Route chooses the coordinating CSIRT's Member State by the Art. 14(7)

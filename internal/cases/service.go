@@ -60,9 +60,10 @@ type Options struct {
 // ContactSubscriber makes and removes e-mail subscriptions (the
 // notification use cases, through an adapter).
 type ContactSubscriber interface {
-	// Subscribe subscribes the addresses to the event types and returns
-	// the subscription's id.
-	Subscribe(ctx context.Context, org string, to, events []string) (string, error)
+	// Subscribe subscribes the addresses to the event types, with
+	// e-mails in a language ("en", "it"; "" is English), and returns the
+	// subscription's id.
+	Subscribe(ctx context.Context, org string, to, events []string, locale string) (string, error)
 	// Unsubscribe removes a subscription (gone already is no error).
 	Unsubscribe(ctx context.Context, org, id string) error
 }

@@ -273,15 +273,18 @@ const (
 // webhook URL (signed with Secret) or e-mail recipients, for the event
 // types listed (all when empty), optionally of one product only.
 type Subscription struct {
-	ID        string    `json:"id"`
-	OrgID     string    `json:"organisationId"`
-	Channel   string    `json:"channel"`
-	Target    string    `json:"target"`
-	Secret    string    `json:"-"`
-	Events    []string  `json:"events"`
-	ProductID string    `json:"productId,omitempty"`
-	Format    string    `json:"format"`
-	Created   time.Time `json:"created"`
+	ID        string   `json:"id"`
+	OrgID     string   `json:"organisationId"`
+	Channel   string   `json:"channel"`
+	Target    string   `json:"target"`
+	Secret    string   `json:"-"`
+	Events    []string `json:"events"`
+	ProductID string   `json:"productId,omitempty"`
+	Format    string   `json:"format"`
+	// Locale is the language of an e-mail subscription's messages: "en"
+	// or "it" ("" is English).
+	Locale  string    `json:"locale,omitempty"`
+	Created time.Time `json:"created"`
 }
 
 // Wants reports whether the subscription takes an event of that type and

@@ -151,6 +151,9 @@ type ReportingProfile struct {
 	// rocca keeps for them (empty when none could be made).
 	ReportingContacts    []string `json:"reportingContacts"`
 	ContactsSubscription string   `json:"contactsSubscriptionId,omitempty"`
+	// Locale is the language of the reporting contacts' e-mails: "en" or
+	// "it" ("" is English).
+	Locale string `json:"locale,omitempty"`
 	// Holidays are public holidays of the CSIRT's Member State
 	// (YYYY-MM-DD), for the informational legal deadline.
 	Holidays []string  `json:"holidays"`

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
+	"github.com/rocca-project/rocca/internal/termtext"
 )
 
 // Mail is one e-mail notification, ready to send.
@@ -26,6 +27,9 @@ type Mail struct {
 	ID string
 	// EventType is sent as X-Rocca-Event.
 	EventType string
+	// Locale is the language of the text ("en", "it"), sent as
+	// Content-Language.
+	Locale string
 }
 
 // Mailer sends e-mail. Send returns the server's reply code (250 when the
@@ -42,6 +46,8 @@ type EmailRequest struct {
 	Events []string `json:"events"`
 	// ProductID limits the subscription to one product's events.
 	ProductID string `json:"productId"`
+	// Locale is the language of the e-mails: "en" (the default) or "it".
+	Locale string `json:"locale"`
 }
 
 // EmailSubscription is an e-mail subscription as the API shows it.
@@ -52,6 +58,7 @@ type EmailSubscription struct {
 	To        []string  `json:"to"`
 	Events    []string  `json:"events"`
 	ProductID string    `json:"productId,omitempty"`
+	Locale    string    `json:"locale"`
 	Created   time.Time `json:"created"`
 }
 
@@ -76,12 +83,31 @@ func (s *Service) CreateEmail(ctx context.Context, org string, req EmailRequest)
 	if err := s.checkFilter(ctx, org, req.Events, req.ProductID); err != nil {
 		return EmailSubscription{}, err
 	}
+	locale, err := checkLocale(req.Locale)
+	if err != nil {
+		return EmailSubscription{}, err
+	}
 	sub := model.Subscription{Channel: model.ChannelEmail, Target: strings.Join(to, ", "), Events: req.Events,
-		ProductID: req.ProductID, Format: model.FormatRocca, Created: s.now().UTC().Truncate(time.Microsecond)}
+		ProductID: req.ProductID, Format: model.FormatRocca, Locale: locale, Created: s.now().UTC().Truncate(time.Microsecond)}
 	if err := s.store.CreateSubscription(ctx, org, &sub); err != nil {
 		return EmailSubscription{}, err
 	}
 	return emailView(sub), nil
+}
+
+// checkLocale validates an e-mail subscription's language: "" is English.
+func checkLocale(l string) (string, error) {
+	if l == "" {
+		return LocaleEnglish, nil
+	}
+	if !ValidLocale(l) {
+		shown := l
+		if len(shown) > 20 {
+			shown = shown[:20] + "..."
+		}
+		return "", &InputError{fmt.Sprintf("locale: %q is not a language of e-mails: %s", shown, strings.Join(Locales, " or "))}
+	}
+	return l, nil
 }
 
 // recipients validates a subscription's addresses: bare addresses (no
@@ -126,7 +152,7 @@ func emailView(sub model.Subscription) EmailSubscription {
 		events = []string{}
 	}
 	return EmailSubscription{ID: sub.ID, OrgID: sub.OrgID, Channel: sub.Channel, To: Recipients(sub), Events: events,
-		ProductID: sub.ProductID, Created: sub.Created}
+		ProductID: sub.ProductID, Locale: localeOf(sub.Locale), Created: sub.Created}
 }
 
 // EmailSubscriptions lists org's e-mail subscriptions.
@@ -193,19 +219,21 @@ func (s *Service) compose(ctx context.Context, sub model.Subscription, d model.D
 			where.Version = v.Name
 		}
 	}
-	subject, text, err := MailText(ev, where)
+	locale := localeOf(sub.Locale)
+	subject, text, err := MailText(ev, where, locale)
 	if err != nil {
 		return Mail{}, err
 	}
-	text += "\n--\nSent by rocca for the e-mail subscription " + sub.ID + " of organisation " + sub.OrgID + ".\n"
-	return Mail{To: Recipients(sub), Subject: subject, Text: text, JSON: js, ID: d.ID, EventType: ev.Type}, nil
+	text += "\n--\n" + termtext.Escape(Footer(locale, sub.ID, sub.OrgID)) + "\n"
+	return Mail{To: Recipients(sub), Subject: subject, Text: text, JSON: js, ID: d.ID, EventType: ev.Type, Locale: locale}, nil
 }
 
-// Subscribe subscribes e-mail addresses to event types and returns the
-// subscription's id (the reporting contacts' subscription to the case
-// events, kept by package cases).
-func (s *Service) Subscribe(ctx context.Context, org string, to, events []string) (string, error) {
-	sub, err := s.CreateEmail(ctx, org, EmailRequest{To: to, Events: events})
+// Subscribe subscribes e-mail addresses to event types, with e-mails in a
+// language ("" is English), and returns the subscription's id (the
+// reporting contacts' subscription to the case events, kept by package
+// cases).
+func (s *Service) Subscribe(ctx context.Context, org string, to, events []string, locale string) (string, error) {
+	sub, err := s.CreateEmail(ctx, org, EmailRequest{To: to, Events: events, Locale: locale})
 	return sub.ID, err
 }
 

@@ -85,6 +85,8 @@ func TestCreateEmailValidates(t *testing.T) {
 			{"too long", notify.EmailRequest{To: []string{strings.Repeat("a", 64) + "@" + strings.Repeat("b.", 100) + "com"}}, "not a bare e-mail address"},
 			{"unknown event", notify.EmailRequest{To: []string{"a@example.com"}, Events: []string{"finding.eaten"}}, "finding.eaten"},
 			{"another organisation's product", notify.EmailRequest{To: []string{"a@example.com"}, ProductID: foreign.ID}, "productId"},
+			{"unknown locale", notify.EmailRequest{To: []string{"a@example.com"}, Locale: "fr"}, `locale: "fr" is not a language of e-mails: en or it`},
+			{"locale in capitals", notify.EmailRequest{To: []string{"a@example.com"}, Locale: "IT"}, "locale"},
 		}
 		for _, c := range bad {
 			_, err := svc.CreateEmail(ctx, f.org.ID, c.req)
@@ -178,6 +180,13 @@ func TestEmailDelivery(t *testing.T) {
 		flaky := create(notify.EmailRequest{To: []string{"flaky@example.com"}})
 		late := create(notify.EmailRequest{To: []string{"late@example.com"}})
 		down := create(notify.EmailRequest{To: []string{"down@example.com"}})
+		italian := create(notify.EmailRequest{To: []string{"qualita@example.it"}, Events: []string{"finding.exploited"}, Locale: "it"})
+		if all.Locale != "en" || italian.Locale != "it" {
+			t.Errorf("locales %q %q, want en (the default) and it", all.Locale, italian.Locale)
+		}
+		if got, err := svc.EmailSubscription(ctx, f.org.ID, italian.ID); err != nil || got.Locale != "it" {
+			t.Errorf("read back %+v %v, want locale it", got, err)
+		}
 		ev := exploitedEvent(t, p1.ID, v1.ID)
 		if err := f.st.Ingest(ctx, f.org.ID, func(tx store.IngestTx) error { return tx.AddOutbox(ctx, []model.OutboxEvent{ev}) }); err != nil {
 			t.Fatal(err)
@@ -201,7 +210,7 @@ func TestEmailDelivery(t *testing.T) {
 		}{
 			all.ID: {model.DeliveryDelivered, 1, 250}, exploited.ID: {model.DeliveryDelivered, 1, 250},
 			flaky.ID: {model.DeliveryDelivered, 3, 250}, late.ID: {model.DeliveryDelivered, 2, 250},
-			down.ID: {model.DeliveryFailed, 4, 550},
+			down.ID: {model.DeliveryFailed, 4, 550}, italian.ID: {model.DeliveryDelivered, 1, 250},
 		}
 		log := map[string]model.Delivery{}
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
@@ -238,20 +247,71 @@ func TestEmailDelivery(t *testing.T) {
 		for _, m := range sk.Messages() {
 			byRcpt[strings.Join(m.To, ",")] = m
 		}
-		if len(byRcpt) != 4 || sk.Attempts("flaky@example.com") != 3 || sk.Attempts("down@example.com") != 4 || sk.Attempts("uploads@example.com") != 0 {
+		if len(byRcpt) != 5 || sk.Attempts("flaky@example.com") != 3 || sk.Attempts("down@example.com") != 4 || sk.Attempts("uploads@example.com") != 0 {
 			t.Errorf("sink got %d messages (%v); attempts flaky %d, down %d", len(byRcpt), byRcpt, sk.Attempts("flaky@example.com"), sk.Attempts("down@example.com"))
 		}
 		m, ok := byRcpt["sec@example.com,ops@example.org"]
 		if !ok {
 			t.Fatalf("no message to both recipients: %v", byRcpt)
 		}
-		checkMessage(t, m, ev, log[all.ID].ID)
+		en := checkMessage(t, m, ev, log[all.ID].ID, englishMail(ev))
+		m, ok = byRcpt["qualita@example.it"]
+		if !ok {
+			t.Fatalf("no message in Italian: %v", byRcpt)
+		}
+		// The machine-readable part is the same in every language.
+		if it := checkMessage(t, m, ev, log[italian.ID].ID, italianMail(ev)); string(it) != string(en) || len(en) == 0 {
+			t.Errorf("event.json differs by language:\n%s\n%s", en, it)
+		}
 	})
+}
+
+// wantMail is what checkMessage expects of a message's text.
+type wantMail struct {
+	to            []string
+	subject, lang string
+	lines, absent []string
+}
+
+func englishMail(ev model.OutboxEvent) wantMail {
+	return wantMail{to: []string{"sec@example.com", "ops@example.org"}, lang: "en",
+		subject: "[rocca] Known-exploited vulnerability CVE-2023-32681 in requests 2.28.1 (Linea HMI Gateway 4.2.0)",
+		lines: []string{
+			"Known-exploited vulnerability.",
+			"Vulnerability:   CVE-2023-32681 (also GHSA-j8r2-6x86-q33q, PYSEC-2023-74)",
+			"Component:       requests 2.28.1 (pkg:pypi/requests@2.28.1)",
+			"Severity:        medium 6.1",
+			"Known exploited: yes",
+			"EPSS:            1.23% (percentile 81)",
+			"Fixed versions:  2.31.0",
+			"Finding:         f1 (open)",
+			"Detail:          known exploited: listed in CISA KEV since 2026-12-06",
+			"Product:         Linea HMI Gateway (" + ev.ProductID + ")",
+			"Version:         4.2.0 (" + ev.VersionID + ")",
+		}}
+}
+
+func italianMail(ev model.OutboxEvent) wantMail {
+	return wantMail{to: []string{"qualita@example.it"}, lang: "it",
+		subject: "[rocca] Vulnerabilità sfruttata attivamente CVE-2023-32681 in requests 2.28.1 (Linea HMI Gateway 4.2.0)",
+		lines: []string{
+			"Vulnerabilità sfruttata attivamente.",
+			"Vulnerabilità:          CVE-2023-32681 (anche GHSA-j8r2-6x86-q33q, PYSEC-2023-74)",
+			"Gravità:                media 6,1",
+			"Sfruttata attivamente:  sì",
+			"EPSS:                   1,23% (percentile 81)",
+			"Versioni corrette:      2.31.0",
+			"Rilevazione:            f1 (aperta)",
+			"Dettaglio:              sfruttata attivamente: presente in CISA KEV dal 6 dic 2026",
+			"Prodotto:               Linea HMI Gateway (" + ev.ProductID + ")",
+			"In allegato il documento JSON dell'evento (event.json), nel formato dei webhook di rocca.",
+		},
+		absent: []string{"Known exploited", "Sent by rocca", "attached"}}
 }
 
 // checkMessage parses a received message: envelope, headers, the text part
 // and the attached event.
-func checkMessage(t *testing.T, m smtpsink.Message, ev model.OutboxEvent, deliveryID string) {
+func checkMessage(t *testing.T, m smtpsink.Message, ev model.OutboxEvent, deliveryID string, want wantMail) []byte {
 	t.Helper()
 	if m.From != "rocca@example.com" {
 		t.Errorf("MAIL FROM %q", m.From)
@@ -262,13 +322,19 @@ func checkMessage(t *testing.T, m smtpsink.Message, ev model.OutboxEvent, delive
 	}
 	h := msg.Header
 	subject, _ := new(mime.WordDecoder).DecodeHeader(h.Get("Subject"))
-	wantSubject := "[rocca] Known-exploited vulnerability CVE-2023-32681 in requests 2.28.1 (Linea HMI Gateway 4.2.0)"
-	if subject != wantSubject {
-		t.Errorf("subject %q, want %q", subject, wantSubject)
+	if subject != want.subject {
+		t.Errorf("subject %q, want %q", subject, want.subject)
 	}
 	to, err := h.AddressList("To")
-	if err != nil || len(to) != 2 || to[0].Address != "sec@example.com" || to[1].Address != "ops@example.org" {
-		t.Errorf("To %v %v", to, err)
+	var addrs []string
+	for _, a := range to {
+		addrs = append(addrs, a.Address)
+	}
+	if err != nil || !slices.Equal(addrs, want.to) {
+		t.Errorf("To %v %v, want %v", to, err, want.to)
+	}
+	if h.Get("Content-Language") != want.lang {
+		t.Errorf("Content-Language %q, want %q", h.Get("Content-Language"), want.lang)
 	}
 	if h.Get("Message-Id") != "<"+deliveryID+"@example.com>" || h.Get("X-Rocca-Delivery") != deliveryID ||
 		h.Get("X-Rocca-Event") != "finding.exploited" || h.Get("Auto-Submitted") != "auto-generated" {
@@ -279,6 +345,7 @@ func checkMessage(t *testing.T, m smtpsink.Message, ev model.OutboxEvent, delive
 		t.Fatalf("content type %q %v", h.Get("Content-Type"), err)
 	}
 	var text string
+	var attached []byte
 	var event struct{ ID, Type, VersionID string }
 	mr := multipart.NewReader(msg.Body, params["boundary"])
 	for {
@@ -298,6 +365,7 @@ func checkMessage(t *testing.T, m smtpsink.Message, ev model.OutboxEvent, delive
 			t.Fatal(err)
 		}
 		if p.FileName() == "event.json" {
+			attached = b
 			if err := json.Unmarshal(b, &event); err != nil {
 				t.Fatalf("event.json: %v: %s", err, b)
 			}
@@ -305,26 +373,20 @@ func checkMessage(t *testing.T, m smtpsink.Message, ev model.OutboxEvent, delive
 			text = string(b)
 		}
 	}
-	for _, line := range []string{
-		"Known-exploited vulnerability.",
-		"Vulnerability:   CVE-2023-32681 (also GHSA-j8r2-6x86-q33q, PYSEC-2023-74)",
-		"Component:       requests 2.28.1 (pkg:pypi/requests@2.28.1)",
-		"Severity:        medium 6.1",
-		"Known exploited: yes",
-		"EPSS:            1.23% (percentile 81)",
-		"Fixed versions:  2.31.0",
-		"Finding:         f1 (open)",
-		"Detail:          known exploited: listed in CISA KEV since 2026-12-06",
-		"Product:         Linea HMI Gateway (" + ev.ProductID + ")",
-		"Version:         4.2.0 (" + ev.VersionID + ")",
-	} {
+	for _, line := range want.lines {
 		if !strings.Contains(text, line+"\n") && !strings.Contains(text, line+"\r\n") {
 			t.Errorf("text lacks %q:\n%s", line, text)
+		}
+	}
+	for _, no := range want.absent {
+		if strings.Contains(text, no) {
+			t.Errorf("text has %q:\n%s", no, text)
 		}
 	}
 	if event.Type != "finding.exploited" || event.ID == "" || event.VersionID != ev.VersionID {
 		t.Errorf("attached event %+v", event)
 	}
+	return attached
 }
 
 // The mailer returns the reply code that accepted or refused a message,

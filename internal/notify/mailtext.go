@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/cases"
@@ -14,8 +13,8 @@ import (
 	"github.com/rocca-project/rocca/internal/termtext"
 )
 
-// The text of e-mail notifications, in English (translations come with
-// the web interface). Every value taken from an event is escaped with
+// The text of e-mail notifications, in English or Italian (locale.go
+// holds the messages). Every value taken from an event is escaped with
 // termtext.Escape: a product name or an advisory summary cannot add a
 // line to the body or a header to the message.
 
@@ -25,55 +24,39 @@ type Where struct {
 	Product, Version string
 }
 
-// headlines are the subjects' openings by event type.
-var headlines = map[string]string{
-	"finding.new":              "New vulnerability",
-	"finding.exploited":        "Known-exploited vulnerability",
-	"finding.severity_changed": "Severity changed for",
-	"finding.fix_available":    "Fix available for",
-	"finding.changed":          "Vulnerability changed:",
-	"finding.resolved":         "Resolved:",
-	"finding.withdrawn":        "Advisory withdrawn:",
-	"finding.analysis":         "Analysis recorded for",
-	"finding.analysis_review":  "Analysis needs review for",
-	"upload.processed":         "SBOM processed for",
-	"upload.failed":            "SBOM upload failed for",
-	"case.opened":              "CRA reporting case to assess:",
-	"case.version_added":       "CRA reporting case: another version affected:",
-	"case.awareness_confirmed": "CRA reporting clock started:",
-	"case.deadline_reminder":   "CRA reporting deadline approaching:",
-	"case.overdue":             "CRA reporting deadline overdue:",
-	"case.stage_submitted":     "CRA report submitted:",
-	"case.closed":              "CRA reporting case closed:",
-}
-
 // maxSubjectRunes bounds a subject; the body has the whole story.
 const maxSubjectRunes = 200
 
-// MailText returns the subject and plain-text body of an event's e-mail.
-func MailText(ev model.OutboxEvent, w Where) (subject, body string, err error) {
-	head, ok := headlines[ev.Type]
-	if !ok {
-		head = "Event " + ev.Type + " for"
+// MailText returns the subject and plain-text body of an event's e-mail
+// in a language ("en" or "it"; any other is English).
+func MailText(ev model.OutboxEvent, w Where, locale string) (subject, body string, err error) {
+	m := newMessages(locale)
+	head, title := m.t("head."+ev.Type), m.t("title."+ev.Type)
+	if !m.has("head." + ev.Type) {
+		head, title = m.t("head.other", ev.Type), m.t("title.other", ev.Type)
 	}
-	product := orID(w.Product, "product", ev.ProductID)
-	version := orID(w.Version, "version", ev.VersionID)
+	product := orID(w.Product, m, "scope.product", ev.ProductID)
+	version := orID(w.Version, m, "scope.version", ev.VersionID)
 	scope := strings.TrimSpace(product + " " + version)
-	var b textBuilder
+	b := textBuilder{width: m.width}
 	if strings.HasPrefix(ev.Type, "case.") {
 		var n cases.Notice
 		if err := json.Unmarshal(ev.Payload, &n); err != nil {
 			return "", "", fmt.Errorf("event %s: not a case notice: %v", ev.ID, err)
 		}
 		subject = fmt.Sprintf("[rocca] %s %s", head, n.Case.Title)
-		b.line(strings.TrimSuffix(head, ":") + ".")
+		b.line(title)
 		b.blank()
-		b.field("Case", fmt.Sprintf("%s (%s, %s)", n.Case.ID, n.Case.Type, n.Case.State))
-		b.field("Vulnerability", strings.Join(n.Case.VulnIDs, ", "))
-		b.field("Stage", n.Stage)
-		b.field("Due", n.Due)
-		b.field("Detail", n.Detail)
-		b.field("Owner", n.Case.Owner)
+		b.field(m.t("label.case"), fmt.Sprintf("%s (%s, %s)", n.Case.ID, m.enum("case", n.Case.Type), m.enum("cstate", n.Case.State)))
+		b.field(m.t("label.vulnerability"), strings.Join(n.Case.VulnIDs, ", "))
+		stage := n.Stage
+		if stage != "" && m.has("stage."+stage) {
+			stage = m.t("stage." + stage)
+		}
+		b.field(m.t("label.stage"), stage)
+		b.field(m.t("label.due"), m.stampText(n.Due))
+		b.field(m.t("label.detail"), m.caseDetail(ev, n))
+		b.field(m.t("label.owner"), n.Case.Owner)
 	} else if strings.HasPrefix(ev.Type, "finding.") {
 		var n findings.Notice
 		if err := json.Unmarshal(ev.Payload, &n); err != nil || n.Finding == nil {
@@ -81,93 +64,99 @@ func MailText(ev model.OutboxEvent, w Where) (subject, body string, err error) {
 		}
 		f := n.Finding
 		subject = fmt.Sprintf("[rocca] %s %s in %s (%s)", head, f.VulnID, component(f), scope)
-		b.line(strings.TrimSuffix(strings.TrimSuffix(head, " for"), ":") + ".")
+		b.line(title)
 		b.blank()
-		findingText(&b, f, n.Event.Detail)
+		detail := n.Event.Detail
+		if ev.Type == "finding.analysis" && f.Analysis != nil && m.locale != LocaleEnglish {
+			// The detail repeats the analysis, written out above in the language.
+			detail = ""
+		}
+		findingText(&b, m, f, m.detail(detail))
 	} else {
 		var u portfolio.UploadNotice
 		if err := json.Unmarshal(ev.Payload, &u); err != nil {
 			return "", "", fmt.Errorf("event %s: %w", ev.ID, err)
 		}
 		subject = fmt.Sprintf("[rocca] %s %s", head, scope)
-		b.line(strings.TrimSuffix(head, " for") + ".")
+		b.line(title)
 		b.blank()
-		b.field("SBOM", named(u.Name, u.SBOMID))
-		b.field("Detail", u.Detail)
+		b.field(m.t("label.sbom"), named(u.Name, u.SBOMID))
+		b.field(m.t("label.detail"), m.detail(u.Detail))
 		if ev.Type == "upload.processed" {
-			b.field("Findings", fmt.Sprintf("%d new, %d changed, %d resolved; %d open", u.New, u.Changed, u.Resolved, u.Open))
+			b.field(m.t("label.findings"), m.t("upload.counts", u.New, u.Changed, u.Resolved, u.Open))
 		}
 	}
-	b.field("Product", named(w.Product, ev.ProductID))
-	b.field("Version", named(w.Version, ev.VersionID))
-	b.field("Event", fmt.Sprintf("%s, id %s, at %s", ev.Type, ev.ID, ev.Created.UTC().Format(time.RFC3339)))
+	b.field(m.t("label.product"), named(w.Product, ev.ProductID))
+	b.field(m.t("label.version"), named(w.Version, ev.VersionID))
+	b.field(m.t("label.event"), m.t("event", ev.Type, ev.ID, m.stamp(ev.Created)))
 	b.blank()
-	b.line("The event's JSON document is attached (event.json), in the format of rocca's webhooks.")
+	b.line(m.t("attachment"))
 	return subjectLine(subject), b.String(), nil
 }
 
-func findingText(b *textBuilder, f *model.TrackedFinding, detail string) {
+func findingText(b *textBuilder, m messages, f *model.TrackedFinding, detail string) {
 	vuln := f.VulnID
 	if others := without(f.VulnIDs, f.VulnID); len(others) > 0 {
-		vuln += " (also " + strings.Join(others, ", ") + ")"
+		vuln = m.t("also", vuln, strings.Join(others, ", "))
 	}
-	b.field("Vulnerability", vuln)
-	b.field("Summary", f.Summary)
-	b.field("Component", named(component(f), f.Component.PURL))
-	sev := string(f.Severity.Rating)
+	b.field(m.t("label.vulnerability"), vuln)
+	b.field(m.t("label.summary"), f.Summary)
+	b.field(m.t("label.component"), named(component(f), f.Component.PURL))
+	sev := m.enum("rating", string(f.Severity.Rating))
 	if f.Severity.Score > 0 {
-		sev += fmt.Sprintf(" %.1f", f.Severity.Score)
+		sev += " " + m.number(f.Severity.Score, 1)
 	}
 	if f.Severity.Vector != "" {
 		sev += " " + f.Severity.Vector
 	}
-	b.field("Severity", sev)
-	kev := "no"
+	b.field(m.t("label.severity"), sev)
+	kev := m.t("no")
 	if f.KEV {
-		kev = "yes"
+		kev = m.t("yes")
 		if !f.KEVAdded.IsZero() {
-			kev += ", listed since " + f.KEVAdded.UTC().Format(time.DateOnly)
+			kev = m.t("kev.since", m.date(f.KEVAdded))
 		}
 	}
-	b.field("Known exploited", kev)
-	epss := "not scored"
+	b.field(m.t("label.kev"), kev)
+	epss := m.t("epss.none")
 	if f.EPSS > 0 || f.EPSSPercentile > 0 {
-		epss = fmt.Sprintf("%.2f%% (percentile %.0f)", f.EPSS*100, f.EPSSPercentile*100)
+		epss = m.t("epss", m.number(f.EPSS*100, 2), m.number(f.EPSSPercentile*100, 0))
 	}
-	b.field("EPSS", epss)
-	fixed := "none known"
+	b.field(m.t("label.epss"), epss)
+	fixed := m.t("fixed.none")
 	if len(f.FixedVersions) > 0 {
 		fixed = strings.Join(f.FixedVersions, ", ")
 	}
-	b.field("Fixed versions", fixed)
-	b.field("Finding", fmt.Sprintf("%s (%s)", f.ID, f.State))
+	b.field(m.t("label.fixed"), fixed)
+	b.field(m.t("label.finding"), fmt.Sprintf("%s (%s)", f.ID, m.enum("state", string(f.State))))
 	if a := f.Analysis; a != nil {
-		analysisText(b, a)
+		analysisText(b, m, a)
 	}
-	b.field("Detail", detail)
+	b.field(m.t("label.detail"), detail)
 }
 
 // analysisText writes a finding's effective analysis: the statement, who
-// decided, where, and whether it needs review.
-func analysisText(b *textBuilder, a *model.FindingAnalysis) {
-	st := string(a.Status)
+// decided, where, and whether it needs review. Justifications and
+// responses are the VEX vocabulary's codes, the same in every language.
+func analysisText(b *textBuilder, m messages, a *model.FindingAnalysis) {
+	st := m.enum("status", string(a.Status))
 	if a.Justification != "" {
 		st += " (" + a.Justification + ")"
 	}
-	b.field("Analysis", st)
-	b.field("Impact", a.Impact)
-	b.field("Action", a.Action)
-	b.field("Response", strings.Join(a.Response, ", "))
-	scope := string(a.Scope) + " scope"
+	b.field(m.t("label.analysis"), st)
+	b.field(m.t("label.impact"), a.Impact)
+	b.field(m.t("label.action"), a.Action)
+	b.field(m.t("label.response"), strings.Join(a.Response, ", "))
+	scope := m.t("analysis.scope", m.enum("ascope", string(a.Scope)))
 	if a.Inherited {
-		scope += ", inherited from version " + a.Origin.VersionID
+		scope = m.t("analysis.inherited", m.enum("ascope", string(a.Scope)), a.Origin.VersionID)
 	}
-	b.field("Scope", scope)
+	b.field(m.t("label.scope"), scope)
 	if !a.DecidedAt.IsZero() {
-		b.field("Decided", fmt.Sprintf("by %s at %s", a.DecidedBy, a.DecidedAt.UTC().Format(time.RFC3339)))
+		b.field(m.t("label.decided"), m.t("analysis.decided", a.DecidedBy, m.stamp(a.DecidedAt)))
 	}
 	if a.NeedsReview {
-		b.field("Needs review", a.ReviewReason)
+		b.field(m.t("label.review"), a.ReviewReason)
 	}
 }
 
@@ -184,12 +173,12 @@ func component(f *model.TrackedFinding) string {
 	return strings.TrimSpace(name + " " + c.Version)
 }
 
-func orID(name, kind, id string) string {
+func orID(name string, m messages, kind, id string) string {
 	switch {
 	case name != "":
 		return name
 	case id != "":
-		return kind + " " + id
+		return m.t(kind, id)
 	}
 	return ""
 }
@@ -226,7 +215,10 @@ func subjectLine(s string) string {
 }
 
 // textBuilder writes "Label:  value" lines with the labels aligned.
-type textBuilder struct{ strings.Builder }
+type textBuilder struct {
+	strings.Builder
+	width int
+}
 
 func (b *textBuilder) line(s string) { b.WriteString(termtext.Escape(s) + "\n") }
 func (b *textBuilder) blank()        { b.WriteString("\n") }
@@ -235,5 +227,5 @@ func (b *textBuilder) field(label, value string) {
 	if value == "" {
 		return
 	}
-	fmt.Fprintf(&b.Builder, "%-17s%s\n", label+":", termtext.Escape(value))
+	fmt.Fprintf(&b.Builder, "%-*s%s\n", b.width, label+":", termtext.Escape(value))
 }

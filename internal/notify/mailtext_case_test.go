@@ -22,7 +22,7 @@ func TestMailTextCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := model.OutboxEvent{ID: "e1", Type: cases.EventOverdue, ProductID: "p1", VersionID: "v1", Payload: b, Created: time.Date(2026, 12, 8, 5, 12, 0, 0, time.UTC)}
-	subject, body, err := notify.MailText(ev, notify.Where{Product: "Linea HMI", Version: "4.2.0"})
+	subject, body, err := notify.MailText(ev, notify.Where{Product: "Linea HMI", Version: "4.2.0"}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func TestMailText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			subject, body, err := notify.MailText(tt.ev, tt.where)
+			subject, body, err := notify.MailText(tt.ev, tt.where, "en")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestMailText(t *testing.T) {
 func TestMailTextBounds(t *testing.T) {
 	long := strings.Repeat("ü", 300)
 	b, _ := json.Marshal(map[string]any{"finding": finding()})
-	subject, _, err := notify.MailText(model.OutboxEvent{Type: "finding.new", Payload: b}, notify.Where{Product: long})
+	subject, _, err := notify.MailText(model.OutboxEvent{Type: "finding.new", Payload: b}, notify.Where{Product: long}, "en")
 	if err != nil || utf8.RuneCountInString(subject) != 200 || !strings.HasSuffix(subject, "…") {
 		t.Errorf("long subject: %d runes %q %v", utf8.RuneCountInString(subject), subject, err)
 	}
@@ -134,7 +134,7 @@ func TestMailTextBounds(t *testing.T) {
 		{Type: "finding.new", Payload: []byte(`not json`)},
 		{Type: "upload.failed", Payload: []byte(`[]`)},
 	} {
-		if _, _, err := notify.MailText(bad, notify.Where{}); err == nil {
+		if _, _, err := notify.MailText(bad, notify.Where{}, "en"); err == nil {
 			t.Errorf("%s %s accepted", bad.Type, bad.Payload)
 		}
 	}
@@ -148,6 +148,10 @@ func FuzzMailText(f *testing.F) {
 		{"Linea HMI", "4.2.0", "Requests leaks Proxy-Authorization", "known exploited"},
 		{"Evil\r\nBcc: x@example.com", "1\x1b[2J", "s\nSeverity: none", "\u2028Detail: forged"},
 		{"\xff\xfe", "\u202e1.0", "\x00", "\r"},
+		// Details the Italian text rewrites, with outside text in them.
+		{"HMI", "1", "s", "no longer matches (a\nb)"},
+		{"HMI", "1", "s", "severity medium 5.3 → high x\r\n"},
+		{"HMI", "1", "s", "known exploited: listed in A since 2026-13-40; B since 2026-12-06"},
 	} {
 		f.Add(seed[0], seed[1], seed[2], seed[3])
 	}
@@ -160,28 +164,34 @@ func FuzzMailText(f *testing.F) {
 		}
 		return model.OutboxEvent{ID: "e1", Type: "finding.new", ProductID: "p1", VersionID: "v1", Payload: b}
 	}
-	_, plain, err := notify.MailText(event("", ""), notify.Where{Product: "x", Version: "x"})
-	if err != nil {
-		f.Fatal(err)
+	plain := map[string]string{}
+	for _, l := range notify.Locales {
+		_, body, err := notify.MailText(event("", ""), notify.Where{Product: "x", Version: "x"}, l)
+		if err != nil {
+			f.Fatal(err)
+		}
+		plain[l] = body
 	}
 	f.Fuzz(func(t *testing.T, product, version, summary, detail string) {
-		subject, body, err := notify.MailText(event(summary, detail), notify.Where{Product: "x" + product, Version: "x" + version})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range subject {
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-				t.Fatalf("subject has control character %U: %q", r, subject)
+		for _, l := range notify.Locales {
+			subject, body, err := notify.MailText(event(summary, detail), notify.Where{Product: "x" + product, Version: "x" + version}, l)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if !utf8.ValidString(subject) || !utf8.ValidString(body) {
-			t.Fatalf("invalid UTF-8: %q %q", subject, body)
-		}
-		if got, want := strings.Count(body, "\n"), strings.Count(plain, "\n"); got != want {
-			t.Fatalf("body has %d lines, want %d:\n%s", got, want, body)
-		}
-		if strings.ContainsAny(body, "\r\u2028\u2029\x00") {
-			t.Fatalf("body has a line-breaking character:\n%q", body)
+			for _, r := range subject {
+				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+					t.Fatalf("%s: subject has control character %U: %q", l, r, subject)
+				}
+			}
+			if !utf8.ValidString(subject) || !utf8.ValidString(body) {
+				t.Fatalf("%s: invalid UTF-8: %q %q", l, subject, body)
+			}
+			if got, want := strings.Count(body, "\n"), strings.Count(plain[l], "\n"); got != want {
+				t.Fatalf("%s: body has %d lines, want %d:\n%s", l, got, want, body)
+			}
+			if strings.ContainsAny(body, "\r\u2028\u2029\x00") {
+				t.Fatalf("%s: body has a line-breaking character:\n%q", l, body)
+			}
 		}
 	})
 }

@@ -137,6 +137,9 @@ func (s *SMTPMailer) message(m Mail) (*gomail.Msg, error) {
 	msg.SetGenHeader("X-Rocca-Delivery", m.ID)
 	// Automatic replies (out of office) have nobody to reach.
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	if m.Locale != "" {
+		msg.SetGenHeader("Content-Language", m.Locale)
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if len(m.JSON) > 0 {
 		if err := msg.AttachReader("event.json", bytes.NewReader(m.JSON), gomail.WithFileContentType("application/json")); err != nil {

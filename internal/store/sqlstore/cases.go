@@ -447,14 +447,14 @@ func (t *caseTx) AddOutbox(ctx context.Context, evs []model.OutboxEvent) error {
 }
 
 const profileCols = `legal_name, main_establishment, routing, csirt_state, csirt_name, csirt_reason, representatives,
-	contacts, holidays, updated_at, contacts_sub`
+	contacts, holidays, updated_at, contacts_sub, locale`
 
 // ReportingProfile implements store.Cases.
 func (s *Store) ReportingProfile(ctx context.Context, org string) (model.ReportingProfile, error) {
 	p := model.ReportingProfile{OrgID: org, Representatives: []model.Representative{}, ReportingContacts: []string{}, Holidays: []string{}}
 	var routing, reps, contacts, holidays, updated string
 	err := s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+profileCols+` FROM reporting_profile WHERE org_id = ?`), org).Scan(
-		&p.LegalName, &p.MainEstablishment, &routing, &p.CSIRTState, &p.CSIRTName, &p.CSIRTReason, &reps, &contacts, &holidays, &updated, &p.ContactsSubscription)
+		&p.LegalName, &p.MainEstablishment, &routing, &p.CSIRTState, &p.CSIRTName, &p.CSIRTReason, &reps, &contacts, &holidays, &updated, &p.ContactsSubscription, &p.Locale)
 	if err == sql.ErrNoRows {
 		return p, nil
 	}
@@ -483,13 +483,14 @@ func (s *Store) PutReportingProfile(ctx context.Context, org string, p *model.Re
 	reps, _ := json.Marshal(p.Representatives)
 	contacts, _ := json.Marshal(nonNil(p.ReportingContacts))
 	holidays, _ := json.Marshal(nonNil(p.Holidays))
-	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO reporting_profile (org_id, `+profileCols+`) VALUES (`+placeholders(12)+`)
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO reporting_profile (org_id, `+profileCols+`) VALUES (`+placeholders(13)+`)
 		ON CONFLICT (org_id) DO UPDATE SET legal_name = excluded.legal_name, main_establishment = excluded.main_establishment,
 		routing = excluded.routing, csirt_state = excluded.csirt_state, csirt_name = excluded.csirt_name,
 		csirt_reason = excluded.csirt_reason, representatives = excluded.representatives, contacts = excluded.contacts,
-		holidays = excluded.holidays, updated_at = excluded.updated_at, contacts_sub = excluded.contacts_sub`),
+		holidays = excluded.holidays, updated_at = excluded.updated_at, contacts_sub = excluded.contacts_sub,
+		locale = excluded.locale`),
 		org, p.LegalName, p.MainEstablishment, string(routing), p.CSIRTState, p.CSIRTName, p.CSIRTReason, string(reps),
-		string(contacts), string(holidays), stamp(p.Updated), p.ContactsSubscription)
+		string(contacts), string(holidays), stamp(p.Updated), p.ContactsSubscription, p.Locale)
 	if isForeignKeyViolation(err) {
 		return fmt.Errorf("store: reporting profile: organisation: %w", store.ErrNotFound)
 	}

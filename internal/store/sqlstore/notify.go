@@ -14,12 +14,12 @@ import (
 // Notification subscriptions, the outbox's dispatch and the delivery log
 // (migration 0006).
 
-const subscriptionCols = `id, org_id, channel, target, secret, events, product_id, format, created_at`
+const subscriptionCols = `id, org_id, channel, target, secret, events, product_id, format, locale, created_at`
 
 func scanSubscription(sc interface{ Scan(...any) error }) (model.Subscription, error) {
 	var s model.Subscription
 	var events, created string
-	if err := sc.Scan(&s.ID, &s.OrgID, &s.Channel, &s.Target, &s.Secret, &events, &s.ProductID, &s.Format, &created); err != nil {
+	if err := sc.Scan(&s.ID, &s.OrgID, &s.Channel, &s.Target, &s.Secret, &events, &s.ProductID, &s.Format, &s.Locale, &created); err != nil {
 		return s, err
 	}
 	s.Created = parseTime(created)
@@ -39,9 +39,12 @@ func (s *Store) CreateSubscription(ctx context.Context, org string, sub *model.S
 	if sub.Events == nil {
 		sub.Events = []string{}
 	}
+	if sub.Locale == "" {
+		sub.Locale = "en"
+	}
 	events, _ := json.Marshal(sub.Events)
-	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO subscription (`+subscriptionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		sub.ID, org, sub.Channel, sub.Target, sub.Secret, string(events), sub.ProductID, sub.Format, stamp(sub.Created))
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO subscription (`+subscriptionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		sub.ID, org, sub.Channel, sub.Target, sub.Secret, string(events), sub.ProductID, sub.Format, sub.Locale, stamp(sub.Created))
 	if err != nil {
 		return fmt.Errorf("store: create subscription: %w", err)
 	}

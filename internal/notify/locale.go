@@ -1,0 +1,513 @@
+package notify
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rocca-project/rocca/internal/cases"
+	"github.com/rocca-project/rocca/internal/model"
+)
+
+// The languages of e-mail notifications (issue 9 §3). Every fixed text of
+// an e-mail is a message of the catalogues below, one per language;
+// TestCatalogues fails when a message is in one and not the other.
+const (
+	LocaleEnglish = "en"
+	LocaleItalian = "it"
+)
+
+// Locales are the languages an e-mail subscription can ask for.
+var Locales = []string{LocaleEnglish, LocaleItalian}
+
+// ValidLocale reports whether s is a language of e-mails ("" is not: the
+// caller defaults it).
+func ValidLocale(s string) bool { return s == LocaleEnglish || s == LocaleItalian }
+
+// localeOf is the language of a subscription's e-mails: English unless it
+// asks for another known one.
+func localeOf(s string) string {
+	if ValidLocale(s) {
+		return s
+	}
+	return LocaleEnglish
+}
+
+// catalogues holds the messages of e-mails by language and key. Messages
+// with verbs are fmt formats; their arguments are the same in every
+// language.
+var catalogues = map[string]map[string]string{
+	LocaleEnglish: {
+		// Subjects' openings by event type, and the body's first line.
+		"head.finding.new":               "New vulnerability",
+		"title.finding.new":              "New vulnerability.",
+		"head.finding.exploited":         "Known-exploited vulnerability",
+		"title.finding.exploited":        "Known-exploited vulnerability.",
+		"head.finding.severity_changed":  "Severity changed for",
+		"title.finding.severity_changed": "Severity changed.",
+		"head.finding.fix_available":     "Fix available for",
+		"title.finding.fix_available":    "Fix available.",
+		"head.finding.changed":           "Vulnerability changed:",
+		"title.finding.changed":          "Vulnerability changed.",
+		"head.finding.resolved":          "Resolved:",
+		"title.finding.resolved":         "Resolved.",
+		"head.finding.withdrawn":         "Advisory withdrawn:",
+		"title.finding.withdrawn":        "Advisory withdrawn.",
+		"head.finding.analysis":          "Analysis recorded for",
+		"title.finding.analysis":         "Analysis recorded.",
+		"head.finding.analysis_review":   "Analysis needs review for",
+		"title.finding.analysis_review":  "Analysis needs review.",
+		"head.upload.processed":          "SBOM processed for",
+		"title.upload.processed":         "SBOM processed.",
+		"head.upload.failed":             "SBOM upload failed for",
+		"title.upload.failed":            "SBOM upload failed.",
+		"head.case.opened":               "CRA reporting case to assess:",
+		"title.case.opened":              "CRA reporting case to assess.",
+		"head.case.version_added":        "CRA reporting case: another version affected:",
+		"title.case.version_added":       "CRA reporting case: another version affected.",
+		"head.case.awareness_confirmed":  "CRA reporting clock started:",
+		"title.case.awareness_confirmed": "CRA reporting clock started.",
+		"head.case.deadline_reminder":    "CRA reporting deadline approaching:",
+		"title.case.deadline_reminder":   "CRA reporting deadline approaching.",
+		"head.case.overdue":              "CRA reporting deadline overdue:",
+		"title.case.overdue":             "CRA reporting deadline overdue.",
+		"head.case.stage_submitted":      "CRA report submitted:",
+		"title.case.stage_submitted":     "CRA report submitted.",
+		"head.case.closed":               "CRA reporting case closed:",
+		"title.case.closed":              "CRA reporting case closed.",
+		"head.other":                     "Event %s for",
+		"title.other":                    "Event %s.",
+		"label.case":                     "Case",
+		"label.vulnerability":            "Vulnerability",
+		"label.stage":                    "Stage",
+		"label.due":                      "Due",
+		"label.detail":                   "Detail",
+		"label.owner":                    "Owner",
+		"label.sbom":                     "SBOM",
+		"label.findings":                 "Findings",
+		"label.product":                  "Product",
+		"label.version":                  "Version",
+		"label.event":                    "Event",
+		"label.summary":                  "Summary",
+		"label.component":                "Component",
+		"label.severity":                 "Severity",
+		"label.kev":                      "Known exploited",
+		"label.epss":                     "EPSS",
+		"label.fixed":                    "Fixed versions",
+		"label.finding":                  "Finding",
+		"label.analysis":                 "Analysis",
+		"label.impact":                   "Impact",
+		"label.action":                   "Action",
+		"label.response":                 "Response",
+		"label.scope":                    "Scope",
+		"label.decided":                  "Decided",
+		"label.review":                   "Needs review",
+		"scope.product":                  "product %s",
+		"scope.version":                  "version %s",
+		"also":                           "%s (also %s)",
+		"yes":                            "yes",
+		"no":                             "no",
+		"kev.since":                      "yes, listed since %s",
+		"epss.none":                      "not scored",
+		"epss":                           "%s%% (percentile %s)",
+		"fixed.none":                     "none known",
+		"upload.counts":                  "%d new, %d changed, %d resolved; %d open",
+		"analysis.scope":                 "%s scope",
+		"analysis.inherited":             "%s scope, inherited from version %s",
+		"analysis.decided":               "by %s at %s",
+		"event":                          "%s, id %s, at %s",
+		"attachment":                     "The event's JSON document is attached (event.json), in the format of rocca's webhooks.",
+		"footer":                         "Sent by rocca for the e-mail subscription %s of organisation %s.",
+		"detail.due":                     "the %s is due at %s (in %s)",
+		"detail.overdue":                 "the %s was due at %s",
+		"detail.reopened":                "reopened",
+		"detail.components":              "%s components",
+		"detail.exploited":               "known exploited: %s",
+		"detail.listed":                  "listed in %s",
+		"detail.since":                   "%s since %s",
+		"detail.not_exploited":           "no longer listed as known exploited",
+		"detail.severity":                "severity %s → %s",
+		"detail.fixed":                   "fixed versions [%s] → [%s]",
+		"detail.withdrawn":               "every advisory of the vulnerability was withdrawn: %s",
+		"detail.no_match":                "no longer matches (%s)",
+		"detail.aware":                   "aware at %s: %s",
+		"detail.aware_changed":           "awareness changed from %s to %s: %s",
+		"detail.not_exploitable":         "not exploitable in the product (%s): %s",
+		"detail.submitted":               "%s submitted at %s",
+		"detail.already_provided":        "%s: information already provided",
+		"stage.early_warning":            "early_warning",
+		"stage.notification":             "notification",
+		"stage.intermediate":             "intermediate",
+		"stage.final_report":             "final_report",
+		"stage.assessment":               "assessment",
+		"due.early_warning":              "early warning",
+		"due.notification":               "72-hour notification",
+		"due.intermediate":               "intermediate report",
+		"due.final_report":               "final report",
+		"due.assessment":                 "assessment (early warning if aware at the proposed time)",
+	},
+	LocaleItalian: {
+		"head.finding.new":               "Nuova vulnerabilità",
+		"title.finding.new":              "Nuova vulnerabilità.",
+		"head.finding.exploited":         "Vulnerabilità sfruttata attivamente",
+		"title.finding.exploited":        "Vulnerabilità sfruttata attivamente.",
+		"head.finding.severity_changed":  "Gravità modificata per",
+		"title.finding.severity_changed": "Gravità modificata.",
+		"head.finding.fix_available":     "Correzione disponibile per",
+		"title.finding.fix_available":    "Correzione disponibile.",
+		"head.finding.changed":           "Vulnerabilità modificata:",
+		"title.finding.changed":          "Vulnerabilità modificata.",
+		"head.finding.resolved":          "Risolta:",
+		"title.finding.resolved":         "Vulnerabilità risolta.",
+		"head.finding.withdrawn":         "Avviso di sicurezza ritirato:",
+		"title.finding.withdrawn":        "Avviso di sicurezza ritirato.",
+		"head.finding.analysis":          "Analisi registrata per",
+		"title.finding.analysis":         "Analisi registrata.",
+		"head.finding.analysis_review":   "Analisi da riesaminare per",
+		"title.finding.analysis_review":  "Analisi da riesaminare.",
+		"head.upload.processed":          "SBOM elaborata per",
+		"title.upload.processed":         "SBOM elaborata.",
+		"head.upload.failed":             "Caricamento della SBOM non riuscito per",
+		"title.upload.failed":            "Caricamento della SBOM non riuscito.",
+		"head.case.opened":               "Caso di segnalazione CRA da valutare:",
+		"title.case.opened":              "Caso di segnalazione CRA da valutare.",
+		"head.case.version_added":        "Caso di segnalazione CRA, un'altra versione interessata:",
+		"title.case.version_added":       "Caso di segnalazione CRA: un'altra versione è interessata.",
+		"head.case.awareness_confirmed":  "Decorrono i termini di segnalazione CRA:",
+		"title.case.awareness_confirmed": "Decorrono i termini di segnalazione CRA.",
+		"head.case.deadline_reminder":    "Scadenza di segnalazione CRA in arrivo:",
+		"title.case.deadline_reminder":   "Scadenza di segnalazione CRA in arrivo.",
+		"head.case.overdue":              "Scadenza di segnalazione CRA superata:",
+		"title.case.overdue":             "Scadenza di segnalazione CRA superata.",
+		"head.case.stage_submitted":      "Segnalazione CRA inviata:",
+		"title.case.stage_submitted":     "Segnalazione CRA inviata.",
+		"head.case.closed":               "Caso di segnalazione CRA chiuso:",
+		"title.case.closed":              "Caso di segnalazione CRA chiuso.",
+		"head.other":                     "Evento %s per",
+		"title.other":                    "Evento %s.",
+		"label.case":                     "Caso",
+		"label.vulnerability":            "Vulnerabilità",
+		"label.stage":                    "Fase",
+		"label.due":                      "Scadenza",
+		"label.detail":                   "Dettaglio",
+		"label.owner":                    "Responsabile",
+		"label.sbom":                     "SBOM",
+		"label.findings":                 "Vulnerabilità rilevate",
+		"label.product":                  "Prodotto",
+		"label.version":                  "Versione",
+		"label.event":                    "Evento",
+		"label.summary":                  "Sintesi",
+		"label.component":                "Componente",
+		"label.severity":                 "Gravità",
+		"label.kev":                      "Sfruttata attivamente",
+		"label.epss":                     "EPSS",
+		"label.fixed":                    "Versioni corrette",
+		"label.finding":                  "Rilevazione",
+		"label.analysis":                 "Analisi",
+		"label.impact":                   "Impatto",
+		"label.action":                   "Intervento",
+		"label.response":                 "Risposta",
+		"label.scope":                    "Ambito",
+		"label.decided":                  "Decisione",
+		"label.review":                   "Da riesaminare",
+		"scope.product":                  "prodotto %s",
+		"scope.version":                  "versione %s",
+		"also":                           "%s (anche %s)",
+		"yes":                            "sì",
+		"no":                             "no",
+		"kev.since":                      "sì, in elenco dal %s",
+		"epss.none":                      "non disponibile",
+		"epss":                           "%s%% (percentile %s)",
+		"fixed.none":                     "nessuna nota",
+		"upload.counts":                  "nuove: %d, modificate: %d, risolte: %d; aperte: %d",
+		"analysis.scope":                 "%s",
+		"analysis.inherited":             "%s, ereditata dalla versione %s",
+		"analysis.decided":               "da %s il %s",
+		"event":                          "%s, id %s, il %s",
+		"attachment":                     "In allegato il documento JSON dell'evento (event.json), nel formato dei webhook di rocca.",
+		"footer":                         "Inviato da rocca per la sottoscrizione e-mail %s dell'organizzazione %s.",
+		"detail.due":                     "%s: scadenza %s (tra %s)",
+		"detail.overdue":                 "%s: termine scaduto il %s",
+		"detail.reopened":                "riaperta",
+		"detail.components":              "%s componenti",
+		"detail.exploited":               "sfruttata attivamente: %s",
+		"detail.listed":                  "presente in %s",
+		"detail.since":                   "%s dal %s",
+		"detail.not_exploited":           "non più elencata tra le vulnerabilità sfruttate attivamente",
+		"detail.severity":                "gravità %s → %s",
+		"detail.fixed":                   "versioni corrette [%s] → [%s]",
+		"detail.withdrawn":               "tutti gli avvisi di sicurezza della vulnerabilità sono stati ritirati: %s",
+		"detail.no_match":                "non più riscontrata (%s)",
+		"detail.aware":                   "a conoscenza dal %s: %s",
+		"detail.aware_changed":           "momento della conoscenza modificato da %s a %s: %s",
+		"detail.not_exploitable":         "non sfruttabile nel prodotto (%s): %s",
+		"detail.submitted":               "%s: data di invio %s",
+		"detail.already_provided":        "%s: informazioni già fornite",
+		"stage.early_warning":            "preallarme",
+		"stage.notification":             "notifica",
+		"stage.intermediate":             "relazione intermedia",
+		"stage.final_report":             "relazione finale",
+		"stage.assessment":               "valutazione",
+		"due.early_warning":              "preallarme",
+		"due.notification":               "notifica entro 72 ore",
+		"due.intermediate":               "relazione intermedia",
+		"due.final_report":               "relazione finale",
+		"due.assessment":                 "valutazione (preallarme se la conoscenza decorre dal momento proposto)",
+	},
+}
+
+// Values of the model's enumerations shown in e-mails, by language; a
+// value without an entry is shown as it is.
+var enumValues = map[string]map[string]string{
+	LocaleEnglish: {},
+	LocaleItalian: {
+		"rating.critical":            "critica",
+		"rating.high":                "alta",
+		"rating.medium":              "media",
+		"rating.low":                 "bassa",
+		"rating.none":                "nessuna",
+		"rating.unknown":             "sconosciuta",
+		"state.open":                 "aperta",
+		"state.resolved":             "risolta",
+		"status.affected":            "interessato",
+		"status.not_affected":        "non interessato",
+		"status.fixed":               "corretto",
+		"status.under_investigation": "in analisi",
+		"ascope.version":             "versione",
+		"ascope.product":             "prodotto",
+		"ascope.organisation":        "organizzazione",
+		"case.aev":                   "vulnerabilità sfruttata attivamente",
+		"case.si":                    "incidente grave",
+		"cstate.assessment":          "in valutazione",
+		"cstate.aware":               "termini in corso",
+		"cstate.reported":            "segnalato",
+		"cstate.closed":              "chiuso",
+	},
+}
+
+// messages writes one language's texts.
+type messages struct {
+	locale string
+	cat    map[string]string
+	width  int // of the labels, with the colon and a space
+}
+
+func newMessages(locale string) messages {
+	m := messages{locale: localeOf(locale)}
+	m.cat = catalogues[m.locale]
+	for k, v := range m.cat {
+		if strings.HasPrefix(k, "label.") {
+			m.width = max(m.width, len([]rune(v))+2)
+		}
+	}
+	return m
+}
+
+// t is the message key, formatted with args.
+func (m messages) t(key string, args ...any) string {
+	f, ok := m.cat[key]
+	if !ok {
+		f = catalogues[LocaleEnglish][key]
+	}
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+// has reports whether key is a message.
+func (m messages) has(key string) bool { _, ok := m.cat[key]; return ok }
+
+// enum is an enumeration's value in the language.
+func (m messages) enum(kind, v string) string {
+	if s, ok := enumValues[m.locale][kind+"."+v]; ok {
+		return s
+	}
+	return v
+}
+
+var monthsIT = [...]string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"}
+
+// stamp formats an instant: RFC 3339 in English (as before), "7 dic 2026,
+// 14:05 UTC" in Italian.
+func (m messages) stamp(t time.Time) string {
+	t = t.UTC()
+	if m.locale != LocaleItalian {
+		return t.Format(time.RFC3339)
+	}
+	return fmt.Sprintf("%s, %s UTC", m.date(t), t.Format("15:04"))
+}
+
+// date formats a day: 2026-12-07 in English, "7 dic 2026" in Italian.
+func (m messages) date(t time.Time) string {
+	t = t.UTC()
+	if m.locale != LocaleItalian {
+		return t.Format(time.DateOnly)
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), monthsIT[t.Month()-1], t.Year())
+}
+
+// number formats a decimal number with prec digits, with the Italian
+// decimal comma.
+func (m messages) number(f float64, prec int) string {
+	s := strconv.FormatFloat(f, 'f', prec, 64)
+	if m.locale == LocaleItalian {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// stampText reformats an RFC 3339 instant written by rocca (s as it is
+// when it is not one).
+func (m messages) stampText(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil || m.locale == LocaleEnglish {
+		return s
+	}
+	return m.stamp(t)
+}
+
+// duration is a time span in the language: "23h48m0s" in English (as
+// before), "23 ore e 48 minuti" in Italian.
+func (m messages) duration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if m.locale != LocaleItalian {
+		return d.String()
+	}
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	var parts []string
+	unit := func(n int, one, many string) {
+		switch {
+		case n == 1:
+			parts = append(parts, "1 "+one)
+		case n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", n, many))
+		}
+	}
+	unit(days, "giorno", "giorni")
+	unit(hours, "ora", "ore")
+	unit(mins, "minuto", "minuti")
+	switch len(parts) {
+	case 0:
+		return "meno di un minuto"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " e " + parts[len(parts)-1]
+}
+
+// Details rocca writes into events (packages findings, triage, cases) are
+// English; in another language the known ones are rewritten from their
+// parts, and the rest (text from users and advisories) shown as it is.
+var (
+	reExploited    = regexp.MustCompile(`^known exploited: (.*)$`)
+	reSeverity     = regexp.MustCompile(`^severity (\S+) (\S+) → (\S+) (\S+)$`)
+	reFixed        = regexp.MustCompile(`^fixed versions \[(.*)\] → \[(.*)\]$`)
+	reWithdrawn    = regexp.MustCompile(`^every advisory of the vulnerability was withdrawn: (.*)$`)
+	reNoMatch      = regexp.MustCompile(`^no longer matches \((.*)\)$`)
+	reAware        = regexp.MustCompile(`^aware at (\S+): (.*)$`)
+	reAwareChanged = regexp.MustCompile(`^awareness changed from (\S+) to (\S+): (.*)$`)
+	reNotExploit   = regexp.MustCompile(`^not exploitable in the product \(([^)]*)\): (.*)$`)
+	reSubmitted    = regexp.MustCompile(`^(\S+) submitted at (\S+)$`)
+	reProvided     = regexp.MustCompile(`^(\S+): information already provided$`)
+	// An upload's: the counts of findings follow, which the e-mail shows
+	// on a line of its own.
+	reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
+)
+
+// detail is an event's detail in the language.
+func (m messages) detail(s string) string {
+	if m.locale == LocaleEnglish || s == "" {
+		return s
+	}
+	sev := func(r, score string) string {
+		if f, err := strconv.ParseFloat(score, 64); err == nil {
+			return m.enum("rating", r) + " " + m.number(f, 1)
+		}
+		return m.enum("rating", r) + " " + score
+	}
+	switch {
+	case s == "reopened":
+		return m.t("detail.reopened")
+	case s == "no longer listed as known exploited":
+		return m.t("detail.not_exploited")
+	}
+	if g := reComponents.FindStringSubmatch(s); g != nil {
+		return m.t("detail.components", g[1])
+	}
+	if g := reSeverity.FindStringSubmatch(s); g != nil {
+		return m.t("detail.severity", sev(g[1], g[2]), sev(g[3], g[4]))
+	}
+	if g := reFixed.FindStringSubmatch(s); g != nil {
+		return m.t("detail.fixed", g[1], g[2])
+	}
+	if g := reExploited.FindStringSubmatch(s); g != nil {
+		return m.t("detail.exploited", m.listings(g[1]))
+	}
+	if g := reWithdrawn.FindStringSubmatch(s); g != nil {
+		return m.t("detail.withdrawn", g[1])
+	}
+	if g := reNoMatch.FindStringSubmatch(s); g != nil {
+		return m.t("detail.no_match", g[1])
+	}
+	if g := reAwareChanged.FindStringSubmatch(s); g != nil {
+		return m.t("detail.aware_changed", m.stampText(g[1]), m.stampText(g[2]), g[3])
+	}
+	if g := reAware.FindStringSubmatch(s); g != nil {
+		return m.t("detail.aware", m.stampText(g[1]), g[2])
+	}
+	if g := reNotExploit.FindStringSubmatch(s); g != nil {
+		return m.t("detail.not_exploitable", g[1], g[2])
+	}
+	if g := reSubmitted.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
+		return m.t("detail.submitted", m.t("stage."+g[1]), m.stampText(g[2]))
+	}
+	if g := reProvided.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
+		return m.t("detail.already_provided", m.t("stage."+g[1]))
+	}
+	return s
+}
+
+// listings rewrites "listed in CISA KEV since 2026-12-06; EUVD", as
+// package findings writes it.
+func (m messages) listings(s string) string {
+	rest, ok := strings.CutPrefix(s, "listed in ")
+	if !ok {
+		return s
+	}
+	parts := strings.Split(rest, "; ")
+	for i, p := range parts {
+		if name, day, ok := strings.Cut(p, " since "); ok {
+			if t, err := time.Parse(time.DateOnly, day); err == nil {
+				parts[i] = m.t("detail.since", name, m.date(t))
+			}
+		}
+	}
+	return m.t("detail.listed", strings.Join(parts, "; "))
+}
+
+// caseDetail is a case notice's detail: a reminder's is written anew from
+// its stage and due time, the others as detail does.
+func (m messages) caseDetail(ev model.OutboxEvent, n cases.Notice) string {
+	if m.locale == LocaleEnglish || !m.has("due."+n.Stage) {
+		return m.detail(n.Detail)
+	}
+	due, err := time.Parse(time.RFC3339, n.Due)
+	if err != nil {
+		return m.detail(n.Detail)
+	}
+	switch ev.Type {
+	case cases.EventOverdue:
+		return m.t("detail.overdue", m.t("due."+n.Stage), m.stamp(due))
+	case cases.EventReminder:
+		return m.t("detail.due", m.t("due."+n.Stage), m.stamp(due), m.duration(due.Sub(ev.Created)))
+	}
+	return m.detail(n.Detail)
+}
+
+// Footer is the line that ends an e-mail: which subscription sent it.
+func Footer(locale, subscription, org string) string {
+	return newMessages(locale).t("footer", subscription, org)
+}
