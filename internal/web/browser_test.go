@@ -431,6 +431,7 @@ func TestBrowser(t *testing.T) {
 		{versionPath + "/findings", "findings"}, {"/findings?analysis=actionable", "findings"},
 		{strings.TrimPrefix(findingURL, live.base), "finding"}, {"/kb?q=CVE-2021-44228", "kb"}, {"/kb?q=npm:lodash", "kb"},
 		{"/settings", "settings"}, {"/settings/api-keys", "apikeys"}, {"/settings/feeds", "feeds"}, {"/settings/notifications", "notifications"}, {"/account", "account"},
+		{"/orgs/new", "org_new"},
 		{"/no-such-page", "error"},
 	}
 	for _, lang := range []string{"en", "it"} {
@@ -466,6 +467,35 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(css(`form[action="/settings/api-keys"] button[type=submit]`)), chromedp.WaitVisible(css("#secret")))
 	c.check("apikey-created")
 	c.setLang("en", "apikeys")
+
+	// A webhook: a loopback address is refused next to the field (in
+	// Italian, then English); a Dependency-Track webhook for exploited
+	// findings is created with its secret shown once, then deleted.
+	c.open("/settings/notifications", "notifications")
+	c.setLang("it", "notifications")
+	c.run("refused loopback webhook", chromedp.SendKeys(css("#wh-url"), "http://127.0.0.1:9/hook"),
+		chromedp.Click(css(`form[action="/settings/notifications/webhooks"] button[type=submit]`)), page("notifications"),
+		chromedp.WaitVisible(css(`#wh_url-error`)))
+	if got := c.text("#wh_url-error"); !strings.Contains(got, "loopback") || !strings.Contains(got, "rocca non vi invia webhook") {
+		t.Errorf("loopback refusal: %q", got)
+	}
+	c.check("notifications-refused")
+	c.open("/settings/notifications", "notifications")
+	c.setLang("en", "notifications")
+	c.run("create a webhook", chromedp.SendKeys(css("#wh-url"), "https://tickets.example.com/hooks/rocca"),
+		chromedp.Click(css(`#wh-format-dependency-track`)), chromedp.Click(css(`input[id="wh-ev-finding.exploited"]`)),
+		chromedp.Click(css(`form[action="/settings/notifications/webhooks"] button[type=submit]`)), page("notifications"),
+		chromedp.WaitVisible(css(`#wh-created-secret`)))
+	if got := c.text("#wh-h ~ table"); !strings.Contains(got, "https://tickets.example.com/hooks/rocca") || !strings.Contains(got, "dependency-track") {
+		t.Errorf("the new webhook is not listed: %q", got)
+	}
+	c.check("notifications-webhook-created")
+	c.run("delete the webhook", chromedp.Click(css(`form[action$="/delete"][action^="/settings/notifications/webhooks/"] button`)),
+		page("notifications"), chromedp.WaitVisible(css(`main .notice`)))
+	if n := get(c, "count the webhooks", chromedp.Evaluate[int](`document.querySelectorAll('form[action^="/settings/notifications/webhooks/"]').length`)); n != 0 {
+		t.Errorf("%d webhooks left after the deletion", n)
+	}
+	c.check("notifications-webhook-deleted")
 
 	// CRA reporting, in the browser's time zone (Rome): putting the
 	// version on the market opens the cases of its known-exploited
@@ -579,4 +609,28 @@ func TestBrowser(t *testing.T) {
 	if got := c.text("main"); strings.Contains(got, "Linea HMI Gateway") {
 		t.Error("another organisation's member sees acme's product in the list")
 	}
+	c.logout()
+
+	// The administrator removes the viewer (after the confirmation page,
+	// in both languages) and creates an organisation, which the switcher
+	// then lists.
+	c.login(adminEmail, browserPasswd, "dashboard")
+	c.open("/settings", "settings")
+	removePath := get(c, "removal link", chromedp.AttributeValue(css(`a[href$="/remove"]`), "href")).Value
+	c.open(removePath, "member_remove")
+	c.check("member_remove")
+	c.setLang("it", "member_remove")
+	c.check("member_remove")
+	c.setLang("en", "member_remove")
+	c.run("remove the viewer", chromedp.Click(css(`main form button[type=submit]`)), page("settings"), chromedp.WaitVisible(css(`main .notice`)))
+	if got := c.text("main table"); strings.Contains(got, viewerEmail) {
+		t.Errorf("the removed viewer is listed: %q", got)
+	}
+	c.open("/orgs/new", "org_new")
+	c.run("create an organisation", chromedp.SendKeys(css("#org-name"), "Nuova Meccanica Srl"),
+		chromedp.Click(css(`form[action="/orgs"] button[type=submit]`)), page("settings"), chromedp.WaitVisible(css(`main .notice`)))
+	if got := c.text("#org-switch"); !strings.Contains(got, "Acme Industrial") || !strings.Contains(got, "Nuova Meccanica Srl") {
+		t.Errorf("the organisation switcher lists %q", got)
+	}
+	c.check("settings-new-org")
 }
