@@ -294,16 +294,29 @@ const (
 	adminEmail    = "admin@acme.example"
 	viewerEmail   = "viewer@acme.example"
 	otherEmail    = "owner@bolt.example"
+	leavingEmail  = "leaving@acme.example"
 	browserPasswd = "a long enough passphrase for the tests"
 )
+
+// orgIDOf returns the id of the organisation named name.
+func orgIDOf(t *testing.T, live *liveApp, name string) string {
+	t.Helper()
+	o, err := live.app.Store.OrgByName(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.ID
+}
 
 // TestBrowser covers, in a real browser: the first administrator's setup
 // with the token from the log, a product and a version created, an SBOM
 // uploaded with its findings shown (and a broken one with its located
 // problems), a finding's detail, sign-out, a wrong password, a viewer who
 // sees no editing forms and is refused the editing pages, a member of
-// another organisation who cannot see the first one's product, and the
-// language switch; every screen is checked with axe-core and
+// another organisation who cannot see the first one's product, the
+// language switch, a webhook refused (loopback address), created and
+// deleted, a member removed after the confirmation and an organisation
+// created and listed by the switcher; every screen is checked with axe-core and
 // photographed in English and Italian.
 func TestBrowser(t *testing.T) {
 	exe, axe := browserEnv(t)
@@ -497,6 +510,43 @@ func TestBrowser(t *testing.T) {
 	}
 	c.check("notifications-webhook-deleted")
 
+	// Members and organisations: the administrator removes a member after
+	// the confirmation page (in both languages) and creates an
+	// organisation, which becomes the current one and which the switcher
+	// lists; then switches back to acme.
+	if _, err := live.app.Accounts().CreateUser(ctx, accounts.NewUser{Email: leavingEmail, Password: browserPasswd}, accounts.ActorCLI); err != nil {
+		t.Fatal(err)
+	}
+	if err := live.app.Accounts().Grant(ctx, "Acme Industrial", leavingEmail, "editor", accounts.ActorCLI); err != nil {
+		t.Fatal(err)
+	}
+	c.open("/settings", "settings")
+	removePath := get(c, "removal link", chromedp.AttributeValue(css(`a[href$="/remove"]`), "href")).Value
+	c.open(removePath, "member_remove")
+	if got := c.text("main"); !strings.Contains(got, leavingEmail) {
+		t.Errorf("the confirmation does not name the member: %q", got)
+	}
+	c.check("member_remove")
+	c.setLang("it", "member_remove")
+	c.check("member_remove")
+	c.setLang("en", "member_remove")
+	c.run("remove the member", chromedp.Click(css(`main form button[type=submit]`)), page("settings"), chromedp.WaitVisible(css(`main .notice`)))
+	if got := c.text("main table"); strings.Contains(got, leavingEmail) {
+		t.Errorf("the removed member is listed: %q", got)
+	}
+	c.open("/orgs/new", "org_new")
+	c.run("create an organisation", chromedp.SendKeys(css("#org-name"), "Nuova Meccanica Srl"),
+		chromedp.Click(css(`form[action="/orgs"] button[type=submit]`)), page("settings"), chromedp.WaitVisible(css(`main .notice`)))
+	if got := c.text("#org-switch"); !strings.Contains(got, "Acme Industrial") || !strings.Contains(got, "Nuova Meccanica Srl") {
+		t.Errorf("the organisation switcher lists %q", got)
+	}
+	if got := c.text("main .facts"); !strings.Contains(got, "Nuova Meccanica Srl") {
+		t.Errorf("the new organisation is not the current one: %q", got)
+	}
+	c.check("settings-new-org")
+	c.run("switch back to acme", chromedp.SetValue(css("#org-switch"), orgIDOf(t, live, "Acme Industrial")),
+		chromedp.Click(css(`form[action="/org"] button[type=submit]`)), page("dashboard"))
+
 	// CRA reporting, in the browser's time zone (Rome): putting the
 	// version on the market opens the cases of its known-exploited
 	// findings for assessment; the person confirms awareness, sees the
@@ -513,10 +563,15 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found, err := cs.List(ctx, orgA, store.CaseQuery{Vuln: "CVE-2021-44228"})
-	if err != nil || len(found) != 1 {
-		all, _ := cs.List(ctx, orgA, store.CaseQuery{})
-		t.Fatalf("Log4Shell's case: %v, %d cases (%d in all)\n%s", err, len(found), len(all), live.log.String())
+	// Log4Shell was triaged not_affected above, so it opens no case
+	// (cases.Sync leaves out findings whose effective status is
+	// not_affected or fixed); the other known-exploited findings do.
+	if log4shell, err := cs.List(ctx, orgA, store.CaseQuery{Vuln: "CVE-2021-44228"}); err != nil || len(log4shell) != 0 {
+		t.Errorf("a case for Log4Shell, triaged not_affected: %v, %d", err, len(log4shell))
+	}
+	found, err := cs.List(ctx, orgA, store.CaseQuery{})
+	if err != nil || len(found) == 0 {
+		t.Fatalf("no reporting case: %v\n%s", err, live.log.String())
 	}
 	casePath := "/cases/" + found[0].ID
 	c.open("/", "dashboard")
@@ -525,7 +580,7 @@ func TestBrowser(t *testing.T) {
 	}
 	c.open(casePath, "case")
 	c.check("case-assessment")
-	c.run("confirm awareness", chromedp.SendKeys(css("#aw-reason"), "Log4Shell is on CISA KEV and log4j-core 2.14.1 ships in the gateway"),
+	c.run("confirm awareness", chromedp.SendKeys(css("#aw-reason"), "The vulnerability is on CISA KEV and the component ships in the gateway"),
 		chromedp.Click(css(`#awareness-form button[type=submit]`)), page("case"), chromedp.WaitVisible(css(`tr[data-stage="early_warning"]`)))
 	if got := c.text(`tr[data-stage="early_warning"]`); !strings.Contains(got, "left") || !strings.Contains(got, "CET") {
 		t.Errorf("early warning row: %q", got)
@@ -609,28 +664,4 @@ func TestBrowser(t *testing.T) {
 	if got := c.text("main"); strings.Contains(got, "Linea HMI Gateway") {
 		t.Error("another organisation's member sees acme's product in the list")
 	}
-	c.logout()
-
-	// The administrator removes the viewer (after the confirmation page,
-	// in both languages) and creates an organisation, which the switcher
-	// then lists.
-	c.login(adminEmail, browserPasswd, "dashboard")
-	c.open("/settings", "settings")
-	removePath := get(c, "removal link", chromedp.AttributeValue(css(`a[href$="/remove"]`), "href")).Value
-	c.open(removePath, "member_remove")
-	c.check("member_remove")
-	c.setLang("it", "member_remove")
-	c.check("member_remove")
-	c.setLang("en", "member_remove")
-	c.run("remove the viewer", chromedp.Click(css(`main form button[type=submit]`)), page("settings"), chromedp.WaitVisible(css(`main .notice`)))
-	if got := c.text("main table"); strings.Contains(got, viewerEmail) {
-		t.Errorf("the removed viewer is listed: %q", got)
-	}
-	c.open("/orgs/new", "org_new")
-	c.run("create an organisation", chromedp.SendKeys(css("#org-name"), "Nuova Meccanica Srl"),
-		chromedp.Click(css(`form[action="/orgs"] button[type=submit]`)), page("settings"), chromedp.WaitVisible(css(`main .notice`)))
-	if got := c.text("#org-switch"); !strings.Contains(got, "Acme Industrial") || !strings.Contains(got, "Nuova Meccanica Srl") {
-		t.Errorf("the organisation switcher lists %q", got)
-	}
-	c.check("settings-new-org")
 }
