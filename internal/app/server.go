@@ -152,6 +152,9 @@ func (a *App) Notifier(mailer notify.Mailer) *notify.Service {
 // notifier is Notifier with webhooks to loopback addresses allowed or not.
 func (a *App) notifier(mailer notify.Mailer, allowLoopback bool) *notify.Service {
 	n := notify.New(a.Store, notify.NewClient(15*time.Second, allowLoopback), a.Log, nil)
+	if !allowLoopback {
+		n = n.RefusingLoopback()
+	}
 	if mailer != nil {
 		n = n.WithMailer(mailer)
 	}

@@ -71,6 +71,10 @@ const (
 // ErrEmailOff refuses an e-mail subscription on a server without SMTP.
 var ErrEmailOff = &InputError{"e-mail is not configured on this server: its operator sets smtp_host and smtp_from (see rocca config) and restarts rocca serve"}
 
+// EmailEnabled reports whether the service sends e-mail (SMTP is
+// configured): e-mail subscriptions are refused otherwise.
+func (s *Service) EmailEnabled() bool { return s.mailer != nil }
+
 // CreateEmail validates and stores an e-mail subscription of org.
 func (s *Service) CreateEmail(ctx context.Context, org string, req EmailRequest) (EmailSubscription, error) {
 	if s.mailer == nil {

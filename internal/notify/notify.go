@@ -29,6 +29,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -72,6 +73,9 @@ type Service struct {
 	mailer Mailer
 	log    *slog.Logger
 	now    func() time.Time
+	// refuseLoopback refuses webhook URLs naming a loopback host when
+	// they are created (RefusingLoopback).
+	refuseLoopback bool
 }
 
 // New returns the service; client sends the webhooks (its Timeout bounds
@@ -91,6 +95,17 @@ func (s *Service) WithMailer(m Mailer) *Service {
 	return &c
 }
 
+// RefusingLoopback returns a copy of the service that refuses, when a
+// webhook is created, a URL whose host is a loopback address or
+// localhost: the server's client (NewClient without allowLoopback) would
+// refuse to send there, so the person is told at once rather than by a
+// failed delivery later.
+func (s *Service) RefusingLoopback() *Service {
+	c := *s
+	c.refuseLoopback = true
+	return &c
+}
+
 // WebhookRequest is what a client asks to create a webhook.
 type WebhookRequest struct {
 	URL    string   `json:"url"`
@@ -107,6 +122,30 @@ type InputError struct{ Msg string }
 
 func (e *InputError) Error() string { return e.Msg }
 
+// ErrLocalURL refuses a webhook URL whose host is an address the webhook
+// client never connects to: link-local (cloud metadata), unspecified or
+// multicast, and loopback (localhost) when the service refuses it
+// (RefusingLoopback). Host names are checked again on the address dialled.
+var ErrLocalURL = &InputError{"url: the host is this server's own (loopback), a link-local, unspecified or multicast address, where rocca does not send webhooks"}
+
+// localHost reports whether a URL's host names an address the webhook
+// client refuses (see ErrLocalURL).
+func localHost(host string, refuseLoopback bool) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return refuseLoopback
+	}
+	ip, err := netip.ParseAddr(h)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	if ip.IsLoopback() {
+		return refuseLoopback
+	}
+	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast()
+}
+
 // MinSecretLength is the shortest secret a webhook accepts.
 const MinSecretLength = 16
 
@@ -118,6 +157,9 @@ func (s *Service) CreateWebhook(ctx context.Context, org string, req WebhookRequ
 	}
 	if u.User != nil {
 		return model.Subscription{}, &InputError{"url: must not carry credentials; the secret authenticates rocca to the receiver"}
+	}
+	if localHost(u.Hostname(), s.refuseLoopback) {
+		return model.Subscription{}, ErrLocalURL
 	}
 	if utf8.RuneCountInString(req.Secret) < MinSecretLength || len(req.Secret) > 256 {
 		return model.Subscription{}, &InputError{fmt.Sprintf("secret: %d to 256 characters are required", MinSecretLength)}

@@ -189,6 +189,45 @@ func TestCreateWebhookValidates(t *testing.T) {
 	})
 }
 
+// TestCreateWebhookLocalURL: a URL naming an address the webhook client
+// never connects to is refused when the webhook is created (ErrLocalURL);
+// loopback only by a service refusing it (the server without
+// ROCCA_WEBHOOK_ALLOW_LOOPBACK).
+func TestCreateWebhookLocalURL(t *testing.T) {
+	setup(t, func(t *testing.T, f fixture) {
+		ctx := context.Background()
+		const secret = "0123456789abcdef"
+		strict := f.svc.RefusingLoopback()
+		cases := []struct {
+			url               string
+			refused, loopback bool
+		}{
+			{"http://127.0.0.1:8080/hook", true, true},
+			{"http://localhost/hook", true, true},
+			{"https://LocalHost./hook", true, true},
+			{"http://app.localhost/hook", true, true},
+			{"http://[::1]/hook", true, true},
+			{"http://[::ffff:127.0.0.1]/hook", true, true},
+			{"http://169.254.169.254/latest/meta-data/", true, false},
+			{"http://[fe80::1]/hook", true, false},
+			{"http://0.0.0.0/hook", true, false},
+			{"http://224.0.0.1/hook", true, false},
+			{"https://10.1.2.3/hook", false, false},
+			{"https://hooks.example.com/rocca", false, false},
+			{"https://localhost.example.com/hook", false, false},
+		}
+		for _, c := range cases {
+			for _, svc := range []*notify.Service{strict, f.svc} {
+				want := c.refused && (svc == strict || !c.loopback)
+				_, err := svc.CreateWebhook(ctx, f.org.ID, notify.WebhookRequest{URL: c.url, Secret: secret})
+				if want != errors.Is(err, notify.ErrLocalURL) || !want && err != nil {
+					t.Errorf("%s (refusing loopback %v): %v, want refused %v", c.url, svc == strict, err, want)
+				}
+			}
+		}
+	})
+}
+
 // A receiver that fails twice gets the delivery on the third attempt,
 // through the job engine's retries; a receiver that always fails ends
 // "failed" after the last attempt. Events a webhook does not want are not

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/rocca-project/rocca/internal/accounts"
 	"github.com/rocca-project/rocca/internal/model"
@@ -59,7 +60,7 @@ func (a accountsAdapter) Session(ctx context.Context, token string) (Principal, 
 	if err != nil {
 		return Principal{}, mapErr(err)
 	}
-	p := Principal{UserID: ap.User.ID, Email: ap.User.Email, Name: ap.User.Name, Lang: ap.User.Locale,
+	p := Principal{UserID: ap.User.ID, Email: ap.User.Email, Name: ap.User.Name, Lang: ap.User.Locale, Admin: ap.User.Admin,
 		CSRFSecret: ap.CSRFSecret, Org: membership(ap.Org), ext: ap}
 	for _, m := range ap.Memberships {
 		p.Orgs = append(p.Orgs, membership(m))
@@ -130,6 +131,35 @@ func (a accountsAdapter) SetRole(ctx context.Context, p Principal, userID string
 		return err
 	}
 	return mapErr(a.s.SetRole(ctx, ap, p.Org.OrgID, userID, model.Role(role), p.Remote))
+}
+
+func (a accountsAdapter) RemoveMember(ctx context.Context, p Principal, userID string) error {
+	ap, err := ext(p)
+	if err != nil {
+		return err
+	}
+	return mapErr(a.s.RemoveMember(ctx, ap, p.Org.OrgID, userID, p.Remote))
+}
+
+func (a accountsAdapter) CreateOrg(ctx context.Context, p Principal, name string) (Membership, error) {
+	ap, err := ext(p)
+	if err != nil {
+		return Membership{}, err
+	}
+	o, err := a.s.CreateOrg(ctx, ap, name, p.Remote)
+	if accounts.IsInput(err) {
+		return Membership{}, fmt.Errorf("%w: %w", ErrBadName, err)
+	}
+	if err != nil {
+		return Membership{}, mapErr(err)
+	}
+	// The session's principal predates the membership.
+	m := model.Membership{OrgID: o.ID, OrgName: o.Name, Role: model.RoleOwner}
+	ap.Memberships = append(ap.Memberships, m)
+	if err := a.s.SwitchOrg(ctx, ap, o.ID); err != nil {
+		return Membership{}, fmt.Errorf("switch to the new organisation: %w", mapErr(err))
+	}
+	return membership(m), nil
 }
 
 func (a accountsAdapter) ChangePassword(ctx context.Context, p Principal, current, next string) error {

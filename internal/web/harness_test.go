@@ -43,6 +43,7 @@ type fakeAccounts struct {
 type fakeUser struct {
 	id, email, password, lang string
 	orgs                      []web.Membership
+	admin                     bool
 }
 
 type fakeSession struct {
@@ -89,7 +90,7 @@ func (f *fakeAccounts) Session(_ context.Context, token string) (web.Principal, 
 		return web.Principal{}, web.ErrNoSession
 	}
 	p := web.Principal{UserID: s.user.id, Email: s.user.email, Lang: s.user.lang, CSRFSecret: []byte("secret of " + token),
-		Orgs: s.user.orgs}
+		Orgs: s.user.orgs, Admin: s.user.admin}
 	for _, m := range s.user.orgs {
 		if m.OrgID == s.org {
 			p.Org = m
@@ -221,6 +222,60 @@ func (f *fakeAccounts) SetRole(_ context.Context, p web.Principal, userID string
 	return web.ErrForbidden
 }
 
+func (f *fakeAccounts) RemoveMember(_ context.Context, p web.Principal, userID string) error {
+	if p.Org.Role != web.RoleOwner {
+		return web.ErrForbidden
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	owners := 0
+	var target *fakeUser
+	for _, u := range f.users {
+		for _, m := range u.orgs {
+			if m.OrgID == p.Org.OrgID && m.Role == web.RoleOwner {
+				owners++
+			}
+			if m.OrgID == p.Org.OrgID && u.id == userID {
+				target = u
+			}
+		}
+	}
+	if target == nil {
+		return store.ErrNotFound
+	}
+	kept := target.orgs[:0:0]
+	for _, m := range target.orgs {
+		if m.OrgID == p.Org.OrgID {
+			if m.Role == web.RoleOwner && owners == 1 {
+				return web.ErrLastOwner
+			}
+			continue
+		}
+		kept = append(kept, m)
+	}
+	target.orgs = kept
+	return nil
+}
+
+func (f *fakeAccounts) CreateOrg(ctx context.Context, p web.Principal, name string) (web.Membership, error) {
+	o, err := f.svc.CreateOrg(ctx, name)
+	if err != nil {
+		return web.Membership{}, err
+	}
+	m := web.Membership{OrgID: o.ID, OrgName: o.Name, Role: web.RoleOwner}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, u := range f.users {
+		if u.id == p.UserID {
+			u.orgs = append(u.orgs, m)
+		}
+	}
+	if s, ok := f.sessions[p.Token]; ok {
+		s.org = o.ID
+	}
+	return m, nil
+}
+
 func (f *fakeAccounts) ChangePassword(_ context.Context, p web.Principal, old, nw string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -252,7 +307,13 @@ type site struct {
 	ingested portfolio.IngestResult
 	cases    *cases.Service
 	clock    *fakeClock
+	notify   *notify.Service
 }
+
+// nopMailer accepts every e-mail (the pages only create subscriptions).
+type nopMailer struct{}
+
+func (nopMailer) Send(context.Context, notify.Mail) (int, error) { return 250, nil }
 
 // fakeClock is the injected clock of the web application and the
 // reporting use cases: it starts at the minute the site is made and
@@ -298,7 +359,7 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	if s.bolt, err = svc.CreateOrg(ctx, "bolt"); err != nil {
 		t.Fatal(err)
 	}
-	s.acc.add("owner@acme.test", password, web.Membership{OrgID: s.acme.ID, OrgName: "acme", Role: web.RoleOwner})
+	s.acc.add("owner@acme.test", password, web.Membership{OrgID: s.acme.ID, OrgName: "acme", Role: web.RoleOwner}).admin = true
 	s.acc.add("editor@acme.test", password, web.Membership{OrgID: s.acme.ID, OrgName: "acme", Role: web.RoleEditor})
 	s.acc.add("viewer@acme.test", password, web.Membership{OrgID: s.acme.ID, OrgName: "acme", Role: web.RoleViewer})
 	s.acc.add("owner@bolt.test", password, web.Membership{OrgID: s.bolt.ID, OrgName: "bolt", Role: web.RoleOwner})
@@ -328,7 +389,8 @@ func newSiteOn(t testing.TB, st *sqlstore.Store, demo []byte) *site {
 	if testing.Verbose() {
 		wlog = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	}
-	n := notify.New(st, http.DefaultClient, log, nil)
+	n := notify.New(st, http.DefaultClient, log, nil).WithMailer(nopMailer{}).RefusingLoopback()
+	s.notify = n
 	if _, err := n.CreateWebhook(ctx, s.acme.ID, notify.WebhookRequest{URL: "https://hooks.example.com/rocca", Secret: "a webhook secret of the tests",
 		Events: []string{"finding.new", "finding.exploited"}}); err != nil {
 		t.Fatal(err)

@@ -50,6 +50,9 @@ type Principal struct {
 	Name   string
 	// Lang is the person's stored language preference ("" for none).
 	Lang string
+	// Admin marks an administrator of the installation (may create
+	// organisations in the browser).
+	Admin bool
 	// CSRFSecret is the session's secret from which the forms' tokens are
 	// derived.
 	CSRFSecret []byte
@@ -107,6 +110,14 @@ type Accounts interface {
 	// SetRole changes a member's role (owners only); ErrForbidden
 	// otherwise, ErrLastOwner when no owner would be left.
 	SetRole(ctx context.Context, p Principal, userID string, role Role) error
+	// RemoveMember removes a member from the current organisation
+	// (owners only); store.ErrNotFound when not a member, ErrLastOwner
+	// when no owner would be left.
+	RemoveMember(ctx context.Context, p Principal, userID string) error
+	// CreateOrg creates an organisation with the person as its owner and
+	// makes it the session's current one; store.ErrConflict when the
+	// name is taken, ErrBadName when the name is refused.
+	CreateOrg(ctx context.Context, p Principal, name string) (Membership, error)
 	// ChangePassword changes the person's own password; ErrBadLogin when
 	// the current one is wrong, ErrWeakPassword.
 	ChangePassword(ctx context.Context, p Principal, current, next string) error
@@ -134,6 +145,7 @@ var (
 	ErrBadSetupToken = errors.New("wrong or used setup token")
 	ErrWeakPassword  = errors.New("password too short")
 	ErrLastOwner     = errors.New("the organisation would have no owner left")
+	ErrBadName       = errors.New("name refused")
 )
 
 type principalKey struct{}

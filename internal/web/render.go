@@ -51,6 +51,10 @@ var funcs = template.FuncMap{
 	"field": func(l *Localizer, v any, name string) map[string]any {
 		return map[string]any{"L": l, "V": v, "Name": name}
 	},
+	// dict3 passes the localizer, a form, a name and a list to a partial.
+	"dict3": func(l *Localizer, v any, name string, list any) map[string]any {
+		return map[string]any{"L": l, "V": v, "Name": name, "Events": list}
+	},
 	"sevWord": func(s any) string {
 		r := strings.ToLower(fmt.Sprint(s))
 		switch r {
@@ -260,6 +264,16 @@ func noticeText(l *Localizer, n string) string {
 		return l.T("notice." + n)
 	case "triaged":
 		return l.T("triage.notice")
+	case "member_removed":
+		return l.T("settings.notice_member_removed")
+	case "org_created":
+		return l.T("settings.notice_org_created")
+	case "webhook_deleted":
+		return l.T("notifications.notice_webhook_deleted")
+	case "email_created":
+		return l.T("notifications.notice_email_created")
+	case "email_deleted":
+		return l.T("notifications.notice_email_deleted")
 	}
 	return ""
 }

@@ -25,6 +25,9 @@ const (
 	Viewer
 	Editor
 	Owner
+	// Admin routes need a signed-in administrator of the installation
+	// (with or without an organisation).
+	Admin
 )
 
 // role is the least role an access level needs.
@@ -88,11 +91,19 @@ func (w *Web) Routes() []Route {
 		{Method: "GET", Pattern: "/settings", Access: Viewer, h: w.settings},
 		{Method: "POST", Pattern: "/settings/members", Access: Owner, h: w.addMember},
 		{Method: "POST", Pattern: "/settings/members/{user}/role", Access: Owner, h: w.setRole},
+		{Method: "GET", Pattern: "/settings/members/{user}/remove", Access: Owner, h: w.removeMemberPage},
+		{Method: "POST", Pattern: "/settings/members/{user}/remove", Access: Owner, h: w.removeMember},
+		{Method: "GET", Pattern: "/orgs/new", Access: Admin, h: w.newOrgPage},
+		{Method: "POST", Pattern: "/orgs", Access: Admin, h: w.createOrg},
 		{Method: "GET", Pattern: "/settings/api-keys", Access: Owner, h: w.apiKeys},
 		{Method: "POST", Pattern: "/settings/api-keys", Access: Owner, h: w.createAPIKey},
 		{Method: "POST", Pattern: "/settings/api-keys/{key}/revoke", Access: Owner, h: w.revokeAPIKey},
 		{Method: "GET", Pattern: "/settings/feeds", Access: Viewer, h: w.feedsPage},
 		{Method: "GET", Pattern: "/settings/notifications", Access: Viewer, h: w.notificationsPage},
+		{Method: "POST", Pattern: "/settings/notifications/webhooks", Access: Owner, h: w.createWebhook},
+		{Method: "POST", Pattern: "/settings/notifications/webhooks/{webhook}/delete", Access: Owner, h: w.deleteWebhook},
+		{Method: "POST", Pattern: "/settings/notifications/emails", Access: Owner, h: w.createEmail},
+		{Method: "POST", Pattern: "/settings/notifications/emails/{subscription}/delete", Access: Owner, h: w.deleteEmail},
 		{Method: "GET", Pattern: "/cases", Access: Viewer, h: w.casesList},
 		{Method: "GET", Pattern: "/cases/new", Access: Editor, h: w.newCasePage},
 		{Method: "POST", Pattern: "/cases", Access: Editor, h: w.createCase},
@@ -132,7 +143,11 @@ func (w *Web) guard(rt Route) http.Handler {
 				w.toLogin(rw, r)
 				return
 			}
-			if rt.Access >= Viewer {
+			if rt.Access == Admin && !p.Admin {
+				w.fail(rw, r, errForbiddenPage)
+				return
+			}
+			if rt.Access >= Viewer && rt.Access <= Owner {
 				if p.Org.OrgID == "" {
 					w.fail(rw, r, errNoOrg)
 					return

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/notify"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/web"
 )
@@ -37,13 +38,22 @@ func (s *site) acmeIDs(t *testing.T) map[string]string {
 			user = m.UserID
 		}
 	}
+	hooks, err := s.notify.Webhooks(ctx, s.acme.ID)
+	if err != nil || len(hooks) == 0 {
+		t.Fatalf("webhooks: %v", err)
+	}
+	mail, err := s.notify.CreateEmail(ctx, s.acme.ID, notify.EmailRequest{To: []string{"walk@acme.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, err := s.cases.Create(ctx, s.acme.ID, cases.NewCase{Kind: "aev", Title: "Walk case", VulnIDs: []string{fs.Findings[0].VulnID},
 		VersionIDs: []string{s.version.ID}, Actor: "walk"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return map[string]string{"case": c.ID, "product": s.product.ID, "version": s.version.ID, "sbom": s.ingested.SBOM.ID,
-		"component": comps.Components[0].ID, "finding": fs.Findings[0].ID, "key": key.ID, "user": user}
+		"component": comps.Components[0].ID, "finding": fs.Findings[0].ID, "key": key.ID, "user": user,
+		"webhook": hooks[0].ID, "subscription": mail.ID}
 }
 
 // fill replaces a pattern's wildcards with ids.
@@ -69,16 +79,20 @@ func TestAuthorisationWalk(t *testing.T) {
 	// Bodies that would pass the forms' own checks, so that a missing
 	// authorisation check shows as a success, not a 400.
 	forms := map[string]url.Values{
-		"/products":                     {"name": {"walk product"}, "role": {"manufacturer"}},
-		"/settings/api-keys":            {"label": {"walk"}},
-		"/settings/members":             {"email": {"owner@bolt.test"}, "role": {"viewer"}},
-		"/cases":                        {"type": {"si"}, "title": {"walk incident"}},
-		"/cases/{case}/awareness":       {"at": {s.clock.Now().Add(-time.Hour).Format("2006-01-02T15:04")}, "reason": {"walk"}},
-		"/cases/{case}/close":           {"reason": {"walk"}},
-		"/cases/{case}/submission":      {"stage": {"early_warning"}, "already_provided": {"yes"}},
-		"/settings/reporting":           {"legal_name": {"Walk S.r.l."}, "main": {"IT"}},
-		"/products/{product}/reporting": {"markets": {"IT"}},
-		"/versions/{version}/lifecycle": {"lifecycle": {"on_market"}},
+		"/products":          {"name": {"walk product"}, "role": {"manufacturer"}},
+		"/settings/api-keys": {"label": {"walk"}},
+		"/settings/members":  {"email": {"owner@bolt.test"}, "role": {"viewer"}},
+		"/settings/notifications/webhooks": {"url": {"https://walk.example.com/hook"}, "secret": {"a secret of the walk test"},
+			"format": {"rocca"}},
+		"/settings/notifications/emails": {"to": {"walk@example.com"}, "locale": {"en"}},
+		"/orgs":                          {"name": {"walk organisation"}},
+		"/cases":                         {"type": {"si"}, "title": {"walk incident"}},
+		"/cases/{case}/awareness":        {"at": {s.clock.Now().Add(-time.Hour).Format("2006-01-02T15:04")}, "reason": {"walk"}},
+		"/cases/{case}/close":            {"reason": {"walk"}},
+		"/cases/{case}/submission":       {"stage": {"early_warning"}, "already_provided": {"yes"}},
+		"/settings/reporting":            {"legal_name": {"Walk S.r.l."}, "main": {"IT"}},
+		"/products/{product}/reporting":  {"markets": {"IT"}},
+		"/versions/{version}/lifecycle":  {"lifecycle": {"on_market"}},
 	}
 	for _, rt := range s.web.Routes() {
 		if rt.Access == web.Public {
@@ -110,6 +124,13 @@ func TestAuthorisationWalk(t *testing.T) {
 			if rt.Access >= web.Owner {
 				if code := do(editor); code != http.StatusForbidden {
 					t.Errorf("editor: %d, want 403", code)
+				}
+			}
+			if rt.Access == web.Admin {
+				// Only administrators of the installation: bolt's
+				// owner, an owner but no administrator, is refused.
+				if code := do(other); code != http.StatusForbidden {
+					t.Errorf("owner who is no administrator: %d, want 403", code)
 				}
 			}
 			if strings.Contains(strings.ReplaceAll(rt.Pattern, "{$}", ""), "{") {
