@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/reporting"
 	"github.com/rocca-project/rocca/internal/reporting/srp"
 	"github.com/rocca-project/rocca/internal/store"
@@ -60,11 +61,11 @@ func (d Details) Deadline(st reporting.Stage) (Clock, bool) {
 func (s *Service) List(ctx context.Context, org string, q store.CaseQuery) ([]Details, error) {
 	for _, st := range q.States {
 		if !validState(st) {
-			return nil, inputf("state: %q is not one of assessment, aware, reported, closed", st)
+			return nil, inputf("cases.query_state", "state: %q is not one of assessment, aware, reported, closed", st)
 		}
 	}
 	if q.Kind != "" && !reporting.Kind(q.Kind).Valid() {
-		return nil, inputf("type: %q is not aev or si", q.Kind)
+		return nil, inputf("cases.query_kind", "type: %q is not aev or si", q.Kind)
 	}
 	cs, err := s.store.Cases(ctx, org, q)
 	if err != nil {
@@ -185,14 +186,14 @@ type NewCase struct {
 func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, error) {
 	kind := reporting.Kind(in.Kind)
 	if !kind.Valid() {
-		return Details{}, inputf("type: %q is not aev (actively exploited vulnerability) or si (severe incident)", in.Kind)
+		return Details{}, inputf("cases.kind", "type: %q is not aev (actively exploited vulnerability) or si (severe incident)", in.Kind)
 	}
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Title == "" {
-		return Details{}, inputf("title: required")
+		return Details{}, inputf("cases.title_required", "title: required")
 	}
 	if n := utf8.RuneCountInString(in.Title); n > 255 {
-		return Details{}, inputf("title: %d characters, the SRP accepts at most 255", n)
+		return Details{}, inputf("cases.title_long", "title: %d characters, the SRP accepts at most 255", n)
 	}
 	var ids []string
 	for _, id := range in.VulnIDs {
@@ -201,14 +202,14 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 		}
 	}
 	if kind == reporting.KindAEV && len(ids) == 0 {
-		return Details{}, inputf("vulnerabilityIds: an actively exploited vulnerability case needs the vulnerability's id (CVE, EUVD, GHSA…)")
+		return Details{}, inputf("cases.vuln_required", "vulnerabilityIds: an actively exploited vulnerability case needs the vulnerability's id (CVE, EUVD, GHSA…)")
 	}
 	now := s.Now()
 	var vs []model.CaseVersion
 	for _, vid := range in.VersionIDs {
 		v, err := s.store.Version(ctx, org, vid)
 		if errors.Is(err, store.ErrNotFound) {
-			return Details{}, inputf("versionIds: no version %q", vid)
+			return Details{}, inputf("cases.no_version", "versionIds: no version %q", vid)
 		}
 		if err != nil {
 			return Details{}, err
@@ -237,7 +238,7 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 				return err
 			}
 			if len(other) > 0 {
-				return fmt.Errorf("case %s already concerns %s: %w", other[0].ID, strings.Join(other[0].VulnIDs, ", "), store.ErrConflict)
+				return msg.Errorf("cases.conflict", "case %s already concerns %s: %w", other[0].ID, strings.Join(other[0].VulnIDs, ", "), store.ErrConflict)
 			}
 		}
 		if err := tx.PutCase(ctx, &c); err != nil {
@@ -271,20 +272,20 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 func (s *Service) checkAwareness(at time.Time, reason string) (time.Time, string, error) {
 	reason = strings.TrimSpace(reason)
 	if at.IsZero() {
-		return at, reason, inputf("at: the time of awareness is required (RFC 3339)")
+		return at, reason, inputf("cases.awareness_required", "at: the time of awareness is required (RFC 3339)")
 	}
 	if reason == "" {
-		return at, reason, inputf("reason: required: say why the exploitation (or incident) is established with a reasonable degree of certainty")
+		return at, reason, inputf("cases.awareness_reason_required", "reason: required: say why the exploitation (or incident) is established with a reasonable degree of certainty")
 	}
 	if n := utf8.RuneCountInString(reason); n > 4000 {
-		return at, reason, inputf("reason: %d characters, at most 4000", n)
+		return at, reason, inputf("cases.reason_long", "reason: %d characters, at most 4000", n)
 	}
 	at = reporting.Minute(at)
 	if at.After(s.Now()) {
-		return at, reason, inputf("at: %s is in the future", at.Format(time.RFC3339))
+		return at, reason, inputf("cases.awareness_future", "at: %s is in the future", at.Format(time.RFC3339))
 	}
 	if at.Before(craStart()) {
-		return at, reason, inputf("at: %s is before 11 September 2026: exploitation known before Art. 14 applied is not reportable; close the case with that reason instead", at.Format(time.RFC3339))
+		return at, reason, inputf("cases.awareness_before_cra", "at: %s is before 11 September 2026: exploitation known before Art. 14 applied is not reportable; close the case with that reason instead", at.Format(time.RFC3339))
 	}
 	return at, reason, nil
 }
@@ -336,7 +337,7 @@ func (s *Service) ConfirmAwareness(ctx context.Context, org, id, actor string, a
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.State == model.CaseClosed {
-			return nil, nil, stateErr("the case is closed")
+			return nil, nil, stateErr("cases.closed", "the case is closed")
 		}
 		detail := "aware at " + at.Format(time.RFC3339) + ": " + reason
 		if !c.Awareness.IsZero() {
@@ -361,21 +362,21 @@ func (s *Service) ConfirmAwareness(ctx context.Context, org, id, actor string, a
 func (s *Service) SetFix(ctx context.Context, org, id, actor string, at time.Time, details string) (Details, error) {
 	details = strings.TrimSpace(details)
 	if at.IsZero() {
-		return Details{}, inputf("availableAt: required (RFC 3339)")
+		return Details{}, inputf("cases.fix_required", "availableAt: required (RFC 3339)")
 	}
 	at = reporting.Minute(at)
 	if at.After(s.Now()) {
-		return Details{}, inputf("availableAt: %s is in the future; record the fix once it is available", at.Format(time.RFC3339))
+		return Details{}, inputf("cases.fix_future", "availableAt: %s is in the future; record the fix once it is available", at.Format(time.RFC3339))
 	}
 	if n := utf8.RuneCountInString(details); n > 2000 {
-		return Details{}, inputf("details: %d characters, the SRP field v23 accepts at most 2000", n)
+		return Details{}, inputf("cases.fix_details_long", "details: %d characters, the SRP field v23 accepts at most 2000", n)
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.Kind != string(reporting.KindAEV) {
-			return nil, nil, stateErr("a severe incident's final report runs from the notification's submission, not from a fix")
+			return nil, nil, stateErr("cases.si_fix", "a severe incident's final report runs from the notification's submission, not from a fix")
 		}
 		if c.State == model.CaseClosed {
-			return nil, nil, stateErr("the case is closed")
+			return nil, nil, stateErr("cases.closed", "the case is closed")
 		}
 		detail := "fix available at " + at.Format(time.RFC3339)
 		if !c.FixAvailable.IsZero() && !c.FixAvailable.Equal(at) {
@@ -393,12 +394,12 @@ func (s *Service) SetFix(ctx context.Context, org, id, actor string, at time.Tim
 // intermediate report (Art. 14(6)) with its due date.
 func (s *Service) RequestIntermediate(ctx context.Context, org, id, actor string, due time.Time) (Details, error) {
 	if due.IsZero() {
-		return Details{}, inputf("due: required (RFC 3339)")
+		return Details{}, inputf("cases.due_required", "due: required (RFC 3339)")
 	}
 	due = reporting.Minute(due)
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.State == model.CaseClosed || c.State == model.CaseAssessment {
-			return nil, nil, stateErr("an intermediate report needs a case whose awareness is confirmed and that is not closed")
+			return nil, nil, stateErr("cases.intermediate_state", "an intermediate report needs a case whose awareness is confirmed and that is not closed")
 		}
 		c.IntermediateDue = due
 		return []model.CaseLogEntry{{Actor: actor, Action: "intermediate_requested", Detail: "CSIRT asked for an intermediate report due " + due.Format(time.RFC3339)}}, nil, nil
@@ -416,12 +417,12 @@ func (s *Service) Edit(ctx context.Context, org, id, actor string, u Update) (De
 	if u.Title != nil {
 		t := strings.TrimSpace(*u.Title)
 		if t == "" || utf8.RuneCountInString(t) > 255 {
-			return Details{}, inputf("title: required, at most 255 characters")
+			return Details{}, inputf("cases.edit_title", "title: required, at most 255 characters")
 		}
 		u.Title = &t
 	}
 	if u.Statement != nil && utf8.RuneCountInString(*u.Statement) > 4000 {
-		return Details{}, inputf("statement: at most 4000 characters (SRP severity and impact fields)")
+		return Details{}, inputf("cases.statement_long", "statement: at most 4000 characters (SRP severity and impact fields)")
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		var log []model.CaseLogEntry
@@ -462,20 +463,20 @@ type Closing struct {
 func (s *Service) Close(ctx context.Context, org, id, actor string, cl Closing, notAffected NotAffected) (Details, error) {
 	cl.Reason = strings.TrimSpace(cl.Reason)
 	if cl.Reason == "" {
-		return Details{}, inputf("reason: required")
+		return Details{}, inputf("cases.close_reason_required", "reason: required")
 	}
 	if cl.NotExploitable && !slices.Contains(model.Justifications, cl.Justification) {
-		return Details{}, inputf("justification: required when closing as not exploitable, one of %s", strings.Join(model.Justifications, ", "))
+		return Details{}, inputf("cases.close_justification", "justification: required when closing as not exploitable, one of %s", strings.Join(model.Justifications, ", "))
 	}
 	if n := utf8.RuneCountInString(cl.Reason); n > 4000 {
-		return Details{}, inputf("reason: %d characters, at most 4000", n)
+		return Details{}, inputf("cases.reason_long", "reason: %d characters, at most 4000", n)
 	}
 	cur, err := s.store.Case(ctx, org, id)
 	if err != nil {
 		return Details{}, err
 	}
 	if cur.State == model.CaseClosed {
-		return Details{}, stateErr("the case is already closed")
+		return Details{}, stateErr("cases.already_closed", "the case is already closed")
 	}
 	if cl.NotExploitable && notAffected != nil {
 		cur.CloseReason = cl.Reason
@@ -485,7 +486,7 @@ func (s *Service) Close(ctx context.Context, org, id, actor string, cl Closing, 
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.State == model.CaseClosed {
-			return nil, nil, stateErr("the case is already closed")
+			return nil, nil, stateErr("cases.already_closed", "the case is already closed")
 		}
 		c.State, c.Closed, c.CloseReason = model.CaseClosed, now, cl.Reason
 		detail := cl.Reason
@@ -523,10 +524,10 @@ type StageSubmission struct {
 // refuses the record with an *srp.MissingError.
 func (s *Service) RecordSubmission(ctx context.Context, org, id string, in StageSubmission) (Details, error) {
 	if !in.Stage.Valid() {
-		return Details{}, inputf("stage: %q is not early_warning, notification, intermediate or final_report", in.Stage)
+		return Details{}, inputf("cases.stage", "stage: %q is not early_warning, notification, intermediate or final_report", in.Stage)
 	}
 	if n := utf8.RuneCountInString(in.Reference); n > 255 {
-		return Details{}, inputf("srpReference: at most 255 characters")
+		return Details{}, inputf("cases.srp_reference_long", "srpReference: at most 255 characters")
 	}
 	now := s.Now()
 	at := in.Submitted
@@ -535,7 +536,7 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 	}
 	at = at.UTC().Truncate(time.Second)
 	if at.After(now) {
-		return Details{}, inputf("submittedAt: %s is in the future", at.Format(time.RFC3339))
+		return Details{}, inputf("cases.submitted_future", "submittedAt: %s is in the future", at.Format(time.RFC3339))
 	}
 	// The state is checked (again, locked) in the transaction; checked
 	// first here so that a case in assessment is not told about fields.
@@ -596,11 +597,11 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 // checkStage tells whether a stage's submission can be recorded on c.
 func checkStage(c model.Case, st reporting.Stage) error {
 	if c.State == model.CaseClosed || c.State == model.CaseAssessment {
-		return stateErr("a stage can be recorded once awareness is confirmed, on a case not closed (this one is %s)", c.State)
+		return stateErr("cases.stage_state", "a stage can be recorded once awareness is confirmed, on a case not closed (this one is %s)", c.State)
 	}
 	if prev := previous(st); prev != "" {
 		if _, ok := submission(c, prev); !ok {
-			return stateErr("record the %s first (or mark it as already provided)", prev)
+			return stateErr("cases.stage_order", "record the %s first (or mark it as already provided)", prev)
 		}
 	}
 	return nil

@@ -43,14 +43,14 @@ func (s *Service) Profile(ctx context.Context, org string) (ProfileView, error) 
 func (s *Service) SaveProfile(ctx context.Context, org string, p model.ReportingProfile) (ProfileView, error) {
 	p.LegalName = strings.TrimSpace(p.LegalName)
 	if n := utf8.RuneCountInString(p.LegalName); n > 255 {
-		return ProfileView{}, inputf("legalName: at most 255 characters")
+		return ProfileView{}, inputf("cases.legal_name_long", "legalName: at most 255 characters")
 	}
 	for name, code := range map[string]*string{"mainEstablishment": &p.MainEstablishment,
 		"routing.authorisedRepresentative": &p.Routing.AuthorisedRepresentative, "routing.importer": &p.Routing.Importer,
 		"routing.distributor": &p.Routing.Distributor, "routing.mostUsers": &p.Routing.MostUsers} {
 		*code = strings.ToUpper(strings.TrimSpace(*code))
 		if *code != "" && !reporting.MemberState(*code) {
-			return ProfileView{}, inputf("%s: %q is not an EU Member State code (e.g. IT, DE, FR)", name, *code)
+			return ProfileView{}, inputf("cases.member_state", "%s: %q is not an EU Member State code (e.g. IT, DE, FR)", name, *code)
 		}
 	}
 	primaries, secondaries := 0, 0
@@ -58,13 +58,13 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		r := &p.Representatives[i]
 		r.Name, r.Email = strings.TrimSpace(r.Name), strings.TrimSpace(r.Email)
 		if r.Name == "" {
-			return ProfileView{}, inputf("representatives[%d].name: required", i)
+			return ProfileView{}, inputf("cases.rep_name_required", "representatives[%d].name: required", i)
 		}
 		if _, err := mail.ParseAddress(r.Email); err != nil || strings.ContainsAny(r.Email, " <>") {
-			return ProfileView{}, inputf("representatives[%d].email: %q is not an e-mail address", i, r.Email)
+			return ProfileView{}, inputf("cases.rep_email", "representatives[%d].email: %q is not an e-mail address", i, r.Email)
 		}
 		if r.Notifications < 0 {
-			return ProfileView{}, inputf("representatives[%d].notifications: negative", i)
+			return ProfileView{}, inputf("cases.rep_notifications", "representatives[%d].notifications: negative", i)
 		}
 		switch r.Role {
 		case "primary":
@@ -72,30 +72,30 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		case "secondary":
 			secondaries++
 		default:
-			return ProfileView{}, inputf("representatives[%d].role: %q is not primary or secondary", i, r.Role)
+			return ProfileView{}, inputf("cases.rep_role", "representatives[%d].role: %q is not primary or secondary", i, r.Role)
 		}
 	}
 	if primaries > 1 {
-		return ProfileView{}, inputf("representatives: the SRP has one primary representative per manufacturer, not %d", primaries)
+		return ProfileView{}, inputf("cases.rep_primaries", "representatives: the SRP has one primary representative per manufacturer, not %d", primaries)
 	}
 	if secondaries > maxSecondaries {
-		return ProfileView{}, inputf("representatives: the SRP allows up to %d secondary representatives, not %d", maxSecondaries, secondaries)
+		return ProfileView{}, inputf("cases.rep_secondaries", "representatives: the SRP allows up to %d secondary representatives, not %d", maxSecondaries, secondaries)
 	}
 	for i, c := range p.ReportingContacts {
 		c = strings.TrimSpace(c)
 		if _, err := mail.ParseAddress(c); err != nil || strings.ContainsAny(c, " <>,") {
-			return ProfileView{}, inputf("reportingContacts[%d]: %q is not an e-mail address", i, c)
+			return ProfileView{}, inputf("cases.contact_email", "reportingContacts[%d]: %q is not an e-mail address", i, c)
 		}
 		p.ReportingContacts[i] = c
 	}
 	switch p.Locale = strings.TrimSpace(p.Locale); p.Locale {
 	case "", "en", "it":
 	default:
-		return ProfileView{}, inputf("locale: %q is not a language of e-mails: en or it", p.Locale)
+		return ProfileView{}, inputf("cases.locale", "locale: %q is not a language of e-mails: en or it", p.Locale)
 	}
 	for i, h := range p.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
-			return ProfileView{}, inputf("holidays[%d]: %q is not a date YYYY-MM-DD", i, h)
+			return ProfileView{}, inputf("cases.holiday", "holidays[%d]: %q is not a date YYYY-MM-DD", i, h)
 		}
 	}
 	p.CSIRTState, p.CSIRTReason = Route(p.MainEstablishment, p.Routing)
