@@ -118,7 +118,9 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // inputf returns an InputError worded in English by format, coded for
 // translation (msg.Of finds the code).
-func inputf(code, format string, a ...any) error { return &InputError{Err: msg.Errorf(code, format, a...)} }
+func inputf(code, format string, a ...any) error {
+	return &InputError{Err: msg.Errorf(code, format, a...)}
+}
 
 // IsInput reports whether err is an InputError.
 func IsInput(err error) bool {
