@@ -282,10 +282,10 @@ func (s *Service) checkAwareness(at time.Time, reason string) (time.Time, string
 	}
 	at = reporting.Minute(at)
 	if at.After(s.Now()) {
-		return at, reason, inputf("cases.awareness_future", "at: %s is in the future", at.Format(time.RFC3339))
+		return at, reason, inputf("cases.awareness_future", "at: %s is in the future", msg.Stamp(at))
 	}
 	if at.Before(craStart()) {
-		return at, reason, inputf("cases.awareness_before_cra", "at: %s is before 11 September 2026: exploitation known before Art. 14 applied is not reportable; close the case with that reason instead", at.Format(time.RFC3339))
+		return at, reason, inputf("cases.awareness_before_cra", "at: %s is before 11 September 2026: exploitation known before Art. 14 applied is not reportable; close the case with that reason instead", msg.Stamp(at))
 	}
 	return at, reason, nil
 }
@@ -366,7 +366,7 @@ func (s *Service) SetFix(ctx context.Context, org, id, actor string, at time.Tim
 	}
 	at = reporting.Minute(at)
 	if at.After(s.Now()) {
-		return Details{}, inputf("cases.fix_future", "availableAt: %s is in the future; record the fix once it is available", at.Format(time.RFC3339))
+		return Details{}, inputf("cases.fix_future", "availableAt: %s is in the future; record the fix once it is available", msg.Stamp(at))
 	}
 	if n := utf8.RuneCountInString(details); n > 2000 {
 		return Details{}, inputf("cases.fix_details_long", "details: %d characters, the SRP field v23 accepts at most 2000", n)
@@ -536,7 +536,7 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 	}
 	at = at.UTC().Truncate(time.Second)
 	if at.After(now) {
-		return Details{}, inputf("cases.submitted_future", "submittedAt: %s is in the future", at.Format(time.RFC3339))
+		return Details{}, inputf("cases.submitted_future", "submittedAt: %s is in the future", msg.Stamp(at))
 	}
 	// The state is checked (again, locked) in the transaction; checked
 	// first here so that a case in assessment is not told about fields.

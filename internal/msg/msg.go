@@ -14,6 +14,7 @@ package msg
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Text is a generated sentence.
@@ -62,3 +63,9 @@ func Of(err error) (Text, bool) {
 	}
 	return Text{}, false
 }
+
+// Stamp is a moment as an argument: worded in English as RFC 3339 (UTC
+// offset as given), formatted by an interface in its locale.
+type Stamp time.Time
+
+func (s Stamp) String() string { return time.Time(s).Format(time.RFC3339) }

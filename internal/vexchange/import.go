@@ -214,7 +214,7 @@ func (s *Service) read(r io.Reader, o *ImportOptions) (*vex.Document, error) {
 	}
 	doc, err := vex.ReadDocument(r, o.Name)
 	if err != nil {
-		return nil, &portfolio.InputError{Err: msg.Errorf("vexchange.read", "%s: %w", o.Name, err)}
+		return nil, &portfolio.InputError{Err: fmt.Errorf("%s: %w", o.Name, err)}
 	}
 	if len(doc.Statements) == 0 {
 		return nil, inputf("vexchange.empty", "%s: the %s document holds no VEX statement", o.Name, doc.Format)
