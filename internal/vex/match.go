@@ -76,7 +76,7 @@ func (r *MatchResult) Err() error {
 		more = fmt.Sprintf(" and %d more", len(names)-5)
 		names = names[:5]
 	}
-	return fmt.Errorf("%w: none of its products (%s%s) is this version's product or one of its components", ErrForeignDocument, strings.Join(names, ", "), more)
+	return msg.Errorf("vex.foreign", "%w: none of its products (%s%s) is this version's product or one of its components", ErrForeignDocument, strings.Join(names, ", "), more)
 }
 
 // Match matches statements to the target's findings.
