@@ -221,7 +221,7 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 	if len(ids) > 0 {
 		c.VulnID = ids[0]
 	}
-	log := []model.CaseLogEntry{{At: now, Actor: in.Actor, Action: "opened", Detail: "opened by hand: " + in.Title}}
+	log := []model.CaseLogEntry{{At: now, Actor: in.Actor, Action: "opened", Detail: logOpenedByHand(in.Title).English}}
 	if !in.Awareness.IsZero() || in.AwarenessReason != "" {
 		at, reason, err := s.checkAwareness(in.Awareness, in.AwarenessReason)
 		if err != nil {
@@ -229,7 +229,7 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 		}
 		c.State, c.Awareness, c.AwarenessReason, c.AwarenessBy = model.CaseAware, at, reason, in.Actor
 		log = append(log, model.CaseLogEntry{At: now, Actor: in.Actor, Action: "awareness",
-			Detail: "aware at " + at.Format(time.RFC3339) + ": " + reason})
+			Detail: logAware(at, reason).English})
 	}
 	err := s.store.CaseTx(ctx, org, func(tx store.CaseTx) error {
 		if len(ids) > 0 {
@@ -339,11 +339,11 @@ func (s *Service) ConfirmAwareness(ctx context.Context, org, id, actor string, a
 		if c.State == model.CaseClosed {
 			return nil, nil, stateErr("cases.closed", "the case is closed")
 		}
-		detail := "aware at " + at.Format(time.RFC3339) + ": " + reason
+		detail := logAware(at, reason).English
 		if !c.Awareness.IsZero() {
-			detail = "awareness changed from " + c.Awareness.Format(time.RFC3339) + " to " + at.Format(time.RFC3339) + ": " + reason
+			detail = logAwareChanged(c.Awareness, at, reason).English
 		} else if c.State == model.CaseAssessment {
-			detail += fmt.Sprintf(" (after %s in assessment)", now.Sub(c.Opened).Truncate(time.Minute))
+			detail = logAwareAfter(at, reason, now.Sub(c.Opened).Truncate(time.Minute)).English
 		}
 		c.Awareness, c.AwarenessReason, c.AwarenessBy = at, reason, actor
 		if c.State == model.CaseAssessment {
@@ -378,13 +378,11 @@ func (s *Service) SetFix(ctx context.Context, org, id, actor string, at time.Tim
 		if c.State == model.CaseClosed {
 			return nil, nil, stateErr("cases.closed", "the case is closed")
 		}
-		detail := "fix available at " + at.Format(time.RFC3339)
+		var from time.Time
 		if !c.FixAvailable.IsZero() && !c.FixAvailable.Equal(at) {
-			detail = "fix availability changed from " + c.FixAvailable.Format(time.RFC3339) + " to " + at.Format(time.RFC3339)
+			from = c.FixAvailable
 		}
-		if details != "" {
-			detail += ": " + details
-		}
+		detail := logFix(from, at, details).English
 		c.FixAvailable, c.FixDetails = at, details
 		return []model.CaseLogEntry{{Actor: actor, Action: "fix", Detail: detail}}, nil, nil
 	})
@@ -402,7 +400,7 @@ func (s *Service) RequestIntermediate(ctx context.Context, org, id, actor string
 			return nil, nil, stateErr("cases.intermediate_state", "an intermediate report needs a case whose awareness is confirmed and that is not closed")
 		}
 		c.IntermediateDue = due
-		return []model.CaseLogEntry{{Actor: actor, Action: "intermediate_requested", Detail: "CSIRT asked for an intermediate report due " + due.Format(time.RFC3339)}}, nil, nil
+		return []model.CaseLogEntry{{Actor: actor, Action: "intermediate_requested", Detail: logIntermediate(due).English}}, nil, nil
 	})
 }
 
@@ -427,15 +425,15 @@ func (s *Service) Edit(ctx context.Context, org, id, actor string, u Update) (De
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		var log []model.CaseLogEntry
 		if u.Owner != nil && strings.TrimSpace(*u.Owner) != c.Owner {
-			log = append(log, model.CaseLogEntry{Actor: actor, Action: "owner", Detail: fmt.Sprintf("owner %q → %q", c.Owner, strings.TrimSpace(*u.Owner))})
+			log = append(log, model.CaseLogEntry{Actor: actor, Action: "owner", Detail: logOwner(c.Owner, strings.TrimSpace(*u.Owner)).English})
 			c.Owner = strings.TrimSpace(*u.Owner)
 		}
 		if u.Title != nil && *u.Title != c.Title {
-			log = append(log, model.CaseLogEntry{Actor: actor, Action: "title", Detail: "title: " + *u.Title})
+			log = append(log, model.CaseLogEntry{Actor: actor, Action: "title", Detail: logTitle(*u.Title).English})
 			c.Title = *u.Title
 		}
 		if u.Statement != nil && *u.Statement != c.Statement {
-			log = append(log, model.CaseLogEntry{Actor: actor, Action: "statement", Detail: "severity and impact statement edited"})
+			log = append(log, model.CaseLogEntry{Actor: actor, Action: "statement", Detail: logStatement().English})
 			c.Statement = *u.Statement
 		}
 		return log, nil, nil
@@ -491,10 +489,7 @@ func (s *Service) Close(ctx context.Context, org, id, actor string, cl Closing, 
 		c.State, c.Closed, c.CloseReason = model.CaseClosed, now, cl.Reason
 		detail := cl.Reason
 		if cl.NotExploitable {
-			detail = "not exploitable in the product (" + cl.Justification + "): " + cl.Reason
-			if notAffected != nil {
-				detail += "; not_affected decision recorded"
-			}
+			detail = logNotExploitable(Justification(cl.Justification), cl.Reason, notAffected != nil).English
 		}
 		ev, err := notice(EventClosed, *c, firstVersion(c), now, &Notice{Detail: detail})
 		if err != nil {
@@ -579,12 +574,9 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 		if in.Stage == reporting.StageFinalReport {
 			c.State = model.CaseReported
 		}
-		detail := string(in.Stage) + " submitted at " + at.Format(time.RFC3339)
-		if sub.Reference != "" {
-			detail += ", SRP reference " + sub.Reference
-		}
+		detail := logSubmitted(in.Stage, at, sub.Reference).English
 		if in.AlreadyProvided {
-			detail = string(in.Stage) + ": information already provided"
+			detail = logAlreadyProvided(in.Stage).English
 		}
 		ev, err := notice(EventStageRecorded, *c, firstVersion(c), now, &Notice{Stage: string(in.Stage), Detail: detail})
 		if err != nil {

@@ -76,7 +76,10 @@ func (c clock) Input(t time.Time) string {
 func (c clock) Zone() string { return c.Loc.String() }
 
 // Dur writes a duration roughly: "2 d 3 h", "5 h 12 min", "7 min".
-func (c clock) Dur(d time.Duration) string {
+func (c clock) Dur(d time.Duration) string { return c.L.Dur(d) }
+
+// Dur writes a duration roughly: "2 d 3 h", "5 h 12 min", "7 min".
+func (l *Localizer) Dur(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -84,11 +87,11 @@ func (c clock) Dur(d time.Duration) string {
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case days > 0:
-		return c.L.T("dur.days_hours", days, hours)
+		return l.T("dur.days_hours", days, hours)
 	case hours > 0:
-		return c.L.T("dur.hours_minutes", hours, mins)
+		return l.T("dur.hours_minutes", hours, mins)
 	}
-	return c.L.T("dur.minutes", mins)
+	return l.T("dur.minutes", mins)
 }
 
 // Left is the time left until t, or how long it is overdue.

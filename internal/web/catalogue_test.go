@@ -52,6 +52,9 @@ var dynamicKeys = map[string][]string{
 	"triage.scope_help_": {"version", "product", "organisation"},
 	"triage.vex_format_": {"openvex", "cyclonedx", "cyclonedx-xml", "csaf"},
 	"triage.filter_":     {"none", "under_investigation", "affected", "not_affected", "fixed", "actionable", "review"},
+	// Localizer.LogAction: the actions of the case log.
+	"case.log_": {"opened", "awareness", "fix", "intermediate_requested", "owner", "title", "statement", "closed", "submission",
+		"version_added", "reopened"},
 }
 
 // templateKeyRe finds the static keys of the templates: .L.T "key",

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/reporting"
@@ -85,6 +86,13 @@ func (l *Localizer) arg(a any) string {
 		return l.DateTime(v)
 	case msg.Stamp:
 		return l.DateTime(time.Time(v))
+	case time.Duration:
+		return l.Dur(v)
+	case cases.Justification:
+		if key := fmt.Sprintf("triage.just_%s", v); l.cat[key] != "" {
+			return l.T(key)
+		}
+		return string(v)
 	case model.CaseState:
 		return l.T("casestate." + string(v))
 	case reporting.Stage:
@@ -92,8 +100,8 @@ func (l *Localizer) arg(a any) string {
 	case model.Day:
 		return l.Date(time.Time(v))
 	case model.Rating:
-		if _, ok := l.cat["sev."+string(v)]; ok {
-			return l.T("sev." + string(v))
+		if key := fmt.Sprintf("sev.%s", v); l.cat[key] != "" {
+			return l.T(key)
 		}
 		return string(v)
 	case []string:
@@ -152,4 +160,22 @@ func (l *Localizer) Review(reason string) said {
 		parts[i] = l.Msg(c)
 	}
 	return said{Text: strings.Join(parts, "; ")}
+}
+
+// LogAction names a case log entry's action in the interface's language
+// (the action's code, marked English, when the catalogue lacks it).
+func (l *Localizer) LogAction(action string) said {
+	if key := fmt.Sprintf("case.log_%s", action); l.cat[key] != "" {
+		return said{Text: l.T(key)}
+	}
+	return said{Text: action, English: true}
+}
+
+// LogDetail is a case log entry's detail in the interface's language when
+// rocca worded it (cases.ParseLogDetail), else as it is (a person's text).
+func (l *Localizer) LogDetail(e model.CaseLogEntry) said {
+	if t, ok := cases.ParseLogDetail(e.Action, e.Detail); ok {
+		return l.Said(t)
+	}
+	return said{Text: e.Detail, English: e.Detail != ""}
 }

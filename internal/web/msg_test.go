@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/testutil/demokb"
 )
@@ -79,6 +80,19 @@ func testGeneratedTextsInItalian(t *testing.T, s *site) {
 			},
 			want: []string{"Il momento della consapevolezza, 2 gen 2099, 10:00 UTC, è nel futuro."},
 			gone: []string{"is in the future"}},
+		{name: "case timeline", code: http.StatusOK,
+			do: func() (int, string) {
+				id := s.openCase(t, ed, url.Values{"type": {"si"}, "title": {"Registro"}, "versions": {s.version.ID}})
+				ed.get("/cases/" + id)
+				at := s.clock.Now().Add(-time.Hour).Format("2006-01-02T15:04")
+				if code, body := ed.post("/cases/"+id+"/awareness", url.Values{"at": {at}, "reason": {"confermato sul gateway"}}); code != http.StatusSeeOther {
+					t.Fatalf("awareness: %d\n%.2000s", code, mainOf(body))
+				}
+				return ed.get("/cases/" + id)
+			},
+			want: []string{"<strong>Aperto</strong>", "Aperto manualmente: Registro", "<strong>Consapevolezza</strong>", "Consapevolezza dal ",
+				": confermato sul gateway (dopo 0 min di valutazione)"},
+			gone: []string{"opened by hand", "aware at ", "in assessment)", "<strong>awareness</strong>"}},
 		{name: "new case refused by the use case", code: http.StatusBadRequest,
 			do: func() (int, string) {
 				ed.get("/cases/new")
