@@ -129,15 +129,15 @@ func usedKeys(t *testing.T) map[string]string {
 // sentencePackages are the packages whose generated sentences (package
 // msg) the web application shows, relative to this one.
 var sentencePackages = []string{".", "../cases", "../triage", "../vexchange", "../portfolio", "../vex", "../model",
-	"../findings", "../reporting/srp"}
+	"../findings", "../reporting/srp", "../sbom"}
 
 // codeRe is the form of a sentence's code.
 var codeRe = regexp.MustCompile(`^[a-z]+\.[a-z0-9_]+$`)
 
 // sentenceCodes finds the codes of the sentences of sentencePackages: a
-// string literal of the code's form as the first argument of a call
-// whose second argument is a string literal too (the English format:
-// msg.New, msg.Errorf and the packages' helpers around them).
+// string literal of the code's form as an argument of a call whose next
+// argument is a string literal too (the English format: msg.New,
+// msg.Errorf and the packages' helpers around them).
 func sentenceCodes(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -157,18 +157,20 @@ func sentenceCodes(t *testing.T) map[string]string {
 			}
 			ast.Inspect(af, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)
-				if !ok || len(call.Args) < 2 {
+				if !ok {
 					return true
 				}
-				code, ok1 := call.Args[0].(*ast.BasicLit)
-				format, ok2 := call.Args[1].(*ast.BasicLit)
-				if !ok1 || !ok2 || code.Kind != token.STRING || format.Kind != token.STRING {
-					return true
-				}
-				// The web package's own calls with two literals are
-				// mostly keys with a detail; its sentences are "web.…".
-				if s, err := strconv.Unquote(code.Value); err == nil && codeRe.MatchString(s) && (dir != "." || strings.HasPrefix(s, "web.")) {
-					out[s] = f
+				for i := 0; i+1 < len(call.Args); i++ {
+					code, ok1 := call.Args[i].(*ast.BasicLit)
+					format, ok2 := call.Args[i+1].(*ast.BasicLit)
+					if !ok1 || !ok2 || code.Kind != token.STRING || format.Kind != token.STRING {
+						continue
+					}
+					// The web package's own calls with two literals are
+					// mostly keys with a detail; its sentences are "web.…".
+					if s, err := strconv.Unquote(code.Value); err == nil && codeRe.MatchString(s) && (dir != "." || strings.HasPrefix(s, "web.")) {
+						out[s] = f
+					}
 				}
 				return true
 			})

@@ -38,16 +38,16 @@ func testGeneratedTextsInItalian(t *testing.T, s *site) {
 	if purl == "" {
 		t.Fatalf("finding %s has no purl", fs[0].ID)
 	}
-	vexImport := func(doc string) (int, string) {
-		ed.get("/versions/" + s.version.ID)
+	send := func(page, path, field, name, doc string) (int, string) {
+		ed.get(page)
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
 		mw.WriteField("csrf", ed.csrf)
 		mw.WriteField("scope", "version")
-		fw, _ := mw.CreateFormFile("vex", "other.openvex.json")
+		fw, _ := mw.CreateFormFile(field, name)
 		fw.Write([]byte(doc))
 		mw.Close()
-		req, _ := http.NewRequest("POST", s.URL+"/versions/"+s.version.ID+"/vex", &body)
+		req, _ := http.NewRequest("POST", s.URL+path, &body)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		res, err := ed.c.Do(req)
 		if err != nil {
@@ -56,6 +56,9 @@ func testGeneratedTextsInItalian(t *testing.T, s *site) {
 		defer res.Body.Close()
 		out, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(out)
+	}
+	vexImport := func(doc string) (int, string) {
+		return send("/versions/"+s.version.ID, "/versions/"+s.version.ID+"/vex", "vex", "other.openvex.json", doc)
 	}
 	tests := []struct {
 		name string
@@ -150,6 +153,12 @@ func testGeneratedTextsInItalian(t *testing.T, s *site) {
 			},
 			want: []string{"Il documento VEX riguarda altri prodotti: nessuno dei suoi prodotti (pkg:generic/elsewhere@1.0)"},
 			gone: []string{"is about other products", "none of its products"}},
+		{name: "SBOM upload: rejected document", code: http.StatusUnprocessableEntity,
+			do: func() (int, string) {
+				return send("/versions/"+s.version.ID+"/upload", "/versions/"+s.version.ID+"/upload", "sbom", "notes.txt", "just some notes\n")
+			},
+			want: []string{"Formato non riconosciuto: "},
+			gone: []string{"unrecognised format", "rocca reads CycloneDX"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
