@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,5 +53,28 @@ func TestLocalizedSentences(t *testing.T) {
 				t.Errorf("got %+v, want %+v", tt.got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSentenceTextsFormat: every sentence's text in every language
+// formats without a fmt error, whatever the number of arguments it
+// leaves out.
+func TestSentenceTextsFormat(t *testing.T) {
+	c, err := LoadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range Languages {
+		l := c.For(lang)
+		for _, k := range c.Keys(lang) {
+			code, ok := strings.CutPrefix(k, "msg.")
+			if !ok {
+				continue
+			}
+			got := l.Msg(msg.Text{Code: code, Args: []any{"a", "b", "c", "d", "e", "f"}})
+			if strings.Contains(got, "%!") || strings.Contains(got, "%[") {
+				t.Errorf("%s %s: %q", lang, k, got)
+			}
+		}
 	}
 }
