@@ -6,9 +6,11 @@
 // another language finds the code with errors.As (or Of) and shows its own
 // text for it (the web application's catalogue key is "msg." + Code),
 // formatting the arguments in its locale. Codes are lower-case words
-// joined by dots ("cases.title_required"), the first naming the package;
-// they are the first argument of New or Errorf, a string literal, so that
-// a test can list them.
+// joined by dots ("cases.title_required"), the first naming the package
+// or the family of sentences; each is a string literal followed by the
+// English format's literal in the call that makes the sentence (New,
+// Errorf or a package's helper around them), so that a test can list
+// them (internal/web's catalogue test).
 package msg
 
 import (
