@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/reporting"
 	"github.com/rocca-project/rocca/internal/reporting/srp"
 	"github.com/rocca-project/rocca/internal/store"
@@ -60,11 +61,11 @@ func (d Details) Deadline(st reporting.Stage) (Clock, bool) {
 func (s *Service) List(ctx context.Context, org string, q store.CaseQuery) ([]Details, error) {
 	for _, st := range q.States {
 		if !validState(st) {
-			return nil, inputf("state: %q is not one of assessment, aware, reported, closed", st)
+			return nil, inputf("cases.query_state", "state: %q is not one of assessment, aware, reported, closed", st)
 		}
 	}
 	if q.Kind != "" && !reporting.Kind(q.Kind).Valid() {
-		return nil, inputf("type: %q is not aev or si", q.Kind)
+		return nil, inputf("cases.query_kind", "type: %q is not aev or si", q.Kind)
 	}
 	cs, err := s.store.Cases(ctx, org, q)
 	if err != nil {
@@ -185,14 +186,14 @@ type NewCase struct {
 func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, error) {
 	kind := reporting.Kind(in.Kind)
 	if !kind.Valid() {
-		return Details{}, inputf("type: %q is not aev (actively exploited vulnerability) or si (severe incident)", in.Kind)
+		return Details{}, inputf("cases.kind", "type: %q is not aev (actively exploited vulnerability) or si (severe incident)", in.Kind)
 	}
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Title == "" {
-		return Details{}, inputf("title: required")
+		return Details{}, inputf("cases.title_required", "title: required")
 	}
 	if n := utf8.RuneCountInString(in.Title); n > 255 {
-		return Details{}, inputf("title: %d characters, the SRP accepts at most 255", n)
+		return Details{}, inputf("cases.title_long", "title: %d characters, the SRP accepts at most 255", n)
 	}
 	var ids []string
 	for _, id := range in.VulnIDs {
@@ -201,14 +202,14 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 		}
 	}
 	if kind == reporting.KindAEV && len(ids) == 0 {
-		return Details{}, inputf("vulnerabilityIds: an actively exploited vulnerability case needs the vulnerability's id (CVE, EUVD, GHSA…)")
+		return Details{}, inputf("cases.vuln_required", "vulnerabilityIds: an actively exploited vulnerability case needs the vulnerability's id (CVE, EUVD, GHSA…)")
 	}
 	now := s.Now()
 	var vs []model.CaseVersion
 	for _, vid := range in.VersionIDs {
 		v, err := s.store.Version(ctx, org, vid)
 		if errors.Is(err, store.ErrNotFound) {
-			return Details{}, inputf("versionIds: no version %q", vid)
+			return Details{}, inputf("cases.no_version", "versionIds: no version %q", vid)
 		}
 		if err != nil {
 			return Details{}, err
@@ -220,7 +221,7 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 	if len(ids) > 0 {
 		c.VulnID = ids[0]
 	}
-	log := []model.CaseLogEntry{{At: now, Actor: in.Actor, Action: "opened", Detail: "opened by hand: " + in.Title}}
+	log := []model.CaseLogEntry{{At: now, Actor: in.Actor, Action: "opened", Detail: logOpenedByHand(in.Title).English}}
 	if !in.Awareness.IsZero() || in.AwarenessReason != "" {
 		at, reason, err := s.checkAwareness(in.Awareness, in.AwarenessReason)
 		if err != nil {
@@ -228,7 +229,7 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 		}
 		c.State, c.Awareness, c.AwarenessReason, c.AwarenessBy = model.CaseAware, at, reason, in.Actor
 		log = append(log, model.CaseLogEntry{At: now, Actor: in.Actor, Action: "awareness",
-			Detail: "aware at " + at.Format(time.RFC3339) + ": " + reason})
+			Detail: logAware(at, reason).English})
 	}
 	err := s.store.CaseTx(ctx, org, func(tx store.CaseTx) error {
 		if len(ids) > 0 {
@@ -237,7 +238,7 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 				return err
 			}
 			if len(other) > 0 {
-				return fmt.Errorf("case %s already concerns %s: %w", other[0].ID, strings.Join(other[0].VulnIDs, ", "), store.ErrConflict)
+				return msg.Errorf("cases.conflict", "case %s already concerns %s: %w", other[0].ID, strings.Join(other[0].VulnIDs, ", "), store.ErrConflict)
 			}
 		}
 		if err := tx.PutCase(ctx, &c); err != nil {
@@ -271,20 +272,20 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 func (s *Service) checkAwareness(at time.Time, reason string) (time.Time, string, error) {
 	reason = strings.TrimSpace(reason)
 	if at.IsZero() {
-		return at, reason, inputf("at: the time of awareness is required (RFC 3339)")
+		return at, reason, inputf("cases.awareness_required", "at: the time of awareness is required (RFC 3339)")
 	}
 	if reason == "" {
-		return at, reason, inputf("reason: required: say why the exploitation (or incident) is established with a reasonable degree of certainty")
+		return at, reason, inputf("cases.awareness_reason_required", "reason: required: say why the exploitation (or incident) is established with a reasonable degree of certainty")
 	}
 	if n := utf8.RuneCountInString(reason); n > 4000 {
-		return at, reason, inputf("reason: %d characters, at most 4000", n)
+		return at, reason, inputf("cases.reason_long", "reason: %d characters, at most 4000", n)
 	}
 	at = reporting.Minute(at)
 	if at.After(s.Now()) {
-		return at, reason, inputf("at: %s is in the future", at.Format(time.RFC3339))
+		return at, reason, inputf("cases.awareness_future", "at: %s is in the future", msg.Stamp(at))
 	}
 	if at.Before(craStart()) {
-		return at, reason, inputf("at: %s is before 11 September 2026: exploitation known before Art. 14 applied is not reportable; close the case with that reason instead", at.Format(time.RFC3339))
+		return at, reason, inputf("cases.awareness_before_cra", "at: %s is before 11 September 2026: exploitation known before Art. 14 applied is not reportable; close the case with that reason instead", msg.Stamp(at))
 	}
 	return at, reason, nil
 }
@@ -336,13 +337,13 @@ func (s *Service) ConfirmAwareness(ctx context.Context, org, id, actor string, a
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.State == model.CaseClosed {
-			return nil, nil, stateErr("the case is closed")
+			return nil, nil, stateErr("cases.closed", "the case is closed")
 		}
-		detail := "aware at " + at.Format(time.RFC3339) + ": " + reason
+		detail := logAware(at, reason).English
 		if !c.Awareness.IsZero() {
-			detail = "awareness changed from " + c.Awareness.Format(time.RFC3339) + " to " + at.Format(time.RFC3339) + ": " + reason
+			detail = logAwareChanged(c.Awareness, at, reason).English
 		} else if c.State == model.CaseAssessment {
-			detail += fmt.Sprintf(" (after %s in assessment)", now.Sub(c.Opened).Truncate(time.Minute))
+			detail = logAwareAfter(at, reason, now.Sub(c.Opened).Truncate(time.Minute)).English
 		}
 		c.Awareness, c.AwarenessReason, c.AwarenessBy = at, reason, actor
 		if c.State == model.CaseAssessment {
@@ -361,29 +362,27 @@ func (s *Service) ConfirmAwareness(ctx context.Context, org, id, actor string, a
 func (s *Service) SetFix(ctx context.Context, org, id, actor string, at time.Time, details string) (Details, error) {
 	details = strings.TrimSpace(details)
 	if at.IsZero() {
-		return Details{}, inputf("availableAt: required (RFC 3339)")
+		return Details{}, inputf("cases.fix_required", "availableAt: required (RFC 3339)")
 	}
 	at = reporting.Minute(at)
 	if at.After(s.Now()) {
-		return Details{}, inputf("availableAt: %s is in the future; record the fix once it is available", at.Format(time.RFC3339))
+		return Details{}, inputf("cases.fix_future", "availableAt: %s is in the future; record the fix once it is available", msg.Stamp(at))
 	}
 	if n := utf8.RuneCountInString(details); n > 2000 {
-		return Details{}, inputf("details: %d characters, the SRP field v23 accepts at most 2000", n)
+		return Details{}, inputf("cases.fix_details_long", "details: %d characters, the SRP field v23 accepts at most 2000", n)
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.Kind != string(reporting.KindAEV) {
-			return nil, nil, stateErr("a severe incident's final report runs from the notification's submission, not from a fix")
+			return nil, nil, stateErr("cases.si_fix", "a severe incident's final report runs from the notification's submission, not from a fix")
 		}
 		if c.State == model.CaseClosed {
-			return nil, nil, stateErr("the case is closed")
+			return nil, nil, stateErr("cases.closed", "the case is closed")
 		}
-		detail := "fix available at " + at.Format(time.RFC3339)
+		var from time.Time
 		if !c.FixAvailable.IsZero() && !c.FixAvailable.Equal(at) {
-			detail = "fix availability changed from " + c.FixAvailable.Format(time.RFC3339) + " to " + at.Format(time.RFC3339)
+			from = c.FixAvailable
 		}
-		if details != "" {
-			detail += ": " + details
-		}
+		detail := logFix(from, at, details).English
 		c.FixAvailable, c.FixDetails = at, details
 		return []model.CaseLogEntry{{Actor: actor, Action: "fix", Detail: detail}}, nil, nil
 	})
@@ -393,15 +392,15 @@ func (s *Service) SetFix(ctx context.Context, org, id, actor string, at time.Tim
 // intermediate report (Art. 14(6)) with its due date.
 func (s *Service) RequestIntermediate(ctx context.Context, org, id, actor string, due time.Time) (Details, error) {
 	if due.IsZero() {
-		return Details{}, inputf("due: required (RFC 3339)")
+		return Details{}, inputf("cases.due_required", "due: required (RFC 3339)")
 	}
 	due = reporting.Minute(due)
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.State == model.CaseClosed || c.State == model.CaseAssessment {
-			return nil, nil, stateErr("an intermediate report needs a case whose awareness is confirmed and that is not closed")
+			return nil, nil, stateErr("cases.intermediate_state", "an intermediate report needs a case whose awareness is confirmed and that is not closed")
 		}
 		c.IntermediateDue = due
-		return []model.CaseLogEntry{{Actor: actor, Action: "intermediate_requested", Detail: "CSIRT asked for an intermediate report due " + due.Format(time.RFC3339)}}, nil, nil
+		return []model.CaseLogEntry{{Actor: actor, Action: "intermediate_requested", Detail: logIntermediate(due).English}}, nil, nil
 	})
 }
 
@@ -416,25 +415,25 @@ func (s *Service) Edit(ctx context.Context, org, id, actor string, u Update) (De
 	if u.Title != nil {
 		t := strings.TrimSpace(*u.Title)
 		if t == "" || utf8.RuneCountInString(t) > 255 {
-			return Details{}, inputf("title: required, at most 255 characters")
+			return Details{}, inputf("cases.edit_title", "title: required, at most 255 characters")
 		}
 		u.Title = &t
 	}
 	if u.Statement != nil && utf8.RuneCountInString(*u.Statement) > 4000 {
-		return Details{}, inputf("statement: at most 4000 characters (SRP severity and impact fields)")
+		return Details{}, inputf("cases.statement_long", "statement: at most 4000 characters (SRP severity and impact fields)")
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		var log []model.CaseLogEntry
 		if u.Owner != nil && strings.TrimSpace(*u.Owner) != c.Owner {
-			log = append(log, model.CaseLogEntry{Actor: actor, Action: "owner", Detail: fmt.Sprintf("owner %q → %q", c.Owner, strings.TrimSpace(*u.Owner))})
+			log = append(log, model.CaseLogEntry{Actor: actor, Action: "owner", Detail: logOwner(c.Owner, strings.TrimSpace(*u.Owner)).English})
 			c.Owner = strings.TrimSpace(*u.Owner)
 		}
 		if u.Title != nil && *u.Title != c.Title {
-			log = append(log, model.CaseLogEntry{Actor: actor, Action: "title", Detail: "title: " + *u.Title})
+			log = append(log, model.CaseLogEntry{Actor: actor, Action: "title", Detail: logTitle(*u.Title).English})
 			c.Title = *u.Title
 		}
 		if u.Statement != nil && *u.Statement != c.Statement {
-			log = append(log, model.CaseLogEntry{Actor: actor, Action: "statement", Detail: "severity and impact statement edited"})
+			log = append(log, model.CaseLogEntry{Actor: actor, Action: "statement", Detail: logStatement().English})
 			c.Statement = *u.Statement
 		}
 		return log, nil, nil
@@ -462,20 +461,20 @@ type Closing struct {
 func (s *Service) Close(ctx context.Context, org, id, actor string, cl Closing, notAffected NotAffected) (Details, error) {
 	cl.Reason = strings.TrimSpace(cl.Reason)
 	if cl.Reason == "" {
-		return Details{}, inputf("reason: required")
+		return Details{}, inputf("cases.close_reason_required", "reason: required")
 	}
 	if cl.NotExploitable && !slices.Contains(model.Justifications, cl.Justification) {
-		return Details{}, inputf("justification: required when closing as not exploitable, one of %s", strings.Join(model.Justifications, ", "))
+		return Details{}, inputf("cases.close_justification", "justification: required when closing as not exploitable, one of %s", strings.Join(model.Justifications, ", "))
 	}
 	if n := utf8.RuneCountInString(cl.Reason); n > 4000 {
-		return Details{}, inputf("reason: %d characters, at most 4000", n)
+		return Details{}, inputf("cases.reason_long", "reason: %d characters, at most 4000", n)
 	}
 	cur, err := s.store.Case(ctx, org, id)
 	if err != nil {
 		return Details{}, err
 	}
 	if cur.State == model.CaseClosed {
-		return Details{}, stateErr("the case is already closed")
+		return Details{}, stateErr("cases.already_closed", "the case is already closed")
 	}
 	if cl.NotExploitable && notAffected != nil {
 		cur.CloseReason = cl.Reason
@@ -485,15 +484,12 @@ func (s *Service) Close(ctx context.Context, org, id, actor string, cl Closing, 
 	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		if c.State == model.CaseClosed {
-			return nil, nil, stateErr("the case is already closed")
+			return nil, nil, stateErr("cases.already_closed", "the case is already closed")
 		}
 		c.State, c.Closed, c.CloseReason = model.CaseClosed, now, cl.Reason
 		detail := cl.Reason
 		if cl.NotExploitable {
-			detail = "not exploitable in the product (" + cl.Justification + "): " + cl.Reason
-			if notAffected != nil {
-				detail += "; not_affected decision recorded"
-			}
+			detail = logNotExploitable(Justification(cl.Justification), cl.Reason, notAffected != nil).English
 		}
 		ev, err := notice(EventClosed, *c, firstVersion(c), now, &Notice{Detail: detail})
 		if err != nil {
@@ -523,10 +519,10 @@ type StageSubmission struct {
 // refuses the record with an *srp.MissingError.
 func (s *Service) RecordSubmission(ctx context.Context, org, id string, in StageSubmission) (Details, error) {
 	if !in.Stage.Valid() {
-		return Details{}, inputf("stage: %q is not early_warning, notification, intermediate or final_report", in.Stage)
+		return Details{}, inputf("cases.stage", "stage: %q is not early_warning, notification, intermediate or final_report", in.Stage)
 	}
 	if n := utf8.RuneCountInString(in.Reference); n > 255 {
-		return Details{}, inputf("srpReference: at most 255 characters")
+		return Details{}, inputf("cases.srp_reference_long", "srpReference: at most 255 characters")
 	}
 	now := s.Now()
 	at := in.Submitted
@@ -535,7 +531,7 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 	}
 	at = at.UTC().Truncate(time.Second)
 	if at.After(now) {
-		return Details{}, inputf("submittedAt: %s is in the future", at.Format(time.RFC3339))
+		return Details{}, inputf("cases.submitted_future", "submittedAt: %s is in the future", msg.Stamp(at))
 	}
 	// The state is checked (again, locked) in the transaction; checked
 	// first here so that a case in assessment is not told about fields.
@@ -578,12 +574,9 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 		if in.Stage == reporting.StageFinalReport {
 			c.State = model.CaseReported
 		}
-		detail := string(in.Stage) + " submitted at " + at.Format(time.RFC3339)
-		if sub.Reference != "" {
-			detail += ", SRP reference " + sub.Reference
-		}
+		detail := logSubmitted(in.Stage, at, sub.Reference).English
 		if in.AlreadyProvided {
-			detail = string(in.Stage) + ": information already provided"
+			detail = logAlreadyProvided(in.Stage).English
 		}
 		ev, err := notice(EventStageRecorded, *c, firstVersion(c), now, &Notice{Stage: string(in.Stage), Detail: detail})
 		if err != nil {
@@ -596,11 +589,11 @@ func (s *Service) RecordSubmission(ctx context.Context, org, id string, in Stage
 // checkStage tells whether a stage's submission can be recorded on c.
 func checkStage(c model.Case, st reporting.Stage) error {
 	if c.State == model.CaseClosed || c.State == model.CaseAssessment {
-		return stateErr("a stage can be recorded once awareness is confirmed, on a case not closed (this one is %s)", c.State)
+		return stateErr("cases.stage_state", "a stage can be recorded once awareness is confirmed, on a case not closed (this one is %s)", c.State)
 	}
 	if prev := previous(st); prev != "" {
 		if _, ok := submission(c, prev); !ok {
-			return stateErr("record the %s first (or mark it as already provided)", prev)
+			return stateErr("cases.stage_order", "record the %s first (or mark it as already provided)", prev)
 		}
 	}
 	return nil

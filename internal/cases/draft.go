@@ -21,7 +21,7 @@ import (
 // that stage was submitted with. Text is English: the SRP is.
 func (s *Service) Draft(ctx context.Context, org, id string, stage reporting.Stage) (*srp.Draft, error) {
 	if !slices.Contains(srp.Stages, stage) {
-		return nil, inputf("stage: %q has no SRP form (early_warning, notification or final_report)", stage)
+		return nil, inputf("cases.draft_stage", "stage: %q has no SRP form (early_warning, notification or final_report)", stage)
 	}
 	c, err := s.store.Case(ctx, org, id)
 	if err != nil {

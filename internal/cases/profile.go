@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/reporting"
 )
 
@@ -26,6 +27,19 @@ const (
 type ProfileView struct {
 	model.ReportingProfile
 	Warnings []string `json:"warnings"`
+	// Notes are the warnings' codes and arguments, for translation, in
+	// the same order.
+	Notes []msg.Text `json:"-"`
+}
+
+// viewOf is the view of p with its warnings and the extra ones.
+func viewOf(p model.ReportingProfile, extra ...msg.Text) ProfileView {
+	notes := append(warnings(p), extra...)
+	v := ProfileView{ReportingProfile: p, Warnings: make([]string, len(notes)), Notes: notes}
+	for i, n := range notes {
+		v.Warnings[i] = n.English
+	}
+	return v
 }
 
 // Profile returns org's reporting profile.
@@ -34,7 +48,7 @@ func (s *Service) Profile(ctx context.Context, org string) (ProfileView, error) 
 	if err != nil {
 		return ProfileView{}, err
 	}
-	return ProfileView{ReportingProfile: p, Warnings: warnings(p)}, nil
+	return viewOf(p), nil
 }
 
 // SaveProfile validates and saves org's reporting profile; the
@@ -43,14 +57,14 @@ func (s *Service) Profile(ctx context.Context, org string) (ProfileView, error) 
 func (s *Service) SaveProfile(ctx context.Context, org string, p model.ReportingProfile) (ProfileView, error) {
 	p.LegalName = strings.TrimSpace(p.LegalName)
 	if n := utf8.RuneCountInString(p.LegalName); n > 255 {
-		return ProfileView{}, inputf("legalName: at most 255 characters")
+		return ProfileView{}, inputf("cases.legal_name_long", "legalName: at most 255 characters")
 	}
 	for name, code := range map[string]*string{"mainEstablishment": &p.MainEstablishment,
 		"routing.authorisedRepresentative": &p.Routing.AuthorisedRepresentative, "routing.importer": &p.Routing.Importer,
 		"routing.distributor": &p.Routing.Distributor, "routing.mostUsers": &p.Routing.MostUsers} {
 		*code = strings.ToUpper(strings.TrimSpace(*code))
 		if *code != "" && !reporting.MemberState(*code) {
-			return ProfileView{}, inputf("%s: %q is not an EU Member State code (e.g. IT, DE, FR)", name, *code)
+			return ProfileView{}, inputf("cases.member_state", "%s: %q is not an EU Member State code (e.g. IT, DE, FR)", name, *code)
 		}
 	}
 	primaries, secondaries := 0, 0
@@ -58,13 +72,13 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		r := &p.Representatives[i]
 		r.Name, r.Email = strings.TrimSpace(r.Name), strings.TrimSpace(r.Email)
 		if r.Name == "" {
-			return ProfileView{}, inputf("representatives[%d].name: required", i)
+			return ProfileView{}, inputf("cases.rep_name_required", "representatives[%d].name: required", i)
 		}
 		if _, err := mail.ParseAddress(r.Email); err != nil || strings.ContainsAny(r.Email, " <>") {
-			return ProfileView{}, inputf("representatives[%d].email: %q is not an e-mail address", i, r.Email)
+			return ProfileView{}, inputf("cases.rep_email", "representatives[%d].email: %q is not an e-mail address", i, r.Email)
 		}
 		if r.Notifications < 0 {
-			return ProfileView{}, inputf("representatives[%d].notifications: negative", i)
+			return ProfileView{}, inputf("cases.rep_notifications", "representatives[%d].notifications: negative", i)
 		}
 		switch r.Role {
 		case "primary":
@@ -72,30 +86,30 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		case "secondary":
 			secondaries++
 		default:
-			return ProfileView{}, inputf("representatives[%d].role: %q is not primary or secondary", i, r.Role)
+			return ProfileView{}, inputf("cases.rep_role", "representatives[%d].role: %q is not primary or secondary", i, r.Role)
 		}
 	}
 	if primaries > 1 {
-		return ProfileView{}, inputf("representatives: the SRP has one primary representative per manufacturer, not %d", primaries)
+		return ProfileView{}, inputf("cases.rep_primaries", "representatives: the SRP has one primary representative per manufacturer, not %d", primaries)
 	}
 	if secondaries > maxSecondaries {
-		return ProfileView{}, inputf("representatives: the SRP allows up to %d secondary representatives, not %d", maxSecondaries, secondaries)
+		return ProfileView{}, inputf("cases.rep_secondaries", "representatives: the SRP allows up to %d secondary representatives, not %d", maxSecondaries, secondaries)
 	}
 	for i, c := range p.ReportingContacts {
 		c = strings.TrimSpace(c)
 		if _, err := mail.ParseAddress(c); err != nil || strings.ContainsAny(c, " <>,") {
-			return ProfileView{}, inputf("reportingContacts[%d]: %q is not an e-mail address", i, c)
+			return ProfileView{}, inputf("cases.contact_email", "reportingContacts[%d]: %q is not an e-mail address", i, c)
 		}
 		p.ReportingContacts[i] = c
 	}
 	switch p.Locale = strings.TrimSpace(p.Locale); p.Locale {
 	case "", "en", "it":
 	default:
-		return ProfileView{}, inputf("locale: %q is not a language of e-mails: en or it", p.Locale)
+		return ProfileView{}, inputf("cases.locale", "locale: %q is not a language of e-mails: en or it", p.Locale)
 	}
 	for i, h := range p.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
-			return ProfileView{}, inputf("holidays[%d]: %q is not a date YYYY-MM-DD", i, h)
+			return ProfileView{}, inputf("cases.holiday", "holidays[%d]: %q is not a date YYYY-MM-DD", i, h)
 		}
 	}
 	p.CSIRTState, p.CSIRTReason = Route(p.MainEstablishment, p.Routing)
@@ -106,7 +120,7 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 		return ProfileView{}, err
 	}
 	p.ContactsSubscription = old.ContactsSubscription
-	var extra []string
+	var extra []msg.Text
 	if s.contacts != nil && (!slices.Equal(old.ReportingContacts, p.ReportingContacts) || mailLocale(old.Locale) != mailLocale(p.Locale) ||
 		(old.ContactsSubscription == "" && len(p.ReportingContacts) > 0)) {
 		if old.ContactsSubscription != "" {
@@ -119,7 +133,7 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 			id, err := s.contacts.Subscribe(ctx, org, p.ReportingContacts, EventTypes, p.Locale)
 			if err != nil {
 				// E-mail not configured, say: the profile is saved all the same.
-				extra = append(extra, "the reporting contacts get no e-mail: "+err.Error())
+				extra = append(extra, msg.New("profile.contacts_no_mail", "the reporting contacts get no e-mail: %s", err.Error()))
 			}
 			p.ContactsSubscription = id
 		}
@@ -127,7 +141,7 @@ func (s *Service) SaveProfile(ctx context.Context, org string, p model.Reporting
 	if err := s.store.PutReportingProfile(ctx, org, &p); err != nil {
 		return ProfileView{}, err
 	}
-	return ProfileView{ReportingProfile: p, Warnings: append(warnings(p), extra...)}, nil
+	return viewOf(p, extra...), nil
 }
 
 // mailLocale is the language of the reporting contacts' e-mails: "" is
@@ -145,39 +159,50 @@ func mailLocale(l string) string {
 // distributor's (most products made available), the Member State with
 // the most users. It returns the state and the reason.
 func Route(main string, r model.Routing) (string, string) {
-	steps := []struct{ code, why string }{
-		{main, "main establishment in the EU is in %s (Art. 14(7), first subparagraph)"},
-		{r.AuthorisedRepresentative, "no main establishment in the EU; the authorised representative is established in %s"},
-		{r.Importer, "no main establishment or authorised representative in the EU; the importer placing most products is in %s"},
-		{r.Distributor, "no main establishment, authorised representative or importer; the distributor making most products available is in %s"},
-		{r.MostUsers, "none of the above; most users are in %s"},
+	state, why := RouteReason(main, r)
+	return state, why.English
+}
+
+// RouteReason is Route with the reason's code and arguments, for
+// translation. The reason is a function of the answers, so an interface
+// derives the code of a stored profile's reason from its stored answers.
+func RouteReason(main string, r model.Routing) (string, msg.Text) {
+	switch {
+	case main != "":
+		return main, msg.New("route.main", "main establishment in the EU is in %s (Art. 14(7), first subparagraph)", main)
+	case r.AuthorisedRepresentative != "":
+		return r.AuthorisedRepresentative, msg.New("route.representative", "no main establishment in the EU; the authorised representative is established in %s", r.AuthorisedRepresentative)
+	case r.Importer != "":
+		return r.Importer, msg.New("route.importer", "no main establishment or authorised representative in the EU; the importer placing most products is in %s", r.Importer)
+	case r.Distributor != "":
+		return r.Distributor, msg.New("route.distributor", "no main establishment, authorised representative or importer; the distributor making most products available is in %s", r.Distributor)
+	case r.MostUsers != "":
+		return r.MostUsers, msg.New("route.most_users", "none of the above; most users are in %s", r.MostUsers)
 	}
-	for _, st := range steps {
-		if st.code != "" {
-			return st.code, fmt.Sprintf(st.why, st.code)
-		}
-	}
-	return "", "no routing answer given: set the main establishment (or the routing questions)"
+	return "", msg.New("route.none", "no routing answer given: set the main establishment (or the routing questions)")
 }
 
 // CSIRTName names the coordinating CSIRT of a Member State.
-func CSIRTName(code string) string {
+func CSIRTName(code string) string { return CSIRTNameText(code).English }
+
+// CSIRTNameText is CSIRTName with its code and arguments, for translation.
+func CSIRTNameText(code string) msg.Text {
 	switch code {
 	case "":
-		return ""
+		return msg.Text{}
 	case "IT":
-		return "CSIRT Italia (ACN)"
+		return msg.New("csirt.it", "CSIRT Italia (ACN)")
 	}
-	return "the CSIRT designated as coordinator of " + code
+	return msg.New("csirt.designated", "the CSIRT designated as coordinator of %s", code)
 }
 
-func warnings(p model.ReportingProfile) []string {
-	w := []string{}
+func warnings(p model.ReportingProfile) []msg.Text {
+	w := []msg.Text{}
 	if p.LegalName == "" {
-		w = append(w, "legal manufacturer name not set: drafts use the organisation's name")
+		w = append(w, msg.New("profile.no_legal_name", "legal manufacturer name not set: drafts use the organisation's name"))
 	}
 	if p.CSIRTState == "" {
-		w = append(w, "no coordinating CSIRT: answer the routing questions (a wrong CSIRT can invalidate a notification)")
+		w = append(w, msg.New("profile.no_csirt", "no coordinating CSIRT: answer the routing questions (a wrong CSIRT can invalidate a notification)"))
 	}
 	primary := false
 	for _, r := range p.Representatives {
@@ -189,16 +214,16 @@ func warnings(p model.ReportingProfile) []string {
 		}
 		switch {
 		case r.Notifications >= unverifiedCap:
-			w = append(w, fmt.Sprintf("%s is not verified and has filed %d notifications: the SRP's cap of %d for unverified representatives is reached", r.Name, r.Notifications, unverifiedCap))
+			w = append(w, msg.New("profile.cap_reached", "%s is not verified and has filed %d notifications: the SRP's cap of %d for unverified representatives is reached", r.Name, r.Notifications, unverifiedCap))
 		case r.Notifications >= warnAt:
-			w = append(w, fmt.Sprintf("%s is not verified and has filed %d of the %d notifications an unverified representative may file: ask the coordinating CSIRT to verify", r.Name, r.Notifications, unverifiedCap))
+			w = append(w, msg.New("profile.cap_near", "%s is not verified and has filed %d of the %d notifications an unverified representative may file: ask the coordinating CSIRT to verify", r.Name, r.Notifications, unverifiedCap))
 		}
 	}
 	if !primary {
-		w = append(w, "no primary SRP representative")
+		w = append(w, msg.New("profile.no_primary", "no primary SRP representative"))
 	}
 	if len(p.ReportingContacts) == 0 {
-		w = append(w, "no reporting contacts: deadline reminders reach only the case owner and the notification subscriptions")
+		w = append(w, msg.New("profile.no_contacts", "no reporting contacts: deadline reminders reach only the case owner and the notification subscriptions"))
 	}
 	return w
 }

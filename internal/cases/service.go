@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/reporting"
 	"github.com/rocca-project/rocca/internal/reporting/srp"
 	"github.com/rocca-project/rocca/internal/store"
@@ -115,7 +116,11 @@ type InputError struct{ Err error }
 func (e *InputError) Error() string { return e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
-func inputf(format string, a ...any) error { return &InputError{Err: fmt.Errorf(format, a...)} }
+// inputf returns an InputError worded in English by format, coded for
+// translation (msg.Of finds the code).
+func inputf(code, format string, a ...any) error {
+	return &InputError{Err: msg.Errorf(code, format, a...)}
+}
 
 // IsInput reports whether err is an InputError.
 func IsInput(err error) bool {
@@ -126,8 +131,23 @@ func IsInput(err error) bool {
 // StateError is an action the case's state does not allow (confirming
 // awareness of a closed case); MissingFields (srp.MissingError) is the
 // other refusal of a correct request.
-type StateError struct{ Msg string }
+type StateError struct {
+	Msg string
+	// Text is the refusal's code and arguments (msg.Of finds it).
+	Text *msg.Error
+}
 
 func (e *StateError) Error() string { return e.Msg }
 
-func stateErr(format string, a ...any) error { return &StateError{Msg: fmt.Sprintf(format, a...)} }
+// Unwrap returns the coded refusal.
+func (e *StateError) Unwrap() error {
+	if e.Text == nil {
+		return nil
+	}
+	return e.Text
+}
+
+func stateErr(code, format string, a ...any) error {
+	m := msg.Errorf(code, format, a...)
+	return &StateError{Msg: m.English, Text: m}
+}

@@ -211,12 +211,8 @@ func (s *Service) apply(ctx context.Context, org string, g *group) (opened bool,
 				return err
 			}
 			opened = true
-			detail := g.vulnID + " is known exploited"
-			if g.listed != "" {
-				detail += " (listed since " + g.listed + ")"
-			}
 			log = append(log, model.CaseLogEntry{CaseID: c.ID, At: now, Actor: actorRocca, Action: "opened",
-				Detail: detail + "; open finding in " + versionList(g) + "; awaiting assessment"})
+				Detail: logOpenedKEV(g.vulnID, g.listed, versionList(g)).English})
 		} else {
 			c = cs[0]
 			ids := mergeIDs(slices.Clone(c.VulnIDs), g.ids)
@@ -245,7 +241,7 @@ func (s *Service) apply(ctx context.Context, org string, g *group) (opened bool,
 				names[i] = v.ProductName + " " + v.VersionName
 			}
 			log = append(log, model.CaseLogEntry{CaseID: c.ID, At: now, Actor: actorRocca, Action: "version_added",
-				Detail: "affected: " + strings.Join(names, ", ")})
+				Detail: logVersionAdded(strings.Join(names, ", ")).English})
 			if c.State == model.CaseClosed {
 				c.State, c.Closed, c.CloseReason, c.Updated = model.CaseAssessment, time.Time{}, "", now
 				c.ProposedAwareness = now
@@ -253,7 +249,7 @@ func (s *Service) apply(ctx context.Context, org string, g *group) (opened bool,
 					return err
 				}
 				log = append(log, model.CaseLogEntry{CaseID: c.ID, At: now, Actor: actorRocca, Action: "reopened",
-					Detail: "a version not covered by the closing decision is affected"})
+					Detail: logReopened().English})
 			}
 			ev, err := notice(EventVersionAdded, c, g.versions[added[0]], now, nil)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/uid"
 )
 
@@ -331,16 +332,16 @@ func inherit(ctx context.Context, tx Tx, sc Scope, fresh []*model.TrackedFinding
 // match (it became known exploited, a fix appeared, its severity rose),
 // or "" when it does not.
 func reviewCause(f *model.TrackedFinding, m model.Finding) string {
-	var why []string
+	var why []msg.Text
 	v := m.Vulnerability
 	if v.KnownExploited() && !f.KEV {
-		why = append(why, "it became known exploited")
+		why = append(why, model.ReviewKEV())
 	}
 	if len(f.FixedVersions) == 0 && len(m.FixedVersions) > 0 {
-		why = append(why, "a fix is available ("+strings.Join(m.FixedVersions, ", ")+")")
+		why = append(why, model.ReviewFix(m.FixedVersions))
 	}
 	if r, old := v.Severity.Rating.Rank(), f.Severity.Rating.Rank(); r > old || (r == old && v.Severity.Score > f.Severity.Score) {
-		why = append(why, fmt.Sprintf("its severity rose (%s %.1f → %s %.1f)", f.Severity.Rating, f.Severity.Score, v.Severity.Rating, v.Severity.Score))
+		why = append(why, model.ReviewSeverity(f.Severity, v.Severity))
 	}
-	return strings.Join(why, "; ")
+	return model.JoinReview(why)
 }

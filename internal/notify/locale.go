@@ -137,6 +137,10 @@ var catalogues = map[string]map[string]string{
 		"detail.not_exploitable":         "not exploitable in the product (%s): %s",
 		"detail.submitted":               "%s submitted at %s",
 		"detail.already_provided":        "%s: information already provided",
+		"review.kev":                     "it became known exploited",
+		"review.fix":                     "a fix is available (%s)",
+		"review.severity":                "its severity rose (%s → %s)",
+		"review.date":                    "its review date passed (%s)",
 		"stage.early_warning":            "early_warning",
 		"stage.notification":             "notification",
 		"stage.intermediate":             "intermediate",
@@ -245,6 +249,10 @@ var catalogues = map[string]map[string]string{
 		"detail.not_exploitable":         "non sfruttabile nel prodotto (%s): %s",
 		"detail.submitted":               "%s: data di invio %s",
 		"detail.already_provided":        "%s: informazioni già fornite",
+		"review.kev":                     "è diventata nota come sfruttata",
+		"review.fix":                     "è disponibile una correzione (%s)",
+		"review.severity":                "la gravità è aumentata (%s → %s)",
+		"review.date":                    "la data di revisione è passata (%s)",
 		"stage.early_warning":            "preallarme",
 		"stage.notification":             "notifica",
 		"stage.intermediate":             "relazione intermedia",
@@ -468,6 +476,37 @@ func (m messages) detail(s string) string {
 		return m.t("detail.already_provided", m.t("stage."+g[1]))
 	}
 	return s
+}
+
+// review is a decision's needs-review reason in the language: its causes
+// as model.ParseReviewReason reads them, or the text as it is.
+func (m messages) review(s string) string {
+	causes, ok := model.ParseReviewReason(s)
+	if m.locale == LocaleEnglish || !ok {
+		return s
+	}
+	sev := func(r, score any) string {
+		rating, _ := r.(model.Rating)
+		f, _ := score.(float64)
+		return m.enum("rating", string(rating)) + " " + m.number(f, 1)
+	}
+	parts := make([]string, len(causes))
+	for i, c := range causes {
+		switch {
+		case c.Code == "review.severity" && len(c.Args) == 4:
+			parts[i] = m.t("review.severity", sev(c.Args[0], c.Args[1]), sev(c.Args[2], c.Args[3]))
+		case c.Code == "review.date" && len(c.Args) == 1:
+			d, _ := c.Args[0].(model.Day)
+			parts[i] = m.t("review.date", m.date(time.Time(d)))
+		case c.Code == "review.fix" && len(c.Args) == 1:
+			parts[i] = m.t("review.fix", fmt.Sprint(c.Args[0]))
+		case c.Code == "review.kev":
+			parts[i] = m.t("review.kev")
+		default:
+			return s
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // listings rewrites "listed in CISA KEV since 2026-12-06; EUVD", as

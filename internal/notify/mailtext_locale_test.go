@@ -156,7 +156,7 @@ func sampleEvents(t *testing.T) []model.OutboxEvent {
 	})
 	findingEvent("finding.analysis_review", "", func(f *model.TrackedFinding) {
 		f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{Status: model.StatusAffected, Action: "upgrade to 2.31.0", Scope: model.ScopeVersion},
-			NeedsReview: true, ReviewReason: "it became known exploited"}
+			NeedsReview: true, ReviewReason: "it became known exploited; its severity rose (medium 5.3 → high 7.5)"}
 	})
 	add("upload.processed", portfolio.UploadNotice{ProductID: "p1", VersionID: "v1", SBOMID: "s1", Name: "hmi.cdx.json",
 		Detail: "120 components; 3 new, 2 changed, 1 resolved findings; 12 open", New: 3, Changed: 2, Resolved: 1, Open: 12})
@@ -216,7 +216,7 @@ func TestMailTextLocales(t *testing.T) {
 	}
 	english := englishPhrases()
 	outside := strings.NewReplacer("Proxy-Authorization header leak", "", "proxies are never configured", "", "upgrade to 2.31.0", "",
-		"it became known exploited", "", "line 3: not an SBOM", "",
+		"line 3: not an SBOM", "",
 		"the proxy module is not shipped", "", "KEV entry seen by the team", "", "CVE-2023-32681 in Linea HMI", "", "vulnerable_code_not_in_execute_path", "",
 		"vulnerable_code_not_present", "", "will_not_fix", "")
 	where := Where{Product: "Linea HMI", Version: "4.2.0"}

@@ -28,7 +28,7 @@ func (s *Service) CreateProduct(ctx context.Context, org string, p *model.Produc
 		p.Role = model.RoleManufacturer
 	}
 	if !p.Role.Valid() {
-		return inputf("craRole %q: want manufacturer, importer or distributor", p.Role)
+		return inputf("portfolio.cra_role", "craRole %q: want manufacturer, importer or distributor", p.Role)
 	}
 	p.ID, p.Created = "", s.now()
 	return s.store.CreateProduct(ctx, org, p)
@@ -44,7 +44,7 @@ func (s *Service) CreateVersion(ctx context.Context, org string, v *model.Versio
 		v.Lifecycle = model.LifecycleDevelopment
 	}
 	if !v.Lifecycle.Valid() {
-		return inputf("lifecycle %q: want development, on_market or end_of_support", v.Lifecycle)
+		return inputf("portfolio.lifecycle", "lifecycle %q: want development, on_market or end_of_support", v.Lifecycle)
 	}
 	v.ID, v.Created, v.CurrentSBOM = "", s.now(), ""
 	return s.store.CreateVersion(ctx, org, v)
@@ -155,7 +155,7 @@ func (s *Service) UpdateProduct(ctx context.Context, org, id string, pp ProductP
 	}
 	if pp.Role != nil {
 		if !pp.Role.Valid() {
-			return p, inputf("craRole %q: want manufacturer, importer or distributor", *pp.Role)
+			return p, inputf("portfolio.cra_role", "craRole %q: want manufacturer, importer or distributor", *pp.Role)
 		}
 		p.Role = *pp.Role
 	}
@@ -167,7 +167,7 @@ func (s *Service) UpdateProduct(ctx context.Context, org, id string, pp ProductP
 		for _, m := range *pp.Markets {
 			m = strings.ToUpper(strings.TrimSpace(m))
 			if !reporting.MemberState(m) {
-				return p, inputf("markets: %q is not an EU Member State code (e.g. IT, DE, FR)", m)
+				return p, inputf("portfolio.market", "markets: %q is not an EU Member State code (e.g. IT, DE, FR)", m)
 			}
 			if !slices.Contains(ms, m) {
 				ms = append(ms, m)
@@ -180,7 +180,7 @@ func (s *Service) UpdateProduct(ctx context.Context, org, id string, pp ProductP
 		case "", model.CRATypeDefault, model.CRATypeImportant, model.CRATypeCritical:
 			p.CRAType = *pp.CRAType
 		default:
-			return p, inputf("craType %q: want default, important or critical", *pp.CRAType)
+			return p, inputf("portfolio.cra_type", "craType %q: want default, important or critical", *pp.CRAType)
 		}
 	}
 	if pp.CRAClass != nil {
@@ -188,11 +188,11 @@ func (s *Service) UpdateProduct(ctx context.Context, org, id string, pp ProductP
 		case "", model.CRAClassI, model.CRAClassII:
 			p.CRAClass = *pp.CRAClass
 		default:
-			return p, inputf("craClass %q: want class_i or class_ii", *pp.CRAClass)
+			return p, inputf("portfolio.cra_class", "craClass %q: want class_i or class_ii", *pp.CRAClass)
 		}
 	}
 	if p.CRAClass != "" && p.CRAType != model.CRATypeImportant {
-		return p, inputf("craClass: classes I and II are those of important products (craType important)")
+		return p, inputf("portfolio.cra_class_type", "craClass: classes I and II are those of important products (craType important)")
 	}
 	if pp.CRACategory != nil {
 		if err := checkText("craCategory", *pp.CRACategory, MaxNameLen, false); err != nil {
@@ -224,7 +224,7 @@ func (s *Service) UpdateVersion(ctx context.Context, org, id string, vp VersionP
 	}
 	if vp.Lifecycle != nil {
 		if !vp.Lifecycle.Valid() {
-			return v, inputf("lifecycle %q: want development, on_market or end_of_support", *vp.Lifecycle)
+			return v, inputf("portfolio.lifecycle", "lifecycle %q: want development, on_market or end_of_support", *vp.Lifecycle)
 		}
 		v.Lifecycle = *vp.Lifecycle
 	}

@@ -29,22 +29,22 @@ func checkFindingQuery(q store.FindingQuery) error {
 		return err
 	}
 	if math.IsNaN(q.MinEPSS) || q.MinEPSS < 0 || q.MinEPSS > 1 {
-		return inputf("epss_min: want a number from 0 to 1")
+		return inputf("portfolio.epss", "epss_min: want a number from 0 to 1")
 	}
 	switch q.State {
 	case "", model.FindingOpen, model.FindingResolved:
 	default:
-		return inputf("state: want open or resolved")
+		return inputf("portfolio.state", "state: want open or resolved")
 	}
 	for _, a := range q.Analysis {
 		if a != store.AnalysisNone && !model.Status(a).Valid() {
-			return inputf("analysis: %q is not one of none, under_investigation, affected, not_affected, fixed", a)
+			return inputf("portfolio.analysis", "analysis: %q is not one of none, under_investigation, affected, not_affected, fixed", a)
 		}
 	}
 	switch q.Sort {
 	case "", store.SortSeverity, store.SortEPSS, store.SortFirstSeen, store.SortComponent:
 	default:
-		return inputf("sort: want severity, epss, first_seen or component")
+		return inputf("portfolio.sort", "sort: want severity, epss, first_seen or component")
 	}
 	return checkCursor(q.Cursor)
 }

@@ -36,7 +36,7 @@ func HashKey(secret string) string {
 // returns the secret, which is shown once and never stored.
 func (s *Service) CreateAPIKey(ctx context.Context, orgName, label string) (string, model.APIKey, error) {
 	if strings.TrimSpace(label) == "" {
-		return "", model.APIKey{}, inputf("an API key needs a label (--name)")
+		return "", model.APIKey{}, inputf("portfolio.key_label", "an API key needs a label (--name)")
 	}
 	if err := CheckName("label", label); err != nil {
 		return "", model.APIKey{}, err

@@ -47,7 +47,7 @@ func (s *Service) OrgFindings(ctx context.Context, org string, q store.OrgFindin
 	}
 	q.Sort = sort
 	if len(q.Search) > 200 {
-		return store.OrgFindingPage{}, inputf("q: at most 200 characters")
+		return store.OrgFindingPage{}, inputf("portfolio.query_long", "q: at most 200 characters")
 	}
 	return s.store.OrgFindings(ctx, org, q)
 }
@@ -362,7 +362,7 @@ func (s *Service) SearchKnowledgeBase(ctx context.Context, q string, limit int) 
 		return nil, nil
 	}
 	if len(q) > 300 {
-		return nil, inputf("q: at most 300 characters")
+		return nil, inputf("portfolio.query_long", "q: at most 300 characters")
 	}
 	key := packageKeyOf(q)
 	if key == "" {
@@ -496,7 +496,7 @@ func (s *Service) SearchComponents(ctx context.Context, org, versionID, q string
 		return ComponentMatches{}, err
 	}
 	if offset < 0 {
-		return ComponentMatches{}, inputf("page: want a positive number")
+		return ComponentMatches{}, inputf("portfolio.page", "page: want a positive number")
 	}
 	if v.CurrentSBOM == "" {
 		return ComponentMatches{}, nil

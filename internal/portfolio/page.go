@@ -31,14 +31,14 @@ const (
 // checkLimit refuses a page size outside 1 to MaxPageLimit.
 func checkLimit(limit int) error {
 	if limit < 1 || limit > MaxPageLimit {
-		return inputf("limit: want an integer from 1 to %d", MaxPageLimit)
+		return inputf("portfolio.limit", "limit: want an integer from 1 to %d", MaxPageLimit)
 	}
 	return nil
 }
 
 // errBadCursor is the answer to a cursor this list did not give.
 func errBadCursor() error {
-	return inputf("cursor: not a cursor of this list; start again without it")
+	return inputf("portfolio.cursor", "cursor: not a cursor of this list; start again without it")
 }
 
 // checkCursor refuses a cursor longer than any rocca gives.

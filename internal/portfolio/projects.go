@@ -55,7 +55,7 @@ func (s *Service) AllVersions(ctx context.Context, org string, q VersionQuery) (
 		return VersionPage{}, err
 	}
 	if q.Offset < 0 || q.Offset > maxOffset {
-		return VersionPage{}, inputf("offset: want an integer from 0 to %d", maxOffset)
+		return VersionPage{}, inputf("portfolio.offset", "offset: want an integer from 0 to %d", maxOffset)
 	}
 	ps, err := s.store.Products(ctx, org)
 	if err != nil {

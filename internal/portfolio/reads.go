@@ -114,7 +114,7 @@ func (s *Service) Components(ctx context.Context, org, versionID, cursor string,
 			return ComponentPage{}, err
 		}
 		if cursorSBOM != v.CurrentSBOM {
-			return ComponentPage{}, inputf("cursor: the version's current SBOM changed since this cursor was given; start again without it")
+			return ComponentPage{}, inputf("portfolio.cursor_sbom", "cursor: the version's current SBOM changed since this cursor was given; start again without it")
 		}
 	}
 	var comps []model.StoredComponent

@@ -3,12 +3,12 @@ package portfolio
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/match"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -82,9 +82,10 @@ func IsInput(err error) bool {
 	return errors.As(err, &ie)
 }
 
-// inputf returns an InputError with a formatted message.
-func inputf(format string, a ...any) error {
-	return &InputError{Err: fmt.Errorf(format, a...)}
+// inputf returns an InputError worded in English by format, coded for
+// translation (msg.Of finds the code).
+func inputf(code, format string, a ...any) error {
+	return &InputError{Err: msg.Errorf(code, format, a...)}
 }
 
 // ErrBusy is returned when the upload queue is full.

@@ -23,7 +23,7 @@ const (
 // line breaks...). field names it in the error, an InputError.
 func CheckName(field, s string) error {
 	if strings.TrimSpace(s) == "" {
-		return inputf("%s: required", field)
+		return inputf("portfolio.required", "%s: required", field)
 	}
 	return checkText(field, s, MaxNameLen, false)
 }
@@ -33,16 +33,16 @@ func CheckName(field, s string) error {
 // never are.
 func checkText(field, s string, max int, multiline bool) error {
 	if !utf8.ValidString(s) {
-		return inputf("%s: not valid UTF-8", field)
+		return inputf("portfolio.utf8", "%s: not valid UTF-8", field)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return inputf("%s: %d characters, more than the limit of %d", field, n, max)
+		return inputf("portfolio.long", "%s: %d characters, more than the limit of %d", field, n, max)
 	}
 	for i, r := range s {
 		if !unicode.IsControl(r) || multiline && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
-		return inputf("%s: control character %U at byte %d; names and texts must be printable", field, r, i)
+		return inputf("portfolio.control", "%s: control character %U at byte %d; names and texts must be printable", field, r, i)
 	}
 	return nil
 }

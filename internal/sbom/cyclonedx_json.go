@@ -200,7 +200,7 @@ func (doc *cdxJSONDocument) flatten(d *document, s *model.SBOM, subject *cdxJSON
 		n += jsonTree.count(subject.Components)
 	}
 	if n > d.lim.MaxComponents {
-		return nil, d.errorAt(-1, "", wrapf(ErrTooManyComponents, "%d components, more than the limit of %d", n, d.lim.MaxComponents))
+		return nil, d.errorAt(-1, "", wrapf(ErrTooManyComponents, "sbom.too_many_components", "%d components, more than the limit of %d", n, d.lim.MaxComponents))
 	}
 	var nest []model.Dependency
 	if len(doc.nested) > 0 {

@@ -102,7 +102,7 @@ func (d *document) decodeParallel(doc *cdxJSONDocument, minBytes int) (bool, err
 		return false, nil
 	}
 	if max := d.lim.withDefaults().MaxComponents; len(compEls) > max {
-		return false, d.errorAt(-1, "components", wrapf(ErrTooManyComponents, "%d components, more than the limit of %d", len(compEls), max))
+		return false, d.errorAt(-1, "components", wrapf(ErrTooManyComponents, "sbom.too_many_components", "%d components, more than the limit of %d", len(compEls), max))
 	}
 	if compEls != nil {
 		// Room for the subject's nested components, which flatten appends.

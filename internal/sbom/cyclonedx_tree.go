@@ -27,7 +27,7 @@ func flatten[T any](d *document, s *model.SBOM, t tree[T], list []T, subject *T)
 		n += t.count(sub)
 	}
 	if n > d.lim.MaxComponents {
-		return nil, d.errorAt(-1, "", wrapf(ErrTooManyComponents, "%d components, more than the limit of %d", n, d.lim.MaxComponents))
+		return nil, d.errorAt(-1, "", wrapf(ErrTooManyComponents, "sbom.too_many_components", "%d components, more than the limit of %d", n, d.lim.MaxComponents))
 	}
 	var nest []model.Dependency
 	s.Components = make([]model.Component, 0, n)
@@ -123,7 +123,7 @@ func buildDependencies(d *document, s *model.SBOM, declared, nest []model.Depend
 		}
 	}
 	if total > d.lim.MaxDependencies {
-		return d.errorAt(-1, "dependencies", wrapf(ErrTooManyDependencies, "%d dependency entries and references, more than the limit of %d", total, d.lim.MaxDependencies))
+		return d.errorAt(-1, "dependencies", wrapf(ErrTooManyDependencies, "sbom.too_many_dependencies", "%d dependency entries and references, more than the limit of %d", total, d.lim.MaxDependencies))
 	}
 	if len(declared)+len(nest) == 0 {
 		return nil

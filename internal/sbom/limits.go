@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"math"
+
+	"github.com/rocca-project/rocca/internal/msg"
 )
 
 // Limits bound what Read accepts, so that a hostile or broken document
@@ -96,19 +98,21 @@ var (
 	ErrSyntax = errors.New("syntax error")
 )
 
-// kindError is an error whose message is msg alone and which wraps one of
-// the Err* values, so that messages do not repeat the sentinel's text.
+// kindError is an error whose message is its sentence alone and which
+// wraps one of the Err* values, so that messages do not repeat the
+// sentinel's text, and the sentence (msg.Of finds its code).
 type kindError struct {
 	kind error
-	msg  string
+	text *msg.Error
 }
 
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.kind }
+func (e *kindError) Error() string   { return e.text.English }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.text} }
 
-// wrapf returns a *kindError of kind with a formatted message.
-func wrapf(kind error, format string, args ...any) error {
-	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...)}
+// wrapf returns a *kindError of kind with a sentence: code, worded in
+// English by format.
+func wrapf(kind error, code, format string, args ...any) error {
+	return &kindError{kind: kind, text: &msg.Error{Text: msg.New(code, format, args...)}}
 }
 
 // gzipMagic starts every gzip stream (RFC 1952).
@@ -128,7 +132,7 @@ func readInput(r io.Reader, limit int64) (data []byte, gzipped bool, err error) 
 // when it is not gzip (the caller must not change it while it is used).
 func inputBytes(raw []byte, limit int64) (data []byte, gzipped bool, err error) {
 	if int64(len(raw)) > limit {
-		return nil, false, wrapf(ErrTooLarge, "document larger than the %s limit", formatBytes(limit))
+		return nil, false, wrapf(ErrTooLarge, "sbom.too_large", "document larger than the %s limit", formatBytes(limit))
 	}
 	if !bytes.HasPrefix(raw, gzipMagic) {
 		return raw, false, nil
@@ -138,7 +142,7 @@ func inputBytes(raw []byte, limit int64) (data []byte, gzipped bool, err error) 
 		return nil, true, err
 	}
 	if bytes.HasPrefix(data, gzipMagic) {
-		return nil, true, wrapf(ErrUnknownFormat, "gzip inside gzip is not accepted")
+		return nil, true, wrapf(ErrUnknownFormat, "sbom.gzip_in_gzip", "gzip inside gzip is not accepted")
 	}
 	return data, true, nil
 }
@@ -177,7 +181,7 @@ func gzipSize(raw []byte, limit int64) (int64, error) {
 		return 0, fmt.Errorf("%w: gzip: %v", ErrSyntax, err)
 	}
 	if n > limit {
-		return 0, wrapf(ErrTooLarge, "decompressed content larger than the %s limit (decompression stopped after %d of %d compressed bytes)",
+		return 0, wrapf(ErrTooLarge, "sbom.decompressed_too_large", "decompressed content larger than the %s limit (decompression stopped after %d of %d compressed bytes)",
 			formatBytes(limit), cr.n, len(raw))
 	}
 	return n, nil
@@ -226,7 +230,7 @@ func readBounded(r io.Reader, limit, hint int64) ([]byte, error) {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
-			return nil, wrapf(ErrTooLarge, "document larger than the %s limit", formatBytes(limit))
+			return nil, wrapf(ErrTooLarge, "sbom.too_large", "document larger than the %s limit", formatBytes(limit))
 		}
 		if err == io.EOF {
 			return buf, nil

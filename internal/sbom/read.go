@@ -87,7 +87,7 @@ func loadData[In any](in In, name string, lim Limits, read func(In, int64) ([]by
 			if version != "" {
 				what += " " + version
 			}
-			return nil, nil, d.errorAt(-1, "", wrapf(ErrUnsupported, "%s document detected: this serialisation is not supported (rocca reads CycloneDX JSON and XML, SPDX 2.2/2.3 JSON, YAML and tag-value, and SPDX 3 JSON-LD)", what))
+			return nil, nil, d.errorAt(-1, "", wrapf(ErrUnsupported, "sbom.unsupported_serialisation", "%s document detected: this serialisation is not supported (rocca reads CycloneDX JSON and XML, SPDX 2.2/2.3 JSON, YAML and tag-value, and SPDX 3 JSON-LD)", what))
 		}
 		return d, rd, nil
 	}
@@ -157,7 +157,7 @@ func (d *document) probe() error {
 	}
 	start := firstNonSpace(d.data)
 	if start == len(d.data) {
-		return d.errorAt(-1, "", wrapf(ErrUnknownFormat, "the document is empty"))
+		return d.errorAt(-1, "", wrapf(ErrUnknownFormat, "sbom.empty", "the document is empty"))
 	}
 	switch d.data[start] {
 	case '{', '[':
@@ -229,7 +229,7 @@ func (d *document) unknownFormat() error {
 	default:
 		what = fmt.Sprintf("content starting with %s", quoteStart(d.data, 24))
 	}
-	return d.errorAt(-1, "", wrapf(ErrUnknownFormat, "unrecognised format: %s; rocca reads CycloneDX JSON and XML, SPDX JSON, YAML, tag-value and SPDX 3 JSON-LD (optionally gzip-compressed)", what))
+	return d.errorAt(-1, "", wrapf(ErrUnknownFormat, "sbom.unknown_format", "unrecognised format: %s; rocca reads CycloneDX JSON and XML, SPDX JSON, YAML, tag-value and SPDX 3 JSON-LD (optionally gzip-compressed)", what))
 }
 
 // Error is an error reading a document.

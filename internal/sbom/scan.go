@@ -62,7 +62,7 @@ func scanJSON(data []byte, maxDepth int) ([]jsonMember, *scanError) {
 			i = end
 		case '{', '[':
 			if len(stack) >= maxDepth {
-				return nil, &scanError{i, wrapf(ErrTooDeep, "nesting deeper than %d levels", maxDepth)}
+				return nil, &scanError{i, wrapf(ErrTooDeep, "sbom.too_deep", "nesting deeper than %d levels", maxDepth)}
 			}
 			if c == '{' && i == start {
 				rootObject = true
@@ -177,7 +177,7 @@ func scanXML(data []byte, maxDepth int) (xmlRoot, *scanError) {
 		case bytes.HasPrefix(rest, []byte("!")):
 			for _, d := range dtdDeclarations {
 				if len(rest) > len(d) && string(rest[1:1+len(d)]) == d {
-					return root, &scanError{i, wrapf(ErrForbiddenXML, "<!%s> declaration refused: DTDs are not accepted", d)}
+					return root, &scanError{i, wrapf(ErrForbiddenXML, "sbom.dtd", "<!%s> declaration refused: DTDs are not accepted", d)}
 				}
 			}
 			return root, &scanError{i, fmt.Errorf("%w: unexpected \"<!\"", ErrSyntax)}
@@ -209,7 +209,7 @@ func scanXML(data []byte, maxDepth int) (xmlRoot, *scanError) {
 			}
 			if end == 0 || tag[end-1] != '/' { // not self-closing
 				if depth >= maxDepth {
-					return root, &scanError{i, wrapf(ErrTooDeep, "elements nested deeper than %d levels", maxDepth)}
+					return root, &scanError{i, wrapf(ErrTooDeep, "sbom.too_deep_xml", "elements nested deeper than %d levels", maxDepth)}
 				}
 				depth++
 			}

@@ -61,7 +61,7 @@ func (d *document) checkSPDX2Version(v string) error {
 	if v == "" {
 		what = "no version"
 	}
-	return d.errorAt(-1, "spdxVersion", wrapf(ErrUnsupported, "SPDX document declares %s; rocca reads SPDX-2.2, SPDX-2.3 and SPDX 3.0 JSON-LD", what))
+	return d.errorAt(-1, "spdxVersion", wrapf(ErrUnsupported, "sbom.spdx_version", "SPDX document declares %s; rocca reads SPDX-2.2, SPDX-2.3 and SPDX 3.0 JSON-LD", what))
 }
 
 // safely runs a library call and turns a panic into an error, so that a
@@ -143,7 +143,7 @@ func (d *document) loadSPDXYAML() (*spdx2Doc, error) {
 		return nil, d.yamlError(err)
 	}
 	if int64(len(data)) > d.lim.MaxBytes {
-		return nil, d.errorAt(-1, "", wrapf(ErrTooLarge, "the YAML document expands to more than the %s limit", formatBytes(d.lim.MaxBytes)))
+		return nil, d.errorAt(-1, "", wrapf(ErrTooLarge, "sbom.yaml_too_large", "the YAML document expands to more than the %s limit", formatBytes(d.lim.MaxBytes)))
 	}
 	members, serr := scanJSON(data, d.lim.MaxDepth)
 	if serr != nil {

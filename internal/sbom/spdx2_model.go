@@ -49,7 +49,7 @@ func (d *document) spdx2Model(sd *spdx2Doc) (*model.SBOM, error) {
 		}
 	}
 	if n > d.lim.MaxComponents {
-		return nil, d.errorAt(-1, "packages", wrapf(ErrTooManyComponents, "%d packages, more than the limit of %d", n, d.lim.MaxComponents))
+		return nil, d.errorAt(-1, "packages", wrapf(ErrTooManyComponents, "sbom.too_many_packages", "%d packages, more than the limit of %d", n, d.lim.MaxComponents))
 	}
 	s := &model.SBOM{Format: formatSPDX, SpecVersion: strings.TrimPrefix(sd.version, "SPDX-"), Encoding: sd.encoding, Serial: doc.DocumentNamespace}
 	w := &warnList{}

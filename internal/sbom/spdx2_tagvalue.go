@@ -56,13 +56,13 @@ func (d *document) tagValuePairs() (*tvPairs, error) {
 		}
 		colon := bytes.IndexByte(trimmed, ':')
 		if colon < 0 {
-			return nil, d.lineError(lineNo, wrapf(ErrSyntax, "no colon in %s: tag-value lines are \"Tag: value\"", quoteStart(trimmed, 40)))
+			return nil, d.lineError(lineNo, wrapf(ErrSyntax, "sbom.tagvalue_colon", "no colon in %s: tag-value lines are \"Tag: value\"", quoteStart(trimmed, 40)))
 		}
 		tag = string(bytes.TrimSpace(trimmed[:colon]))
 		rest := trimmed[colon+1:]
 		if tag == "PackageName" {
 			if packages++; packages > d.lim.MaxComponents {
-				return nil, d.lineError(lineNo, wrapf(ErrTooManyComponents, "more than the limit of %d packages", d.lim.MaxComponents))
+				return nil, d.lineError(lineNo, wrapf(ErrTooManyComponents, "sbom.too_many_packages_tv", "more than the limit of %d packages", d.lim.MaxComponents))
 			}
 		}
 		j := bytes.Index(rest, []byte("<text>"))
@@ -81,7 +81,7 @@ func (d *document) tagValuePairs() (*tvPairs, error) {
 		inText, textStart = true, lineNo
 	}
 	if inText {
-		return nil, d.lineError(textStart, wrapf(ErrSyntax, "%s: <text> is never closed by </text>", clip(tag, 40)))
+		return nil, d.lineError(textStart, wrapf(ErrSyntax, "sbom.tagvalue_text", "%s: <text> is never closed by </text>", clip(tag, 40)))
 	}
 	return p, nil
 }

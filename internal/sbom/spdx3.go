@@ -144,7 +144,7 @@ func decodeSPDX3(d *document) (*model.SBOM, error) {
 		}
 	}
 	if n > d.lim.MaxComponents {
-		return nil, d.errorAt(-1, "@graph", wrapf(ErrTooManyComponents, "%d packages, more than the limit of %d", n, d.lim.MaxComponents))
+		return nil, d.errorAt(-1, "@graph", wrapf(ErrTooManyComponents, "sbom.too_many_packages", "%d packages, more than the limit of %d", n, d.lim.MaxComponents))
 	}
 	return spdx3Model(&doc, n), nil
 }

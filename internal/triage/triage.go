@@ -24,6 +24,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/uid"
@@ -104,8 +105,10 @@ const (
 	maxDetailRunes    = 20000
 )
 
-func inputf(format string, a ...any) error {
-	return &portfolio.InputError{Err: fmt.Errorf(format, a...)}
+// inputf returns an input error worded in English by format, coded for
+// translation (msg.Of finds the code).
+func inputf(code, format string, a ...any) error {
+	return &portfolio.InputError{Err: msg.Errorf(code, format, a...)}
 }
 
 // Check applies the rules of a statement (CISA minimum elements and
@@ -117,29 +120,29 @@ func (st *Statement) Check(ecosystem string) error {
 	}
 	switch {
 	case st.Status == "":
-		return inputf("status: required (under_investigation, affected, not_affected or fixed)")
+		return inputf("triage.status_required", "status: required (under_investigation, affected, not_affected or fixed)")
 	case !st.Status.Valid():
-		return inputf("status: %q is not one of under_investigation, affected, not_affected, fixed", st.Status)
+		return inputf("triage.status", "status: %q is not one of under_investigation, affected, not_affected, fixed", st.Status)
 	case !st.Scope.Valid():
-		return inputf("scope: %q is not one of version, product, organisation", st.Scope)
+		return inputf("triage.scope", "scope: %q is not one of version, product, organisation", st.Scope)
 	case st.Justification != "" && !slices.Contains(model.Justifications, st.Justification):
-		return inputf("justification: %q is not one of %s", st.Justification, strings.Join(model.Justifications, ", "))
+		return inputf("triage.justification", "justification: %q is not one of %s", st.Justification, strings.Join(model.Justifications, ", "))
 	case st.Justification != "" && st.Status != model.StatusNotAffected:
-		return inputf("justification: only a not_affected status has a justification")
+		return inputf("triage.justification_status", "justification: only a not_affected status has a justification")
 	case st.Status == model.StatusNotAffected && st.Justification == "" && strings.TrimSpace(st.Impact) == "":
-		return inputf("justification: required for not_affected (one of %s), or an impact statement (impact)", strings.Join(model.Justifications, ", "))
+		return inputf("triage.justification_required", "justification: required for not_affected (one of %s), or an impact statement (impact)", strings.Join(model.Justifications, ", "))
 	case st.Status == model.StatusAffected && strings.TrimSpace(st.Action) == "":
-		return inputf("action: required for affected (an action statement: what users should do)")
+		return inputf("triage.action_required", "action: required for affected (an action statement: what users should do)")
 	case st.ComponentRange != "" && st.Scope != model.ScopeProduct:
-		return inputf("componentRange: only a product-scope decision has a component range")
+		return inputf("triage.range_scope", "componentRange: only a product-scope decision has a component range")
 	}
 	seen := map[string]bool{}
 	for _, r := range st.Response {
 		if !slices.Contains(model.Responses, r) {
-			return inputf("response: %q is not one of %s", r, strings.Join(model.Responses, ", "))
+			return inputf("triage.response", "response: %q is not one of %s", r, strings.Join(model.Responses, ", "))
 		}
 		if seen[r] {
-			return inputf("response: %q listed twice", r)
+			return inputf("triage.response_twice", "response: %q listed twice", r)
 		}
 		seen[r] = true
 	}
@@ -153,7 +156,7 @@ func (st *Statement) Check(ecosystem string) error {
 	}
 	if st.ComponentRange != "" {
 		if err := findings.CheckRange(st.ComponentRange, ecosystem); err != nil {
-			return inputf("componentRange: %v", err)
+			return inputf("triage.range", "componentRange: %v", err)
 		}
 	}
 	return nil
@@ -161,14 +164,14 @@ func (st *Statement) Check(ecosystem string) error {
 
 func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
-		return inputf("%s: not valid UTF-8", field)
+		return inputf("triage.text_utf8", "%s: not valid UTF-8", field)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return inputf("%s: %d characters, more than the limit of %d", field, n, max)
+		return inputf("triage.text_long", "%s: %d characters, more than the limit of %d", field, n, max)
 	}
 	for i, r := range s {
 		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
-			return inputf("%s: control character %U at byte %d", field, r, i)
+			return inputf("triage.text_control", "%s: control character %U at byte %d", field, r, i)
 		}
 	}
 	return nil
@@ -196,14 +199,14 @@ type candidate struct {
 // is ErrNotFound; an invalid statement an input error naming the field.
 func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Decision) (Result, error) {
 	if len(ds) == 0 {
-		return Result{}, inputf("findingIds: no finding selected")
+		return Result{}, inputf("triage.none_selected", "findingIds: no finding selected")
 	}
 	if len(ds) > MaxDecisions {
-		return Result{}, inputf("findingIds: %d findings, more than the limit of %d at once", len(ds), MaxDecisions)
+		return Result{}, inputf("triage.too_many", "findingIds: %d findings, more than the limit of %d at once", len(ds), MaxDecisions)
 	}
 	for i := range ds {
 		if !uid.Valid(ds[i].FindingID) {
-			return Result{}, inputf("findingIds: %q is not a finding id", ds[i].FindingID)
+			return Result{}, inputf("triage.finding_id", "findingIds: %q is not a finding id", ds[i].FindingID)
 		}
 	}
 	at := s.now().UTC().Truncate(time.Microsecond)
@@ -429,15 +432,15 @@ func (s *Service) Bulk(ctx context.Context, org string, actor Actor, sel Selecti
 	ids := sel.FindingIDs
 	switch {
 	case len(ids) > 0 && sel.Filter != nil:
-		return Result{}, inputf("filter: give findingIds or a filter, not both")
+		return Result{}, inputf("triage.ids_and_filter", "filter: give findingIds or a filter, not both")
 	case sel.Filter != nil:
 		f := sel.Filter
 		if f.ProductID == "" && f.VersionID == "" && f.Vulnerability == "" && f.Package == "" {
-			return Result{}, inputf("filter: name at least a productId, versionId, vulnerability or package")
+			return Result{}, inputf("triage.filter_narrow", "filter: name at least a productId, versionId, vulnerability or package")
 		}
 		for _, a := range f.Analysis {
 			if a != store.AnalysisNone && !model.Status(a).Valid() {
-				return Result{}, inputf("filter.analysis: %q is not one of none, under_investigation, affected, not_affected, fixed", a)
+				return Result{}, inputf("triage.filter_analysis", "filter.analysis: %q is not one of none, under_investigation, affected, not_affected, fixed", a)
 			}
 		}
 		var err error
@@ -448,10 +451,10 @@ func (s *Service) Bulk(ctx context.Context, org string, actor Actor, sel Selecti
 			return Result{}, nil
 		}
 		if len(ids) > MaxDecisions {
-			return Result{}, inputf("filter: selects more than %d findings; narrow it", MaxDecisions)
+			return Result{}, inputf("triage.filter_too_many", "filter: selects more than %d findings; narrow it", MaxDecisions)
 		}
 	case len(ids) == 0:
-		return Result{}, inputf("findingIds: give findingIds or a filter")
+		return Result{}, inputf("triage.no_selection", "findingIds: give findingIds or a filter")
 	}
 	ds := make([]Decision, len(ids))
 	for i, id := range ids {
@@ -465,11 +468,11 @@ func (s *Service) Bulk(ctx context.Context, org string, actor Actor, sel Selecti
 // empty).
 func (s *Service) Copy(ctx context.Context, org string, actor Actor, findingID, analysisID string, scope model.AnalysisScope) (Result, error) {
 	if !uid.Valid(analysisID) {
-		return Result{}, inputf("copyFrom: %q is not a decision id", analysisID)
+		return Result{}, inputf("triage.copy_id", "copyFrom: %q is not a decision id", analysisID)
 	}
 	a, err := s.store.Analysis(ctx, org, analysisID)
 	if errors.Is(err, store.ErrNotFound) {
-		return Result{}, inputf("copyFrom: no decision %s in this organisation", analysisID)
+		return Result{}, inputf("triage.copy_unknown", "copyFrom: no decision %s in this organisation", analysisID)
 	}
 	if err != nil {
 		return Result{}, err

@@ -9,6 +9,7 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/purl"
 )
 
@@ -41,6 +42,8 @@ type UnmatchedStatement struct {
 	Statement int    `json:"statement"`
 	Where     string `json:"where,omitempty"`
 	Reason    string `json:"reason"`
+	// Why is Reason's code and arguments, for translation.
+	Why msg.Text `json:"-"`
 }
 
 // MatchResult is what Match found.
@@ -73,7 +76,7 @@ func (r *MatchResult) Err() error {
 		more = fmt.Sprintf(" and %d more", len(names)-5)
 		names = names[:5]
 	}
-	return fmt.Errorf("%w: none of its products (%s%s) is this version's product or one of its components", ErrForeignDocument, strings.Join(names, ", "), more)
+	return msg.Errorf("vex.foreign", "%w: none of its products (%s%s) is this version's product or one of its components", ErrForeignDocument, strings.Join(names, ", "), more)
 }
 
 // Match matches statements to the target's findings.
@@ -218,7 +221,8 @@ func Match(stmts []Statement, t Target) *MatchResult {
 			}
 		}
 		if !covered[si] {
-			res.Unmatched = append(res.Unmatched, UnmatchedStatement{Statement: si, Where: s.Where, Reason: m.reason(s, t.Findings, findingsByVuln, known)})
+			why := m.reason(s, t.Findings, findingsByVuln, known)
+			res.Unmatched = append(res.Unmatched, UnmatchedStatement{Statement: si, Where: s.Where, Reason: why.English, Why: why})
 		}
 	}
 	if len(stmts) > 0 && !anyKnown && len(named) > 0 {
@@ -229,12 +233,12 @@ func Match(stmts []Statement, t Target) *MatchResult {
 }
 
 // reason explains why statement s covers no finding.
-func (m *matcher) reason(s *Statement, findings []model.Finding, findingsByVuln map[string][]int, known func(*Product) bool) string {
+func (m *matcher) reason(s *Statement, findings []model.Finding, findingsByVuln map[string][]int, known func(*Product) bool) msg.Text {
 	if !ValidStatus(s.Status) {
-		return fmt.Sprintf("unknown status %q", s.Status)
+		return msg.New("vex.status", "unknown status %q", s.Status)
 	}
 	if len(s.Products) == 0 {
-		return "the statement names no product"
+		return msg.New("vex.no_product", "the statement names no product")
 	}
 	var unsupported []string
 	for i := range s.Products {
@@ -243,7 +247,7 @@ func (m *matcher) reason(s *Statement, findings []model.Finding, findingsByVuln 
 		}
 	}
 	if len(unsupported) == len(s.Products) {
-		return strings.Join(unsupported, "; ")
+		return msg.New("vex.unsupported", "%s", strings.Join(unsupported, "; "))
 	}
 	var on []string
 	seen := map[string]bool{}
@@ -277,15 +281,15 @@ func (m *matcher) reason(s *Statement, findings []model.Finding, findingsByVuln 
 	}
 	switch {
 	case len(partOf) > 0 && len(on) > 0:
-		return fmt.Sprintf("%s is a finding of %s, but the statement is about %s, which is not this version's product or one of its components", vuln, strings.Join(clipList(on, 5), ", "), strings.Join(partOf, "; "))
+		return msg.New("vex.part_of", "%s is a finding of %s, but the statement is about %s, which is not this version's product or one of its components", vuln, strings.Join(clipList(on, 5), ", "), strings.Join(partOf, "; "))
 	case len(on) == 0 && anyKnown:
-		return fmt.Sprintf("%s is not a finding of %s in this version", vuln, strings.Join(labels, ", "))
+		return msg.New("vex.not_finding_of", "%s is not a finding of %s in this version", vuln, strings.Join(labels, ", "))
 	case len(on) == 0:
-		return fmt.Sprintf("%s is not a finding of this version, and %s is not this version's product or one of its components", vuln, strings.Join(labels, ", "))
+		return msg.New("vex.unknown_product", "%s is not a finding of this version, and %s is not this version's product or one of its components", vuln, strings.Join(labels, ", "))
 	case anyKnown:
-		return fmt.Sprintf("%s is a finding of %s, not of %s", vuln, strings.Join(clipList(on, 5), ", "), strings.Join(labels, ", "))
+		return msg.New("vex.finding_of_other", "%s is a finding of %s, not of %s", vuln, strings.Join(clipList(on, 5), ", "), strings.Join(labels, ", "))
 	}
-	return fmt.Sprintf("%s is a finding of %s, but %s is not this version's product or one of its components", vuln, strings.Join(clipList(on, 5), ", "), strings.Join(labels, ", "))
+	return msg.New("vex.other_product", "%s is a finding of %s, but %s is not this version's product or one of its components", vuln, strings.Join(clipList(on, 5), ", "), strings.Join(labels, ", "))
 }
 
 func clipList(l []string, n int) []string {

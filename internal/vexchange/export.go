@@ -116,9 +116,9 @@ func checkEmpty(o *ExportOptions, stmts []vex.Statement) error {
 		return nil
 	}
 	if o.Untriaged {
-		return inputf("format: no open finding to state; a CSAF VEX document needs at least one vulnerability")
+		return inputf("vexchange.csaf_no_open", "format: no open finding to state; a CSAF VEX document needs at least one vulnerability")
 	}
-	return inputf("format: no decided finding to state; a CSAF VEX document needs at least one vulnerability (untriaged=true states the undecided findings as under_investigation)")
+	return inputf("vexchange.csaf_no_decided", "format: no decided finding to state; a CSAF VEX document needs at least one vulnerability (untriaged=true states the undecided findings as under_investigation)")
 }
 
 // meta is the document's metadata but its id and product: the
@@ -127,16 +127,16 @@ func (s *Service) meta(ctx context.Context, org string, o *ExportOptions) (vex.M
 	switch o.Format {
 	case vex.FormatOpenVEX, vex.FormatCycloneDXJSON, vex.FormatCycloneDXXML, vex.FormatCSAF:
 	default:
-		return vex.Meta{}, inputf("format: %q is not one of openvex, cyclonedx, cyclonedx-xml, csaf", o.Format)
+		return vex.Meta{}, inputf("vexchange.format", "format: %q is not one of openvex, cyclonedx, cyclonedx-xml, csaf", o.Format)
 	}
 	if o.BaseURL != "" {
 		u, err := url.Parse(o.BaseURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return vex.Meta{}, inputf("namespace: %q is not an http or https URL of the publisher (e.g. https://example.com)", o.BaseURL)
+			return vex.Meta{}, inputf("vexchange.namespace", "namespace: %q is not an http or https URL of the publisher (e.g. https://example.com)", o.BaseURL)
 		}
 		o.BaseURL = strings.TrimRight(u.String(), "/")
 	} else if o.Format == vex.FormatCSAF {
-		return vex.Meta{}, inputf("namespace: a CSAF document needs the publisher's namespace, an http or https URL (e.g. https://example.com)")
+		return vex.Meta{}, inputf("vexchange.namespace_required", "namespace: a CSAF document needs the publisher's namespace, an http or https URL (e.g. https://example.com)")
 	}
 	orgRec, err := s.store.Org(ctx, org)
 	if err != nil {

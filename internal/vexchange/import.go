@@ -9,6 +9,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/vex"
@@ -83,6 +84,8 @@ type Unmatched struct {
 	Where         string `json:"where,omitempty"`
 	Vulnerability string `json:"vulnerability"`
 	Reason        string `json:"reason"`
+	// Why is Reason's code and arguments, for translation.
+	Why msg.Text `json:"-"`
 }
 
 // matched is one statement covering one finding of one version.
@@ -127,7 +130,7 @@ func (s *Service) ImportVersion(ctx context.Context, org string, actor triage.Ac
 	}
 	out := newResult(doc, &o)
 	for _, u := range res.Unmatched {
-		out.Unmatched = append(out.Unmatched, unmatched(doc, u.Statement, u.Reason))
+		out.Unmatched = append(out.Unmatched, unmatched(doc, u.Statement, u.Why))
 	}
 	return s.record(ctx, org, actor, doc, &o, ms, sup, out, []*versionData{d})
 }
@@ -155,13 +158,13 @@ func (s *Service) ImportProduct(ctx context.Context, org string, actor triage.Ac
 		return ImportResult{}, err
 	}
 	if len(vs) == 0 {
-		return ImportResult{}, inputf("product %s has no version to apply the document to", p.Name)
+		return ImportResult{}, inputf("vexchange.no_versions", "product %s has no version to apply the document to", p.Name)
 	}
 	out := newResult(doc, &o)
 	var ms, sup []matched
 	var loaded []*versionData
 	covered := make([]bool, len(doc.Statements))
-	reasons := make([]string, len(doc.Statements))
+	reasons := make([]msg.Text, len(doc.Statements))
 	foreign := true
 	var foreignErr error
 	for i := range vs {
@@ -184,7 +187,7 @@ func (s *Service) ImportProduct(ctx context.Context, org string, actor triage.Ac
 			sup = append(sup, matched{stmt: pr.Statement, v: d, f: pr.Finding})
 		}
 		for _, u := range res.Unmatched {
-			reasons[u.Statement] = "version " + vs[i].Name + ": " + u.Reason
+			reasons[u.Statement] = msg.New("vexchange.in_version", "version %s: %s", vs[i].Name, u.Why)
 		}
 	}
 	if foreign && foreignErr != nil {
@@ -192,7 +195,7 @@ func (s *Service) ImportProduct(ctx context.Context, org string, actor triage.Ac
 	}
 	for i := range doc.Statements {
 		if !covered[i] {
-			out.Unmatched = append(out.Unmatched, unmatched(doc, i, "in no version of "+p.Name+"; "+reasons[i]))
+			out.Unmatched = append(out.Unmatched, unmatched(doc, i, msg.New("vexchange.in_no_version", "in no version of %s; %s", p.Name, reasons[i])))
 		}
 	}
 	return s.record(ctx, org, actor, doc, &o, ms, sup, out, loaded)
@@ -207,14 +210,14 @@ func (s *Service) read(r io.Reader, o *ImportOptions) (*vex.Document, error) {
 	switch o.Scope {
 	case model.ScopeVersion, model.ScopeProduct, model.ScopeOrganisation:
 	default:
-		return nil, inputf("scope: %q is not one of version, product, organisation", o.Scope)
+		return nil, inputf("vexchange.scope", "scope: %q is not one of version, product, organisation", o.Scope)
 	}
 	doc, err := vex.ReadDocument(r, o.Name)
 	if err != nil {
 		return nil, &portfolio.InputError{Err: fmt.Errorf("%s: %w", o.Name, err)}
 	}
 	if len(doc.Statements) == 0 {
-		return nil, inputf("%s: the %s document holds no VEX statement", o.Name, doc.Format)
+		return nil, inputf("vexchange.empty", "%s: the %s document holds no VEX statement", o.Name, doc.Format)
 	}
 	if doc.Format == vex.FormatOpenVEX {
 		for i := range doc.Statements {
@@ -254,9 +257,9 @@ func newResult(doc *vex.Document, o *ImportOptions) ImportResult {
 		Scope: o.Scope, Applied: []Applied{}, Superseded: []Applied{}, Unmatched: []Unmatched{}}
 }
 
-func unmatched(doc *vex.Document, i int, reason string) Unmatched {
+func unmatched(doc *vex.Document, i int, why msg.Text) Unmatched {
 	st := &doc.Statements[i]
-	return Unmatched{Statement: i, Where: st.Where, Vulnerability: st.Vulnerability, Reason: reason}
+	return Unmatched{Statement: i, Where: st.Where, Vulnerability: st.Vulnerability, Reason: why.English, Why: why}
 }
 
 // decision is a decision to record and the matches it answers.
@@ -297,7 +300,7 @@ func (s *Service) record(ctx context.Context, org string, actor triage.Actor, do
 		}
 		t := &m.v.tracked[m.f]
 		if err := st.Check(t.Ecosystem); err != nil {
-			return ImportResult{}, inputf("%s: %s (%s): %v", o.Name, where(doc, m.stmt), doc.Statements[m.stmt].Vulnerability, err)
+			return ImportResult{}, inputf("vexchange.statement", "%s: %s (%s): %v", o.Name, where(doc, m.stmt), doc.Statements[m.stmt].Vulnerability, err)
 		}
 		stmts[i] = st
 		out.Applied = append(out.Applied, appliedOf(doc, m, st.Status, st.Justification))

@@ -28,7 +28,7 @@ func ParseReportFormat(s string) (ReportFormat, error) {
 	case "cyclonedx", "vdr":
 		return ReportCycloneDXVDR, nil
 	}
-	return "", inputf("format: %q is not one of sarif, cyclonedx-vdr, json", s)
+	return "", inputf("vexchange.report_format", "format: %q is not one of sarif, cyclonedx-vdr, json", s)
 }
 
 // Report writes the open findings of one of org's versions, each with its
@@ -39,7 +39,7 @@ func (s *Service) Report(ctx context.Context, org, versionID string, w io.Writer
 	of := map[ReportFormat]output.Format{ReportSARIF: output.FormatSARIF, ReportCycloneDXVDR: output.FormatCycloneDX,
 		ReportJSON: output.FormatJSON}[f]
 	if of == "" {
-		return inputf("format: %q is not one of sarif, cyclonedx-vdr, json", f)
+		return inputf("vexchange.report_format", "format: %q is not one of sarif, cyclonedx-vdr, json", f)
 	}
 	v, err := s.store.Version(ctx, org, versionID)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/triage"
@@ -67,8 +68,10 @@ func (e *ForeignError) Unwrap() error { return e.Err }
 // IsForeign reports whether err refuses a foreign document.
 func IsForeign(err error) bool { return errors.Is(err, vex.ErrForeignDocument) }
 
-func inputf(format string, a ...any) error {
-	return &portfolio.InputError{Err: fmt.Errorf(format, a...)}
+// inputf returns an input error worded in English by format, coded for
+// translation (msg.Of finds the code).
+func inputf(code, format string, a ...any) error {
+	return &portfolio.InputError{Err: msg.Errorf(code, format, a...)}
 }
 
 // versionData is one version as the exchange sees it: its product, its

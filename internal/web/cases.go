@@ -14,6 +14,7 @@ import (
 
 	"github.com/rocca-project/rocca/internal/cases"
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/reporting"
 	"github.com/rocca-project/rocca/internal/reporting/srp"
@@ -75,7 +76,10 @@ func (c clock) Input(t time.Time) string {
 func (c clock) Zone() string { return c.Loc.String() }
 
 // Dur writes a duration roughly: "2 d 3 h", "5 h 12 min", "7 min".
-func (c clock) Dur(d time.Duration) string {
+func (c clock) Dur(d time.Duration) string { return c.L.Dur(d) }
+
+// Dur writes a duration roughly: "2 d 3 h", "5 h 12 min", "7 min".
+func (l *Localizer) Dur(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -83,11 +87,11 @@ func (c clock) Dur(d time.Duration) string {
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case days > 0:
-		return c.L.T("dur.days_hours", days, hours)
+		return l.T("dur.days_hours", days, hours)
 	case hours > 0:
-		return c.L.T("dur.hours_minutes", hours, mins)
+		return l.T("dur.hours_minutes", hours, mins)
 	}
-	return c.L.T("dur.minutes", mins)
+	return l.T("dur.minutes", mins)
 }
 
 // Left is the time left until t, or how long it is overdue.
@@ -181,9 +185,14 @@ func caseError(err error) (*pageError, bool) {
 	var fe *srp.FieldError
 	switch {
 	case cases.IsInput(err), errors.As(err, &fe):
-		return &pageError{status: http.StatusBadRequest, key: "cases.refused", detail: err.Error()}, true
+		if errors.As(err, &fe) {
+			pe := refused(http.StatusBadRequest, "cases.refused", err)
+			pe.msg = msg.New("web.srp_field", "%s: %s", fe.ID, fe.Why)
+			return pe, true
+		}
+		return refused(http.StatusBadRequest, "cases.refused", err), true
 	case errors.As(err, &se), errors.Is(err, store.ErrConflict):
-		return &pageError{status: http.StatusConflict, key: "cases.refused", detail: err.Error()}, true
+		return refused(http.StatusConflict, "cases.refused", err), true
 	}
 	return nil, false
 }
@@ -429,11 +438,11 @@ func (w *Web) caseAction(rw http.ResponseWriter, r *http.Request, p *Principal, 
 func timeField(r *http.Request, name string, loc *time.Location) (time.Time, error) {
 	v := r.PostFormValue(name)
 	if strings.TrimSpace(v) == "" {
-		return time.Time{}, &cases.InputError{Err: fmt.Errorf("%s: required", name)}
+		return time.Time{}, &cases.InputError{Err: msg.Errorf("web.time_required", "%s: required", name)}
 	}
 	t, err := parseLocal(v, loc)
 	if err != nil {
-		return time.Time{}, &cases.InputError{Err: fmt.Errorf("%s: %w", name, err)}
+		return time.Time{}, &cases.InputError{Err: msg.Errorf("web.time_invalid", "%s: %q is not a date and time", name, v)}
 	}
 	return t, nil
 }
@@ -492,7 +501,7 @@ func (w *Web) closeCase(rw http.ResponseWriter, r *http.Request, p *Principal) e
 type draftData struct {
 	Case  cases.Details
 	Draft *srp.Draft
-	// Errors are the fields' problems by id (the use case's English text).
+	// Errors are the fields' problems by id, in the person's language.
 	Errors map[string]string
 	// Missing names the required fields left empty when "mark submitted"
 	// was refused.
@@ -654,7 +663,7 @@ func (w *Web) recordSubmission(rw http.ResponseWriter, r *http.Request, p *Princ
 	if v := strings.TrimSpace(r.PostFormValue("submitted")); v != "" {
 		at, err := parseLocal(v, loc)
 		if err != nil {
-			if pe, _ := caseError(&cases.InputError{Err: fmt.Errorf("submitted: %w", err)}); pe != nil {
+			if pe, _ := caseError(&cases.InputError{Err: msg.Errorf("web.time_invalid", "%s: %q is not a date and time", "submitted", v)}); pe != nil {
 				return w.renderCase(rw, r, p, pe.status, pe)
 			}
 		}
@@ -680,7 +689,7 @@ func (w *Web) recordSubmission(rw http.ResponseWriter, r *http.Request, p *Princ
 			if err := d.Set(f.ID, val); err != nil {
 				var fe *srp.FieldError
 				if errors.As(err, &fe) {
-					dd.Errors[f.ID] = fe.Reason
+					dd.Errors[f.ID] = l.Msg(fe.Why)
 				}
 				f.Value = strings.TrimSpace(val) // shown back for correction
 			}
@@ -731,6 +740,24 @@ type profileData struct {
 	CalendarURL string
 	Refusal     *pageError
 	Leads       string
+	// CSIRT and Reason are the coordinating CSIRT's name and why it was
+	// chosen, for translation (routeTexts).
+	CSIRT, Reason msg.Text
+}
+
+// routeTexts are the sentences of a saved profile's CSIRT name and routing
+// reason. Both are functions of the stored answers, so their codes are
+// derived from them; a stored text they do not reproduce (worded by
+// another version of rocca) is shown as it is.
+func routeTexts(p model.ReportingProfile) (name, reason msg.Text) {
+	name, reason = msg.Text{English: p.CSIRTName}, msg.Text{English: p.CSIRTReason}
+	if n := cases.CSIRTNameText(p.CSIRTState); n.English == p.CSIRTName {
+		name = n
+	}
+	if _, why := cases.RouteReason(p.MainEstablishment, p.Routing); why.English == p.CSIRTReason {
+		reason = why
+	}
+	return name, reason
 }
 
 const blankReps = 2
@@ -743,14 +770,17 @@ func (w *Web) profilePage(rw http.ResponseWriter, r *http.Request, p *Principal)
 	if err != nil {
 		return err
 	}
-	return w.renderProfile(rw, r, http.StatusOK, pv, nil, "")
+	return w.renderProfile(rw, r, http.StatusOK, pv, pv.ReportingProfile, nil, "")
 }
 
-func (w *Web) renderProfile(rw http.ResponseWriter, r *http.Request, status int, pv cases.ProfileView, refusal *pageError, calURL string) error {
+// renderProfile shows pv, with the CSIRT and its reason of saved (the
+// profile as stored).
+func (w *Web) renderProfile(rw http.ResponseWriter, r *http.Request, status int, pv cases.ProfileView, saved model.ReportingProfile, refusal *pageError, calURL string) error {
 	l := w.localizer(r)
 	d := profileData{ProfileView: pv, States: memberStates, Reps: slices.Clone(pv.Representatives),
 		Contacts: strings.Join(pv.ReportingContacts, "\n"), Holidays: strings.Join(pv.Holidays, "\n"),
 		Refusal: refusal, CalendarURL: calURL}
+	d.CSIRT, d.Reason = routeTexts(saved)
 	for range blankReps {
 		d.Reps = append(d.Reps, model.Representative{Role: "secondary"})
 	}
@@ -812,10 +842,13 @@ func (w *Web) saveProfile(rw http.ResponseWriter, r *http.Request, p *Principal)
 	}
 	// Shown back as entered, with the refusal.
 	pv = cases.ProfileView{ReportingProfile: in}
+	var saved model.ReportingProfile
 	if cur, err := w.o.Cases.Profile(r.Context(), p.Org.OrgID); err == nil {
-		pv.CSIRTName, pv.CSIRTReason, pv.Warnings = cur.CSIRTName, cur.CSIRTReason, cur.Warnings
+		pv.CSIRTName, pv.CSIRTReason, pv.Warnings, pv.Notes = cur.CSIRTName, cur.CSIRTReason, cur.Warnings, cur.Notes
+		// The saved profile's CSIRT, routed by the saved answers.
+		saved = cur.ReportingProfile
 	}
-	return w.renderProfile(rw, r, pe.status, pv, pe, "")
+	return w.renderProfile(rw, r, pe.status, pv, saved, pe, "")
 }
 
 func (w *Web) newCalendar(rw http.ResponseWriter, r *http.Request, p *Principal) error {
@@ -834,7 +867,7 @@ func (w *Web) newCalendar(rw http.ResponseWriter, r *http.Request, p *Principal)
 	if w.secure(r) {
 		scheme = "https"
 	}
-	return w.renderProfile(rw, r, http.StatusOK, pv, nil, scheme+"://"+r.Host+"/api/v1/calendar.ics?token="+url.QueryEscape(secret))
+	return w.renderProfile(rw, r, http.StatusOK, pv, pv.ReportingProfile, nil, scheme+"://"+r.Host+"/api/v1/calendar.ics?token="+url.QueryEscape(secret))
 }
 
 // syncCases opens the reporting cases a lifecycle or market change may

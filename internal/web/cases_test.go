@@ -94,7 +94,7 @@ func TestCaseAwarenessDeadlines(t *testing.T) {
 		}
 		// No reason: refused with the use case's message, nothing changes.
 		if code, body := b.post("/cases/"+id+"/awareness", url.Values{"at": {"2026-10-24T23:30"}}); code != http.StatusBadRequest ||
-			!strings.Contains(body, "reason: required") {
+			!strings.Contains(body, "A reason is required: say why") {
 			t.Errorf("awareness without reason: %d", code)
 		}
 		code, _ := b.post("/cases/"+id+"/awareness", url.Values{"at": {"2026-10-24T23:30"}, "reason": {"KEV listing confirmed on our gateway"}})
@@ -313,7 +313,7 @@ func TestCaseCloseNotExploitable(t *testing.T) {
 		vuln := s.kevVuln(t)
 		id := s.openCase(t, b, url.Values{"type": {"aev"}, "title": {"Not ours"}, "vulns": {vuln}, "versions": {s.version.ID}})
 		if code, body := b.post("/cases/"+id+"/close", url.Values{"reason": {"parser not reachable"}, "not_exploitable": {"yes"}}); code != http.StatusBadRequest ||
-			!strings.Contains(body, "justification: required") {
+			!strings.Contains(body, "Closing as not exploitable needs a justification") {
 			t.Errorf("close without justification: %d", code)
 		}
 		code, _ := b.post("/cases/"+id+"/close", url.Values{"reason": {"parser not reachable"}, "not_exploitable": {"yes"},

@@ -52,6 +52,9 @@ var dynamicKeys = map[string][]string{
 	"triage.scope_help_": {"version", "product", "organisation"},
 	"triage.vex_format_": {"openvex", "cyclonedx", "cyclonedx-xml", "csaf"},
 	"triage.filter_":     {"none", "under_investigation", "affected", "not_affected", "fixed", "actionable", "review"},
+	// Localizer.LogAction: the actions of the case log.
+	"case.log_": {"opened", "awareness", "fix", "intermediate_requested", "owner", "title", "statement", "closed", "submission",
+		"version_added", "reopened"},
 }
 
 // templateKeyRe finds the static keys of the templates: .L.T "key",
@@ -117,7 +120,63 @@ func usedKeys(t *testing.T) map[string]string {
 			used[prefix+v] = "dynamic"
 		}
 	}
+	for code, where := range sentenceCodes(t) {
+		used["msg."+code] = where
+	}
 	return used
+}
+
+// sentencePackages are the packages whose generated sentences (package
+// msg) the web application shows, relative to this one.
+var sentencePackages = []string{".", "../cases", "../triage", "../vexchange", "../portfolio", "../vex", "../model",
+	"../findings", "../reporting/srp", "../sbom"}
+
+// codeRe is the form of a sentence's code.
+var codeRe = regexp.MustCompile(`^[a-z]+\.[a-z0-9_]+$`)
+
+// sentenceCodes finds the codes of the sentences of sentencePackages: a
+// string literal of the code's form as an argument of a call whose next
+// argument is a string literal too (the English format: msg.New,
+// msg.Errorf and the packages' helpers around them).
+func sentenceCodes(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, dir := range sentencePackages {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no Go files in %s (%v)", dir, err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			af, err := parser.ParseFile(fset, f, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(af, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				for i := 0; i+1 < len(call.Args); i++ {
+					code, ok1 := call.Args[i].(*ast.BasicLit)
+					format, ok2 := call.Args[i+1].(*ast.BasicLit)
+					if !ok1 || !ok2 || code.Kind != token.STRING || format.Kind != token.STRING {
+						continue
+					}
+					// The web package's own calls with two literals are
+					// mostly keys with a detail; its sentences are "web.…".
+					if s, err := strconv.Unquote(code.Value); err == nil && codeRe.MatchString(s) && (dir != "." || strings.HasPrefix(s, "web.")) {
+						out[s] = f
+					}
+				}
+				return true
+			})
+		}
+	}
+	return out
 }
 
 // verbs counts the fmt verbs of a text (%s, %d, %[2]s ...).

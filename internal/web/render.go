@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
 )
@@ -192,6 +193,9 @@ type pageError struct {
 	key    string
 	// detail is shown under the message (outside text, escaped).
 	detail string
+	// msg is detail's sentence, shown in the person's language when it
+	// has a code (Localizer.Detail).
+	msg msg.Text
 }
 
 func (e *pageError) Error() string { return e.key }
@@ -231,7 +235,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, store.ErrInvalidCursor):
 		pe = &pageError{status: http.StatusBadRequest, key: "error.bad_cursor"}
 	case portfolio.IsInput(err):
-		pe = &pageError{status: http.StatusBadRequest, key: "error.input", detail: err.Error()}
+		pe = refused(http.StatusBadRequest, "error.input", err)
 	default:
 		if r.Context().Err() != nil {
 			return

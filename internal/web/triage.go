@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/triage"
@@ -25,10 +26,10 @@ var (
 type triageForm struct {
 	Status, Justification, Impact, Action, Detail, Scope, Range, ReviewDate string
 	Response                                                                []string
-	// Errors maps a field to its message key; Detail of the refusal (the
-	// use case's own words, English) in Refused.
+	// Errors maps a field to its message key; the refusal's sentence is
+	// in Refused.
 	Errors  map[string]string
-	Refused string
+	Refused *said
 }
 
 // triageFormView is what the "triageform" partial receives.
@@ -78,22 +79,38 @@ func parseTriageForm(r *http.Request) (triageForm, triage.Statement) {
 	return f, st
 }
 
-// refusal turns the triage use case's input error ("field: why") into
-// the form's field error.
-func (f *triageForm) refusal(err error) {
-	msg := err.Error()
-	field, _, _ := strings.Cut(msg, ":")
-	key := map[string]string{"status": "triage.err_status", "justification": "triage.err_justification",
-		"action": "triage.err_action", "componentRange": "triage.err_range", "scope": "triage.err_scope",
-		"response": "triage.err_response", "impact": "triage.err_text", "detail": "triage.err_text"}[field]
-	name := map[string]string{"componentRange": "range"}[field]
-	if name == "" {
-		name = field
+// refusal turns the triage use case's input error into the form's field
+// error (the field known by the refusal's code) and its sentence in the
+// person's language.
+func (f *triageForm) refusal(l *Localizer, err error) {
+	m, _ := msg.Of(err)
+	key, name := "", ""
+	switch strings.TrimPrefix(m.Code, "triage.") {
+	case "status_required", "status":
+		key, name = "triage.err_status", "status"
+	case "scope":
+		key, name = "triage.err_scope", "scope"
+	case "justification", "justification_status", "justification_required":
+		key, name = "triage.err_justification", "justification"
+	case "action_required":
+		key, name = "triage.err_action", "action"
+	case "range_scope", "range":
+		key, name = "triage.err_range", "range"
+	case "response", "response_twice":
+		key, name = "triage.err_response", "response"
+	case "text_utf8", "text_long", "text_control":
+		if field, ok := argOf(m, 0); ok && (field == "impact" || field == "action" || field == "detail") {
+			key, name = "triage.err_text", field
+		}
 	}
 	if key == "" {
 		key, name = "triage.err_other", "status"
 	}
-	f.Errors[name], f.Refused = key, msg
+	sd := l.Said(m)
+	if m.Code == "" {
+		sd = said{Text: err.Error(), English: true}
+	}
+	f.Errors[name], f.Refused = key, &sd
 }
 
 // actor is the person recording a decision.
@@ -204,7 +221,7 @@ func (w *Web) recordAnalysis(rw http.ResponseWriter, r *http.Request, p *Princip
 			http.Redirect(rw, r, "/findings/"+id+"?notice=triaged", http.StatusSeeOther)
 			return nil
 		case portfolio.IsInput(err):
-			f.refusal(err)
+			f.refusal(w.localizer(r), err)
 		default:
 			return err
 		}
@@ -238,7 +255,7 @@ func (w *Web) copyAnalysis(rw http.ResponseWriter, r *http.Request, p *Principal
 	}
 	if _, err := w.o.Triage.Copy(r.Context(), p.Org.OrgID, actor(p), id, from, scope); err != nil {
 		if portfolio.IsInput(err) {
-			return inputError("triage.err_copy", err.Error())
+			return refused(http.StatusBadRequest, "triage.err_copy", err)
 		}
 		return err
 	}
@@ -279,8 +296,8 @@ func (w *Web) bulkAnalysis(rw http.ResponseWriter, r *http.Request, p *Principal
 	chk := st
 	if err := chk.Check(""); err != nil {
 		if portfolio.IsInput(err) {
-			f.refusal(err)
-			return &pageError{status: http.StatusBadRequest, key: f.Errors[firstKey(f.Errors)], detail: f.Refused}
+			f.refusal(w.localizer(r), err)
+			return refused(http.StatusBadRequest, f.Errors[firstKey(f.Errors)], err)
 		}
 		return err
 	}
@@ -308,7 +325,7 @@ func (w *Web) bulkAnalysis(rw http.ResponseWriter, r *http.Request, p *Principal
 	}
 	if _, err := w.o.Triage.Bulk(ctx, org, actor(p), triage.Selection{FindingIDs: ids}, st); err != nil {
 		if portfolio.IsInput(err) {
-			return inputError("triage.err_bulk", err.Error())
+			return refused(http.StatusBadRequest, "triage.err_bulk", err)
 		}
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
 )
@@ -17,6 +18,19 @@ type problem struct {
 	// Where is the field or JSON pointer / XML path at fault.
 	Where   string
 	Message string
+	// Sentence is Message's code and arguments when rocca worded it (a
+	// limit, an unknown format); a parser's or validator's technical
+	// message has none and is shown as it is.
+	Sentence msg.Text
+}
+
+// Shown is the problem's message in the interface's language when rocca
+// worded it, else as it is (English).
+func (p problem) Shown(l *Localizer) said {
+	if p.Sentence.Code != "" {
+		return l.Said(p.Sentence)
+	}
+	return said{Text: p.Message, English: true}
 }
 
 // uploadData is the upload page's data.
@@ -90,7 +104,8 @@ func (w *Web) upload(rw http.ResponseWriter, r *http.Request, p *Principal) erro
 func problemsOf(err error) []problem {
 	var se *sbom.Error
 	if !errors.As(err, &se) {
-		return []problem{{Message: err.Error()}}
+		m, _ := msg.Of(err)
+		return []problem{{Message: err.Error(), Sentence: m}}
 	}
 	var ce *sbom.ConformanceError
 	if errors.As(se.Err, &ce) {
@@ -100,5 +115,6 @@ func problemsOf(err error) []problem {
 		}
 		return out
 	}
-	return []problem{{Line: se.Line, Column: se.Column, Where: se.Field, Message: se.Err.Error()}}
+	m, _ := msg.Of(se.Err)
+	return []problem{{Line: se.Line, Column: se.Column, Where: se.Field, Message: se.Err.Error(), Sentence: m}}
 }

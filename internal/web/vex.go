@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/vex"
 	"github.com/rocca-project/rocca/internal/vexchange"
@@ -60,8 +61,9 @@ type vexImportData struct {
 	Version model.Version
 	Name    string
 	Result  *vexchange.ImportResult
-	// Error is the refusal of the document (its own words, English).
-	Error string
+	// Error is the refusal of the document: rocca's sentence in the
+	// person's language, or the reader's own words (English).
+	Error *said
 }
 
 // importVEX records the statements of an uploaded VEX document (OpenVEX,
@@ -109,7 +111,11 @@ func (w *Web) importVEX(rw http.ResponseWriter, r *http.Request, p *Principal) e
 		if !portfolio.IsInput(err) && !vexchange.IsForeign(err) {
 			return err
 		}
-		d.Error = err.Error()
+		sd := said{Text: err.Error(), English: true}
+		if m, ok := msg.Of(err); ok {
+			sd = l.Said(m)
+		}
+		d.Error = &sd
 		return show(http.StatusUnprocessableEntity)
 	}
 	d.Result = &res

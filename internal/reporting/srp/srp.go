@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/reporting"
 )
 
@@ -194,6 +195,8 @@ func (m *Matrix) NewDraft(stage reporting.Stage, kind reporting.Kind) (*Draft, e
 type FieldError struct {
 	ID, Label string
 	Reason    string
+	// Why is Reason's code and arguments, for translation.
+	Why msg.Text
 }
 
 func (e *FieldError) Error() string {
@@ -222,42 +225,43 @@ func (d *Draft) Set(id, value string) error {
 }
 
 func (f *DraftField) validate(v string) error {
-	fail := func(format string, a ...any) error {
-		return &FieldError{ID: f.ID, Label: f.Label, Reason: fmt.Sprintf(format, a...)}
+	fail := func(code, format string, a ...any) error {
+		m := msg.New(code, format, a...)
+		return &FieldError{ID: f.ID, Label: f.Label, Reason: m.English, Why: m}
 	}
 	if v == "" {
 		return nil
 	}
 	if !utf8.ValidString(v) {
-		return fail("not valid UTF-8")
+		return fail("srp.utf8", "not valid UTF-8")
 	}
 	if n := utf8.RuneCountInString(v); f.Limit > 0 && n > f.Limit {
-		return fail("%d characters, the SRP accepts at most %d", n, f.Limit)
+		return fail("srp.long", "%d characters, the SRP accepts at most %d", n, f.Limit)
 	}
 	switch f.Format {
 	case FormatSelect:
 		if !slices.Contains(f.Options, v) {
-			return fail("%q is not one of %s", v, strings.Join(f.Options, ", "))
+			return fail("srp.option", "%q is not one of %s", v, strings.Join(f.Options, ", "))
 		}
 	case FormatCheckboxes:
 		for _, p := range splitList(v) {
 			if !slices.Contains(f.Options, p) {
-				return fail("%q is not one of %s", p, strings.Join(f.Options, ", "))
+				return fail("srp.option", "%q is not one of %s", p, strings.Join(f.Options, ", "))
 			}
 		}
 	case FormatMemberStates:
 		for _, p := range splitList(v) {
 			if !reporting.MemberState(p) {
-				return fail("%q is not an EU Member State code (e.g. IT, DE, FR)", p)
+				return fail("srp.member_state", "%q is not an EU Member State code (e.g. IT, DE, FR)", p)
 			}
 		}
 	case FormatDateTime:
 		if _, err := time.Parse(time.RFC3339, v); err != nil {
-			return fail("%q is not a date and time like 2026-10-05T10:17:00Z", v)
+			return fail("srp.datetime", "%q is not a date and time like 2026-10-05T10:17:00Z", v)
 		}
 	case FormatEUVDID:
 		if !euvdID.MatchString(v) {
-			return fail("%q is not an EUVD id like EUVD-2026-12345", v)
+			return fail("srp.euvd", "%q is not an EUVD id like EUVD-2026-12345", v)
 		}
 	}
 	return nil

@@ -273,7 +273,7 @@ func (s *Store) fillAnalyses(ctx context.Context, org string, fs []model.Tracked
 		if !fa.ReviewDate.IsZero() && !fa.ReviewDate.After(at) {
 			fa.NeedsReview = true
 			if fa.ReviewReason == "" {
-				fa.ReviewReason = "its review date passed (" + fa.ReviewDate.UTC().Format("2006-01-02") + ")"
+				fa.ReviewReason = model.ReviewDatePassed(fa.ReviewDate).English
 			}
 		}
 	}
