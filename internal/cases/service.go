@@ -46,7 +46,7 @@ func ExcludeSettled(_ context.Context, _ string, f model.TrackedFinding) (bool, 
 type Options struct {
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
-	// Leads are the reminder lead times (reporting.DefaultLeads when nil).
+	// Leads are the reminder lead times (reporting.DefaultLeads() when nil).
 	Leads []time.Duration
 	// Excluded decides which findings open nothing (ExcludeSettled when nil).
 	Excluded Excluded
@@ -90,7 +90,7 @@ func New(st Store, log *slog.Logger, o Options) (*Service, error) {
 	}
 	leads := o.Leads
 	if leads == nil {
-		leads = reporting.DefaultLeads
+		leads = reporting.DefaultLeads()
 	}
 	var err error
 	if s.leads, err = reporting.ParseLeads(leads); err != nil {
