@@ -225,6 +225,11 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 			} else if n > 0 {
 				a.Log.Info("pruned expired sessions", "sessions", n)
 			}
+			// Decisions past their review date are flagged for review
+			// (finding.analysis_review), once each.
+			if _, err := tr.ExpireReviews(ctx); err != nil {
+				a.Log.Warn("decisions past their review date not flagged", "error", err)
+			}
 			now := time.Now()
 			n, err := a.Store.PruneWatch(ctx, watch.Cursor, now.Add(-keepProcessed), now.Add(-keepDeliveries))
 			if n > 0 {

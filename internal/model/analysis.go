@@ -183,3 +183,9 @@ type FindingSummary struct {
 	// NeedsReview counts the open findings whose decision needs review.
 	NeedsReview int `json:"needsReview"`
 }
+
+// ReviewDateReason is the review reason of a decision whose review date
+// passed: "its review date passed (YYYY-MM-DD)".
+func ReviewDateReason(date time.Time) string {
+	return "its review date passed (" + date.UTC().Format(time.DateOnly) + ")"
+}

@@ -137,6 +137,11 @@ var catalogues = map[string]map[string]string{
 		"detail.not_exploitable":         "not exploitable in the product (%s): %s",
 		"detail.submitted":               "%s submitted at %s",
 		"detail.already_provided":        "%s: information already provided",
+		"detail.needs_review":            "the %s decision (%s) needs review: %s",
+		"review.exploited":               "it became known exploited",
+		"review.fix":                     "a fix is available (%s)",
+		"review.severity":                "its severity rose (%s → %s)",
+		"review.date":                    "its review date passed (%s)",
 		"stage.early_warning":            "early_warning",
 		"stage.notification":             "notification",
 		"stage.intermediate":             "intermediate",
@@ -245,6 +250,11 @@ var catalogues = map[string]map[string]string{
 		"detail.not_exploitable":         "non sfruttabile nel prodotto (%s): %s",
 		"detail.submitted":               "%s: data di invio %s",
 		"detail.already_provided":        "%s: informazioni già fornite",
+		"detail.needs_review":            "la decisione (ambito %s, %s) va riesaminata: %s",
+		"review.exploited":               "è diventata sfruttata attivamente",
+		"review.fix":                     "è disponibile una correzione (%s)",
+		"review.severity":                "la gravità è aumentata (%s → %s)",
+		"review.date":                    "la data di riesame (%s) è passata",
 		"stage.early_warning":            "preallarme",
 		"stage.notification":             "notifica",
 		"stage.intermediate":             "relazione intermedia",
@@ -412,6 +422,12 @@ var (
 	reNotExploit   = regexp.MustCompile(`^not exploitable in the product \(([^)]*)\): (.*)$`)
 	reSubmitted    = regexp.MustCompile(`^(\S+) submitted at (\S+)$`)
 	reProvided     = regexp.MustCompile(`^(\S+): information already provided$`)
+	// A decision flagged for review (packages findings and triage), and
+	// its reasons, joined by "; ".
+	reNeedsReview = regexp.MustCompile(`^the (\S+) decision \((\S+)\) needs review: (.*)$`)
+	reReviewDate  = regexp.MustCompile(`^its review date passed \(([0-9]{4}-[0-9]{2}-[0-9]{2})\)$`)
+	reReviewFix   = regexp.MustCompile(`^a fix is available \((.*)\)$`)
+	reReviewSev   = regexp.MustCompile(`^its severity rose \((\S+) (\S+) → (\S+) (\S+)\)$`)
 	// An upload's: the counts of findings follow, which the e-mail shows
 	// on a line of its own.
 	reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
@@ -422,12 +438,7 @@ func (m messages) detail(s string) string {
 	if m.locale == LocaleEnglish || s == "" {
 		return s
 	}
-	sev := func(r, score string) string {
-		if f, err := strconv.ParseFloat(score, 64); err == nil {
-			return m.enum("rating", r) + " " + m.number(f, 1)
-		}
-		return m.enum("rating", r) + " " + score
-	}
+	sev := m.severity
 	switch {
 	case s == "reopened":
 		return m.t("detail.reopened")
@@ -467,7 +478,43 @@ func (m messages) detail(s string) string {
 	if g := reProvided.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
 		return m.t("detail.already_provided", m.t("stage."+g[1]))
 	}
+	if g := reNeedsReview.FindStringSubmatch(s); g != nil {
+		return m.t("detail.needs_review", m.enum("ascope", g[1]), m.enum("status", g[2]), m.reviewReason(g[3]))
+	}
 	return s
+}
+
+// reviewReason is why a decision needs review, in the language: each of
+// the reasons rocca writes (joined by "; ") rewritten, others kept.
+func (m messages) reviewReason(s string) string {
+	if m.locale == LocaleEnglish || s == "" {
+		return s
+	}
+	parts := strings.Split(s, "; ")
+	for i, p := range parts {
+		switch {
+		case p == "it became known exploited":
+			parts[i] = m.t("review.exploited")
+		case reReviewDate.MatchString(p):
+			if d, err := time.Parse(time.DateOnly, reReviewDate.FindStringSubmatch(p)[1]); err == nil {
+				parts[i] = m.t("review.date", m.date(d))
+			}
+		case reReviewFix.MatchString(p):
+			parts[i] = m.t("review.fix", reReviewFix.FindStringSubmatch(p)[1])
+		case reReviewSev.MatchString(p):
+			g := reReviewSev.FindStringSubmatch(p)
+			parts[i] = m.t("review.severity", m.severity(g[1], g[2]), m.severity(g[3], g[4]))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// severity is a rating and its score as events write them ("high 7.5").
+func (m messages) severity(r, score string) string {
+	if f, err := strconv.ParseFloat(score, 64); err == nil {
+		return m.enum("rating", r) + " " + m.number(f, 1)
+	}
+	return m.enum("rating", r) + " " + score
 }
 
 // listings rewrites "listed in CISA KEV since 2026-12-06; EUVD", as

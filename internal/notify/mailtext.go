@@ -156,7 +156,7 @@ func analysisText(b *textBuilder, m messages, a *model.FindingAnalysis) {
 		b.field(m.t("label.decided"), m.t("analysis.decided", a.DecidedBy, m.stamp(a.DecidedAt)))
 	}
 	if a.NeedsReview {
-		b.field(m.t("label.review"), a.ReviewReason)
+		b.field(m.t("label.review"), m.reviewReason(a.ReviewReason))
 	}
 }
 
