@@ -142,7 +142,7 @@ func (a *App) Watcher() *watch.Watcher {
 func (a *App) Cases(n *notify.Service, leads []time.Duration) (*cases.Service, error) {
 	o := cases.Options{Leads: leads}
 	if n != nil {
-		o.Contacts = n
+		o.Contacts, o.Owners = n, n
 	}
 	return cases.New(a.Store, a.Log, o)
 }

@@ -527,6 +527,16 @@ func TestNewRefusesBadLeads(t *testing.T) {
 	}
 }
 
+// outboxNotice decodes a case notice's payload.
+func (f *fixture) outboxNotice(t *testing.T, payload string) cases.Notice {
+	t.Helper()
+	var n cases.Notice
+	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
