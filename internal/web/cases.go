@@ -235,12 +235,12 @@ func (w *Web) casesList(rw http.ResponseWriter, r *http.Request, p *Principal) e
 type caseForm struct {
 	Kind, Title, VulnIDs, Owner, Awareness, Reason string
 	// Members are the owners to choose from (Owner is one's user id).
-	Members                                        []memberChoice
-	Versions                                       []versionChoice
-	Chosen                                         map[string]bool
-	Errors                                         map[string]string
-	Refusal                                        *pageError
-	C                                              clock
+	Members  []memberChoice
+	Versions []versionChoice
+	Chosen   map[string]bool
+	Errors   map[string]string
+	Refusal  *pageError
+	C        clock
 }
 
 // versionChoice is a version offered by the form.
