@@ -234,13 +234,14 @@ func (w *Web) casesList(rw http.ResponseWriter, r *http.Request, p *Principal) e
 // caseForm is the form opening a case by hand.
 type caseForm struct {
 	Kind, Title, VulnIDs, Owner, Awareness, Reason string
+	Versions                                       []versionChoice
+	Chosen                                         map[string]bool
+	Errors                                         map[string]string
+	Refusal                                        *pageError
+	C                                              clock
+
 	// Members are the owners to choose from (Owner is one's user id).
-	Members  []memberChoice
-	Versions []versionChoice
-	Chosen   map[string]bool
-	Errors   map[string]string
-	Refusal  *pageError
-	C        clock
+	Members []memberChoice
 }
 
 // versionChoice is a version offered by the form.
