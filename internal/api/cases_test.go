@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/cases"
+	"github.com/rocca-project/rocca/internal/model"
 )
 
 func (s *server) postJSON(t *testing.T, path, body string) response {
@@ -237,6 +239,56 @@ func TestCaseUserNotice(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Errorf("notice lacks %q:\n%s", want, body)
 			}
+		}
+	})
+}
+
+// The owner is a member of the organisation, set by e-mail address or
+// user id through POST and PATCH; anyone else is refused with 400, and a
+// member of another organisation too.
+func TestCaseOwnerAPI(t *testing.T) {
+	engines(t, 0, func(t *testing.T, s *server) {
+		ctx := context.Background()
+		member := func(org, email string) model.User {
+			u := model.User{Email: email}
+			if err := s.st.CreateUser(ctx, &u, strings.ToLower(email), "hash"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.st.AddMember(ctx, org, u.ID, model.RoleEditor, caseClock()); err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		alice, mallory := member(s.acme.ID, "alice@acme.example"), member(s.bolt.ID, "mallory@bolt.example")
+		var c struct {
+			ID, Owner, OwnerID string
+		}
+		res := s.postJSON(t, "/api/v1/cases", `{"type":"si","title":"Update server compromised","owner":"ALICE@acme.example"}`)
+		if res.status != http.StatusCreated {
+			t.Fatalf("create: %d %s", res.status, res.body)
+		}
+		res.decode(t, &c)
+		if c.Owner != "alice@acme.example" || c.OwnerID != alice.ID || !strings.Contains(string(res.body), `"ownerId":"`+alice.ID+`"`) {
+			t.Fatalf("owner %s", res.body)
+		}
+		for _, bad := range []string{"mallory@bolt.example", mallory.ID, "the quality team"} {
+			if res := s.postJSON(t, "/api/v1/cases", `{"type":"si","title":"x","owner":"`+bad+`"}`); res.status != http.StatusBadRequest ||
+				!strings.Contains(string(res.body), "not a member of the organisation") {
+				t.Errorf("create with owner %s: %d %s", bad, res.status, res.body)
+			}
+			res := s.do(t, "PATCH", "/api/v1/cases/"+c.ID, s.acmeKey, "application/json", []byte(`{"owner":"`+bad+`"}`))
+			if res.status != http.StatusBadRequest {
+				t.Errorf("patch owner %s: %d %s", bad, res.status, res.body)
+			}
+		}
+		res = s.do(t, "PATCH", "/api/v1/cases/"+c.ID, s.acmeKey, "application/json", []byte(`{"owner":""}`))
+		if res.status != http.StatusOK || strings.Contains(string(res.body), `"owner"`) {
+			t.Errorf("owner cleared: %d %s", res.status, res.body)
+		}
+		res = s.do(t, "PATCH", "/api/v1/cases/"+c.ID, s.acmeKey, "application/json", []byte(`{"owner":"`+alice.ID+`"}`))
+		res.decode(t, &c)
+		if res.status != http.StatusOK || c.OwnerID != alice.ID || c.Owner != alice.Email {
+			t.Errorf("owner by id: %d %s", res.status, res.body)
 		}
 	})
 }

@@ -125,7 +125,7 @@ func (s *server) request(t *testing.T, r api.Route, componentID, token string) (
 	case "POST /api/v1/cases":
 		ctype, body = "application/json", []byte(`{"type":"si","title":"Ransomware on the update server"}`)
 	case "PATCH /api/v1/cases/{case}":
-		ctype, body = "application/json", []byte(`{"owner":"alice@acme.example"}`)
+		ctype, body = "application/json", []byte(`{"statement":"remote code execution on the gateway"}`)
 	case "POST /api/v1/cases/{case}/awareness":
 		ctype, body = "application/json", []byte(`{"at":"2026-12-07T05:00:00Z","reason":"confirmed by the vendor"}`)
 	case "POST /api/v1/cases/{case}/fix":

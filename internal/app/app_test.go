@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/api"
 	"github.com/rocca-project/rocca/internal/config"
@@ -28,13 +30,13 @@ func TestDefaultsAgree(t *testing.T) {
 func TestOpenMigratesAndOpenNoMigrateDoesNot(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg, err := config.Resolve(config.Flags{Database: filepath.Join(t.TempDir(), "r.db"), Workers: "3", Addr: "127.0.0.1:0"},
-		func(string) string { return "" })
+	cfg, err := config.Resolve(config.Flags{Database: filepath.Join(t.TempDir(), "r.db"), Workers: "3", Addr: "127.0.0.1:0",
+		ReminderLeadTimes: "2h,30m"}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o := ServerOptionsOf(cfg); o.Workers != 3 || o.Addr != "127.0.0.1:0" || o.MaxBOMBytes != config.DefaultMaxBOMBytes || o.Backlog != config.DefaultBacklog ||
-		o.MinBodyRate != config.DefaultMinBodyRate || o.TLSCert != "" {
+		o.MinBodyRate != config.DefaultMinBodyRate || o.TLSCert != "" || !slices.Equal(o.ReminderLeads, []time.Duration{2 * time.Hour, 30 * time.Minute}) {
 		t.Errorf("server options %+v", o)
 	}
 	a, err := OpenNoMigrate(ctx, cfg, log)

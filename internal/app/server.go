@@ -89,6 +89,9 @@ type ServerOptions struct {
 	// TrustProxy makes the web application trust X-Forwarded-Proto (behind
 	// a TLS-terminating proxy) for its cookies' Secure attribute.
 	TrustProxy bool
+	// ReminderLeads are the CRA reporting deadlines' reminder lead times
+	// (reporting.DefaultLeads() when nil).
+	ReminderLeads []time.Duration
 }
 
 // mount serves the REST API (/api/, /healthz, /readyz, /metrics) and the
@@ -134,11 +137,12 @@ func (a *App) Watcher() *watch.Watcher {
 }
 
 // Cases returns the CRA reporting use cases on the App's store; n, when
-// set, keeps the reporting contacts' e-mail subscription.
-func (a *App) Cases(n *notify.Service) (*cases.Service, error) {
-	o := cases.Options{}
+// set, keeps the reporting contacts' e-mail subscription; leads are the
+// reminder lead times (the defaults when nil).
+func (a *App) Cases(n *notify.Service, leads []time.Duration) (*cases.Service, error) {
+	o := cases.Options{Leads: leads}
 	if n != nil {
-		o.Contacts = n
+		o.Contacts, o.Owners = n, n
 	}
 	return cases.New(a.Store, a.Log, o)
 }
@@ -183,7 +187,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	}
 	w, n := a.Watcher(), a.notifier(mailer, o.WebhookLoopback)
 	acc := a.Accounts()
-	cs, err := a.Cases(n)
+	cs, err := a.Cases(n, o.ReminderLeads)
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +227,11 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 				a.Log.Warn("expired sessions not pruned", "error", err)
 			} else if n > 0 {
 				a.Log.Info("pruned expired sessions", "sessions", n)
+			}
+			// Decisions past their review date are flagged for review
+			// (finding.analysis_review), once each.
+			if _, err := tr.ExpireReviews(ctx); err != nil {
+				a.Log.Warn("decisions past their review date not flagged", "error", err)
 			}
 			now := time.Now()
 			n, err := a.Store.PruneWatch(ctx, watch.Cursor, now.Add(-keepProcessed), now.Add(-keepDeliveries))
@@ -393,7 +402,7 @@ func feedAges(sy *feeds.Syncer) func(ctx context.Context) (map[string]time.Durat
 func ServerOptionsOf(c config.Config) ServerOptions {
 	o := ServerOptions{Addr: c.Addr, MaxBOMBytes: c.MaxBOMBytes, MaxComponents: c.MaxComponents, Workers: c.Workers,
 		Backlog: c.Backlog, QueueBytes: c.QueueBytes,
-		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey, TrustProxy: c.TrustProxy}
+		MinBodyRate: c.MinBodyRate, TLSCert: c.TLSCert, TLSKey: c.TLSKey, TrustProxy: c.TrustProxy, ReminderLeads: c.ReminderLeads}
 	if c.Feeds.Schedule {
 		fc := feeds.ConfigFrom(c.Feeds)
 		o.Feeds = &fc

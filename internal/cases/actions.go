@@ -216,8 +216,14 @@ func (s *Service) Create(ctx context.Context, org string, in NewCase) (Details, 
 		}
 		vs = append(vs, model.CaseVersion{VersionID: v.ID, ProductID: v.ProductID, VersionName: v.Name, Lifecycle: v.Lifecycle, Added: now})
 	}
-	c := model.Case{Kind: in.Kind, State: model.CaseAssessment, Title: in.Title, VulnIDs: ids, Owner: strings.TrimSpace(in.Owner),
+	c := model.Case{Kind: in.Kind, State: model.CaseAssessment, Title: in.Title, VulnIDs: ids,
 		Origin: model.CaseManual, Opened: now, ProposedAwareness: now, Updated: now}
+	if o := strings.TrimSpace(in.Owner); o != "" {
+		var err error
+		if c.OwnerID, c.Owner, err = s.resolveOwner(ctx, org, o); err != nil {
+			return Details{}, err
+		}
+	}
 	if len(ids) > 0 {
 		c.VulnID = ids[0]
 	}
@@ -422,11 +428,25 @@ func (s *Service) Edit(ctx context.Context, org, id, actor string, u Update) (De
 	if u.Statement != nil && utf8.RuneCountInString(*u.Statement) > 4000 {
 		return Details{}, inputf("cases.statement_long", "statement: at most 4000 characters (SRP severity and impact fields)")
 	}
+	// The owner is a member, named by user id or e-mail address; "" is
+	// none. A case's earlier free-text owner sent back unchanged is kept.
+	var owner, ownerID, ownerEmail string
+	var ownerErr error
+	if u.Owner != nil {
+		if owner = strings.TrimSpace(*u.Owner); owner != "" {
+			ownerID, ownerEmail, ownerErr = s.resolveOwner(ctx, org, owner)
+		}
+	}
 	return s.change(ctx, org, id, func(_ store.CaseTx, c *model.Case, now time.Time) ([]model.CaseLogEntry, []model.OutboxEvent, error) {
 		var log []model.CaseLogEntry
-		if u.Owner != nil && strings.TrimSpace(*u.Owner) != c.Owner {
-			log = append(log, model.CaseLogEntry{Actor: actor, Action: "owner", Detail: logOwner(c.Owner, strings.TrimSpace(*u.Owner)).English})
-			c.Owner = strings.TrimSpace(*u.Owner)
+		switch {
+		case u.Owner == nil || owner == c.Owner:
+		case ownerErr != nil:
+			return nil, nil, ownerErr
+		case ownerID != "" && ownerID == c.OwnerID && ownerEmail == c.Owner:
+		default:
+			log = append(log, model.CaseLogEntry{Actor: actor, Action: "owner", Detail: logOwner(c.Owner, ownerEmail).English})
+			c.Owner, c.OwnerID = ownerEmail, ownerID
 		}
 		if u.Title != nil && *u.Title != c.Title {
 			log = append(log, model.CaseLogEntry{Actor: actor, Action: "title", Detail: logTitle(*u.Title).English})

@@ -77,6 +77,12 @@ type fixture struct {
 // end, and in development only; the watch opens cases after each
 // re-match. excluded is the effective-status seam (nil: by state).
 func setup(t *testing.T, excluded cases.Excluded, fn func(t *testing.T, f *fixture)) {
+	setupWith(t, cases.Options{Excluded: excluded}, fn)
+}
+
+// setupWith is setup with the service's options (the clock is the
+// fixture's).
+func setupWith(t *testing.T, opts cases.Options, fn func(t *testing.T, f *fixture)) {
 	engines, demoSBOM := demokb.Open(t)
 	for _, e := range engines {
 		t.Run(e.Name, func(t *testing.T) {
@@ -84,7 +90,9 @@ func setup(t *testing.T, excluded cases.Excluded, fn func(t *testing.T, f *fixtu
 			clock := &fakeClock{t: at(t, "2026-12-07T06:00:00Z")}
 			svc := portfolio.New(e.Store, discard(), sbom.Limits{})
 			svc.Now = clock.Now
-			cs, err := cases.New(e.Store, discard(), cases.Options{Now: clock.Now, Excluded: excluded})
+			o := opts
+			o.Now = clock.Now
+			cs, err := cases.New(e.Store, discard(), o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -449,6 +457,84 @@ func TestRemindersUnderFakeClock(t *testing.T) {
 			t.Fatalf("notification reminder: %+v", ev[before:])
 		}
 	})
+}
+
+// Lead times set on the service (rocca serve --reminder-lead-times) replace
+// the defaults: the reminders fire at those times and no others.
+func TestCustomReminderLeads(t *testing.T) {
+	setupWith(t, cases.Options{Leads: []time.Duration{30 * time.Minute, 6 * time.Hour}}, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		f.listExploited(t)
+		d, _ := f.caseOf(t, exploitedCVE)
+		f.clock.Set(at(t, "2026-12-07T10:00:00Z"))
+		if _, err := f.cases.ConfirmAwareness(ctx, f.org, d.ID, "alice", at(t, "2026-12-07T10:00:00Z"), "confirmed"); err != nil {
+			t.Fatal(err)
+		}
+		// Early warning due 2026-12-08T10:00Z: reminders at 04:00 and 09:30, overdue at 10:00.
+		steps := []struct {
+			now  string
+			want []string
+		}{
+			{"2026-12-07T22:00:00Z", nil}, // the default 12 h lead is not used
+			{"2026-12-08T03:59:00Z", nil},
+			{"2026-12-08T04:00:00Z", []string{"case.deadline_reminder:early_warning:6h0m0s"}},
+			{"2026-12-08T06:00:00Z", nil}, // nor 4 h
+			{"2026-12-08T09:00:00Z", nil}, // nor 1 h
+			{"2026-12-08T09:30:00Z", []string{"case.deadline_reminder:early_warning:30m0s"}},
+			{"2026-12-08T10:00:00Z", []string{"case.overdue:early_warning:"}},
+			{"2026-12-08T11:00:00Z", nil},
+		}
+		for _, st := range steps {
+			f.clock.Set(at(t, st.now))
+			if _, err := f.cases.Remind(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range append(f.outbox(t, "case.deadline_reminder", d.ID), f.outbox(t, "case.overdue", d.ID)...) {
+				if e.notice.Stage == "early_warning" {
+					got = append(got, e.typ+":"+e.notice.Stage+":"+e.notice.Lead)
+				}
+			}
+			if want := st.want; len(want) > 0 && !contains(got, want[0]) {
+				t.Fatalf("at %s: no %s in %v", st.now, want[0], got)
+			}
+			if n := countUpTo(steps, st.now); len(got) != n {
+				t.Fatalf("at %s: %d early-warning reminders so far, want %d: %v", st.now, len(got), n, got)
+			}
+		}
+	})
+}
+
+// countUpTo counts the reminders wanted at the steps up to now.
+func countUpTo(steps []struct {
+	now  string
+	want []string
+}, now string) int {
+	n := 0
+	for _, st := range steps {
+		if st.now <= now {
+			n += len(st.want)
+		}
+	}
+	return n
+}
+
+func TestNewRefusesBadLeads(t *testing.T) {
+	for _, leads := range [][]time.Duration{{0}, {time.Hour, time.Hour}, {15 * 24 * time.Hour}, {}} {
+		if _, err := cases.New(nil, discard(), cases.Options{Leads: leads}); err == nil || !strings.Contains(err.Error(), "lead time") {
+			t.Errorf("New with leads %v: err %v", leads, err)
+		}
+	}
+}
+
+// outboxNotice decodes a case notice's payload.
+func (f *fixture) outboxNotice(t *testing.T, payload string) cases.Notice {
+	t.Helper()
+	var n cases.Notice
+	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func contains(ss []string, s string) bool {

@@ -45,10 +45,34 @@ func (s *Service) remindOrg(ctx context.Context, org string) (int, error) {
 	}
 	now := s.Now()
 	n := 0
+	var members map[string]model.User // read when a reminder is due
+	kept := map[string]bool{}         // owners whose subscription was seen to this run
 	for _, c := range cs {
 		sched := reporting.Schedule(openDeadlines(c), s.leads)
-		for _, r := range reporting.Due(sched, time.Time{}, now) {
-			sent, err := s.sendReminder(ctx, org, c, r, sched, prof)
+		due := reporting.Due(sched, time.Time{}, now)
+		if len(due) == 0 {
+			continue
+		}
+		if members == nil {
+			if members, err = s.memberMap(ctx, org); err != nil {
+				return n, err
+			}
+		}
+		owner, isMember := members[c.OwnerID]
+		if c.OwnerID != "" && !kept[c.OwnerID] {
+			// Before the reminder is written, so that the dispatch finds
+			// the owner's subscription.
+			pending, err := s.unsent(ctx, org, c.ID, due)
+			if err != nil {
+				return n, err
+			}
+			if pending {
+				kept[c.OwnerID] = true
+				s.keepOwner(ctx, org, c.OwnerID, owner, isMember, prof)
+			}
+		}
+		for _, r := range due {
+			sent, err := s.sendReminder(ctx, org, c, r, sched, prof, isMember)
 			if err != nil {
 				return n, err
 			}
@@ -78,7 +102,60 @@ func openDeadlines(c model.Case) []reporting.Deadline {
 	return open
 }
 
-func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r reporting.Reminder, sched []reporting.Reminder, prof model.ReportingProfile) (bool, error) {
+// unsent reports whether one of a case's due reminders was not sent yet.
+func (s *Service) unsent(ctx context.Context, org, caseID string, due []reporting.Reminder) (bool, error) {
+	pending := false
+	err := s.store.CaseTx(ctx, org, func(tx store.CaseTx) error {
+		for _, r := range due {
+			done, err := tx.ReminderSent(ctx, caseID, r.Key())
+			if err != nil || !done {
+				pending = err == nil
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("reporting: reminders of case %s: %w", caseID, err)
+	}
+	return pending, nil
+}
+
+// memberMap is the organisation's members by user id.
+func (s *Service) memberMap(ctx context.Context, org string) (map[string]model.User, error) {
+	ms, err := s.Members(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]model.User, len(ms))
+	for _, m := range ms {
+		out[m.User.ID] = m.User
+	}
+	return out, nil
+}
+
+// keepOwner keeps a case owner's personal e-mail subscription to the
+// reminders, in their language, or removes it when they are no longer a
+// member. A failure is logged: the reminder still goes to the others.
+func (s *Service) keepOwner(ctx context.Context, org, userID string, u model.User, member bool, prof model.ReportingProfile) {
+	if s.owners == nil {
+		return
+	}
+	var err error
+	if member {
+		_, err = s.owners.KeepPersonal(ctx, org, userID, u.Email, ownerLocale(u, prof))
+	} else {
+		err = s.owners.DropPersonal(ctx, org, userID)
+	}
+	if err != nil {
+		s.log.Warn("case owner's reminder subscription not updated", "org", org, "user", userID, "error", err)
+	}
+}
+
+// sendReminder writes one reminder of a case; ownerMember tells whether
+// the case's owner (if it has one) is still a member, who then gets it
+// addressed to them.
+func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r reporting.Reminder, sched []reporting.Reminder, prof model.ReportingProfile, ownerMember bool) (bool, error) {
 	now := s.Now()
 	sent := false
 	err := s.store.CaseTx(ctx, org, func(tx store.CaseTx) error {
@@ -104,7 +181,9 @@ func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r 
 			n.Lead = r.Lead.String()
 			n.Detail = fmt.Sprintf("the %s is due at %s (in %s)", label(r.Stage), stampOf(r.Due), r.Due.Sub(now).Round(time.Minute))
 		}
-		if c.Owner != "" {
+		// The owner: a member (one who left gets nothing), or the free
+		// text of a case saved before owners were members.
+		if c.Owner != "" && (c.OwnerID == "" || ownerMember) {
 			n.Recipients = append(n.Recipients, c.Owner)
 		}
 		for _, a := range prof.ReportingContacts {
@@ -115,6 +194,9 @@ func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r 
 		ev, err := notice(typ, c, firstVersion(&c), now, n)
 		if err != nil {
 			return err
+		}
+		if ownerMember {
+			ev.UserID = c.OwnerID // the owner's personal subscription takes it
 		}
 		sent = true
 		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})

@@ -30,6 +30,8 @@ type Store interface {
 	Org(ctx context.Context, org string) (model.Organisation, error)
 	Product(ctx context.Context, org, id string) (model.Product, error)
 	Version(ctx context.Context, org, id string) (model.Version, error)
+	// Members lists an organisation's members (case owners).
+	Members(ctx context.Context, orgID string) ([]model.Member, error)
 }
 
 // Excluded reports whether a finding keeps from opening or joining a
@@ -47,7 +49,7 @@ func ExcludeSettled(_ context.Context, _ string, f model.TrackedFinding) (bool, 
 type Options struct {
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
-	// Leads are the reminder lead times (reporting.DefaultLeads when nil).
+	// Leads are the reminder lead times (reporting.DefaultLeads() when nil).
 	Leads []time.Duration
 	// Excluded decides which findings open nothing (ExcludeSettled when nil).
 	Excluded Excluded
@@ -56,6 +58,9 @@ type Options struct {
 	// Contacts keeps the reporting contacts' e-mail subscription to the
 	// case events (nil: none is made).
 	Contacts ContactSubscriber
+	// Owners keeps the case owners' personal e-mail subscriptions to the
+	// reminders (nil: owners get no e-mail of their own).
+	Owners OwnerSubscriber
 }
 
 // ContactSubscriber makes and removes e-mail subscriptions (the
@@ -78,11 +83,12 @@ type Service struct {
 	excluded Excluded
 	matrix   *srp.Matrix
 	contacts ContactSubscriber
+	owners   OwnerSubscriber
 }
 
 // New returns the service on st.
 func New(st Store, log *slog.Logger, o Options) (*Service, error) {
-	s := &Service{store: st, log: log, now: o.Now, excluded: o.Excluded, contacts: o.Contacts}
+	s := &Service{store: st, log: log, now: o.Now, excluded: o.Excluded, contacts: o.Contacts, owners: o.Owners}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -91,7 +97,7 @@ func New(st Store, log *slog.Logger, o Options) (*Service, error) {
 	}
 	leads := o.Leads
 	if leads == nil {
-		leads = reporting.DefaultLeads
+		leads = reporting.DefaultLeads()
 	}
 	var err error
 	if s.leads, err = reporting.ParseLeads(leads); err != nil {

@@ -323,6 +323,7 @@ type NoticeCase struct {
 	Title   string   `json:"title"`
 	VulnIDs []string `json:"vulnerabilityIds"`
 	Owner   string   `json:"owner,omitempty"`
+	OwnerID string   `json:"ownerId,omitempty"`
 }
 
 func notice(typ string, c model.Case, v *model.CaseVersion, at time.Time, n *Notice) (model.OutboxEvent, error) {
@@ -330,7 +331,7 @@ func notice(typ string, c model.Case, v *model.CaseVersion, at time.Time, n *Not
 		n = &Notice{}
 	}
 	n.Type = typ
-	n.Case = NoticeCase{ID: c.ID, Type: c.Kind, State: string(c.State), Title: c.Title, VulnIDs: c.VulnIDs, Owner: c.Owner}
+	n.Case = NoticeCase{ID: c.ID, Type: c.Kind, State: string(c.State), Title: c.Title, VulnIDs: c.VulnIDs, Owner: c.Owner, OwnerID: c.OwnerID}
 	b, err := json.Marshal(n)
 	if err != nil {
 		return model.OutboxEvent{}, fmt.Errorf("case notice: %w", err)

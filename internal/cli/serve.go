@@ -50,7 +50,8 @@ database whose schema is not the one this rocca needs.
 
 Settings come from the flags, else the environment (ROCCA_ADDR,
 ROCCA_MAX_BOM_BYTES, ROCCA_WORKERS, ROCCA_BACKLOG, ROCCA_SHUTDOWN_TIMEOUT,
-ROCCA_MIN_BODY_RATE, ROCCA_TLS_CERT, ROCCA_TLS_KEY), else the configuration
+ROCCA_MIN_BODY_RATE, ROCCA_TLS_CERT, ROCCA_TLS_KEY, ROCCA_REMINDER_LEAD_TIMES),
+else the configuration
 file, else the defaults: see 'rocca config'.
 
 With --tls-cert and --tls-key, serve speaks HTTPS only (TLS 1.2 or later)
@@ -68,6 +69,11 @@ notifications through that SMTP server, with STARTTLS (--smtp-tls starttls,
 the default), TLS from the first byte (tls, usually port 465), or in clear
 (none: only to a relay on this machine). Without them, e-mail subscriptions
 are refused.
+
+The deadlines of CRA reporting cases are reminded about (to the case owner and
+the reporting contacts, through the notification channels) at
+--reminder-lead-times before each (default 12h,4h,1h: durations such as 90m,
+2d, up to 14d, no repeats) and once when overdue. See docs/reporting.md.
 
 Logs are structured (log/slog) on stderr, at info level unless a log level is
 configured. SIGINT or SIGTERM shut the server down gracefully: it stops
@@ -167,4 +173,5 @@ func addServerFlags(cmd *cobra.Command, f *config.Flags) {
 	cmd.Flags().StringVar(&f.TLSCert, "tls-cert", "", "PEM certificate (chain) file: with --tls-key, serve HTTPS and send HSTS")
 	cmd.Flags().StringVar(&f.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
 	cmd.Flags().StringVar(&f.TrustProxy, "trust-proxy", "", "true behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto (Secure session cookies)")
+	cmd.Flags().StringVar(&f.ReminderLeadTimes, "reminder-lead-times", "", "when CRA reporting deadlines are reminded about, before each: comma-separated durations up to 14d (default 12h,4h,1h; overdue is always reminded)")
 }

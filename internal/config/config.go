@@ -46,6 +46,9 @@ type Config struct {
 	// (behind a TLS-terminating reverse proxy): https then marks the web
 	// application's session cookie Secure.
 	TrustProxy bool
+	// ReminderLeads are the reminder lead times of the CRA reporting
+	// deadlines, longest first.
+	ReminderLeads []time.Duration
 	// File is the configuration file read ("" when none), FileSource how
 	// it was named (flag --config or environment ROCCA_CONFIG).
 	File, FileSource string
@@ -75,6 +78,8 @@ type Flags struct {
 	TLSCert         string
 	TLSKey          string
 	TrustProxy      string
+	// ReminderLeadTimes is --reminder-lead-times.
+	ReminderLeadTimes string
 	// Feeds are the feed settings' flags.
 	Feeds FeedFlags
 	// SMTP are the SMTP settings' flags.
@@ -109,6 +114,8 @@ func (f Flags) value(key string) string {
 		return f.TLSKey
 	case "trust_proxy":
 		return f.TrustProxy
+	case "reminder_lead_times":
+		return f.ReminderLeadTimes
 	}
 	if v := f.Feeds.value(key); v != "" {
 		return v

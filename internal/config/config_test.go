@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +162,11 @@ func TestBadValuesNameTheirSource(t *testing.T) {
 		{"flag", Flags{Addr: "8080"}, nil, "addr \"8080\" (flag --addr): want HOST:PORT"},
 		{"duration", Flags{ShutdownTimeout: "-1s"}, nil, "shutdown_timeout"},
 		{"too big", Flags{MaxBOMBytes: "5GiB"}, nil, "max_bom_bytes"},
+		{"lead times: flag", Flags{ReminderLeadTimes: "12h,12h"}, nil,
+			`reminder_lead_times "12h,12h" (flag --reminder-lead-times): reminder lead time 12h0m0s: given twice`},
+		{"lead times: negative", Flags{ReminderLeadTimes: "4h,-1h"}, nil, "(flag --reminder-lead-times): reminder lead time -1h0m0s: must be positive"},
+		{"lead times: too long", Flags{ReminderLeadTimes: "15d"}, nil, "(flag --reminder-lead-times): reminder lead time 360h0m0s: at most"},
+		{"lead times: env", Flags{}, map[string]string{EnvReminderLeads: "soon"}, `reminder_lead_times "soon" (environment ROCCA_REMINDER_LEAD_TIMES): reminder lead time "soon": want a duration`},
 		{"password not echoed", Flags{Database: "postgres://u:pw@h/db", Workers: "x"}, nil, "workers"},
 		{"key=value connection string", Flags{Database: "host=db user=rocca password=s3cret dbname=rocca"}, nil,
 			`database "host=db user=rocca password=*** dbname=rocca" (flag --database): a key=value connection string is not supported`},
@@ -174,6 +180,38 @@ func TestBadValuesNameTheirSource(t *testing.T) {
 			_, err := Resolve(tt.flags, envOf(env))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestReminderLeadTimes(t *testing.T) {
+	tests := []struct {
+		name   string
+		flags  Flags
+		env    map[string]string
+		want   []time.Duration
+		source string
+	}{
+		{"default", Flags{}, nil, []time.Duration{12 * time.Hour, 4 * time.Hour, time.Hour}, "default"},
+		{"env", Flags{}, map[string]string{EnvReminderLeads: "1h, 2d"}, []time.Duration{48 * time.Hour, time.Hour}, "environment " + EnvReminderLeads},
+		{"flag over env", Flags{ReminderLeadTimes: "30m"}, map[string]string{EnvReminderLeads: "1h"}, []time.Duration{30 * time.Minute}, "flag --reminder-lead-times"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"HOME": "/h"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			c, err := Resolve(tt.flags, envOf(env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(c.ReminderLeads, tt.want) {
+				t.Errorf("leads %v, want %v", c.ReminderLeads, tt.want)
+			}
+			if got := c.Source("reminder_lead_times"); got != tt.source {
+				t.Errorf("source %q, want %q", got, tt.source)
 			}
 		})
 	}

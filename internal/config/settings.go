@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rocca-project/rocca/internal/reporting"
 )
 
 // Environment variables. Each setting has one; EnvConfig names the file.
@@ -27,6 +29,7 @@ const (
 	EnvTLSCert         = "ROCCA_TLS_CERT"
 	EnvTLSKey          = "ROCCA_TLS_KEY"
 	EnvTrustProxy      = "ROCCA_TRUST_PROXY"
+	EnvReminderLeads   = "ROCCA_REMINDER_LEAD_TIMES"
 )
 
 // Defaults of the server settings.
@@ -73,7 +76,7 @@ var keyValueDSN = regexp.MustCompile(`(?i)(?:^|\s)(?:host|hostaddr|port|user|pas
 var settings = append(append(generalSettings[:], feedSettings()...), smtpSettings()...)
 
 // nGeneral is the number of general settings.
-const nGeneral = 13
+const nGeneral = 14
 
 var generalSettings = [nGeneral]setting{
 	{key: "database", env: EnvDatabaseURL, flag: "database", path: true,
@@ -171,6 +174,11 @@ var generalSettings = [nGeneral]setting{
 			return nil
 		},
 		get: func(c Config) string { return strconv.FormatBool(c.TrustProxy) }},
+	{key: "reminder_lead_times", env: EnvReminderLeads, flag: "reminder-lead-times",
+		doc: "serve: when CRA reporting deadlines are reminded about, before each (comma-separated durations up to 14d: 12h,4h,1h; overdue is always reminded)",
+		def: func(func(string) string) (string, error) { return reporting.FormatLeads(reporting.DefaultLeads()), nil },
+		set: func(c *Config, v string) (err error) { c.ReminderLeads, err = reporting.ParseLeadList(v); return err },
+		get: func(c Config) string { return reporting.FormatLeads(c.ReminderLeads) }},
 }
 
 func knownKey(k string) bool {

@@ -183,3 +183,4 @@ type FindingSummary struct {
 	// NeedsReview counts the open findings whose decision needs review.
 	NeedsReview int `json:"needsReview"`
 }
+

@@ -252,6 +252,10 @@ type OutboxEvent struct {
 	// Payload is the event's JSON document.
 	Payload []byte
 	Created time.Time
+	// UserID, when set, is the user the event is addressed to personally
+	// (a reporting case's owner): that user's personal subscription
+	// (Subscription.UserID) takes it, besides the organisation's.
+	UserID string
 }
 
 // Notification channels of a subscription.
@@ -285,12 +289,19 @@ type Subscription struct {
 	// or "it" ("" is English).
 	Locale  string    `json:"locale,omitempty"`
 	Created time.Time `json:"created"`
+	// UserID marks a user's personal e-mail subscription, which rocca
+	// keeps (a reporting case owner's reminders): it takes only the events
+	// addressed to that user (OutboxEvent.UserID).
+	UserID string `json:"userId,omitempty"`
 }
 
 // Wants reports whether the subscription takes an event of that type and
-// product.
-func (s Subscription) Wants(typ, productID string) bool {
+// product, addressed to the user userID ("" when to nobody personally).
+func (s Subscription) Wants(typ, productID, userID string) bool {
 	if s.ProductID != "" && s.ProductID != productID {
+		return false
+	}
+	if s.UserID != "" && s.UserID != userID {
 		return false
 	}
 	if len(s.Events) == 0 {

@@ -46,9 +46,13 @@ type Case struct {
 	Title string    `json:"title"`
 	// VulnID is the vulnerability's preferred id (AEV; empty for an SI);
 	// VulnIDs all its ids (CVE, GHSA, EUVD…).
-	VulnID  string    `json:"vulnerabilityId,omitempty"`
-	VulnIDs []string  `json:"vulnerabilityIds"`
+	VulnID  string   `json:"vulnerabilityId,omitempty"`
+	VulnIDs []string `json:"vulnerabilityIds"`
+	// Owner is the owner's e-mail address (or, on a case saved before
+	// owners were members, the free text it was); OwnerID the member's
+	// user id ("" when none, or not a member).
 	Owner   string    `json:"owner,omitempty"`
+	OwnerID string    `json:"ownerId,omitempty"`
 	Origin  string    `json:"origin"`
 	Opened  time.Time `json:"opened"`
 	// ProposedAwareness is rocca's proposal while in assessment (when the

@@ -60,6 +60,9 @@ type EmailSubscription struct {
 	ProductID string    `json:"productId,omitempty"`
 	Locale    string    `json:"locale"`
 	Created   time.Time `json:"created"`
+	// UserID marks a case owner's personal subscription to the reminders
+	// addressed to them, which rocca keeps (KeepPersonal).
+	UserID string `json:"userId,omitempty"`
 }
 
 // Limits of an e-mail subscription's recipients.
@@ -156,7 +159,7 @@ func emailView(sub model.Subscription) EmailSubscription {
 		events = []string{}
 	}
 	return EmailSubscription{ID: sub.ID, OrgID: sub.OrgID, Channel: sub.Channel, To: Recipients(sub), Events: events,
-		ProductID: sub.ProductID, Locale: localeOf(sub.Locale), Created: sub.Created}
+		ProductID: sub.ProductID, Locale: localeOf(sub.Locale), Created: sub.Created, UserID: sub.UserID}
 }
 
 // EmailSubscriptions lists org's e-mail subscriptions.
@@ -245,6 +248,69 @@ func (s *Service) Subscribe(ctx context.Context, org string, to, events []string
 func (s *Service) Unsubscribe(ctx context.Context, org, id string) error {
 	if err := s.DeleteEmailSubscription(ctx, org, id); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
+	}
+	return nil
+}
+
+// PersonalEvents are the event types of a case owner's personal
+// subscription: the reminders of the cases they own.
+var PersonalEvents = []string{"case.deadline_reminder", "case.overdue"}
+
+// KeepPersonal makes sure a user (a case owner) has a personal e-mail
+// subscription to the reminders addressed to them (model.OutboxEvent.UserID),
+// at address and in locale, and returns its id: the existing one, its
+// address and language brought up to date (its deliveries kept), else a
+// new one. On a server without e-mail it makes none and returns "".
+func (s *Service) KeepPersonal(ctx context.Context, org, userID, address, locale string) (string, error) {
+	if s.mailer == nil {
+		return "", nil
+	}
+	to, err := recipients([]string{address})
+	if err != nil {
+		return "", err
+	}
+	if locale, err = checkLocale(locale); err != nil {
+		return "", err
+	}
+	for attempt := 0; ; attempt++ {
+		subs, err := s.subscriptions(ctx, org, model.ChannelEmail)
+		if err != nil {
+			return "", err
+		}
+		for _, sub := range subs {
+			if sub.UserID != userID {
+				continue
+			}
+			if sub.Target != to[0] || localeOf(sub.Locale) != locale {
+				if err := s.store.SetSubscriptionTarget(ctx, org, sub.ID, to[0], locale); err != nil {
+					return "", err
+				}
+			}
+			return sub.ID, nil
+		}
+		sub := model.Subscription{Channel: model.ChannelEmail, Target: to[0], Events: PersonalEvents, Format: model.FormatRocca,
+			Locale: locale, UserID: userID, Created: s.now().UTC().Truncate(time.Microsecond)}
+		err = s.store.CreateSubscription(ctx, org, &sub)
+		if errors.Is(err, store.ErrConflict) && attempt == 0 {
+			continue // made meanwhile by another server: use it
+		}
+		if err != nil {
+			return "", err
+		}
+		return sub.ID, nil
+	}
+}
+
+// DropPersonal removes a user's personal subscription, if any.
+func (s *Service) DropPersonal(ctx context.Context, org, userID string) error {
+	subs, err := s.subscriptions(ctx, org, model.ChannelEmail)
+	if err != nil {
+		return err
+	}
+	for _, sub := range subs {
+		if sub.UserID == userID && userID != "" {
+			return s.Unsubscribe(ctx, org, sub.ID)
+		}
 	}
 	return nil
 }

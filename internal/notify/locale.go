@@ -137,6 +137,7 @@ var catalogues = map[string]map[string]string{
 		"detail.not_exploitable":         "not exploitable in the product (%s): %s",
 		"detail.submitted":               "%s submitted at %s",
 		"detail.already_provided":        "%s: information already provided",
+		"detail.needs_review":            "the %s decision (%s) needs review: %s",
 		"review.kev":                     "it became known exploited",
 		"review.fix":                     "a fix is available (%s)",
 		"review.severity":                "its severity rose (%s → %s)",
@@ -249,6 +250,7 @@ var catalogues = map[string]map[string]string{
 		"detail.not_exploitable":         "non sfruttabile nel prodotto (%s): %s",
 		"detail.submitted":               "%s: data di invio %s",
 		"detail.already_provided":        "%s: informazioni già fornite",
+		"detail.needs_review":            "la decisione (ambito %s, %s) va riesaminata: %s",
 		"review.kev":                     "è diventata nota come sfruttata",
 		"review.fix":                     "è disponibile una correzione (%s)",
 		"review.severity":                "la gravità è aumentata (%s → %s)",
@@ -420,6 +422,9 @@ var (
 	reNotExploit   = regexp.MustCompile(`^not exploitable in the product \(([^)]*)\): (.*)$`)
 	reSubmitted    = regexp.MustCompile(`^(\S+) submitted at (\S+)$`)
 	reProvided     = regexp.MustCompile(`^(\S+): information already provided$`)
+	// A decision flagged for review (packages findings and triage), and
+	// its reasons, joined by "; ".
+	reNeedsReview = regexp.MustCompile(`^the (\S+) decision \((\S+)\) needs review: (.*)$`)
 	// An upload's: the counts of findings follow, which the e-mail shows
 	// on a line of its own.
 	reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
@@ -430,12 +435,7 @@ func (m messages) detail(s string) string {
 	if m.locale == LocaleEnglish || s == "" {
 		return s
 	}
-	sev := func(r, score string) string {
-		if f, err := strconv.ParseFloat(score, 64); err == nil {
-			return m.enum("rating", r) + " " + m.number(f, 1)
-		}
-		return m.enum("rating", r) + " " + score
-	}
+	sev := m.severity
 	switch {
 	case s == "reopened":
 		return m.t("detail.reopened")
@@ -475,6 +475,9 @@ func (m messages) detail(s string) string {
 	if g := reProvided.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
 		return m.t("detail.already_provided", m.t("stage."+g[1]))
 	}
+	if g := reNeedsReview.FindStringSubmatch(s); g != nil {
+		return m.t("detail.needs_review", m.enum("ascope", g[1]), m.enum("status", g[2]), m.review(g[3]))
+	}
 	return s
 }
 
@@ -507,6 +510,14 @@ func (m messages) review(s string) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// severity is a rating and its score as events write them ("high 7.5").
+func (m messages) severity(r, score string) string {
+	if f, err := strconv.ParseFloat(score, 64); err == nil {
+		return m.enum("rating", r) + " " + m.number(f, 1)
+	}
+	return m.enum("rating", r) + " " + score
 }
 
 // listings rewrites "listed in CISA KEV since 2026-12-06; EUVD", as

@@ -154,9 +154,10 @@ func sampleEvents(t *testing.T) []model.OutboxEvent {
 			Impact: "proxies are never configured", Response: []string{"will_not_fix"}, Scope: model.ScopeProduct, DecidedBy: "ci",
 			DecidedAt: time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC), Origin: model.AnalysisOrigin{VersionID: "v0"}}, Inherited: true}
 	})
-	findingEvent("finding.analysis_review", "", func(f *model.TrackedFinding) {
-		f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{Status: model.StatusAffected, Action: "upgrade to 2.31.0", Scope: model.ScopeVersion},
-			NeedsReview: true, ReviewReason: "it became known exploited; its severity rose (medium 5.3 → high 7.5)"}
+	findingEvent("finding.analysis_review", "the version decision (affected) needs review: its review date passed (2027-03-01)", func(f *model.TrackedFinding) {
+		f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{Status: model.StatusAffected, Action: "upgrade to 2.31.0", Scope: model.ScopeVersion,
+			ReviewDate: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)},
+			NeedsReview: true, ReviewReason: "it became known exploited; its review date passed (2027-03-01)"}
 	})
 	add("upload.processed", portfolio.UploadNotice{ProductID: "p1", VersionID: "v1", SBOMID: "s1", Name: "hmi.cdx.json",
 		Detail: "120 components; 3 new, 2 changed, 1 resolved findings; 12 open", New: 3, Changed: 2, Resolved: 1, Open: 12})
@@ -302,6 +303,13 @@ func TestLocaleFormats(t *testing.T) {
 		{it.detail("severity medium 5.3 → high 7.5"), "gravità media 5,3 → alta 7,5"},
 		{it.detail("early_warning: information already provided"), "preallarme: informazioni già fornite"},
 		{it.detail("free text from a user"), "free text from a user"},
+		{it.detail("the product decision (not_affected) needs review: its review date passed (2027-03-01)"),
+			"la decisione (ambito prodotto, non interessato) va riesaminata: la data di revisione è passata (1 mar 2027)"},
+		{it.detail("the organisation decision (affected) needs review: it became known exploited; a fix is available (2.31.0); its severity rose (medium 5.3 → high 7.5)"),
+			"la decisione (ambito organizzazione, interessato) va riesaminata: è diventata nota come sfruttata; è disponibile una correzione (2.31.0); la gravità è aumentata (media 5,3 → alta 7,5)"},
+		{it.review("its review date passed (2027-03-01); an outside reason"), "its review date passed (2027-03-01); an outside reason"}, // not all rocca's: kept whole
+		{en.detail("the product decision (not_affected) needs review: its review date passed (2027-03-01)"),
+			"the product decision (not_affected) needs review: its review date passed (2027-03-01)"},
 		{en.detail("reopened"), "reopened"},
 		{en.locale, "en"},
 	}

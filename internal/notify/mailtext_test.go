@@ -152,6 +152,8 @@ func FuzzMailText(f *testing.F) {
 		{"HMI", "1", "s", "no longer matches (a\nb)"},
 		{"HMI", "1", "s", "severity medium 5.3 → high x\r\n"},
 		{"HMI", "1", "s", "known exploited: listed in A since 2026-13-40; B since 2026-12-06"},
+		{"HMI", "1", "s", "the product decision (not_affected) needs review: its review date passed (2027-02-30); a fix is available (1\n2)"},
+		{"HMI", "1", "s", "the x decision (y) needs review: its severity rose (high 7.5 → critical\r\n9.8)"},
 	} {
 		f.Add(seed[0], seed[1], seed[2], seed[3])
 	}

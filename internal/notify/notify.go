@@ -47,6 +47,7 @@ type Store interface {
 	Subscriptions(ctx context.Context, org string) ([]model.Subscription, error)
 	Subscription(ctx context.Context, org, id string) (model.Subscription, error)
 	DeleteSubscription(ctx context.Context, org, id string) error
+	SetSubscriptionTarget(ctx context.Context, org, id, target, locale string) error
 	Deliveries(ctx context.Context, org, subscriptionID string, limit int) ([]model.Delivery, error)
 	Product(ctx context.Context, org, id string) (model.Product, error)
 	Version(ctx context.Context, org, id string) (model.Version, error)

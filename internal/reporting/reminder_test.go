@@ -1,6 +1,7 @@
 package reporting
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,8 +12,8 @@ func TestScheduleAndDueUnderFakeClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sched := Schedule(ds, DefaultLeads)
-	if len(sched) != 2*(len(DefaultLeads)+1) {
+	sched := Schedule(ds, DefaultLeads())
+	if len(sched) != 2*(len(DefaultLeads())+1) {
 		t.Fatalf("schedule has %d reminders", len(sched))
 	}
 	// A periodic job ticking every 10 minutes of a fake clock from awareness
@@ -52,7 +53,7 @@ func TestScheduleAndDueUnderFakeClock(t *testing.T) {
 
 func TestDueAfterDowntimeSendsOnlyTheLatest(t *testing.T) {
 	due := mustTime(t, "2026-03-30T00:45:00Z")
-	sched := Schedule([]Deadline{{Stage: StageEarlyWarning, Due: due}}, DefaultLeads)
+	sched := Schedule([]Deadline{{Stage: StageEarlyWarning, Due: due}}, DefaultLeads())
 	tests := []struct {
 		name       string
 		after, now time.Time
@@ -89,10 +90,49 @@ func TestParseLeads(t *testing.T) {
 	if got[0] != 12*time.Hour || got[2] != 30*time.Minute {
 		t.Fatalf("not sorted longest first: %v", got)
 	}
-	for _, bad := range [][]time.Duration{{0}, {-time.Hour}, {time.Hour, time.Hour}} {
+	for _, bad := range [][]time.Duration{{0}, {-time.Hour}, {time.Hour, time.Hour}, {MaxLead + time.Minute}, {}} {
 		if _, err := ParseLeads(bad); err == nil {
 			t.Errorf("ParseLeads(%v): want an error", bad)
 		}
+	}
+}
+
+func TestParseLeadList(t *testing.T) {
+	tests := []struct {
+		in, want, err string
+	}{
+		{in: "12h,4h,1h", want: "12h,4h,1h"},
+		{in: " 1h , 24h,30m", want: "24h,1h,30m"},
+		{in: "2d,90m", want: "48h,1h30m"},
+		{in: "14d", want: "336h"},
+		{in: "336h", want: "336h"},
+		{in: "1h30m15s", want: "1h30m15s"},
+		{in: "15d", err: "at most 336h0m0s (14 days)"},
+		{in: "99999999d", err: "at most"},
+		{in: "0s", err: "must be positive"},
+		{in: "-1h", err: "must be positive"},
+		{in: "-2d", err: "must be positive"},
+		{in: "4h,240m", err: "given twice"},
+		{in: "4h,,1h", err: "an empty item"},
+		{in: "", err: "an empty item"},
+		{in: "soon", err: `"soon": want a duration`},
+		{in: "1.5d", err: "want a duration"},
+	}
+	for _, tt := range tests {
+		got, err := ParseLeadList(tt.in)
+		switch {
+		case tt.err != "":
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("ParseLeadList(%q) = %v, %v; want an error with %q", tt.in, got, err, tt.err)
+			}
+		case err != nil:
+			t.Errorf("ParseLeadList(%q): %v", tt.in, err)
+		case FormatLeads(got) != tt.want:
+			t.Errorf("ParseLeadList(%q) = %s, want %s", tt.in, FormatLeads(got), tt.want)
+		}
+	}
+	if FormatLeads(DefaultLeads()) != "12h,4h,1h" {
+		t.Errorf("defaults %s", FormatLeads(DefaultLeads()))
 	}
 }
 

@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
 )
 
 // Analyses stores triage decisions (the append-only analysis history) and
-// the effective decision of each finding. Every method is scoped to org.
+// the effective decision of each finding. Every method is scoped to org
+// except ReviewDueOrgs (the periodic job's).
 type Analyses interface {
 	// Triage runs fn in one transaction scoped to org: when fn returns an
 	// error nothing it wrote is kept.
@@ -26,6 +28,10 @@ type Analyses interface {
 	// SelectFindings returns the ids of up to limit findings of org that
 	// the filter selects, in id order.
 	SelectFindings(ctx context.Context, org string, f FindingFilter, limit int) ([]string, error)
+	// ReviewDueOrgs lists the organisations having open findings not yet
+	// flagged for review whose effective decision's review date is at or
+	// before at.
+	ReviewDueOrgs(ctx context.Context, at time.Time) ([]string, error)
 }
 
 // FindingFilter selects findings across an organisation (bulk triage).
@@ -83,6 +89,12 @@ type AnalysisTx interface {
 	// SetAnalyses makes decisions the effective ones of findings and
 	// clears their review flags.
 	SetAnalyses(ctx context.Context, sets []AnalysisSet) error
+	// ReviewDue returns up to limit open findings, not yet flagged for
+	// review, whose effective decision's review date is at or before at,
+	// with their product and their whole decision, in id order.
+	ReviewDue(ctx context.Context, at time.Time, limit int) ([]TriageTarget, error)
+	// FlagReview flags findings' decisions for review, with the reason.
+	FlagReview(ctx context.Context, flags []model.ReviewFlag) error
 	// AddEvents appends finding events.
 	AddEvents(ctx context.Context, evs []model.FindingEvent) error
 	// AddOutbox writes notification events.

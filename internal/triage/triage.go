@@ -539,3 +539,77 @@ func (s *Service) Related(ctx context.Context, org, findingID string) ([]model.A
 	}
 	return out, nil
 }
+
+// reviewBatch bounds the findings flagged in one transaction.
+const reviewBatch = 1000
+
+// ExpireReviews flags for review the open findings whose effective
+// decision's review date has passed (a risk acceptance that expires),
+// in every organisation: each gets its review flag, a finding event
+// analysis_review and one finding.analysis_review notification, once —
+// a flagged finding is not flagged again until a new decision reaches it
+// (which clears the flag). The server's hourly maintenance runs it. It
+// returns the number of findings flagged.
+func (s *Service) ExpireReviews(ctx context.Context) (int, error) {
+	at := s.now().UTC().Truncate(time.Microsecond)
+	orgs, err := s.store.ReviewDueOrgs(ctx, at)
+	if err != nil {
+		return 0, fmt.Errorf("triage: review dates: %w", err)
+	}
+	total := 0
+	for _, org := range orgs {
+		for {
+			n, err := s.expireBatch(ctx, org, at)
+			total += n
+			if err != nil {
+				return total, fmt.Errorf("triage: review dates of %s: %w", org, err)
+			}
+			if n < reviewBatch {
+				break
+			}
+		}
+	}
+	if total > 0 {
+		s.log.Info("decisions past their review date flagged for review", "findings", total)
+	}
+	return total, nil
+}
+
+func (s *Service) expireBatch(ctx context.Context, org string, at time.Time) (int, error) {
+	n := 0
+	err := s.store.Triage(ctx, org, func(tx store.AnalysisTx) error {
+		n = 0
+		due, err := tx.ReviewDue(ctx, at, reviewBatch)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		flags := make([]model.ReviewFlag, 0, len(due))
+		evs := make([]model.FindingEvent, 0, len(due))
+		for i := range due {
+			f := &due[i].TrackedFinding
+			a := f.Analysis
+			why := model.ReviewDatePassed(a.ReviewDate).English
+			a.NeedsReview, a.ReviewReason = true, why
+			flags = append(flags, model.ReviewFlag{FindingID: f.ID, Reason: why})
+			evs = append(evs, model.FindingEvent{FindingID: f.ID, ProductID: due[i].ProductID, VersionID: f.VersionID,
+				Kind: model.EventAnalysisReview, Detail: fmt.Sprintf("the %s decision (%s) needs review: %s", a.Scope, a.Status, why),
+				At: at, Finding: f})
+		}
+		if err := tx.FlagReview(ctx, flags); err != nil {
+			return err
+		}
+		if err := tx.AddEvents(ctx, evs); err != nil {
+			return err
+		}
+		obs, err := findings.Notices(evs)
+		if err != nil {
+			return err
+		}
+		if err := tx.AddOutbox(ctx, obs); err != nil {
+			return err
+		}
+		n = len(due)
+		return nil
+	})
+	return n, err
+}

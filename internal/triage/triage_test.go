@@ -506,3 +506,103 @@ func TestTriageDuringUploads(t *testing.T) {
 		}
 	})
 }
+
+// A decision's review date passing flags the findings it applies to for
+// review, with one finding event and one finding.analysis_review
+// notification each, once, from the periodic job under the injected
+// clock; a new decision clears the flag and arms its own review date.
+func TestReviewDateExpiry(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		p := f.product("P")
+		v1, v2 := f.version(p, "1.0", "2.28.1"), f.version(p, "1.1", "2.28.1")
+		fd1, fd2 := f.finding(v1, requestsCVE), f.finding(v2, requestsCVE)
+		accepted := notAffected
+		accepted.Scope = model.ScopeProduct
+		accepted.ReviewDate = time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+		f.record(fd1.ID, accepted)
+		// Another decision, reviewed later, in another product.
+		other := f.version(f.product("Q"), "1.0", "2.28.1")
+		later := notAffected
+		later.ReviewDate = time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+		f.record(f.finding(other, requestsCVE).ID, later)
+
+		var now time.Time
+		tri := triage.New(f.st, discard(), func() time.Time { return now })
+		review := func() []string {
+			var out []string
+			for _, e := range f.outbox() {
+				if strings.HasPrefix(e, "finding.analysis_review ") {
+					out = append(out, strings.TrimPrefix(e, "finding.analysis_review "))
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		want := []string{fd1.ID, fd2.ID}
+		slices.Sort(want)
+		steps := []struct {
+			now     string
+			flagged int
+			events  []string
+		}{
+			{"2027-02-28T23:59:00Z", 0, nil},
+			{"2027-03-01T00:00:00Z", 2, want},
+			{"2027-03-01T01:00:00Z", 0, want}, // once
+			{"2027-03-20T00:00:00Z", 0, want},
+		}
+		for _, st := range steps {
+			var err error
+			if now, err = time.Parse(time.RFC3339, st.now); err != nil {
+				t.Fatal(err)
+			}
+			n, err := tri.ExpireReviews(f.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != st.flagged || !slices.Equal(review(), st.events) {
+				t.Fatalf("at %s: flagged %d, events %v; want %d, %v", st.now, n, review(), st.flagged, st.events)
+			}
+		}
+		for _, v := range []string{v1, v2} {
+			a := f.finding(v, requestsCVE).Analysis
+			if a == nil || !a.NeedsReview || a.ReviewReason != "its review date passed (2027-03-01)" || a.Status != model.StatusNotAffected {
+				t.Fatalf("version %s after its review date: %+v", v, a)
+			}
+		}
+		if a := f.finding(other, requestsCVE).Analysis; a.NeedsReview {
+			t.Errorf("the decision reviewed later is flagged: %+v", a)
+		}
+		evs, err := f.st.FindingEvents(f.ctx, f.org, v2, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var details []string
+		for _, e := range evs {
+			if e.Kind == model.EventAnalysisReview {
+				details = append(details, e.Detail)
+			}
+		}
+		if len(details) != 1 || details[0] != "the product decision (not_affected) needs review: its review date passed (2027-03-01)" {
+			t.Errorf("review events of version 1.1: %q", details)
+		}
+
+		// A new decision clears the flag and its own date is awaited.
+		accepted.ReviewDate = time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)
+		f.record(fd1.ID, accepted)
+		if a := f.finding(v2, requestsCVE).Analysis; a.NeedsReview {
+			t.Fatalf("a new decision left the review flag: %+v", a)
+		}
+		for _, st := range []struct {
+			now     string
+			flagged int
+		}{{"2027-03-31T12:00:00Z", 0}, {"2027-04-01T00:30:00Z", 2}, {"2027-04-01T01:30:00Z", 0}} {
+			now, _ = time.Parse(time.RFC3339, st.now)
+			if n, err := tri.ExpireReviews(f.ctx); err != nil || n != st.flagged {
+				t.Fatalf("at %s: flagged %d, %v; want %d", st.now, n, err, st.flagged)
+			}
+		}
+		if got := review(); len(got) != 4 {
+			t.Errorf("review notifications %v, want two per finding", got)
+		}
+	})
+}

@@ -559,7 +559,7 @@ func TestBrowser(t *testing.T) {
 	c.open(versionPath, "version")
 	c.run("put the version on the market", chromedp.SetValue(css("#lc"), "on_market"),
 		chromedp.Click(css(`form[action$="/lifecycle"] button[type=submit]`)), chromedp.WaitVisible(css("main p.notice")))
-	cs, err := live.app.Cases(nil)
+	cs, err := live.app.Cases(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

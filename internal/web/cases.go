@@ -248,11 +248,35 @@ type caseForm struct {
 	Errors                                         map[string]string
 	Refusal                                        *pageError
 	C                                              clock
+
+	// Members are the owners to choose from (Owner is one's user id).
+	Members []memberChoice
 }
 
 // versionChoice is a version offered by the form.
 type versionChoice struct {
 	ID, Label string
+}
+
+// memberChoice is a member offered as a case's owner.
+type memberChoice struct {
+	ID, Label string
+}
+
+// memberChoices lists the organisation's members by e-mail address.
+func (w *Web) memberChoices(ctx context.Context, org string) ([]memberChoice, error) {
+	ms, err := w.o.Cases.Members(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]memberChoice, len(ms))
+	for i, m := range ms {
+		out[i] = memberChoice{ID: m.User.ID, Label: m.User.Email}
+		if m.User.Name != "" {
+			out[i].Label = m.User.Name + " <" + m.User.Email + ">"
+		}
+	}
+	return out, nil
 }
 
 func (w *Web) versionChoices(ctx context.Context, org string) ([]versionChoice, error) {
@@ -284,8 +308,12 @@ func (w *Web) newCasePage(rw http.ResponseWriter, r *http.Request, p *Principal)
 	if err != nil {
 		return err
 	}
+	ms, err := w.memberChoices(r.Context(), p.Org.OrgID)
+	if err != nil {
+		return err
+	}
 	l := w.localizer(r)
-	f := caseForm{Kind: "aev", Versions: vs, Chosen: map[string]bool{}, C: clock{L: l, Loc: zoneOf(r), Now: w.o.Now()}}
+	f := caseForm{Kind: "aev", Versions: vs, Members: ms, Chosen: map[string]bool{}, C: clock{L: l, Loc: zoneOf(r), Now: w.o.Now()}}
 	return w.render(rw, r, http.StatusOK, "case_new", view{L: l, Title: l.T("case_new.title"), Nav: "cases", Data: f})
 }
 
@@ -352,6 +380,9 @@ func (w *Web) createCase(rw http.ResponseWriter, r *http.Request, p *Principal) 
 		return err
 	}
 	f.Versions = vs
+	if f.Members, err = w.memberChoices(r.Context(), p.Org.OrgID); err != nil {
+		return err
+	}
 	return w.render(rw, r, status, "case_new", view{L: l, Title: l.T("case_new.title"), Nav: "cases", Data: f})
 }
 
@@ -370,6 +401,11 @@ type caseData struct {
 	CRAStart time.Time
 	// Markets lists the products' Member States (for the routing note).
 	Submitted map[string]model.Submission
+	// Members are the owners to choose from; OwnerNotMember is true when
+	// the case's owner is none of them (free text saved before owners were
+	// members, or a member who left), offered as it is.
+	Members        []memberChoice
+	OwnerNotMember bool
 }
 
 func (w *Web) caseData(ctx context.Context, r *http.Request, l *Localizer, org, id string) (caseData, error) {
@@ -385,12 +421,17 @@ func (w *Web) caseData(ctx context.Context, r *http.Request, l *Localizer, org, 
 	if err != nil {
 		return caseData{}, err
 	}
-	cd := caseData{Details: d, Log: log, Findings: fs, C: clock{L: l, Loc: zoneOf(r), Now: w.o.Now()},
+	ms, err := w.memberChoices(ctx, org)
+	if err != nil {
+		return caseData{}, err
+	}
+	cd := caseData{Details: d, Log: log, Findings: fs, Members: ms, C: clock{L: l, Loc: zoneOf(r), Now: w.o.Now()},
 		Justifications: model.Justifications, Stages: srp.Stages, Submitted: map[string]model.Submission{},
 		CRAStart: time.Date(2026, time.September, 11, 0, 0, 0, 0, time.UTC)}
 	for _, s := range d.Submissions {
 		cd.Submitted[s.Stage] = s
 	}
+	cd.OwnerNotMember = d.Owner != "" && !slices.ContainsFunc(ms, func(m memberChoice) bool { return m.ID == d.OwnerID })
 	return cd, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/store"
@@ -235,6 +236,80 @@ func (s *Store) SelectFindings(ctx context.Context, org string, f store.FindingF
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// reviewDue is the condition of the open findings not flagged for review
+// whose effective decision's review date passed (review_date is a stamp:
+// its text orders as the time).
+const reviewDue = `state = 'open' AND analysis_review = '' AND analysis_id <> '' AND analysis_id IN
+	(SELECT id FROM analysis WHERE org_id = finding.org_id AND review_date <> '' AND review_date <= ?)`
+
+// ReviewDueOrgs implements store.Analyses.
+func (s *Store) ReviewDueOrgs(ctx context.Context, at time.Time) ([]string, error) {
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT DISTINCT org_id FROM finding WHERE `+reviewDue+` ORDER BY org_id`), stamp(at))
+	if err != nil {
+		return nil, fmt.Errorf("store: review due: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var org string
+		if err := rows.Scan(&org); err != nil {
+			return nil, fmt.Errorf("store: review due: %w", err)
+		}
+		out = append(out, org)
+	}
+	return out, rows.Err()
+}
+
+// ReviewDue implements store.AnalysisTx.
+func (t *ingestTx) ReviewDue(ctx context.Context, at time.Time, limit int) ([]store.TriageTarget, error) {
+	rows, err := t.tx.QueryContext(ctx, t.d.rebind(`SELECT id FROM finding WHERE org_id = ? AND `+reviewDue+
+		fmt.Sprintf(` ORDER BY id LIMIT %d`, max(limit, 1))), t.org, stamp(at))
+	if err != nil {
+		return nil, fmt.Errorf("store: review due: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: review due: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: review due: %w", err)
+	}
+	ts, err := t.triageTargets(ctx, "id", ids)
+	if err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	var aIDs []string
+	for i := range ts {
+		if ts[i].Analysis != nil {
+			aIDs = append(aIDs, ts[i].Analysis.ID)
+		}
+	}
+	in, arg := anyOf(t.d, "id", aIDs)
+	as, err := queryAnalyses(ctx, t.tx, t.d, `org_id = ? AND `+in, t.org, arg)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]model.Analysis, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+	}
+	for i := range ts {
+		if fa := ts[i].Analysis; fa != nil {
+			if a, ok := byID[fa.ID]; ok {
+				fa.Analysis = a
+				fa.Inherited = a.Origin.FindingID != ts[i].ID
+			}
+		}
+	}
+	return ts, nil
 }
 
 // fillAnalyses replaces the effective decisions of findings read from

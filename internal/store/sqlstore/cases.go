@@ -19,13 +19,13 @@ var _ store.Cases = (*Store)(nil)
 
 const caseCols = `id, org_id, kind, state, title, vuln_id, vuln_ids, owner, origin, opened_at, proposed_awareness,
 	awareness_at, awareness_reason, awareness_by, fix_available_at, fix_details, intermediate_due, statement,
-	closed_at, close_reason, updated_at`
+	closed_at, close_reason, updated_at, owner_id`
 
 func scanCase(sc interface{ Scan(...any) error }) (model.Case, error) {
 	var c model.Case
 	var state, ids, opened, proposed, aware, fix, inter, closed, updated string
 	err := sc.Scan(&c.ID, &c.OrgID, &c.Kind, &state, &c.Title, &c.VulnID, &ids, &c.Owner, &c.Origin, &opened, &proposed,
-		&aware, &c.AwarenessReason, &c.AwarenessBy, &fix, &c.FixDetails, &inter, &c.Statement, &closed, &c.CloseReason, &updated)
+		&aware, &c.AwarenessReason, &c.AwarenessBy, &fix, &c.FixDetails, &inter, &c.Statement, &closed, &c.CloseReason, &updated, &c.OwnerID)
 	if err != nil {
 		return c, err
 	}
@@ -320,9 +320,9 @@ func (t *caseTx) PutCase(ctx context.Context, c *model.Case) error {
 	newID(&c.ID)
 	c.OrgID = t.org
 	ids, _ := json.Marshal(nonNil(c.VulnIDs))
-	_, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO report_case (`+caseCols+`) VALUES (`+placeholders(21)+`)
+	_, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO report_case (`+caseCols+`) VALUES (`+placeholders(22)+`)
 		ON CONFLICT (id) DO UPDATE SET state = excluded.state, title = excluded.title, vuln_id = excluded.vuln_id,
-		vuln_ids = excluded.vuln_ids, owner = excluded.owner, proposed_awareness = excluded.proposed_awareness,
+		vuln_ids = excluded.vuln_ids, owner = excluded.owner, owner_id = excluded.owner_id, proposed_awareness = excluded.proposed_awareness,
 		awareness_at = excluded.awareness_at, awareness_reason = excluded.awareness_reason, awareness_by = excluded.awareness_by,
 		fix_available_at = excluded.fix_available_at, fix_details = excluded.fix_details,
 		intermediate_due = excluded.intermediate_due, statement = excluded.statement, closed_at = excluded.closed_at,
@@ -330,7 +330,7 @@ func (t *caseTx) PutCase(ctx context.Context, c *model.Case) error {
 		WHERE report_case.org_id = excluded.org_id`),
 		c.ID, t.org, c.Kind, string(c.State), c.Title, c.VulnID, string(ids), c.Owner, c.Origin, stamp(c.Opened),
 		stamp(c.ProposedAwareness), stamp(c.Awareness), c.AwarenessReason, c.AwarenessBy, stamp(c.FixAvailable), c.FixDetails,
-		stamp(c.IntermediateDue), c.Statement, stamp(c.Closed), c.CloseReason, stamp(c.Updated))
+		stamp(c.IntermediateDue), c.Statement, stamp(c.Closed), c.CloseReason, stamp(c.Updated), c.OwnerID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store: case of %s: %w", c.VulnID, store.ErrConflict)
 	}
@@ -438,8 +438,8 @@ func (t *caseTx) AddOutbox(ctx context.Context, evs []model.OutboxEvent) error {
 		e := &evs[i]
 		newID(&e.ID)
 		e.OrgID = t.org
-		if _, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO outbox (id, org_id, type, product_id, version_id, payload, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`), e.ID, t.org, e.Type, e.ProductID, e.VersionID, string(e.Payload), stamp(e.Created)); err != nil {
+		if _, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO outbox (id, org_id, type, product_id, version_id, payload, created_at, user_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), e.ID, t.org, e.Type, e.ProductID, e.VersionID, string(e.Payload), stamp(e.Created), e.UserID); err != nil {
 			return fmt.Errorf("store: add outbox events: %w", err)
 		}
 	}

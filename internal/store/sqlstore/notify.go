@@ -8,18 +8,19 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/uid"
 )
 
 // Notification subscriptions, the outbox's dispatch and the delivery log
 // (migration 0006).
 
-const subscriptionCols = `id, org_id, channel, target, secret, events, product_id, format, locale, created_at`
+const subscriptionCols = `id, org_id, channel, target, secret, events, product_id, format, locale, created_at, user_id`
 
 func scanSubscription(sc interface{ Scan(...any) error }) (model.Subscription, error) {
 	var s model.Subscription
 	var events, created string
-	if err := sc.Scan(&s.ID, &s.OrgID, &s.Channel, &s.Target, &s.Secret, &events, &s.ProductID, &s.Format, &s.Locale, &created); err != nil {
+	if err := sc.Scan(&s.ID, &s.OrgID, &s.Channel, &s.Target, &s.Secret, &events, &s.ProductID, &s.Format, &s.Locale, &created, &s.UserID); err != nil {
 		return s, err
 	}
 	s.Created = parseTime(created)
@@ -43,10 +44,28 @@ func (s *Store) CreateSubscription(ctx context.Context, org string, sub *model.S
 		sub.Locale = "en"
 	}
 	events, _ := json.Marshal(sub.Events)
-	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO subscription (`+subscriptionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		sub.ID, org, sub.Channel, sub.Target, sub.Secret, string(events), sub.ProductID, sub.Format, sub.Locale, stamp(sub.Created))
+	_, err := s.db.ExecContext(ctx, s.d.rebind(`INSERT INTO subscription (`+subscriptionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		sub.ID, org, sub.Channel, sub.Target, sub.Secret, string(events), sub.ProductID, sub.Format, sub.Locale, stamp(sub.Created), sub.UserID)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("store: create subscription: %w", store.ErrConflict)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create subscription: %w", err)
+	}
+	return nil
+}
+
+// SetSubscriptionTarget changes the recipients and the language of one
+// of org's subscriptions (a personal subscription rocca keeps up to date),
+// keeping its deliveries; ErrNotFound when it does not exist.
+func (s *Store) SetSubscriptionTarget(ctx context.Context, org, id, target, locale string) error {
+	res, err := s.db.ExecContext(ctx, s.d.rebind(`UPDATE subscription SET target = ?, locale = ? WHERE org_id = ? AND id = ?`),
+		target, locale, org, id)
+	if err != nil {
+		return fmt.Errorf("store: update subscription: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("store: subscription %s: %w", id, store.ErrNotFound)
 	}
 	return nil
 }
@@ -154,7 +173,7 @@ func (s *Store) Dispatch(ctx context.Context, limit int, at time.Time,
 	if s.d.dollar {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT id, org_id, type, product_id FROM outbox
+	rows, err := tx.QueryContext(ctx, s.d.rebind(`SELECT id, org_id, type, product_id, user_id FROM outbox
 		WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?`+lock), limit)
 	if err != nil {
 		return 0, fmt.Errorf("store: dispatch: %w", err)
@@ -162,7 +181,7 @@ func (s *Store) Dispatch(ctx context.Context, limit int, at time.Time,
 	var evs []model.OutboxEvent
 	for rows.Next() {
 		var e model.OutboxEvent
-		if err := rows.Scan(&e.ID, &e.OrgID, &e.Type, &e.ProductID); err != nil {
+		if err := rows.Scan(&e.ID, &e.OrgID, &e.Type, &e.ProductID, &e.UserID); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("store: dispatch: %w", err)
 		}
@@ -186,7 +205,7 @@ func (s *Store) Dispatch(ctx context.Context, limit int, at time.Time,
 			subs[e.OrgID] = list
 		}
 		for _, sub := range subs[e.OrgID] {
-			if !sub.Wants(e.Type, e.ProductID) {
+			if !sub.Wants(e.Type, e.ProductID, e.UserID) {
 				continue
 			}
 			id := uid.New()
