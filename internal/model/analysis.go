@@ -183,4 +183,3 @@ type FindingSummary struct {
 	// NeedsReview counts the open findings whose decision needs review.
 	NeedsReview int `json:"needsReview"`
 }
-
