@@ -114,6 +114,59 @@ func (s *Store) Components(ctx context.Context, org, sbomID string) ([]model.Sto
 	return out, rows.Err()
 }
 
+// ComponentPage implements store.SBOMs: it reads the searched columns of
+// every component, then the page's rows in full (decoding the licences
+// and hashes of every component made the components page cost 15-30 ms
+// for 900 components).
+func (s *Store) ComponentPage(ctx context.Context, org, sbomID string, keep func(name, group, version, purl string) bool, offset, limit int) ([]model.StoredComponent, int, error) {
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT id, name, grp, version, purl FROM sbom_component
+		WHERE org_id = ? AND sbom_id = ? AND is_root = ? ORDER BY ordinal`), org, sbomID, false)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: components: %w", err)
+	}
+	defer rows.Close()
+	var ids []any
+	total := 0
+	for rows.Next() {
+		var id, name, group, version, purl string
+		if err := rows.Scan(&id, &name, &group, &version, &purl); err != nil {
+			return nil, 0, fmt.Errorf("store: components: %w", err)
+		}
+		if keep != nil && !keep(name, group, version, purl) {
+			continue
+		}
+		if total >= offset && len(ids) < limit {
+			ids = append(ids, id)
+		}
+		total++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: components: %w", err)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		return nil, total, nil
+	}
+	page, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
+		WHERE org_id = ? AND id IN (`+placeholders(len(ids))+`) ORDER BY ordinal`), append([]any{org}, ids...)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: components: %w", err)
+	}
+	defer page.Close()
+	out := make([]model.StoredComponent, 0, len(ids))
+	for page.Next() {
+		c, err := scanComponent(page)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: components: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := page.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: components: %w", err)
+	}
+	return out, total, nil
+}
+
 // Component implements store.SBOMs.
 func (s *Store) Component(ctx context.Context, org, id string) (model.StoredComponent, error) {
 	c, err := scanComponent(s.reader().QueryRowContext(ctx, s.d.rebind(`SELECT `+componentCols+` FROM sbom_component
