@@ -17,11 +17,11 @@ func TestDBMigrate(t *testing.T) {
 	for _, e := range testutil.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			code, out, errs := run(t, "db", "migrate", "--database", e.URL)
-			if code != cli.ExitOK || !strings.Contains(out, "schema version 0 -> 15: applied 0001_knowledge_base.sql, 0002_portfolio.sql, 0003_kb_summary.sql, 0004_affected_by_package.sql, 0005_kb_changes.sql, 0006_watch.sql, 0007_upload_queue.sql, 0008_watch_indexes.sql, 0009_triage.sql, 0010_accounts.sql, 0011_reporting.sql, 0012_web_indexes.sql, 0013_triage_overview.sql, 0014_mail_locale.sql, 0015_case_owner.sql") {
+			if code != cli.ExitOK || !strings.Contains(out, "schema version 0 -> 16: applied 0001_knowledge_base.sql, 0002_portfolio.sql, 0003_kb_summary.sql, 0004_affected_by_package.sql, 0005_kb_changes.sql, 0006_watch.sql, 0007_upload_queue.sql, 0008_watch_indexes.sql, 0009_triage.sql, 0010_accounts.sql, 0011_reporting.sql, 0012_web_indexes.sql, 0013_triage_overview.sql, 0014_mail_locale.sql, 0015_case_owner.sql, 0016_finding_event_finding.sql") {
 				t.Fatalf("first migrate: %d %q %s", code, out, errs)
 			}
 			code, out, errs = run(t, "db", "migrate", "--database", e.URL)
-			if code != cli.ExitOK || !strings.Contains(out, "schema version 15: up to date") {
+			if code != cli.ExitOK || !strings.Contains(out, "schema version 16: up to date") {
 				t.Fatalf("second migrate: %d %q %s", code, out, errs)
 			}
 			if strings.Contains(out+errs, "@") && !strings.Contains(out, ":***@") {

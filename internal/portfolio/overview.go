@@ -501,25 +501,15 @@ func (s *Service) SearchComponents(ctx context.Context, org, versionID, q string
 	if v.CurrentSBOM == "" {
 		return ComponentMatches{}, nil
 	}
-	all, err := s.store.Components(ctx, org, v.CurrentSBOM)
-	if err != nil {
-		return ComponentMatches{}, err
+	var keep func(name, group, version, purl string) bool
+	if q = strings.ToLower(strings.TrimSpace(q)); q != "" {
+		keep = func(name, group, version, purl string) bool {
+			return strings.Contains(strings.ToLower(name+"\x00"+group+"\x00"+version+"\x00"+purl), q)
+		}
 	}
-	q = strings.ToLower(strings.TrimSpace(q))
 	var out ComponentMatches
-	for _, c := range all {
-		if c.Root {
-			continue
-		}
-		if q != "" && !strings.Contains(strings.ToLower(c.Name+"\x00"+c.Group+"\x00"+c.Version+"\x00"+c.PURL), q) {
-			continue
-		}
-		if out.Total >= offset && len(out.Components) < limit {
-			out.Components = append(out.Components, c)
-		}
-		out.Total++
-	}
-	return out, nil
+	out.Components, out.Total, err = s.store.ComponentPage(ctx, org, v.CurrentSBOM, keep, offset, limit)
+	return out, err
 }
 
 // ComponentFindings returns the findings of one stored component (open

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -164,6 +165,44 @@ func TestSearchKnowledgeBase(t *testing.T) {
 		}
 		if vs, err := svc.SearchKnowledgeBase(ctx, "CVE-1999-0001", 10); err != nil || len(vs) != 0 {
 			t.Errorf("unknown id: %v %v", vs, err)
+		}
+	})
+}
+
+// TestSearchComponents pages a version's components in document order
+// without the subject, and searches their name, group, version and
+// package URL case-insensitively.
+func TestSearchComponents(t *testing.T) {
+	setup(t, func(t *testing.T, svc *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
+		ctx := context.Background()
+		if m, err := svc.SearchComponents(ctx, org, v.ID, "", 0, 50); err != nil || m.Total != 0 || len(m.Components) != 0 {
+			t.Fatalf("no SBOM yet: %+v %v", m, err)
+		}
+		if _, err := svc.Ingest(ctx, org, v.ID, demoSBOM, "demo.json"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			q             string
+			offset, limit int
+			want          []string
+			total         int
+		}{
+			{"", 0, 3, []string{"log4j-core", "spring-beans", "golang.org/x/net"}, 9},
+			{"", 7, 3, []string{"openssl", "PLC runtime firmware"}, 9},
+			{"FLASK", 0, 50, []string{"Flask"}, 1},
+			{" org.springframework ", 0, 50, []string{"spring-beans"}, 1},
+			{"2.28", 0, 50, []string{"requests"}, 1},
+			{"pkg:npm/", 0, 50, []string{"lodash"}, 1},
+			{"linea", 0, 50, nil, 0},
+		} {
+			m, err := svc.SearchComponents(ctx, org, v.ID, c.q, c.offset, c.limit)
+			var got []string
+			for _, comp := range m.Components {
+				got = append(got, comp.Name)
+			}
+			if err != nil || !slices.Equal(got, c.want) || m.Total != c.total {
+				t.Errorf("%q from %d: %v (total %d) %v, want %v (total %d)", c.q, c.offset, got, m.Total, err, c.want, c.total)
+			}
 		}
 	})
 }

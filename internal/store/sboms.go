@@ -19,6 +19,12 @@ type SBOMs interface {
 	// Components lists an SBOM's components in document order, the root
 	// (subject) included.
 	Components(ctx context.Context, org, sbomID string) ([]model.StoredComponent, error)
+	// ComponentPage returns, in document order and without the root, the
+	// components of an SBOM that keep accepts (every one when keep is
+	// nil), from offset, at most limit, and how many it accepts in all.
+	// keep sees only the name, group, version and package URL, so that
+	// a search reads no more of every component than those.
+	ComponentPage(ctx context.Context, org, sbomID string, keep func(name, group, version, purl string) bool, offset, limit int) ([]model.StoredComponent, int, error)
 	// Component returns one of org's stored components by id.
 	Component(ctx context.Context, org, id string) (model.StoredComponent, error)
 	// Edges returns an SBOM's dependency graph.

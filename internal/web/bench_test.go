@@ -1,25 +1,41 @@
 package web_test
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"math"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/rocca-project/rocca/internal/cases"
+	"github.com/rocca-project/rocca/internal/config"
+	"github.com/rocca-project/rocca/internal/demo"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/portfolio"
 	"github.com/rocca-project/rocca/internal/sbom"
 	"github.com/rocca-project/rocca/internal/store"
 	"github.com/rocca-project/rocca/internal/store/sqlstore"
 	"github.com/rocca-project/rocca/internal/testutil"
+	"github.com/rocca-project/rocca/internal/testutil/demokb"
+	"github.com/rocca-project/rocca/internal/triage"
 	"github.com/rocca-project/rocca/internal/uid"
+	"github.com/rocca-project/rocca/internal/vexchange"
 	"github.com/rocca-project/rocca/internal/web"
 )
 
@@ -231,6 +247,316 @@ func BenchmarkPages(b *testing.B) {
 						get(b, p.path)
 					}
 					reportCPU(b, cpu)
+				})
+			}
+		})
+	}
+}
+
+// largestCycloneDX returns the biggest CycloneDX document under the shared
+// SBOM corpora that the portfolio reads and that has a serial number (each
+// upload gets a new one, so that none is recognised as already stored), or
+// skips the benchmark when the corpora are absent.
+func largestCycloneDX(b *testing.B, svc *portfolio.Service) (name string, raw []byte) {
+	b.Helper()
+	root := filepath.Join(testutil.Corpora(b), "sbom")
+	type cand struct {
+		path string
+		size int64
+	}
+	var cands []cand
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if ext := filepath.Ext(path); ext != ".json" && ext != ".xml" {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		cands = append(cands, cand{path, info.Size()})
+		return nil
+	})
+	if err != nil {
+		b.Fatalf("walk %s: %v", root, err)
+	}
+	slices.SortFunc(cands, func(x, y cand) int { return cmp.Compare(y.size, x.size) })
+	for _, c := range cands {
+		raw, err := os.ReadFile(c.path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !bytes.Contains(raw, []byte("CycloneDX")) && !bytes.Contains(raw, []byte("cyclonedx")) || !serialRe.Match(raw) {
+			continue
+		}
+		doc, err := svc.Parse(raw, filepath.Base(c.path))
+		if err != nil || !strings.EqualFold(doc.Format, "CycloneDX") {
+			continue
+		}
+		rel, _ := filepath.Rel(root, c.path)
+		b.Logf("upload document: %s (%d bytes, %d components)", rel, len(raw), len(doc.Components))
+		return filepath.Base(c.path), raw
+	}
+	b.Skipf("no CycloneDX document with a serial number under %s", root)
+	return "", nil
+}
+
+var serialRe = regexp.MustCompile(`urn:uuid:[0-9a-fA-F-]{36}`)
+
+// uploader posts an SBOM to a version's upload page again and again, each
+// time with a new serial number, through the web handler and the server's
+// upload queue, while it is on.
+type uploader struct {
+	post func(raw []byte) error
+	doc  []byte
+
+	stopping atomic.Bool
+	done     chan struct{}
+	// ingests counts the uploads completed since start; took sums their
+	// time.
+	ingests atomic.Int64
+	took    atomic.Int64
+	err     atomic.Pointer[error]
+}
+
+// start begins uploading in the background.
+func (u *uploader) start() {
+	u.stopping.Store(false)
+	u.ingests.Store(0)
+	u.took.Store(0)
+	u.done = make(chan struct{})
+	go func() {
+		defer close(u.done)
+		for !u.stopping.Load() {
+			raw := serialRe.ReplaceAllLiteral(u.doc, []byte("urn:uuid:"+uid.New()))
+			t := time.Now()
+			if err := u.post(raw); err != nil {
+				u.err.Store(&err)
+				return
+			}
+			u.took.Add(int64(time.Since(t)))
+			u.ingests.Add(1)
+		}
+	}()
+}
+
+// stop waits for the upload in progress to finish and reports whether
+// one failed.
+func (u *uploader) stop() error {
+	u.stopping.Store(true)
+	<-u.done
+	if p := u.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// quantile returns the q-quantile (nearest rank) of sorted durations, in
+// milliseconds.
+func quantile(sorted []time.Duration, q float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return float64(sorted[max(i, 0)]) / float64(time.Millisecond)
+}
+
+// minIngests is how many whole uploads the measurement during an upload
+// spans at least, so that its requests meet every phase of an ingestion
+// (reading, matching, the write transaction) in their real proportions.
+const minIngests = 2
+
+// BenchmarkPagesDuringUpload measures the server time of every page over
+// 1,000 products and 100,000 findings, idle and while an SBOM upload is
+// being processed: each run makes its first half of the requests idle and
+// the rest while the biggest CycloneDX document of the shared corpora is
+// uploaded again and again through the version's upload page (the web
+// handler, the server's upload queue and its workers, ingestion into the
+// database), spanning at least minIngests whole uploads. It reports the
+// median and 95th percentile of each half (idle-p50-ms, idle-p95-ms,
+// upload-p50-ms, upload-p95-ms), the uploads completed and their mean
+// time (ingests, ingest-ms); ns/op mixes both halves. Run it with -count
+// to alternate idle and upload measurements.
+func BenchmarkPagesDuringUpload(b *testing.B) {
+	for _, e := range testutil.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			st, err := sqlstore.Open(ctx, e.URL)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			svc := portfolio.New(st, log, sbom.Limits{})
+			docName, doc := largestCycloneDX(b, svc)
+			// The demonstration knowledge base: uploads are matched
+			// against advisories, and the search page finds them.
+			feeds, _, err := demo.WriteTo(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			demokb.Import(b, st, feeds...)
+			org := fillBench(b, st, svc)
+			// A product whose versions have SBOMs: one ingested once (its
+			// version and components pages), one receiving the uploads.
+			prod := model.Product{Name: "Product upload", Role: model.RoleManufacturer}
+			if err := svc.CreateProduct(ctx, org.ID, &prod); err != nil {
+				b.Fatal(err)
+			}
+			stored := model.Version{ProductID: prod.ID, Name: "1.0", Lifecycle: model.LifecycleOnMarket}
+			target := model.Version{ProductID: prod.ID, Name: "2.0", Lifecycle: model.LifecycleOnMarket}
+			for _, v := range []*model.Version{&stored, &target} {
+				if err := svc.CreateVersion(ctx, org.ID, v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := svc.Ingest(ctx, org.ID, stored.ID, doc, docName); err != nil {
+				b.Fatal(err)
+			}
+			var someVersion, someFinding, someProduct string
+			if err := st.DB().QueryRowContext(ctx, `SELECT f.id, f.version_id, v.product_id FROM finding f
+				JOIN product_version v ON v.id = f.version_id WHERE f.org_id = '`+org.ID+`' ORDER BY f.id LIMIT 1 OFFSET 50000`).
+				Scan(&someFinding, &someVersion, &someProduct); err != nil {
+				b.Fatal(err)
+			}
+			q := portfolio.NewQueue(svc, config.DefaultWorkers, config.DefaultBacklog, config.DefaultQueueBytes)
+			defer func() { _ = q.Shutdown(context.Background()) }()
+			tri := triage.New(st, log, nil)
+			cs, err := cases.New(st, log, cases.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			acc := newFakeAccounts()
+			acc.svc = svc
+			acc.add("owner@bench.test", password, web.Membership{OrgID: org.ID, OrgName: org.Name, Role: web.RoleOwner})
+			newWeb := func(svc *portfolio.Service) *web.Web {
+				w, err := web.New(web.Options{Portfolio: svc, Queue: q, Accounts: acc, Triage: tri, VEX: vexchange.New(st, tri, log, nil),
+					KBStats: st.Stats, Cases: cs, NotAffected: cs.NotAffectedVia(tri), Log: log})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return w
+			}
+			w := newWeb(svc)
+			tok, err := acc.Login(ctx, "owner@bench.test", password, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			serve := func(w *web.Web, req *http.Request) *httptest.ResponseRecorder {
+				req.AddCookie(&http.Cookie{Name: "rocca_session", Value: tok})
+				rec := httptest.NewRecorder()
+				w.ServeHTTP(rec, req)
+				return rec
+			}
+			uploadPath := "/versions/" + target.ID + "/upload"
+			m := csrfRe.FindStringSubmatch(serve(w, httptest.NewRequest("GET", uploadPath, nil)).Body.String())
+			if m == nil {
+				b.Fatal("no form token on the upload page")
+			}
+			// ROCCA_BENCH_BACKGROUND=parse makes the background work only
+			// read the document (the CPU-heaviest part of an ingestion),
+			// without the queue or the database: a control for telling
+			// waits on the database from competition for the CPU.
+			parseOnly := os.Getenv("ROCCA_BENCH_BACKGROUND") == "parse"
+			if parseOnly {
+				b.Log("background: reading the document only (ROCCA_BENCH_BACKGROUND=parse)")
+			}
+			up := &uploader{doc: doc, post: func(raw []byte) error {
+				if parseOnly {
+					_, err := svc.Parse(raw, docName)
+					return err
+				}
+				var body bytes.Buffer
+				mw := multipart.NewWriter(&body)
+				if err := mw.WriteField("csrf", m[1]); err != nil {
+					return err
+				}
+				fw, err := mw.CreateFormFile("sbom", docName)
+				if err != nil {
+					return err
+				}
+				if _, err := fw.Write(raw); err != nil {
+					return err
+				}
+				if err := mw.Close(); err != nil {
+					return err
+				}
+				req := httptest.NewRequest("POST", uploadPath, &body)
+				req.Header.Set("Content-Type", mw.FormDataContentType())
+				if rec := serve(w, req); rec.Code != http.StatusOK {
+					return fmt.Errorf("upload: %d\n%.2000s", rec.Code, rec.Body.String())
+				}
+				return nil
+			}}
+			for _, p := range []struct {
+				name, path string
+				// cold serves every request from a new portfolio service,
+				// whose dashboard figures are not cached yet.
+				cold bool
+			}{
+				{"dashboard", "/", false},
+				{"dashboard-cold", "/", true},
+				{"findings", "/findings", false},
+				{"findings-high-epss", "/findings?severity=high&sort=epss", false},
+				{"version-findings", "/versions/" + someVersion + "/findings", false},
+				{"finding", "/findings/" + someFinding, false},
+				{"products", "/products", false},
+				{"products-page10", "/products?page=10", false},
+				{"product", "/products/" + someProduct, false},
+				{"version", "/versions/" + stored.ID, false},
+				{"components", "/versions/" + stored.ID + "/components", false},
+				{"kb-search-id", "/kb?q=CVE-2021-44228", false},
+				{"kb-search-package", "/kb?q=npm:lodash", false},
+				{"cases", "/cases", false},
+			} {
+				b.Run(p.name, func(b *testing.B) {
+					get := func() time.Duration {
+						h := w
+						if p.cold {
+							b.StopTimer()
+							h = newWeb(portfolio.New(st, log, sbom.Limits{}))
+							b.StartTimer()
+						}
+						req := httptest.NewRequest("GET", p.path, nil)
+						t := time.Now()
+						rec := serve(h, req)
+						d := time.Since(t)
+						if rec.Code != http.StatusOK {
+							b.Fatalf("%s: %d\n%.2000s", p.path, rec.Code, rec.Body.String())
+						}
+						return d
+					}
+					var idle, busy []time.Duration
+					half := b.N / 2
+					for range b.N - half {
+						idle = append(idle, get())
+					}
+					if half > 0 {
+						b.StopTimer()
+						up.start()
+						b.StartTimer()
+						for len(busy) < half || up.ingests.Load() < minIngests {
+							busy = append(busy, get())
+						}
+						b.StopTimer()
+						if err := up.stop(); err != nil {
+							b.Fatal(err)
+						}
+						n := up.ingests.Load()
+						b.ReportMetric(float64(n), "ingests")
+						b.ReportMetric(float64(up.took.Load())/float64(max(n, 1))/float64(time.Millisecond), "ingest-ms")
+					}
+					slices.Sort(idle)
+					slices.Sort(busy)
+					b.ReportMetric(quantile(idle, 0.5), "idle-p50-ms")
+					b.ReportMetric(quantile(idle, 0.95), "idle-p95-ms")
+					if len(busy) > 0 {
+						b.ReportMetric(quantile(busy, 0.5), "upload-p50-ms")
+						b.ReportMetric(quantile(busy, 0.95), "upload-p95-ms")
+						b.ReportMetric(float64(len(busy)), "upload-n")
+					}
 				})
 			}
 		})

@@ -195,10 +195,14 @@ func (s *Store) Finding(ctx context.Context, org, id string) (model.TrackedFindi
 	return f, nil
 }
 
+// findingHistorySQL reads a finding's events in order, through
+// finding_event_finding (migration 0016).
+const findingHistorySQL = `SELECT seq, finding_id, version_id, sbom_id, kind, detail, at FROM finding_event
+		WHERE org_id = ? AND finding_id = ? ORDER BY seq`
+
 // FindingHistory implements store.Overview.
 func (s *Store) FindingHistory(ctx context.Context, org, findingID string, limit int) ([]model.FindingEvent, error) {
-	rows, err := s.reader().QueryContext(ctx, s.d.rebind(`SELECT seq, finding_id, version_id, sbom_id, kind, detail, at FROM finding_event
-		WHERE org_id = ? AND finding_id = ? ORDER BY seq`+fmt.Sprintf(` LIMIT %d`, max(limit, 1))), org, findingID)
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(findingHistorySQL+fmt.Sprintf(` LIMIT %d`, max(limit, 1))), org, findingID)
 	if err != nil {
 		return nil, fmt.Errorf("store: finding history: %w", err)
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -112,6 +113,52 @@ func (s *Store) Components(ctx context.Context, org, sbomID string) ([]model.Sto
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// componentPageSQL reads an SBOM's components but the root in document
+// order, through sbom_component_sbom.
+const componentPageSQL = `SELECT ` + componentCols + ` FROM sbom_component
+		WHERE org_id = ? AND sbom_id = ? AND is_root = ? ORDER BY ordinal`
+
+// ComponentPage implements store.SBOMs in one pass over the SBOM's
+// components: only the page's licences and hashes are decoded (decoding
+// every component's made the components page cost 15-30 ms for 900
+// components). A second read of the page's rows by id would let SQLite
+// read them through sbom_component_sbom by organisation alone, every
+// component of the organisation.
+func (s *Store) ComponentPage(ctx context.Context, org, sbomID string, keep func(name, group, version, purl string) bool, offset, limit int) ([]model.StoredComponent, int, error) {
+	rows, err := s.reader().QueryContext(ctx, s.d.rebind(componentPageSQL), org, sbomID, false)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: components: %w", err)
+	}
+	defer rows.Close()
+	var out []model.StoredComponent
+	var lic, hashes sql.RawBytes
+	total := 0
+	for rows.Next() {
+		var c model.StoredComponent
+		if err := rows.Scan(&c.ID, &c.SBOMID, &c.VersionID, &c.Root, &c.Ref, &c.Name, &c.Version, &c.Group, &c.PURL, &c.CPE,
+			&c.Type, &c.Supplier, &c.Author, &c.Scope, &lic, &hashes); err != nil {
+			return nil, 0, fmt.Errorf("store: components: %w", err)
+		}
+		if keep != nil && !keep(c.Name, c.Group, c.Version, c.PURL) {
+			continue
+		}
+		if total >= offset && len(out) < limit {
+			if err := json.Unmarshal(lic, &c.Licenses); err != nil {
+				return nil, 0, fmt.Errorf("store: components: licences of %s: %w", c.ID, err)
+			}
+			if err := json.Unmarshal(hashes, &c.Hashes); err != nil {
+				return nil, 0, fmt.Errorf("store: components: hashes of %s: %w", c.ID, err)
+			}
+			out = append(out, c)
+		}
+		total++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: components: %w", err)
+	}
+	return out, total, nil
 }
 
 // Component implements store.SBOMs.
