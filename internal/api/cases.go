@@ -40,6 +40,50 @@ type caseBody struct {
 	Clocks         []cases.Clock        `json:"clocks"`
 	// AssessmentSeconds is how long the case has waited in assessment.
 	AssessmentSeconds int64 `json:"assessmentSeconds,omitempty"`
+	// Exploitation lists the known-exploited lists holding the case's
+	// vulnerability (empty when none, and for a severe incident).
+	Exploitation []exploitationBody `json:"exploitation"`
+}
+
+// exploitationBody is one known-exploited list's entry of a case's
+// vulnerability; dates are RFC 3339 full dates (YYYY-MM-DD), as the lists
+// give them.
+type exploitationBody struct {
+	// Source is cisa-kev, eu-kev or euvd.
+	Source string `json:"source"`
+	CVE    string `json:"cve"`
+	// Since is the date the list added the CVE.
+	Since string `json:"since"`
+	// Name, DueDate: CISA KEV's vulnerability name and due date.
+	Name    string `json:"name,omitempty"`
+	DueDate string `json:"dueDate,omitempty"`
+	// KnownRansomwareUse: CISA KEV or EU KEV report use in ransomware
+	// campaigns (absent: not reported).
+	KnownRansomwareUse bool   `json:"knownRansomwareUse,omitempty"`
+	EUVDID             string `json:"euvdId,omitempty"`
+	// Origin is EU KEV's originSource; PatchedSince its patchedSince.
+	Origin       string `json:"origin,omitempty"`
+	PatchedSince string `json:"patchedSince,omitempty"`
+	// Catalogues are the catalogues behind EUVD's exploited flag.
+	Catalogues []string `json:"catalogues,omitempty"`
+}
+
+// dateOnly writes a date as YYYY-MM-DD ("" when zero).
+func dateOnly(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func exploitationOut(es []model.Exploitation) []exploitationBody {
+	out := make([]exploitationBody, len(es))
+	for i, e := range es {
+		out[i] = exploitationBody{Source: e.Source, CVE: e.CVE, Since: dateOnly(e.Since), Name: e.Name, DueDate: dateOnly(e.DueDate),
+			KnownRansomwareUse: e.Ransomware, EUVDID: e.EUVDID, Origin: e.Origin, PatchedSince: dateOnly(e.PatchedSince),
+			Catalogues: e.Catalogues}
+	}
+	return out
 }
 
 // deadlineKey is a stage's key in a case's deadlines.
@@ -57,7 +101,7 @@ func deadlineKey(st reporting.Stage) string {
 
 func caseOut(d cases.Details) caseBody {
 	b := caseBody{Case: d.Case, Deadlines: map[string]time.Time{}, LegalDeadlines: map[string]time.Time{}, Clocks: d.Clocks,
-		AssessmentSeconds: int64(d.InAssessment / time.Second)}
+		AssessmentSeconds: int64(d.InAssessment / time.Second), Exploitation: exploitationOut(d.Exploitation)}
 	for _, c := range d.Clocks {
 		b.Deadlines[deadlineKey(c.Stage)] = c.Due
 		if !c.Legal.IsZero() {

@@ -45,6 +45,11 @@ type Details struct {
 	// InAssessment is how long the case has waited in assessment (zero
 	// once awareness is confirmed).
 	InAssessment time.Duration `json:"-"`
+	// Exploitation lists the known-exploited lists (CISA KEV, EU KEV,
+	// EUVD) holding a CVE of the case's vulnerability, with their dates
+	// and fields, CISA KEV first; empty for a severe incident or a
+	// vulnerability no list holds.
+	Exploitation []model.Exploitation `json:"-"`
 }
 
 // Deadline returns the clock of a stage, if known.
@@ -75,11 +80,45 @@ func (s *Service) List(ctx context.Context, org string, q store.CaseQuery) ([]De
 	if err != nil {
 		return nil, err
 	}
+	var cves []string
+	for _, c := range cs {
+		cves = append(cves, cveIDs(c)...)
+	}
+	ex, err := s.store.Exploitations(ctx, cves)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Details, len(cs))
 	for i, c := range cs {
 		out[i] = s.details(c, cal)
+		out[i].Exploitation = exploitationOf(c, ex)
 	}
 	return out, nil
+}
+
+// cveIDs returns the CVE ids among a case's vulnerability ids: the
+// exploited lists name vulnerabilities by CVE.
+func cveIDs(c model.Case) []string {
+	var out []string
+	for _, id := range c.VulnIDs {
+		if strings.HasPrefix(id, "CVE-") && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// exploitationOf keeps the entries of ex naming one of the case's CVEs
+// (never nil).
+func exploitationOf(c model.Case, ex []model.Exploitation) []model.Exploitation {
+	cves := cveIDs(c)
+	out := []model.Exploitation{}
+	for _, e := range ex {
+		if slices.Contains(cves, e.CVE) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func validState(st model.CaseState) bool {
@@ -100,7 +139,13 @@ func (s *Service) Get(ctx context.Context, org, id string) (Details, error) {
 	if err != nil {
 		return Details{}, err
 	}
-	return s.details(c, cal), nil
+	ex, err := s.store.Exploitations(ctx, cveIDs(c))
+	if err != nil {
+		return Details{}, err
+	}
+	d := s.details(c, cal)
+	d.Exploitation = exploitationOf(c, ex)
+	return d, nil
 }
 
 // Log returns a case's audit trail.

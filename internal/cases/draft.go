@@ -167,6 +167,10 @@ func (s *Service) prefill(ctx context.Context, org string, c model.Case) (map[st
 	if err != nil {
 		return nil, err
 	}
+	listed, err := s.store.Exploitations(ctx, cveIDs(c))
+	if err != nil {
+		return nil, err
+	}
 	v["12"] = strings.Join(comps, ", ")
 	if f != nil {
 		info := f.Summary
@@ -174,7 +178,7 @@ func (s *Service) prefill(ctx context.Context, org string, c model.Case) (map[st
 			info = strings.TrimSpace(info + " Listed as known exploited since " + f.KEVAdded.Format(time.DateOnly) + ".")
 		}
 		v["v21"] = info
-		v["v24"] = severityText(f, c.Statement)
+		v["v24"] = severityText(f, listed, c.Statement)
 	}
 	v["3"] = summaryText(c, v["6"], v["12"])
 	v["v25"] = c.Statement
@@ -227,7 +231,33 @@ func (s *Service) caseFindings(ctx context.Context, org string, c model.Case) (*
 	return best, comps, fixed, nil
 }
 
-func severityText(f *model.TrackedFinding, statement string) string {
+// listNames are the known-exploited lists' names in the SRP's English.
+var listNames = map[string]string{model.ExploitedCISAKEV: "CISA KEV", model.ExploitedEUKEV: "EU KEV", model.ExploitedEUVD: "EUVD"}
+
+// exploitedText names the lists marking the vulnerability exploited, with
+// their dates: "Known exploited: CISA KEV since 2026-12-06 (known
+// ransomware campaign use); EU KEV since 2026-12-05."
+func exploitedText(listed []model.Exploitation) string {
+	parts := make([]string, 0, len(listed))
+	for _, e := range listed {
+		p := listNames[e.Source]
+		if p == "" {
+			p = e.Source
+		}
+		if !e.Since.IsZero() {
+			p += " since " + e.Since.Format(time.DateOnly)
+		}
+		if e.Ransomware {
+			p += " (known ransomware campaign use)"
+		}
+		if !slices.Contains(parts, p) {
+			parts = append(parts, p)
+		}
+	}
+	return "Known exploited: " + strings.Join(parts, "; ") + "."
+}
+
+func severityText(f *model.TrackedFinding, listed []model.Exploitation, statement string) string {
 	var parts []string
 	if f.Severity.Score > 0 {
 		p := fmt.Sprintf("CVSS %.1f (%s)", f.Severity.Score, f.Severity.Rating)
@@ -241,7 +271,10 @@ func severityText(f *model.TrackedFinding, statement string) string {
 	} else if f.Severity.Rating != "" {
 		parts = append(parts, "Severity "+string(f.Severity.Rating)+".")
 	}
-	if f.KEV {
+	switch {
+	case len(listed) > 0:
+		parts = append(parts, exploitedText(listed))
+	case f.KEV:
 		parts = append(parts, "Known exploited (KEV).")
 	}
 	if f.EPSS > 0 {

@@ -62,7 +62,7 @@ func (s *Service) UserNotice(ctx context.Context, org, id string) (string, error
 			if f.Summary != "" {
 				line("Description: %s", esc(f.Summary))
 			}
-			if sev := severityText(f, ""); sev != "" {
+			if sev := severityText(f, nil, ""); sev != "" {
 				line("Severity: %s", esc(sev))
 			}
 		}

@@ -32,6 +32,9 @@ type Store interface {
 	Version(ctx context.Context, org, id string) (model.Version, error)
 	// Members lists an organisation's members (case owners).
 	Members(ctx context.Context, orgID string) ([]model.Member, error)
+	// Exploitations returns the known-exploited lists' entries of CVEs
+	// (the assessment's lists and dates).
+	Exploitations(ctx context.Context, cves []string) ([]model.Exploitation, error)
 }
 
 // Excluded reports whether a finding keeps from opening or joining a

@@ -52,6 +52,10 @@ type KnowledgeBase interface {
 	// list (not CISA KEV: see KEV) of the given CVE ids, by CVE, each
 	// CVE's marks ordered by source.
 	Exploited(ctx context.Context, cves []string) (map[string][]model.ExploitedMark, error)
+	// Exploitations returns the entries of every known-exploited list
+	// (CISA KEV, EU KEV, EUVD) holding one of the given CVE ids, with the
+	// lists' own fields, ordered by list (model.CompareExploitation).
+	Exploitations(ctx context.Context, cves []string) ([]model.Exploitation, error)
 	// EUVDIDs returns the EUVD ids of the given CVE ids, by CVE, sorted.
 	EUVDIDs(ctx context.Context, cves []string) (map[string][]string, error)
 	// Stats summarises the knowledge base.
