@@ -115,7 +115,10 @@ type Server struct {
 	Accounts *accounts.Service
 	queue    *portfolio.Queue
 	jobs     *jobs.Engine
-	app      *App
+	// portfolio is the use cases the API and the web application share
+	// (its dashboard cache is warmed while the server runs).
+	portfolio *portfolio.Service
+	app       *App
 	// certFile and keyFile are set when the server speaks HTTPS.
 	certFile, keyFile string
 	build             buildinfo.Info
@@ -283,7 +286,7 @@ func (a *App) NewServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Accounts: acc, app: a, queue: q, jobs: je, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
+	return &Server{Accounts: acc, app: a, queue: q, jobs: je, portfolio: svc, certFile: o.TLSCert, keyFile: o.TLSKey, build: o.Build, HTTP: &http.Server{
 		Addr:    o.Addr,
 		Handler: mount(h, wa),
 		// Headers must arrive quickly; bodies (SBOMs of tens of MiB from
@@ -338,6 +341,12 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 		_ = s.jobs.Stop(context.Background())
 		return fmt.Errorf("serve: %w", err)
 	}
+	// The dashboard figures of the organisations people look at are
+	// recomputed in the background after their findings change.
+	wctx, stopWarm := context.WithCancel(ctx)
+	warmed := make(chan struct{})
+	go func() { defer close(warmed); s.portfolio.WarmDashboards(wctx, dashboardWarmEvery) }()
+	defer func() { stopWarm(); <-warmed }()
 	s.app.Log.Info("listening", append([]any{"addr", ln.Addr().String(), "engine", s.app.Store.Engine(), "tls", tlsOn},
 		s.build.LogAttrs()...)...)
 	errc := make(chan error, 1)
@@ -371,6 +380,10 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener, grace time.
 	s.app.Log.Info("stopped")
 	return nil
 }
+
+// dashboardWarmEvery is how often the server looks for organisations whose
+// dashboard figures are out of date (one index seek each).
+const dashboardWarmEvery = 5 * time.Second
 
 // keepProcessed is how long processed change-log entries and dispatched
 // outbox events are kept; keepDeliveries how long finished deliveries
