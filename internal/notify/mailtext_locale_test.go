@@ -142,12 +142,12 @@ func sampleEvents(t *testing.T) []model.OutboxEvent {
 		}
 		add(typ, map[string]any{"type": typ, "finding": f, "event": model.FindingEvent{Detail: detail}})
 	}
-	findingEvent("finding.new", "reopened", nil)
+	findingEvent("finding.new", "reopened: matches again", nil)
 	findingEvent("finding.exploited", "known exploited: listed in CISA KEV since 2026-12-06; EUVD", nil)
 	findingEvent("finding.severity_changed", "severity medium 5.3 → high 7.5", nil)
 	findingEvent("finding.fix_available", "fixed versions [] → [2.31.0]", nil)
 	findingEvent("finding.changed", "no longer listed as known exploited", func(f *model.TrackedFinding) { f.KEV, f.EPSS, f.EPSSPercentile = false, 0, 0 })
-	findingEvent("finding.resolved", "no longer matches (pkg:pypi/requests@2.31.0)", func(f *model.TrackedFinding) { f.State = model.FindingResolved })
+	findingEvent("finding.resolved", "no longer matches (the current SBOM)", func(f *model.TrackedFinding) { f.State = model.FindingResolved })
 	findingEvent("finding.withdrawn", "every advisory of the vulnerability was withdrawn: GHSA-j8r2-6x86-q33q", nil)
 	findingEvent("finding.analysis", "not_affected (vulnerable_code_not_in_execute_path), product scope, decided by ci", func(f *model.TrackedFinding) {
 		f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{Status: model.StatusNotAffected, Justification: "vulnerable_code_not_in_execute_path",
@@ -310,7 +310,12 @@ func TestLocaleFormats(t *testing.T) {
 		{it.review("its review date passed (2027-03-01); an outside reason"), "its review date passed (2027-03-01); an outside reason"}, // not all rocca's: kept whole
 		{en.detail("the product decision (not_affected) needs review: its review date passed (2027-03-01)"),
 			"the product decision (not_affected) needs review: its review date passed (2027-03-01)"},
-		{en.detail("reopened"), "reopened"},
+		{en.detail("reopened: matches again"), "reopened: matches again"},
+		{it.detail("reopened: matches again"), "riaperta: di nuovo riscontrata"},
+		{it.detail("reopened"), "reopened"}, // never written by rocca: as it is
+		{it.detail("no longer matches (knowledge base update)"), "non più riscontrata (aggiornamento della base di conoscenza)"},
+		{it.detail("no longer matches (pkg:pypi/requests@2.31.0)"), "no longer matches (pkg:pypi/requests@2.31.0)"},
+		{it.detail("not_affected, product scope, decided by ci"), "not_affected, product scope, decided by ci"},
 		{en.locale, "en"},
 	}
 	for i, tt := range tests {
