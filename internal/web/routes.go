@@ -55,7 +55,7 @@ type Route struct {
 	// File marks a GET route that answers with a document (a download,
 	// plain text), not a page: the language switch never lands on it.
 	File bool
-	h      handler
+	h    handler
 }
 
 // Routes lists every page and action. The authorisation walk in the tests
