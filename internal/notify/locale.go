@@ -138,7 +138,10 @@ var catalogues = map[string]map[string]string{
 		"cause.history.cause_kb":         "knowledge base update",
 		"detail.aware":                   "aware at %s: %s",
 		"detail.aware_changed":           "awareness changed from %s to %s: %s",
+		"detail.aware_after":             "aware at %s: %s (after %s in assessment)",
+		"detail.submitted_ref":           "%s submitted at %s, SRP reference %s",
 		"detail.not_exploitable":         "not exploitable in the product (%s): %s",
+		"detail.closed_recorded":         "not exploitable in the product (%s): %s; not_affected decision recorded",
 		"detail.submitted":               "%s submitted at %s",
 		"detail.already_provided":        "%s: information already provided",
 		"detail.needs_review":            "the %s decision (%s) needs review: %s",
@@ -253,7 +256,10 @@ var catalogues = map[string]map[string]string{
 		"cause.history.cause_kb":         "aggiornamento della base di conoscenza",
 		"detail.aware":                   "a conoscenza dal %s: %s",
 		"detail.aware_changed":           "momento della conoscenza modificato da %s a %s: %s",
+		"detail.aware_after":             "a conoscenza dal %s: %s (dopo %s in valutazione)",
+		"detail.submitted_ref":           "%s: data di invio %s, riferimento SRP %s",
 		"detail.not_exploitable":         "non sfruttabile nel prodotto (%s): %s",
+		"detail.closed_recorded":         "non sfruttabile nel prodotto (%s): %s; registrata la decisione not_affected",
 		"detail.submitted":               "%s: data di invio %s",
 		"detail.already_provided":        "%s: informazioni già fornite",
 		"detail.needs_review":            "la decisione (ambito %s, %s) va riesaminata: %s",
@@ -416,22 +422,16 @@ func (m messages) duration(d time.Duration) string {
 
 // Details rocca writes into events are English; in another language the
 // known ones are rewritten from their parts, and the rest (text from users
-// and advisories, wordings of another version) shown as it is. A finding
-// event's detail is read back by package findings (ParseEventDetail), the
-// package that words it; the case notices' and uploads' details are still
-// read here.
-var (
-	reAware        = regexp.MustCompile(`^aware at (\S+): (.*)$`)
-	reAwareChanged = regexp.MustCompile(`^awareness changed from (\S+) to (\S+): (.*)$`)
-	reNotExploit   = regexp.MustCompile(`^not exploitable in the product \(([^)]*)\): (.*)$`)
-	reSubmitted    = regexp.MustCompile(`^(\S+) submitted at (\S+)$`)
-	reProvided     = regexp.MustCompile(`^(\S+): information already provided$`)
-	// An upload's: the counts of findings follow, which the e-mail shows
-	// on a line of its own.
-	reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
-)
+// and advisories, wordings of another version) shown as it is. They are
+// read back by the packages that word them: a finding event's detail by
+// findings.ParseEventDetail, a case notice's by cases.ParseLogDetail
+// (caseDetail); only an upload's is read here.
 
-// detail is an event's detail in the language.
+// reComponents reads an upload's detail: the counts of findings follow,
+// which the e-mail shows on a line of its own.
+var reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
+
+// detail is a finding event's or an upload's detail in the language.
 func (m messages) detail(s string) string {
 	if m.locale == LocaleEnglish || s == "" {
 		return s
@@ -445,22 +445,55 @@ func (m messages) detail(s string) string {
 	if g := reComponents.FindStringSubmatch(s); g != nil {
 		return m.t("detail.components", g[1])
 	}
-	if g := reAwareChanged.FindStringSubmatch(s); g != nil {
-		return m.t("detail.aware_changed", m.stampText(g[1]), m.stampText(g[2]), g[3])
-	}
-	if g := reAware.FindStringSubmatch(s); g != nil {
-		return m.t("detail.aware", m.stampText(g[1]), g[2])
-	}
-	if g := reNotExploit.FindStringSubmatch(s); g != nil {
-		return m.t("detail.not_exploitable", g[1], g[2])
-	}
-	if g := reSubmitted.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
-		return m.t("detail.submitted", m.t("stage."+g[1]), m.stampText(g[2]))
-	}
-	if g := reProvided.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
-		return m.t("detail.already_provided", m.t("stage."+g[1]))
-	}
 	return s
+}
+
+// caseLogActions are the case log's actions whose detail a notice of the
+// event type carries.
+var caseLogActions = map[string]string{
+	cases.EventAwareness:     "awareness",
+	cases.EventClosed:        "closed",
+	cases.EventStageRecorded: "submission",
+}
+
+// caseLog words a case notice's detail, as cases.ParseLogDetail read it,
+// in the language; false for a sentence e-mails do not translate.
+func (m messages) caseLog(t msg.Text) (string, bool) {
+	a := t.Args
+	str := func(i int) string { return fmt.Sprint(a[i]) }
+	stamp := func(i int) string {
+		if s, ok := a[i].(msg.Stamp); ok {
+			return m.stamp(time.Time(s))
+		}
+		return str(i)
+	}
+	stage := func(i int) (string, bool) {
+		key := "stage." + str(i)
+		return m.t(key), m.has(key)
+	}
+	switch {
+	case t.Code == "caselog.aware" && len(a) == 2:
+		return m.t("detail.aware", stamp(0), str(1)), true
+	case t.Code == "caselog.aware_after" && len(a) == 3:
+		d, ok := a[2].(time.Duration)
+		return m.t("detail.aware_after", stamp(0), str(1), m.duration(d)), ok
+	case t.Code == "caselog.aware_changed" && len(a) == 3:
+		return m.t("detail.aware_changed", stamp(0), stamp(1), str(2)), true
+	case t.Code == "caselog.not_exploitable" && len(a) == 2:
+		return m.t("detail.not_exploitable", str(0), str(1)), true
+	case t.Code == "caselog.not_exploitable_recorded" && len(a) == 2:
+		return m.t("detail.closed_recorded", str(0), str(1)), true
+	case t.Code == "caselog.submitted" && len(a) == 2:
+		st, ok := stage(0)
+		return m.t("detail.submitted", st, stamp(1)), ok
+	case t.Code == "caselog.submitted_ref" && len(a) == 3:
+		st, ok := stage(0)
+		return m.t("detail.submitted_ref", st, stamp(1), str(2)), ok
+	case t.Code == "caselog.already_provided" && len(a) == 1:
+		st, ok := stage(0)
+		return m.t("detail.already_provided", st), ok
+	}
+	return "", false
 }
 
 // history words a finding event's detail, as findings.ParseEventDetail
@@ -558,22 +591,26 @@ func (m messages) sevArg(r, score any) string {
 }
 
 // caseDetail is a case notice's detail: a reminder's is written anew from
-// its stage and due time, the others as detail does.
+// its stage and due time, the others from the sentence cases.ParseLogDetail
+// reads (as they are when it reads none).
 func (m messages) caseDetail(ev model.OutboxEvent, n cases.Notice) string {
-	if m.locale == LocaleEnglish || !m.has("due."+n.Stage) {
-		return m.detail(n.Detail)
+	if m.locale == LocaleEnglish {
+		return n.Detail
 	}
-	due, err := time.Parse(time.RFC3339, n.Due)
-	if err != nil {
-		return m.detail(n.Detail)
+	if due, err := time.Parse(time.RFC3339, n.Due); err == nil && m.has("due."+n.Stage) {
+		switch ev.Type {
+		case cases.EventOverdue:
+			return m.t("detail.overdue", m.t("due."+n.Stage), m.stamp(due))
+		case cases.EventReminder:
+			return m.t("detail.due", m.t("due."+n.Stage), m.stamp(due), m.duration(due.Sub(ev.Created)))
+		}
 	}
-	switch ev.Type {
-	case cases.EventOverdue:
-		return m.t("detail.overdue", m.t("due."+n.Stage), m.stamp(due))
-	case cases.EventReminder:
-		return m.t("detail.due", m.t("due."+n.Stage), m.stamp(due), m.duration(due.Sub(ev.Created)))
+	if t, ok := cases.ParseLogDetail(caseLogActions[ev.Type], n.Detail); ok {
+		if d, ok := m.caseLog(t); ok {
+			return d
+		}
 	}
-	return m.detail(n.Detail)
+	return n.Detail
 }
 
 // Footer is the line that ends an e-mail: which subscription sent it.

@@ -301,7 +301,21 @@ func TestLocaleFormats(t *testing.T) {
 		{it.duration(20 * time.Second), "meno di un minuto"},
 		{en.duration(22*time.Hour + 55*time.Minute), "22h55m0s"},
 		{it.detail("severity medium 5.3 → high 7.5"), "gravità media 5,3 → alta 7,5"},
-		{it.detail("early_warning: information already provided"), "preallarme: informazioni già fornite"},
+		// A case notice's detail, read back by cases.ParseLogDetail.
+		{it.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "early_warning: information already provided"}),
+			"preallarme: informazioni già fornite"},
+		{it.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "notification submitted at 2026-12-07T14:00:00Z, SRP reference SRP-42"}),
+			"notifica: data di invio 7 dic 2026, 14:00 UTC, riferimento SRP SRP-42"},
+		{it.caseDetail(caseEv(cases.EventAwareness), cases.Notice{Detail: "aware at 2026-12-07T13:00:00Z: KEV entry seen (after 3h0m0s in assessment)"}),
+			"a conoscenza dal 7 dic 2026, 13:00 UTC: KEV entry seen (dopo 3 ore in valutazione)"},
+		{it.caseDetail(caseEv(cases.EventAwareness), cases.Notice{Detail: "awareness changed from 2026-12-07T13:00:00Z to 2026-12-06T09:30:00Z: earlier report found"}),
+			"momento della conoscenza modificato da 7 dic 2026, 13:00 UTC a 6 dic 2026, 09:30 UTC: earlier report found"},
+		{it.caseDetail(caseEv(cases.EventClosed), cases.Notice{Detail: "not exploitable in the product (vulnerable_code_not_present): not shipped; not_affected decision recorded"}),
+			"non sfruttabile nel prodotto (vulnerable_code_not_present): not shipped; registrata la decisione not_affected"},
+		{it.caseDetail(caseEv(cases.EventClosed), cases.Notice{Detail: "duplicate of another case"}), "duplicate of another case"}, // a person's reason
+		{it.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "aware at 2026-12-07T13:00:00Z: x"}), "aware at 2026-12-07T13:00:00Z: x"}, // not this event's
+		{en.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "early_warning: information already provided"}),
+			"early_warning: information already provided"},
 		{it.detail("free text from a user"), "free text from a user"},
 		{it.detail("the product decision (not_affected) needs review: its review date passed (2027-03-01)"),
 			"la decisione (ambito prodotto, non interessato) va riesaminata: la data di revisione è passata (1 mar 2027)"},
@@ -324,3 +338,6 @@ func TestLocaleFormats(t *testing.T) {
 		}
 	}
 }
+
+// caseEv is a case notice's outbox event of the type.
+func caseEv(typ string) model.OutboxEvent { return model.OutboxEvent{Type: typ} }
