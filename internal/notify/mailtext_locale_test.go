@@ -312,7 +312,7 @@ func TestLocaleFormats(t *testing.T) {
 			"momento della conoscenza modificato da 7 dic 2026, 13:00 UTC a 6 dic 2026, 09:30 UTC: earlier report found"},
 		{it.caseDetail(caseEv(cases.EventClosed), cases.Notice{Detail: "not exploitable in the product (vulnerable_code_not_present): not shipped; not_affected decision recorded"}),
 			"non sfruttabile nel prodotto (vulnerable_code_not_present): not shipped; registrata la decisione not_affected"},
-		{it.caseDetail(caseEv(cases.EventClosed), cases.Notice{Detail: "duplicate of another case"}), "duplicate of another case"}, // a person's reason
+		{it.caseDetail(caseEv(cases.EventClosed), cases.Notice{Detail: "duplicate of another case"}), "duplicate of another case"},                      // a person's reason
 		{it.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "aware at 2026-12-07T13:00:00Z: x"}), "aware at 2026-12-07T13:00:00Z: x"}, // not this event's
 		{en.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "early_warning: information already provided"}),
 			"early_warning: information already provided"},
