@@ -202,7 +202,7 @@ func (p *Prepared) Commit(ctx context.Context) (Batch, error) {
 				}
 			}
 			sc := Scope{ProductID: v.ProductID, VersionID: v.VersionID, SBOMID: v.SBOMID,
-				ComponentIDs: ComponentIDs(mineComps), Partial: packages != nil, Cause: "knowledge base update"}
+				ComponentIDs: ComponentIDs(mineComps), Partial: packages != nil, Cause: CauseKnowledgeBase}
 			buf.findings = old[v.VersionID]
 			out, err := s.Reconcile(ctx, buf, sc, matched, at)
 			if err != nil {

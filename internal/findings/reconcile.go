@@ -121,15 +121,15 @@ func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at
 			changes = []change{{model.EventNew, ""}}
 			fresh = append(fresh, f)
 		case f.State == model.FindingResolved:
-			changes = []change{{model.EventNew, "reopened: matches again"}}
+			changes = []change{{model.EventNew, detailReopened().English}}
 		default:
 			changes = diff(f, m)
 			if a := f.Analysis; a != nil {
-				if why := reviewCause(f, m); why != "" {
+				if causes := reviewCauses(f, m); len(causes) > 0 {
+					why := model.JoinReview(causes)
 					a.NeedsReview, a.ReviewReason = true, why
 					flags = append(flags, model.ReviewFlag{FindingID: f.ID, Reason: why})
-					changes = append(changes, change{model.EventAnalysisReview,
-						fmt.Sprintf("the %s decision (%s) needs review: %s", a.Scope, a.Status, why)})
+					changes = append(changes, change{model.EventAnalysisReview, ReviewDetail(a.Scope, a.Status, causes).English})
 				}
 			}
 		}
@@ -158,14 +158,14 @@ func Reconcile(ctx context.Context, tx Tx, sc Scope, matched []model.Finding, at
 		f.State, f.ResolvedAt = model.FindingResolved, at
 		put = append(put, f)
 		if allIn(f.Advisories, withdrawn) {
-			event(f, model.EventWithdrawn, "every advisory of the vulnerability was withdrawn: "+strings.Join(f.Advisories, ", "))
+			event(f, model.EventWithdrawn, detailWithdrawn(f.Advisories).English)
 			continue
 		}
-		cause := "the current SBOM"
+		cause := CauseSBOM
 		if sc.Cause != "" {
 			cause = sc.Cause
 		}
-		event(f, model.EventResolved, "no longer matches ("+cause+")")
+		event(f, model.EventResolved, detailNoMatch(cause).English)
 	}
 	if err := inherit(ctx, tx, sc, fresh); err != nil {
 		return out, err
@@ -255,21 +255,18 @@ func firstListed(v model.Vulnerability) time.Time {
 }
 
 // listings says which lists mark the vulnerability exploited, and since
-// when: "listed in CISA KEV since 2026-12-06; EU KEV since 2026-12-05".
-func listings(v model.Vulnerability) string {
+// when: "CISA KEV since 2026-12-06; EU KEV since 2026-12-05".
+func listings(v model.Vulnerability) msg.List {
 	names := map[string]string{model.ExploitedCISAKEV: "CISA KEV", model.ExploitedEUKEV: "EU KEV", model.ExploitedEUVD: "EUVD"}
-	var parts []string
+	var parts msg.List
 	for _, m := range v.ExploitedMarks() {
 		p := names[m.Source]
 		if p == "" {
 			p = m.Source
 		}
-		if !m.DateAdded.IsZero() {
-			p += " since " + m.DateAdded.Format(time.DateOnly)
-		}
-		parts = append(parts, p)
+		parts = append(parts, listing(p, m.DateAdded))
 	}
-	return "listed in " + strings.Join(parts, "; ")
+	return parts
 }
 
 type change struct {
@@ -285,20 +282,20 @@ func diff(f *model.TrackedFinding, m model.Finding) []change {
 	v := m.Vulnerability
 	if kev := v.KnownExploited(); f.KEV != kev {
 		if kev {
-			out = append(out, change{model.EventExploited, "known exploited: " + listings(v)})
+			out = append(out, change{model.EventExploited, detailExploited(listings(v)).English})
 		} else {
-			out = append(out, change{model.EventChanged, "no longer listed as known exploited"})
+			out = append(out, change{model.EventChanged, detailNotExploited().English})
 		}
 	}
 	if f.Severity.Rating != v.Severity.Rating || f.Severity.Score != v.Severity.Score {
-		out = append(out, change{model.EventSeverity, fmt.Sprintf("severity %s %.1f → %s %.1f", f.Severity.Rating, f.Severity.Score, v.Severity.Rating, v.Severity.Score)})
+		out = append(out, change{model.EventSeverity, detailSeverity(f.Severity, v.Severity).English})
 	}
 	if !slices.Equal(f.FixedVersions, m.FixedVersions) {
 		kind := model.EventChanged
 		if len(f.FixedVersions) == 0 {
 			kind = model.EventFixAvailable
 		}
-		out = append(out, change{kind, fmt.Sprintf("fixed versions [%s] → [%s]", strings.Join(f.FixedVersions, ", "), strings.Join(m.FixedVersions, ", "))})
+		out = append(out, change{kind, detailFixed(f.FixedVersions, m.FixedVersions).English})
 	}
 	return out
 }
@@ -328,10 +325,10 @@ func inherit(ctx context.Context, tx Tx, sc Scope, fresh []*model.TrackedFinding
 	return nil
 }
 
-// reviewCause says why a finding's decision needs review after its latest
-// match (it became known exploited, a fix appeared, its severity rose),
-// or "" when it does not.
-func reviewCause(f *model.TrackedFinding, m model.Finding) string {
+// reviewCauses say why a finding's decision needs review after its latest
+// match (it became known exploited, a fix appeared, its severity rose):
+// none when it does not.
+func reviewCauses(f *model.TrackedFinding, m model.Finding) []msg.Text {
 	var why []msg.Text
 	v := m.Vulnerability
 	if v.KnownExploited() && !f.KEV {
@@ -343,5 +340,5 @@ func reviewCause(f *model.TrackedFinding, m model.Finding) string {
 	if r, old := v.Severity.Rating.Rank(), f.Severity.Rating.Rank(); r > old || (r == old && v.Severity.Score > f.Severity.Score) {
 		why = append(why, model.ReviewSeverity(f.Severity, v.Severity))
 	}
-	return model.JoinReview(why)
+	return why
 }

@@ -209,7 +209,7 @@ func (s *Service) rematchOnce(ctx context.Context, org, versionID string, packag
 			return ErrVersionMoved
 		}
 		sc := Scope{ProductID: v.ProductID, VersionID: versionID, SBOMID: v.CurrentSBOM, ComponentIDs: ComponentIDs(comps),
-			Partial: packages != nil, Cause: "knowledge base update"}
+			Partial: packages != nil, Cause: CauseKnowledgeBase}
 		out, err = s.Reconcile(ctx, tx, sc, matched, at)
 		return err
 	})

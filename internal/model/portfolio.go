@@ -157,7 +157,7 @@ type TrackedFinding struct {
 type FindingEventKind string
 
 // Finding event kinds. A finding that matches again after being resolved
-// gets EventNew with the detail "reopened". A change of facts gets the
+// gets EventNew with the detail "reopened: matches again". A change of facts gets the
 // most specific kind: EventExploited when the vulnerability becomes known
 // exploited, EventSeverity when its severity changes, EventFixAvailable
 // when fixed versions appear where there were none; any other change of

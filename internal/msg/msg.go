@@ -16,6 +16,7 @@ package msg
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -71,3 +72,19 @@ func Of(err error) (Text, bool) {
 type Stamp time.Time
 
 func (s Stamp) String() string { return time.Time(s).Format(time.RFC3339) }
+
+// List is several arguments worded as one, joined by "; " (the causes
+// of a review, the lists that mark a vulnerability exploited); an
+// interface formats each element in its locale.
+type List []any
+
+func (l List) String() string {
+	var b strings.Builder
+	for i, a := range l {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprint(&b, a)
+	}
+	return b.String()
+}

@@ -50,3 +50,13 @@ func TestNew(t *testing.T) {
 		t.Errorf("New = %+v", m)
 	}
 }
+
+func TestList(t *testing.T) {
+	l := msg.List{msg.New("x.since", "%s since %s", "CISA KEV", "2026-12-06"), "EUVD"}
+	if got := msg.New("x.listed", "listed in %s", l).English; got != "listed in CISA KEV since 2026-12-06; EUVD" {
+		t.Errorf("List worded %q", got)
+	}
+	if got := (msg.List{}).String(); got != "" {
+		t.Errorf("empty List worded %q", got)
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/rocca-project/rocca/internal/cases"
+	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/model"
+	"github.com/rocca-project/rocca/internal/msg"
 )
 
 // The languages of e-mail notifications (issue 9 §3). Every fixed text of
@@ -122,7 +124,7 @@ var catalogues = map[string]map[string]string{
 		"footer":                         "Sent by rocca for the e-mail subscription %s of organisation %s.",
 		"detail.due":                     "the %s is due at %s (in %s)",
 		"detail.overdue":                 "the %s was due at %s",
-		"detail.reopened":                "reopened",
+		"detail.reopened":                "reopened: matches again",
 		"detail.components":              "%s components",
 		"detail.exploited":               "known exploited: %s",
 		"detail.listed":                  "listed in %s",
@@ -132,9 +134,14 @@ var catalogues = map[string]map[string]string{
 		"detail.fixed":                   "fixed versions [%s] → [%s]",
 		"detail.withdrawn":               "every advisory of the vulnerability was withdrawn: %s",
 		"detail.no_match":                "no longer matches (%s)",
+		"cause.history.cause_sbom":       "the current SBOM",
+		"cause.history.cause_kb":         "knowledge base update",
 		"detail.aware":                   "aware at %s: %s",
 		"detail.aware_changed":           "awareness changed from %s to %s: %s",
+		"detail.aware_after":             "aware at %s: %s (after %s in assessment)",
+		"detail.submitted_ref":           "%s submitted at %s, SRP reference %s",
 		"detail.not_exploitable":         "not exploitable in the product (%s): %s",
+		"detail.closed_recorded":         "not exploitable in the product (%s): %s; not_affected decision recorded",
 		"detail.submitted":               "%s submitted at %s",
 		"detail.already_provided":        "%s: information already provided",
 		"detail.needs_review":            "the %s decision (%s) needs review: %s",
@@ -235,7 +242,7 @@ var catalogues = map[string]map[string]string{
 		"footer":                         "Inviato da rocca per la sottoscrizione e-mail %s dell'organizzazione %s.",
 		"detail.due":                     "%s: scadenza %s (tra %s)",
 		"detail.overdue":                 "%s: termine scaduto il %s",
-		"detail.reopened":                "riaperta",
+		"detail.reopened":                "riaperta: di nuovo riscontrata",
 		"detail.components":              "%s componenti",
 		"detail.exploited":               "sfruttata attivamente: %s",
 		"detail.listed":                  "presente in %s",
@@ -245,9 +252,14 @@ var catalogues = map[string]map[string]string{
 		"detail.fixed":                   "versioni corrette [%s] → [%s]",
 		"detail.withdrawn":               "tutti gli avvisi di sicurezza della vulnerabilità sono stati ritirati: %s",
 		"detail.no_match":                "non più riscontrata (%s)",
+		"cause.history.cause_sbom":       "la SBOM attuale",
+		"cause.history.cause_kb":         "aggiornamento della base di conoscenza",
 		"detail.aware":                   "a conoscenza dal %s: %s",
 		"detail.aware_changed":           "momento della conoscenza modificato da %s a %s: %s",
+		"detail.aware_after":             "a conoscenza dal %s: %s (dopo %s in valutazione)",
+		"detail.submitted_ref":           "%s: data di invio %s, riferimento SRP %s",
 		"detail.not_exploitable":         "non sfruttabile nel prodotto (%s): %s",
+		"detail.closed_recorded":         "non sfruttabile nel prodotto (%s): %s; registrata la decisione not_affected",
 		"detail.submitted":               "%s: data di invio %s",
 		"detail.already_provided":        "%s: informazioni già fornite",
 		"detail.needs_review":            "la decisione (ambito %s, %s) va riesaminata: %s",
@@ -408,77 +420,131 @@ func (m messages) duration(d time.Duration) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " e " + parts[len(parts)-1]
 }
 
-// Details rocca writes into events (packages findings, triage, cases) are
-// English; in another language the known ones are rewritten from their
-// parts, and the rest (text from users and advisories) shown as it is.
-var (
-	reExploited    = regexp.MustCompile(`^known exploited: (.*)$`)
-	reSeverity     = regexp.MustCompile(`^severity (\S+) (\S+) → (\S+) (\S+)$`)
-	reFixed        = regexp.MustCompile(`^fixed versions \[(.*)\] → \[(.*)\]$`)
-	reWithdrawn    = regexp.MustCompile(`^every advisory of the vulnerability was withdrawn: (.*)$`)
-	reNoMatch      = regexp.MustCompile(`^no longer matches \((.*)\)$`)
-	reAware        = regexp.MustCompile(`^aware at (\S+): (.*)$`)
-	reAwareChanged = regexp.MustCompile(`^awareness changed from (\S+) to (\S+): (.*)$`)
-	reNotExploit   = regexp.MustCompile(`^not exploitable in the product \(([^)]*)\): (.*)$`)
-	reSubmitted    = regexp.MustCompile(`^(\S+) submitted at (\S+)$`)
-	reProvided     = regexp.MustCompile(`^(\S+): information already provided$`)
-	// A decision flagged for review (packages findings and triage), and
-	// its reasons, joined by "; ".
-	reNeedsReview = regexp.MustCompile(`^the (\S+) decision \((\S+)\) needs review: (.*)$`)
-	// An upload's: the counts of findings follow, which the e-mail shows
-	// on a line of its own.
-	reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
-)
+// Details rocca writes into events are English; in another language the
+// known ones are rewritten from their parts, and the rest (text from users
+// and advisories, wordings of another version) shown as it is. They are
+// read back by the packages that word them: a finding event's detail by
+// findings.ParseEventDetail, a case notice's by cases.ParseLogDetail
+// (caseDetail); only an upload's is read here.
 
-// detail is an event's detail in the language.
+// reComponents reads an upload's detail: the counts of findings follow,
+// which the e-mail shows on a line of its own.
+var reComponents = regexp.MustCompile(`^([0-9]+) components(; .*)?$`)
+
+// detail is a finding event's or an upload's detail in the language.
 func (m messages) detail(s string) string {
 	if m.locale == LocaleEnglish || s == "" {
 		return s
 	}
-	sev := m.severity
-	switch {
-	case s == "reopened":
-		return m.t("detail.reopened")
-	case s == "no longer listed as known exploited":
-		return m.t("detail.not_exploited")
+	if t, ok := findings.ParseEventDetail(s); ok {
+		if d, ok := m.history(t); ok {
+			return d
+		}
+		return s
 	}
 	if g := reComponents.FindStringSubmatch(s); g != nil {
 		return m.t("detail.components", g[1])
 	}
-	if g := reSeverity.FindStringSubmatch(s); g != nil {
-		return m.t("detail.severity", sev(g[1], g[2]), sev(g[3], g[4]))
-	}
-	if g := reFixed.FindStringSubmatch(s); g != nil {
-		return m.t("detail.fixed", g[1], g[2])
-	}
-	if g := reExploited.FindStringSubmatch(s); g != nil {
-		return m.t("detail.exploited", m.listings(g[1]))
-	}
-	if g := reWithdrawn.FindStringSubmatch(s); g != nil {
-		return m.t("detail.withdrawn", g[1])
-	}
-	if g := reNoMatch.FindStringSubmatch(s); g != nil {
-		return m.t("detail.no_match", g[1])
-	}
-	if g := reAwareChanged.FindStringSubmatch(s); g != nil {
-		return m.t("detail.aware_changed", m.stampText(g[1]), m.stampText(g[2]), g[3])
-	}
-	if g := reAware.FindStringSubmatch(s); g != nil {
-		return m.t("detail.aware", m.stampText(g[1]), g[2])
-	}
-	if g := reNotExploit.FindStringSubmatch(s); g != nil {
-		return m.t("detail.not_exploitable", g[1], g[2])
-	}
-	if g := reSubmitted.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
-		return m.t("detail.submitted", m.t("stage."+g[1]), m.stampText(g[2]))
-	}
-	if g := reProvided.FindStringSubmatch(s); g != nil && m.has("stage."+g[1]) {
-		return m.t("detail.already_provided", m.t("stage."+g[1]))
-	}
-	if g := reNeedsReview.FindStringSubmatch(s); g != nil {
-		return m.t("detail.needs_review", m.enum("ascope", g[1]), m.enum("status", g[2]), m.review(g[3]))
-	}
 	return s
+}
+
+// caseLogActions are the case log's actions whose detail a notice of the
+// event type carries.
+var caseLogActions = map[string]string{
+	cases.EventAwareness:     "awareness",
+	cases.EventClosed:        "closed",
+	cases.EventStageRecorded: "submission",
+}
+
+// caseLog words a case notice's detail, as cases.ParseLogDetail read it,
+// in the language; false for a sentence e-mails do not translate.
+func (m messages) caseLog(t msg.Text) (string, bool) {
+	a := t.Args
+	str := func(i int) string { return fmt.Sprint(a[i]) }
+	stamp := func(i int) string {
+		if s, ok := a[i].(msg.Stamp); ok {
+			return m.stamp(time.Time(s))
+		}
+		return str(i)
+	}
+	stage := func(i int) (string, bool) {
+		key := "stage." + str(i)
+		return m.t(key), m.has(key)
+	}
+	switch {
+	case t.Code == "caselog.aware" && len(a) == 2:
+		return m.t("detail.aware", stamp(0), str(1)), true
+	case t.Code == "caselog.aware_after" && len(a) == 3:
+		d, ok := a[2].(time.Duration)
+		return m.t("detail.aware_after", stamp(0), str(1), m.duration(d)), ok
+	case t.Code == "caselog.aware_changed" && len(a) == 3:
+		return m.t("detail.aware_changed", stamp(0), stamp(1), str(2)), true
+	case t.Code == "caselog.not_exploitable" && len(a) == 2:
+		return m.t("detail.not_exploitable", str(0), str(1)), true
+	case t.Code == "caselog.not_exploitable_recorded" && len(a) == 2:
+		return m.t("detail.closed_recorded", str(0), str(1)), true
+	case t.Code == "caselog.submitted" && len(a) == 2:
+		st, ok := stage(0)
+		return m.t("detail.submitted", st, stamp(1)), ok
+	case t.Code == "caselog.submitted_ref" && len(a) == 3:
+		st, ok := stage(0)
+		return m.t("detail.submitted_ref", st, stamp(1), str(2)), ok
+	case t.Code == "caselog.already_provided" && len(a) == 1:
+		st, ok := stage(0)
+		return m.t("detail.already_provided", st), ok
+	}
+	return "", false
+}
+
+// history words a finding event's detail, as findings.ParseEventDetail
+// read it, in the language; false for a sentence e-mails do not
+// translate (an analysis, which the e-mail writes out in full).
+func (m messages) history(t msg.Text) (string, bool) {
+	a := t.Args
+	str := func(i int) string { return fmt.Sprint(a[i]) }
+	switch {
+	case t.Code == "history.reopened":
+		return m.t("detail.reopened"), true
+	case t.Code == "history.not_exploited":
+		return m.t("detail.not_exploited"), true
+	case t.Code == "history.severity" && len(a) == 4:
+		return m.t("detail.severity", m.sevArg(a[0], a[1]), m.sevArg(a[2], a[3])), true
+	case t.Code == "history.fixed" && len(a) == 2:
+		return m.t("detail.fixed", str(0), str(1)), true
+	case t.Code == "history.withdrawn" && len(a) == 1:
+		return m.t("detail.withdrawn", str(0)), true
+	case t.Code == "history.exploited" && len(a) == 1:
+		l, _ := a[0].(msg.List)
+		parts := make([]string, len(l))
+		for i, p := range l {
+			parts[i] = fmt.Sprint(p)
+			if since, ok := p.(msg.Text); ok && since.Code == "history.listed_since" && len(since.Args) == 2 {
+				d, _ := since.Args[1].(model.Day)
+				parts[i] = m.t("detail.since", fmt.Sprint(since.Args[0]), m.date(time.Time(d)))
+			}
+		}
+		return m.t("detail.exploited", m.t("detail.listed", strings.Join(parts, "; "))), true
+	case t.Code == "history.no_match" && len(a) == 1:
+		cause, ok := a[0].(msg.Text)
+		if !ok || !m.has("cause."+cause.Code) {
+			return "", false
+		}
+		return m.t("detail.no_match", m.t("cause."+cause.Code)), true
+	case t.Code == "history.needs_review" && len(a) == 3:
+		l, _ := a[2].(msg.List)
+		causes := make([]msg.Text, 0, len(l))
+		for _, c := range l {
+			if c, ok := c.(msg.Text); ok {
+				causes = append(causes, c)
+			}
+		}
+		why, ok := m.causes(causes)
+		if !ok || len(causes) != len(l) {
+			return "", false
+		}
+		return m.t("detail.needs_review", m.enum("ascope", str(0)), m.enum("status", str(1)), why), true
+	}
+	return "", false
 }
 
 // review is a decision's needs-review reason in the language: its causes
@@ -488,16 +554,20 @@ func (m messages) review(s string) string {
 	if m.locale == LocaleEnglish || !ok {
 		return s
 	}
-	sev := func(r, score any) string {
-		rating, _ := r.(model.Rating)
-		f, _ := score.(float64)
-		return m.enum("rating", string(rating)) + " " + m.number(f, 1)
+	if why, ok := m.causes(causes); ok {
+		return why
 	}
+	return s
+}
+
+// causes words the causes of a needs-review flag in the language, joined
+// by "; "; false when one is not known.
+func (m messages) causes(causes []msg.Text) (string, bool) {
 	parts := make([]string, len(causes))
 	for i, c := range causes {
 		switch {
 		case c.Code == "review.severity" && len(c.Args) == 4:
-			parts[i] = m.t("review.severity", sev(c.Args[0], c.Args[1]), sev(c.Args[2], c.Args[3]))
+			parts[i] = m.t("review.severity", m.sevArg(c.Args[0], c.Args[1]), m.sevArg(c.Args[2], c.Args[3]))
 		case c.Code == "review.date" && len(c.Args) == 1:
 			d, _ := c.Args[0].(model.Day)
 			parts[i] = m.t("review.date", m.date(time.Time(d)))
@@ -506,55 +576,41 @@ func (m messages) review(s string) string {
 		case c.Code == "review.kev":
 			parts[i] = m.t("review.kev")
 		default:
-			return s
+			return "", false
 		}
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, "; "), true
 }
 
-// severity is a rating and its score as events write them ("high 7.5").
-func (m messages) severity(r, score string) string {
-	if f, err := strconv.ParseFloat(score, 64); err == nil {
-		return m.enum("rating", r) + " " + m.number(f, 1)
-	}
-	return m.enum("rating", r) + " " + score
-}
-
-// listings rewrites "listed in CISA KEV since 2026-12-06; EUVD", as
-// package findings writes it.
-func (m messages) listings(s string) string {
-	rest, ok := strings.CutPrefix(s, "listed in ")
-	if !ok {
-		return s
-	}
-	parts := strings.Split(rest, "; ")
-	for i, p := range parts {
-		if name, day, ok := strings.Cut(p, " since "); ok {
-			if t, err := time.Parse(time.DateOnly, day); err == nil {
-				parts[i] = m.t("detail.since", name, m.date(t))
-			}
-		}
-	}
-	return m.t("detail.listed", strings.Join(parts, "; "))
+// sevArg is a rating and its score, as sentences carry them ("high 7.5"),
+// in the language.
+func (m messages) sevArg(r, score any) string {
+	rating, _ := r.(model.Rating)
+	f, _ := score.(float64)
+	return m.enum("rating", string(rating)) + " " + m.number(f, 1)
 }
 
 // caseDetail is a case notice's detail: a reminder's is written anew from
-// its stage and due time, the others as detail does.
+// its stage and due time, the others from the sentence cases.ParseLogDetail
+// reads (as they are when it reads none).
 func (m messages) caseDetail(ev model.OutboxEvent, n cases.Notice) string {
-	if m.locale == LocaleEnglish || !m.has("due."+n.Stage) {
-		return m.detail(n.Detail)
+	if m.locale == LocaleEnglish {
+		return n.Detail
 	}
-	due, err := time.Parse(time.RFC3339, n.Due)
-	if err != nil {
-		return m.detail(n.Detail)
+	if due, err := time.Parse(time.RFC3339, n.Due); err == nil && m.has("due."+n.Stage) {
+		switch ev.Type {
+		case cases.EventOverdue:
+			return m.t("detail.overdue", m.t("due."+n.Stage), m.stamp(due))
+		case cases.EventReminder:
+			return m.t("detail.due", m.t("due."+n.Stage), m.stamp(due), m.duration(due.Sub(ev.Created)))
+		}
 	}
-	switch ev.Type {
-	case cases.EventOverdue:
-		return m.t("detail.overdue", m.t("due."+n.Stage), m.stamp(due))
-	case cases.EventReminder:
-		return m.t("detail.due", m.t("due."+n.Stage), m.stamp(due), m.duration(due.Sub(ev.Created)))
+	if t, ok := cases.ParseLogDetail(caseLogActions[ev.Type], n.Detail); ok {
+		if d, ok := m.caseLog(t); ok {
+			return d
+		}
 	}
-	return m.detail(n.Detail)
+	return n.Detail
 }
 
 // Footer is the line that ends an e-mail: which subscription sent it.

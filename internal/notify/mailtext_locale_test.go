@@ -142,12 +142,12 @@ func sampleEvents(t *testing.T) []model.OutboxEvent {
 		}
 		add(typ, map[string]any{"type": typ, "finding": f, "event": model.FindingEvent{Detail: detail}})
 	}
-	findingEvent("finding.new", "reopened", nil)
+	findingEvent("finding.new", "reopened: matches again", nil)
 	findingEvent("finding.exploited", "known exploited: listed in CISA KEV since 2026-12-06; EUVD", nil)
 	findingEvent("finding.severity_changed", "severity medium 5.3 → high 7.5", nil)
 	findingEvent("finding.fix_available", "fixed versions [] → [2.31.0]", nil)
 	findingEvent("finding.changed", "no longer listed as known exploited", func(f *model.TrackedFinding) { f.KEV, f.EPSS, f.EPSSPercentile = false, 0, 0 })
-	findingEvent("finding.resolved", "no longer matches (pkg:pypi/requests@2.31.0)", func(f *model.TrackedFinding) { f.State = model.FindingResolved })
+	findingEvent("finding.resolved", "no longer matches (the current SBOM)", func(f *model.TrackedFinding) { f.State = model.FindingResolved })
 	findingEvent("finding.withdrawn", "every advisory of the vulnerability was withdrawn: GHSA-j8r2-6x86-q33q", nil)
 	findingEvent("finding.analysis", "not_affected (vulnerable_code_not_in_execute_path), product scope, decided by ci", func(f *model.TrackedFinding) {
 		f.Analysis = &model.FindingAnalysis{Analysis: model.Analysis{Status: model.StatusNotAffected, Justification: "vulnerable_code_not_in_execute_path",
@@ -301,7 +301,21 @@ func TestLocaleFormats(t *testing.T) {
 		{it.duration(20 * time.Second), "meno di un minuto"},
 		{en.duration(22*time.Hour + 55*time.Minute), "22h55m0s"},
 		{it.detail("severity medium 5.3 → high 7.5"), "gravità media 5,3 → alta 7,5"},
-		{it.detail("early_warning: information already provided"), "preallarme: informazioni già fornite"},
+		// A case notice's detail, read back by cases.ParseLogDetail.
+		{it.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "early_warning: information already provided"}),
+			"preallarme: informazioni già fornite"},
+		{it.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "notification submitted at 2026-12-07T14:00:00Z, SRP reference SRP-42"}),
+			"notifica: data di invio 7 dic 2026, 14:00 UTC, riferimento SRP SRP-42"},
+		{it.caseDetail(caseEv(cases.EventAwareness), cases.Notice{Detail: "aware at 2026-12-07T13:00:00Z: KEV entry seen (after 3h0m0s in assessment)"}),
+			"a conoscenza dal 7 dic 2026, 13:00 UTC: KEV entry seen (dopo 3 ore in valutazione)"},
+		{it.caseDetail(caseEv(cases.EventAwareness), cases.Notice{Detail: "awareness changed from 2026-12-07T13:00:00Z to 2026-12-06T09:30:00Z: earlier report found"}),
+			"momento della conoscenza modificato da 7 dic 2026, 13:00 UTC a 6 dic 2026, 09:30 UTC: earlier report found"},
+		{it.caseDetail(caseEv(cases.EventClosed), cases.Notice{Detail: "not exploitable in the product (vulnerable_code_not_present): not shipped; not_affected decision recorded"}),
+			"non sfruttabile nel prodotto (vulnerable_code_not_present): not shipped; registrata la decisione not_affected"},
+		{it.caseDetail(caseEv(cases.EventClosed), cases.Notice{Detail: "duplicate of another case"}), "duplicate of another case"},                      // a person's reason
+		{it.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "aware at 2026-12-07T13:00:00Z: x"}), "aware at 2026-12-07T13:00:00Z: x"}, // not this event's
+		{en.caseDetail(caseEv(cases.EventStageRecorded), cases.Notice{Detail: "early_warning: information already provided"}),
+			"early_warning: information already provided"},
 		{it.detail("free text from a user"), "free text from a user"},
 		{it.detail("the product decision (not_affected) needs review: its review date passed (2027-03-01)"),
 			"la decisione (ambito prodotto, non interessato) va riesaminata: la data di revisione è passata (1 mar 2027)"},
@@ -310,7 +324,12 @@ func TestLocaleFormats(t *testing.T) {
 		{it.review("its review date passed (2027-03-01); an outside reason"), "its review date passed (2027-03-01); an outside reason"}, // not all rocca's: kept whole
 		{en.detail("the product decision (not_affected) needs review: its review date passed (2027-03-01)"),
 			"the product decision (not_affected) needs review: its review date passed (2027-03-01)"},
-		{en.detail("reopened"), "reopened"},
+		{en.detail("reopened: matches again"), "reopened: matches again"},
+		{it.detail("reopened: matches again"), "riaperta: di nuovo riscontrata"},
+		{it.detail("reopened"), "reopened"}, // never written by rocca: as it is
+		{it.detail("no longer matches (knowledge base update)"), "non più riscontrata (aggiornamento della base di conoscenza)"},
+		{it.detail("no longer matches (pkg:pypi/requests@2.31.0)"), "no longer matches (pkg:pypi/requests@2.31.0)"},
+		{it.detail("not_affected, product scope, decided by ci"), "not_affected, product scope, decided by ci"},
 		{en.locale, "en"},
 	}
 	for i, tt := range tests {
@@ -319,3 +338,6 @@ func TestLocaleFormats(t *testing.T) {
 		}
 	}
 }
+
+// caseEv is a case notice's outbox event of the type.
+func caseEv(typ string) model.OutboxEvent { return model.OutboxEvent{Type: typ} }

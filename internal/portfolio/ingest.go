@@ -218,7 +218,7 @@ func (s *Service) ingestParsed(ctx context.Context, org, versionID string, raw [
 		if err := tx.SetCurrentSBOM(ctx, versionID, res.SBOM.ID); err != nil {
 			return err
 		}
-		sc := findings.Scope{ProductID: locked.ProductID, VersionID: versionID, SBOMID: res.SBOM.ID, ComponentIDs: compID, Cause: "the current SBOM"}
+		sc := findings.Scope{ProductID: locked.ProductID, VersionID: versionID, SBOMID: res.SBOM.ID, ComponentIDs: compID, Cause: findings.CauseSBOM}
 		out, err := s.findings().Reconcile(ctx, tx, sc, mr.Findings, at)
 		if err != nil {
 			return err

@@ -402,22 +402,9 @@ func newAnalysis(d *Decision, c *candidate, actor Actor, at time.Time) model.Ana
 
 // Describe says in one line what a finding's decision is and where it
 // comes from, for its event: "not_affected (vulnerable_code_not_in_execute_path),
-// product scope, decided by ci on version X".
-func Describe(fa *model.FindingAnalysis) string {
-	var b strings.Builder
-	b.WriteString(string(fa.Status))
-	if fa.Justification != "" {
-		b.WriteString(" (" + fa.Justification + ")")
-	}
-	b.WriteString(", " + string(fa.Scope) + " scope")
-	if fa.DecidedBy != "" {
-		b.WriteString(", decided by " + fa.DecidedBy)
-	}
-	if fa.Inherited {
-		b.WriteString(", inherited from finding " + fa.Origin.FindingID + " of version " + fa.Origin.VersionID)
-	}
-	return b.String()
-}
+// product scope, decided by ci, inherited from finding F of version V"
+// (findings.AnalysisDetail, which ParseEventDetail reads back).
+func Describe(fa *model.FindingAnalysis) string { return findings.AnalysisDetail(fa).English }
 
 // Selection picks the findings of a bulk triage: ids, or a filter.
 type Selection struct {
@@ -588,11 +575,11 @@ func (s *Service) expireBatch(ctx context.Context, org string, at time.Time) (in
 		for i := range due {
 			f := &due[i].TrackedFinding
 			a := f.Analysis
-			why := model.ReviewDatePassed(a.ReviewDate).English
-			a.NeedsReview, a.ReviewReason = true, why
-			flags = append(flags, model.ReviewFlag{FindingID: f.ID, Reason: why})
+			cause := model.ReviewDatePassed(a.ReviewDate)
+			a.NeedsReview, a.ReviewReason = true, cause.English
+			flags = append(flags, model.ReviewFlag{FindingID: f.ID, Reason: cause.English})
 			evs = append(evs, model.FindingEvent{FindingID: f.ID, ProductID: due[i].ProductID, VersionID: f.VersionID,
-				Kind: model.EventAnalysisReview, Detail: fmt.Sprintf("the %s decision (%s) needs review: %s", a.Scope, a.Status, why),
+				Kind: model.EventAnalysisReview, Detail: findings.ReviewDetail(a.Scope, a.Status, []msg.Text{cause}).English,
 				At: at, Finding: f})
 		}
 		if err := tx.FlagReview(ctx, flags); err != nil {

@@ -161,7 +161,8 @@ func checkName(s string) string {
 }
 
 // setLang stores the chosen language (cookie, and the person's
-// preference when signed in) and returns to the page.
+// preference when signed in) and returns to the page, or to the nearest
+// page above it when its address has none (landing).
 func (w *Web) setLang(rw http.ResponseWriter, r *http.Request, p *Principal) error {
 	lang := r.PostFormValue("lang")
 	if !offered(lang) {
@@ -173,7 +174,7 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request, p *Principal) err
 			return err
 		}
 	}
-	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	http.Redirect(rw, r, w.landing(safeNext(r.PostFormValue("next"))), http.StatusSeeOther)
 	return nil
 }
 

@@ -50,6 +50,8 @@ var dynamicKeys = map[string][]string{
 	"triage.response_":   {"can_not_fix", "will_not_fix", "update", "rollback", "workaround_available"},
 	"triage.scope_":      {"version", "product", "organisation"},
 	"triage.scope_help_": {"version", "product", "organisation"},
+	// Localizer.arg: a decision's scope inside a sentence.
+	"triage.scope_word_": {"version", "product", "organisation"},
 	"triage.vex_format_": {"openvex", "cyclonedx", "cyclonedx-xml", "csaf"},
 	"triage.filter_":     {"none", "under_investigation", "affected", "not_affected", "fixed", "actionable", "review"},
 	// Localizer.LogAction: the actions of the case log.

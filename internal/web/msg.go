@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rocca-project/rocca/internal/cases"
+	"github.com/rocca-project/rocca/internal/findings"
 	"github.com/rocca-project/rocca/internal/model"
 	"github.com/rocca-project/rocca/internal/msg"
 	"github.com/rocca-project/rocca/internal/reporting"
@@ -93,6 +96,27 @@ func (l *Localizer) arg(a any) string {
 			return l.T(key)
 		}
 		return string(v)
+	case findings.Justification:
+		if key := fmt.Sprintf("triage.just_%s", v); l.cat[key] != "" {
+			return lowerFirst(l.T(key))
+		}
+		return string(v)
+	case model.Status:
+		if key := fmt.Sprintf("triage.status_%s", v); l.cat[key] != "" {
+			return lowerFirst(l.T(key))
+		}
+		return string(v)
+	case model.AnalysisScope:
+		if key := fmt.Sprintf("triage.scope_word_%s", v); l.cat[key] != "" {
+			return l.T(key)
+		}
+		return string(v)
+	case msg.List:
+		parts := make([]string, len(v))
+		for i, a := range v {
+			parts[i] = l.arg(a)
+		}
+		return strings.Join(parts, "; ")
 	case model.CaseState:
 		return l.T("casestate." + string(v))
 	case reporting.Stage:
@@ -160,6 +184,24 @@ func (l *Localizer) Review(reason string) said {
 		parts[i] = l.Msg(c)
 	}
 	return said{Text: strings.Join(parts, "; ")}
+}
+
+// lowerFirst puts a catalogue's label ("Not affected") inside a sentence.
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// History is a finding event's detail in the interface's language when
+// rocca worded it (findings.ParseEventDetail), else as it is.
+func (l *Localizer) History(detail string) said {
+	if t, ok := findings.ParseEventDetail(detail); ok {
+		return l.Said(t)
+	}
+	return said{Text: detail, English: detail != ""}
 }
 
 // LogAction names a case log entry's action in the interface's language

@@ -52,7 +52,10 @@ type Route struct {
 	Access  Access
 	// Upload marks a route whose body is an SBOM (larger body limit).
 	Upload bool
-	h      handler
+	// File marks a GET route that answers with a document (a download,
+	// plain text), not a page: the language switch never lands on it.
+	File bool
+	h    handler
 }
 
 // Routes lists every page and action. The authorisation walk in the tests
@@ -76,7 +79,7 @@ func (w *Web) Routes() []Route {
 		{Method: "GET", Pattern: "/versions/{version}", Access: Viewer, h: w.version},
 		{Method: "GET", Pattern: "/versions/{version}/components", Access: Viewer, h: w.components},
 		{Method: "GET", Pattern: "/versions/{version}/findings", Access: Viewer, h: w.versionFindings},
-		{Method: "GET", Pattern: "/versions/{version}/vex", Access: Viewer, h: w.exportVEX},
+		{Method: "GET", Pattern: "/versions/{version}/vex", Access: Viewer, File: true, h: w.exportVEX},
 		{Method: "POST", Pattern: "/versions/{version}/vex", Access: Editor, Upload: true, h: w.importVEX},
 		{Method: "GET", Pattern: "/versions/{version}/upload", Access: Editor, h: w.uploadPage},
 		{Method: "POST", Pattern: "/versions/{version}/upload", Access: Editor, Upload: true, h: w.upload},
@@ -115,9 +118,9 @@ func (w *Web) Routes() []Route {
 		{Method: "POST", Pattern: "/cases/{case}/close", Access: Editor, h: w.closeCase},
 		{Method: "POST", Pattern: "/cases/{case}/submission", Access: Editor, h: w.recordSubmission},
 		{Method: "GET", Pattern: "/cases/{case}/draft", Access: Viewer, h: w.draftPage},
-		{Method: "GET", Pattern: "/cases/{case}/draft.json", Access: Viewer, h: w.draftJSON},
+		{Method: "GET", Pattern: "/cases/{case}/draft.json", Access: Viewer, File: true, h: w.draftJSON},
 		{Method: "GET", Pattern: "/cases/{case}/draft/print", Access: Viewer, h: w.draftPrint},
-		{Method: "GET", Pattern: "/cases/{case}/user-notice", Access: Viewer, h: w.userNotice},
+		{Method: "GET", Pattern: "/cases/{case}/user-notice", Access: Viewer, File: true, h: w.userNotice},
 		{Method: "GET", Pattern: "/settings/reporting", Access: Viewer, h: w.profilePage},
 		{Method: "POST", Pattern: "/settings/reporting", Access: Owner, h: w.saveProfile},
 		{Method: "POST", Pattern: "/settings/reporting/calendar", Access: Owner, h: w.newCalendar},
@@ -126,6 +129,59 @@ func (w *Web) Routes() []Route {
 		{Method: "GET", Pattern: "/account", Access: Signed, h: w.accountPage},
 		{Method: "POST", Pattern: "/account/password", Access: Signed, h: w.changePassword},
 	}
+}
+
+// landing is where the language switch returns for next, a same-site
+// address (safeNext): next itself when a page (a GET route that is not a
+// File) answers its path, else the nearest parent path a page answers,
+// else "/". The switch is posted from every page, also from one shown as
+// the answer to a refused form, whose address (the form's action) may
+// have no page.
+func (w *Web) landing(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return "/"
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if u.Path == "/" {
+		segs = nil
+	}
+	routes := w.Routes()
+	for n := len(segs); n >= 0; n-- {
+		for _, rt := range routes {
+			if rt.Method != http.MethodGet || rt.File || !patternMatches(rt.Pattern, segs[:n]) {
+				continue
+			}
+			if n == len(segs) && (u.Path == "/" || !strings.HasSuffix(u.Path, "/")) {
+				// The page itself, with its query (filters, a page of a list).
+				return (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()
+			}
+			return (&url.URL{Path: "/" + strings.Join(segs[:n], "/")}).String()
+		}
+	}
+	return "/"
+}
+
+// patternMatches reports whether a route's pattern matches the path
+// segments segs, its wildcards only rocca's ids (as guard requires).
+func patternMatches(pattern string, segs []string) bool {
+	if pattern == "/{$}" {
+		return len(segs) == 0
+	}
+	ps := strings.Split(strings.TrimPrefix(pattern, "/"), "/")
+	if len(ps) != len(segs) {
+		return false
+	}
+	for i, p := range ps {
+		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+			if !isID(segs[i]) {
+				return false
+			}
+		} else if p != segs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Body limits of form posts and uploads (the SBOM limit plus room for
