@@ -198,7 +198,19 @@ func (a *API) getCase(w http.ResponseWriter, r *http.Request, k model.APIKey) er
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, caseOut(d))
+	sug, err := a.cases.SuggestFix(r.Context(), orgOf(k), d.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, caseDetailBody{caseBody: caseOut(d), FixSuggestion: sug})
+}
+
+// caseDetailBody is a case as GET /cases/{case} shows it: with rocca's
+// suggestion for its fix, which records nothing (absent when no fixed
+// version is known).
+type caseDetailBody struct {
+	caseBody
+	FixSuggestion *cases.FixSuggestion `json:"fixSuggestion,omitempty"`
 }
 
 // casePatch is the body of PATCH /cases/{case}.

@@ -292,3 +292,74 @@ func TestCaseOwnerAPI(t *testing.T) {
 		}
 	})
 }
+
+// GET /cases/{id} carries rocca's suggestion for the fix from the fixed
+// versions the knowledge base knows, without recording it: no fix, no
+// final-report deadline until POST /fix. A case whose vulnerability has no
+// fixed version known has none.
+func TestCaseFixSuggestion(t *testing.T) {
+	engines(t, 0, func(t *testing.T, s *server) {
+		if _, err := s.cases.Sync(t.Context(), s.acme.ID); err != nil {
+			t.Fatal(err)
+		}
+		var l struct{ Items []struct{ ID string } }
+		s.get(t, "/api/v1/cases?vulnerability=CVE-2021-44228", s.acmeKey).decode(t, &l)
+		if len(l.Items) != 1 {
+			t.Fatalf("Log4Shell cases %+v", l)
+		}
+		id := l.Items[0].ID
+		type body struct {
+			FixAvailable  string               `json:"fixAvailable"`
+			Deadlines     map[string]time.Time `json:"deadlines"`
+			FixSuggestion *struct {
+				Details     string `json:"details"`
+				AvailableAt string `json:"availableAt"`
+				Basis       string `json:"basis"`
+				Advisories  []string
+				Components  []struct {
+					Component     string
+					Version       string
+					FixedVersions []string
+				}
+			} `json:"fixSuggestion"`
+		}
+		var c body
+		res := s.get(t, "/api/v1/cases/"+id, s.acmeKey)
+		res.decode(t, &c)
+		sug := c.FixSuggestion
+		if res.status != http.StatusOK || sug == nil {
+			t.Fatalf("no fix suggestion: %d %s", res.status, res.body)
+		}
+		if !strings.Contains(sug.Details, "log4j-core 2.14.1: fixed in 2.15.0") || len(sug.Components) != 1 ||
+			len(sug.Components[0].FixedVersions) == 0 || len(sug.Advisories) == 0 {
+			t.Errorf("suggestion %s", res.body)
+		}
+		if sug.AvailableAt != "" || strings.Contains(string(res.body), `"availableAt"`) || !strings.Contains(sug.Basis, "date unknown") {
+			t.Errorf("a date the knowledge base does not know: %s", res.body)
+		}
+		// Suggested, not recorded: awareness gives two deadlines, no final report.
+		res = s.postJSON(t, "/api/v1/cases/"+id+"/awareness", `{"at":"2026-12-07T05:00:00Z","reason":"KEV listing reaches our gateway"}`)
+		if res.status != http.StatusOK {
+			t.Fatalf("awareness: %d %s", res.status, res.body)
+		}
+		c = body{}
+		s.get(t, "/api/v1/cases/"+id, s.acmeKey).decode(t, &c)
+		if c.FixAvailable != "" || len(c.Deadlines) != 2 || c.FixSuggestion == nil {
+			t.Fatalf("after awareness: %+v", c)
+		}
+		// Recorded by the person: the final report runs from it.
+		if res := s.postJSON(t, "/api/v1/cases/"+id+"/fix", `{"availableAt":"2026-12-07T05:30:00Z","details":"`+c.FixSuggestion.Details+`"}`); res.status != http.StatusOK {
+			t.Fatalf("fix: %d %s", res.status, res.body)
+		}
+		c = body{}
+		s.get(t, "/api/v1/cases/"+id, s.acmeKey).decode(t, &c)
+		if c.Deadlines["finalReport"].Format(time.RFC3339) != "2026-12-21T05:30:00Z" {
+			t.Fatalf("recorded fix: %+v", c)
+		}
+		// No fixed version known (a vulnerability without findings): none.
+		res = s.get(t, "/api/v1/cases/"+s.aware.ID, s.acmeKey)
+		if res.status != http.StatusOK || strings.Contains(string(res.body), "fixSuggestion") {
+			t.Fatalf("suggestion without a known fix: %d %s", res.status, res.body)
+		}
+	})
+}

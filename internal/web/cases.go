@@ -406,6 +406,10 @@ type caseData struct {
 	// members, or a member who left), offered as it is.
 	Members        []memberChoice
 	OwnerNotMember bool
+	// FixSuggestion is rocca's suggestion for the fix (nil when no fixed
+	// version is known): it pre-fills the fix form until a fix is
+	// recorded, and records nothing by itself.
+	FixSuggestion *cases.FixSuggestion
 }
 
 func (w *Web) caseData(ctx context.Context, r *http.Request, l *Localizer, org, id string) (caseData, error) {
@@ -432,6 +436,9 @@ func (w *Web) caseData(ctx context.Context, r *http.Request, l *Localizer, org, 
 		cd.Submitted[s.Stage] = s
 	}
 	cd.OwnerNotMember = d.Owner != "" && !slices.ContainsFunc(ms, func(m memberChoice) bool { return m.ID == d.OwnerID })
+	if cd.FixSuggestion, err = w.o.Cases.SuggestFix(ctx, org, id); err != nil {
+		return caseData{}, err
+	}
 	return cd, nil
 }
 
