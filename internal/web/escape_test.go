@@ -15,9 +15,9 @@ import (
 	"github.com/rocca-project/rocca/internal/web"
 )
 
-// markup are what people may type to inject HTML, with the fragment that
+// escapeMarkup are what people may type to inject HTML, with the fragment that
 // must never reach a page unescaped.
-var markup = []struct{ name, payload, raw string }{
+var escapeMarkup = []struct{ name, payload, raw string }{
 	{"script", `<script>alert(1)</script>`, `<script>alert(1)`},
 	{"attribute break-out", `"><img src=x onerror=alert(1)>`, `<img src=x onerror=alert(1)>`},
 }
@@ -34,11 +34,11 @@ func TestEscaping(t *testing.T) {
 	onEngines(t, func(t *testing.T, s *site) {
 		ctx := context.Background()
 		owner, editor := s.browser(t).login("owner@acme.test"), s.browser(t).login("editor@acme.test")
-		fs, err := s.svc.OrgFindings(ctx, s.acme.ID, store.OrgFindingQuery{FindingQuery: store.FindingQuery{Limit: len(markup)}})
-		if err != nil || len(fs.Findings) < len(markup) {
+		fs, err := s.svc.OrgFindings(ctx, s.acme.ID, store.OrgFindingQuery{FindingQuery: store.FindingQuery{Limit: len(escapeMarkup)}})
+		if err != nil || len(fs.Findings) < len(escapeMarkup) {
 			t.Fatalf("findings: %d %v", len(fs.Findings), err)
 		}
-		for i, m := range markup {
+		for i, m := range escapeMarkup {
 			t.Run(m.name, func(t *testing.T) {
 				mustPost := func(b *browser, path string, f url.Values) {
 					t.Helper()
@@ -65,7 +65,7 @@ func TestEscaping(t *testing.T) {
 				// An SBOM uploaded under a file name with markup (kept as
 				// its base name: the server drops what precedes a slash),
 				// then refused under the same name: its error page names it.
-				if code, body := upload(t, editor, verID, m.payload+".cdx.json", s.demo); code != http.StatusOK {
+				if code, body := uploadNamed(t, editor, verID, m.payload+".cdx.json", s.demo); code != http.StatusOK {
 					t.Fatalf("upload: %d\n%.2000s", code, body)
 				} else {
 					checkEscaped(t, "the upload", body, m.raw, "")
@@ -75,7 +75,7 @@ func TestEscaping(t *testing.T) {
 					t.Fatalf("SBOMs: %+v %v", sboms, err)
 				}
 				file := sboms[0].Name
-				if code, body := upload(t, editor, verID, m.payload+".cdx.json", []byte(brokenSBOM)); code != http.StatusUnprocessableEntity {
+				if code, body := uploadNamed(t, editor, verID, m.payload+".cdx.json", []byte(brokenSBOM)); code != http.StatusUnprocessableEntity {
 					t.Fatalf("broken upload: %d\n%.2000s", code, body)
 				} else {
 					checkEscaped(t, "the refused upload", body, m.raw, file)
@@ -149,8 +149,8 @@ func checkEscaped(t *testing.T, what, body, raw, text string) {
 	}
 }
 
-// upload posts an SBOM file on the version's upload page.
-func upload(t *testing.T, b *browser, versionID, name string, doc []byte) (int, string) {
+// uploadNamed posts an SBOM file on the version's upload page.
+func uploadNamed(t *testing.T, b *browser, versionID, name string, doc []byte) (int, string) {
 	t.Helper()
 	b.get("/versions/" + versionID + "/upload")
 	var body bytes.Buffer

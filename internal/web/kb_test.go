@@ -46,8 +46,8 @@ func importPackageAdvisories(t *testing.T, st *sqlstore.Store, n int) {
 
 var (
 	kbResultRe = regexp.MustCompile(`<h2 class="h3">(PYSEC-2099-\d{3})`)
-	nextRe     = regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
-	prevRe     = regexp.MustCompile(`<a href="([^"]+)" rel="prev">`)
+	kbNextRe   = regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+	kbPrevRe   = regexp.MustCompile(`<a href="([^"]+)" rel="prev">`)
 )
 
 // TestKBSearchPages, on both engines: a package search with more results
@@ -77,10 +77,10 @@ func testKBSearchPages(t *testing.T, s *site, st *sqlstore.Store) {
 	if !regexp.MustCompile(`<p>61 vulnerabilities</p>`).MatchString(body) {
 		t.Errorf("first page does not tell the total of 61")
 	}
-	if prevRe.MatchString(body) {
+	if kbPrevRe.MatchString(body) {
 		t.Errorf("first page links to a previous one")
 	}
-	m := nextRe.FindStringSubmatch(body)
+	m := kbNextRe.FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("first page has no link to the next\n%s", body)
 	}
@@ -92,7 +92,7 @@ func testKBSearchPages(t *testing.T, s *site, st *sqlstore.Store) {
 	if len(second) != 11 || second[10][1] != "PYSEC-2099-001" {
 		t.Fatalf("second page: %d results, want 11 down to PYSEC-2099-001\n%s", len(second), body)
 	}
-	if nextRe.MatchString(body) || !prevRe.MatchString(body) {
+	if kbNextRe.MatchString(body) || !kbPrevRe.MatchString(body) {
 		t.Errorf("second (last) page: want a link back and none forward")
 	}
 	for _, r := range append(first, second...) {
@@ -111,7 +111,7 @@ func testKBSearchPages(t *testing.T, s *site, st *sqlstore.Store) {
 	}
 	// An id: one result, no pager.
 	_, body = b.get("/kb?q=PYSEC-2099-007")
-	if r := kbResultRe.FindAllStringSubmatch(body, -1); len(r) != 1 || nextRe.MatchString(body) || prevRe.MatchString(body) {
-		t.Errorf("id search: %d results, pager shown: %v", len(r), nextRe.MatchString(body) || prevRe.MatchString(body))
+	if r := kbResultRe.FindAllStringSubmatch(body, -1); len(r) != 1 || kbNextRe.MatchString(body) || kbPrevRe.MatchString(body) {
+		t.Errorf("id search: %d results, pager shown: %v", len(r), kbNextRe.MatchString(body) || kbPrevRe.MatchString(body))
 	}
 }
