@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -63,6 +64,23 @@ func TestCasesAPI(t *testing.T) {
 		if len(d.Fields) != 26 || d.Fields[0].ID != "1" || d.Fields[0].Value != "Incident" || d.Fields[1].Limit != 255 || d.Fields[len(d.Fields)-1].ID != "i39" {
 			t.Fatalf("draft %s", res.body)
 		}
+		// Every field carries its limit, 0 when it has none.
+		var raw struct{ Fields []map[string]json.RawMessage }
+		res.decode(t, &raw)
+		var noLimit []string
+		unlimited := 0
+		for _, f := range raw.Fields {
+			l, ok := f["limit"]
+			if !ok {
+				noLimit = append(noLimit, string(f["id"]))
+			}
+			if string(l) == "0" {
+				unlimited++
+			}
+		}
+		if len(noLimit) > 0 || unlimited == 0 {
+			t.Errorf("fields without a limit in the JSON: %v; fields with limit 0: %d, want some\n%s", noLimit, unlimited, res.body)
+		}
 		if res := s.get(t, "/api/v1/cases/"+c.ID+"/srp?stage=sometime", s.acmeKey); res.status != http.StatusBadRequest {
 			t.Errorf("unknown stage: %d", res.status)
 		}
@@ -117,6 +135,23 @@ func TestCasesAPI(t *testing.T) {
 		s.postJSON(t, "/api/v1/reporting-profile/calendar", ``)
 		if res := s.get(t, cal.URL, ""); res.status != http.StatusNotFound {
 			t.Fatalf("old calendar URL: %d", res.status)
+		}
+		// An AEV's final report is due 14 days after the fix became
+		// available, to the minute.
+		res = s.postJSON(t, "/api/v1/cases/"+s.aware.ID+"/fix", `{"availableAt":"2026-12-07T05:30:00Z","details":"Update to firmware 4.2.1."}`)
+		if res.status != http.StatusOK {
+			t.Fatalf("fix: %d %s", res.status, res.body)
+		}
+		var fixed struct {
+			Deadlines map[string]time.Time `json:"deadlines"`
+		}
+		res.decode(t, &fixed)
+		if got := fixed.Deadlines["finalReport"].Format(time.RFC3339); got != "2026-12-21T05:30:00Z" {
+			t.Errorf("finalReport after the fix: %s, want 2026-12-21T05:30:00Z (availableAt + 14 days)\n%s", got, res.body)
+		}
+		s.get(t, "/api/v1/cases/"+s.aware.ID, s.acmeKey).decode(t, &fixed)
+		if got := fixed.Deadlines["finalReport"].Format(time.RFC3339); got != "2026-12-21T05:30:00Z" {
+			t.Errorf("finalReport read back: %s, want 2026-12-21T05:30:00Z", got)
 		}
 	})
 }

@@ -448,43 +448,54 @@ func trend(open int, today time.Time, evs []store.DayEvents) []TrendPoint {
 // GHSA, EUVD, OSV id) or by package: a purl (pkg:npm/lodash) or
 // ECOSYSTEM:NAME (npm:lodash, PyPI:requests). It returns at most limit.
 func (s *Service) SearchKnowledgeBase(ctx context.Context, q string, limit int) ([]model.Vulnerability, error) {
+	vs, _, err := s.SearchKnowledgeBasePage(ctx, q, 0, limit)
+	return vs, err
+}
+
+// SearchKnowledgeBasePage is SearchKnowledgeBase from the offset-th
+// result on (ordered by id, the latest first), with the number of results
+// in all: the pages of a search (at most limit results each).
+func (s *Service) SearchKnowledgeBasePage(ctx context.Context, q string, offset, limit int) ([]model.Vulnerability, int, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if len(q) > 300 {
-		return nil, inputf("portfolio.query_long", "q: at most 300 characters")
+		return nil, 0, inputf("portfolio.query_long", "q: at most 300 characters")
 	}
 	key := packageKeyOf(q)
 	if key == "" {
 		v, err := s.Vulnerability(ctx, q)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
+			return nil, 0, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return []model.Vulnerability{v}, nil
+		if offset > 0 {
+			return nil, 1, nil
+		}
+		return []model.Vulnerability{v}, 1, nil
 	}
 	rows, err := s.store.AffectedByKeys(ctx, []string{key})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var ids []string
+	seen := make(map[string]bool, len(rows))
 	for _, r := range rows {
-		if !slices.Contains(ids, r.AdvisoryID) {
+		if !seen[r.AdvisoryID] {
+			seen[r.AdvisoryID] = true
 			ids = append(ids, r.AdvisoryID)
 		}
 	}
 	vs, err := s.matcher().Describe(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	slices.SortFunc(vs, func(a, b model.Vulnerability) int { return strings.Compare(b.ID, a.ID) })
-	if len(vs) > limit {
-		vs = vs[:limit]
-	}
-	return vs, nil
+	from := min(max(offset, 0), len(vs))
+	return vs[from:min(from+max(limit, 0), len(vs))], len(vs), nil
 }
 
 // packageKeyOf returns the knowledge-base key of a package query, or ""

@@ -198,17 +198,20 @@ type kbData struct {
 	Results []model.Vulnerability
 	// Searched is true once a query was given (empty-result wording).
 	Searched bool
+	// Pager pages the results (Total of them in all).
+	Pager pager
 }
 
 func (w *Web) kb(rw http.ResponseWriter, r *http.Request, _ *Principal) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	d := kbData{Query: q, Searched: q != ""}
 	if q != "" {
-		res, err := w.o.Portfolio.SearchKnowledgeBase(r.Context(), q, pageSize)
+		page := pageOf(r)
+		res, total, err := w.o.Portfolio.SearchKnowledgeBasePage(r.Context(), q, (page-1)*pageSize, pageSize)
 		if err != nil {
 			return err
 		}
-		d.Results = res
+		d.Results, d.Pager = res, newPager(r, page, total)
 	}
 	l := w.localizer(r)
 	return w.render(rw, r, http.StatusOK, "kb", view{L: l, Title: l.T("kb.title"), Nav: "kb", Data: d})

@@ -69,9 +69,12 @@ func fill(pattern string, ids map[string]string) string {
 // viewer of acme, as an editor of acme and as the owner of another
 // organisation (bolt) with acme's ids: nobody is sent to sign in, a role
 // below the route's is refused (403), and bolt's owner finds nothing of
-// acme (404), whatever the method.
+// acme (404), whatever the method. On both engines.
 func TestAuthorisationWalk(t *testing.T) {
-	s := newSite(t)
+	onEngines(t, testAuthorisationWalk)
+}
+
+func testAuthorisationWalk(t *testing.T, s *site) {
 	ids := s.acmeIDs(t)
 	anon, viewer, editor, other := s.browser(t), s.browser(t).login("viewer@acme.test"),
 		s.browser(t).login("editor@acme.test"), s.browser(t).login("owner@bolt.test")

@@ -161,12 +161,14 @@ func (m *Matrix) mustFill(f Field, stage reporting.Stage) bool {
 	return false
 }
 
-// DraftField is one field of a draft.
+// DraftField is one field of a draft. Limit is the most characters the
+// SRP accepts, 0 for no limit; it is always in the JSON, as the SRP lists
+// one for every field.
 type DraftField struct {
 	ID      string   `json:"id"`
 	Label   string   `json:"label"`
 	Status  Status   `json:"status"`
-	Limit   int      `json:"limit,omitempty"`
+	Limit   int      `json:"limit"`
 	Format  string   `json:"format"`
 	Options []string `json:"options,omitempty"`
 	Value   string   `json:"value"`
