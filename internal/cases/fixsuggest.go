@@ -119,18 +119,20 @@ func (s *Service) SuggestFix(ctx context.Context, org, id string) (*FixSuggestio
 	}
 	// The limit of the fix's details (SRP field v23).
 	sug.Details = truncate(strings.Join(parts, "; ")+".", 2000)
-	patched, err := s.store.PatchedSince(ctx, cveIDsOf(c))
+	// The date: EU KEV's patchedSince of one of the case's CVEs, the
+	// earliest that is not in the future.
+	listed, err := s.store.Exploitations(ctx, cveIDs(c))
 	if err != nil {
 		return nil, err
 	}
 	now := s.Now()
-	for _, cve := range cveIDsOf(c) {
-		t, ok := patched[cve]
-		if !ok || t.After(now) {
+	for _, e := range listed {
+		t := e.PatchedSince
+		if e.Source != model.ExploitedEUKEV || t.IsZero() || t.After(now) {
 			continue
 		}
-		if sug.AvailableAt.IsZero() || t.Before(sug.AvailableAt) {
-			sug.AvailableAt, sug.DateCVE = t.UTC(), cve
+		if sug.AvailableAt.IsZero() || t.Before(sug.AvailableAt) || (t.Equal(sug.AvailableAt) && e.CVE < sug.DateCVE) {
+			sug.AvailableAt, sug.DateCVE = t.UTC(), e.CVE
 		}
 	}
 	sug.Basis = "Fixed versions from the knowledge base's advisories " + strings.Join(sug.Advisories, ", ") + "; "
@@ -141,16 +143,4 @@ func (s *Service) SuggestFix(ctx context.Context, org, id string) (*FixSuggestio
 		sug.Basis += "date from the EU KEV list's patchedSince of " + sug.DateCVE + " (" + sug.AvailableAt.Format(time.DateOnly) + ")."
 	}
 	return sug, nil
-}
-
-// cveIDsOf returns the CVE ids among a case's vulnerability ids, sorted.
-func cveIDsOf(c model.Case) []string {
-	var out []string
-	for _, id := range c.VulnIDs {
-		if strings.HasPrefix(id, "CVE-") && !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

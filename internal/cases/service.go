@@ -26,9 +26,6 @@ import (
 // Store is what the reporting use cases need of the storage.
 type Store interface {
 	store.Cases
-	// PatchedSince returns EU KEV's patchedSince dates of CVEs (the
-	// suggested fix date).
-	PatchedSince(ctx context.Context, cves []string) (map[string]time.Time, error)
 	// Org, Product, Version: names and attributes for drafts and views.
 	Org(ctx context.Context, org string) (model.Organisation, error)
 	Product(ctx context.Context, org, id string) (model.Product, error)
