@@ -663,6 +663,11 @@ func TestBrowser(t *testing.T) {
 		c.run("tablet viewport", chromedp.EmulateViewport(768, 1024))
 		for _, s := range []struct{ path, name string }{{"/", "dashboard"}, {"/findings", "findings"}, {findingPath, "finding"}} {
 			c.open(s.path, s.name)
+			// The page fits the tablet's width: nothing makes the whole
+			// page scroll sideways (a wide table scrolls in its own region).
+			if w := get(c, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 768 {
+				t.Errorf("%s (%s) is %d pixels wide on a 768-pixel tablet", s.name, lang, w)
+			}
 			c.check(s.name + "-tablet")
 		}
 		// (chromedp.ResetViewport leaves the page at 768 pixels.)
