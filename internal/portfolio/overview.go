@@ -171,7 +171,14 @@ type dashCache struct {
 	// computing holds one lock per organisation, so that a page and the
 	// warmer (WarmDashboards) never compute the same figures twice.
 	computing map[string]*sync.Mutex
+	// viewed is when each organisation's dashboard was last viewed: the
+	// warmer keeps only those viewed within warmViewed up to date.
+	viewed map[string]time.Time
 }
+
+// warmViewed is how long after its last view an organisation's dashboard
+// figures are still kept up to date in the background.
+const warmViewed = time.Hour
 
 type dashEntry struct {
 	latest, day time.Time
@@ -189,6 +196,7 @@ func (s *Service) Dashboard(ctx context.Context, org string, now time.Time) (Das
 	if err != nil {
 		return Dashboard{}, err
 	}
+	s.dash.view(org, now)
 	d, err := s.cachedFigures(ctx, org, latest, today)
 	if err != nil {
 		return Dashboard{}, err
@@ -222,7 +230,7 @@ func (s *Service) cachedFigures(ctx context.Context, org string, latest, today t
 }
 
 // WarmDashboards keeps the figures of every organisation whose dashboard
-// was viewed up to date until ctx ends: every interval it looks up each
+// was viewed in the last hour up to date until ctx ends: every interval it looks up each
 // one's latest finding event (one index seek) and recomputes the figures
 // when the findings changed or the day turned. So the first view after
 // an upload, a re-match or a triage finds them ready instead of paying
@@ -246,9 +254,10 @@ func (s *Service) WarmDashboards(ctx context.Context, every time.Duration) {
 
 // warmDashboards refreshes the cached organisations' figures once.
 func (s *Service) warmDashboards(ctx context.Context) error {
-	today := s.now().Truncate(24 * time.Hour)
+	now := s.now()
+	today := now.Truncate(24 * time.Hour)
 	var errs []error
-	for _, org := range s.dash.orgs() {
+	for _, org := range s.dash.orgs(now.Add(-warmViewed)) {
 		latest, err := s.store.LatestFindingEvent(ctx, org)
 		if err == nil {
 			_, err = s.cachedFigures(ctx, org, latest, today)
@@ -317,15 +326,34 @@ func (c *dashCache) lock(org string) (unlock func()) {
 	return l.Unlock
 }
 
-// orgs lists the organisations whose figures are cached.
-func (c *dashCache) orgs() []string {
+// view records that the organisation's dashboard was viewed at t.
+func (c *dashCache) view(org string, t time.Time) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.viewed == nil {
+		c.viewed = map[string]time.Time{}
+	}
+	c.viewed[org] = t
+}
+
+// orgs lists the organisations whose dashboard was viewed since since;
+// the others are forgotten.
+func (c *dashCache) orgs(since time.Time) []string {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	orgs := make([]string, 0, len(c.m))
-	for org := range c.m {
+	var orgs []string
+	for org, t := range c.viewed {
+		if t.Before(since) {
+			delete(c.viewed, org)
+			delete(c.m, org)
+			continue
+		}
 		orgs = append(orgs, org)
 	}
 	return orgs

@@ -1,6 +1,7 @@
 package portfolio_test
 
 import (
+	"bytes"
 	"context"
 	"sync/atomic"
 	"testing"
@@ -27,8 +28,8 @@ func (s *statsCounter) OpenFindingStats(ctx context.Context, org string) ([]stor
 // TestWarmDashboards checks that the warmer recomputes the figures of a
 // viewed organisation after its findings change, so that the next view
 // reads none of them, with figures that follow the change; and that it
-// leaves alone an organisation nobody viewed and one whose findings did
-// not change.
+// leaves alone an organisation nobody viewed (or not for an hour) and one
+// whose findings did not change.
 func TestWarmDashboards(t *testing.T) {
 	setupStore(t, func(t *testing.T, st portfolio.Store, _ *portfolio.Service, org string, v model.Version, demoSBOM []byte) {
 		ctx := context.Background()
@@ -60,6 +61,16 @@ func TestWarmDashboards(t *testing.T) {
 		}
 		if open, _ := count(d); open != res.Open || open == 0 {
 			t.Errorf("warmed dashboard counts %d open, the upload left %d", open, res.Open)
+		}
+		// Two hours later nobody has looked at the dashboard: a change
+		// of the findings is no longer followed in the background.
+		svc.Now = func() time.Time { return now.Add(2 * time.Hour) }
+		empty := bytes.Replace(demoSBOM, []byte(`"components"`), []byte(`"components": [], "x-components"`), 1)
+		if _, err := svc.Ingest(ctx, org, v.ID, empty, "empty.json"); err != nil {
+			t.Fatal(err)
+		}
+		if err := portfolio.WarmDashboardsOnce(svc, ctx); err != nil || cs.reads.Load() != 2 {
+			t.Errorf("an organisation not viewed for two hours was warmed: %v, %d reads", err, cs.reads.Load())
 		}
 	})
 }
