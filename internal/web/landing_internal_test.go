@@ -12,7 +12,7 @@ import (
 func FuzzLanding(f *testing.F) {
 	for _, s := range []string{"/", "/findings?severity=high", "/settings/notifications/webhooks", "/findings/analysis",
 		"/products/00000000-0000-4000-8000-000000000001/versions", "//evil.test", "https://evil.test/", "/\\evil",
-		"/%2f%2fevil", "/settings/..%2f..%2fevil", "/a\r\nLocation: x", "javascript:alert(1)", "/products/", "", "/%zz"} {
+		"/%2f%2fevil", "/%2fcases", "/%2Fsettings/notifications?x=1", "/%2f%2fcases", "/settings/..%2f..%2fevil", "/a\r\nLocation: x", "javascript:alert(1)", "/products/", "", "/%zz"} {
 		f.Add(s)
 	}
 	w := &Web{}

@@ -153,8 +153,11 @@ func (w *Web) landing(next string) string {
 				continue
 			}
 			if n == len(segs) && (u.Path == "/" || !strings.HasSuffix(u.Path, "/")) {
-				// The page itself, with its query (filters, a page of a list).
-				return (&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()
+				// The page itself, with its query (filters, a page of a
+				// list). The path is rebuilt from the segments the route
+				// matched, never taken as decoded: "/%2fcases" decodes
+				// to "//cases", which a browser reads as a host.
+				return (&url.URL{Path: "/" + strings.Join(segs, "/"), RawQuery: u.RawQuery}).String()
 			}
 			return (&url.URL{Path: "/" + strings.Join(segs[:n], "/")}).String()
 		}
