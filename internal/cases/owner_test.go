@@ -214,3 +214,29 @@ func TestFreeTextOwnerKept(t *testing.T) {
 		}
 	})
 }
+
+// An owner who is also a reporting contact gets each reminder once:
+// through the contacts' subscription, not also through their own.
+func TestOwnerWhoIsAContactRemindedOnce(t *testing.T) {
+	owners := &fakeOwners{}
+	setupWith(t, cases.Options{Owners: owners}, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		alice := f.member(t, "alice@acme.example", "en")
+		if err := f.st.PutReportingProfile(ctx, f.org, &model.ReportingProfile{ReportingContacts: []string{" Alice@Acme.example", "psirt@acme.example"},
+			Locale: "it", Representatives: []model.Representative{}, Holidays: []string{}}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := f.cases.Create(ctx, f.org, cases.NewCase{Kind: "si", Title: "Ransomware on the update server", Owner: alice.ID,
+			Awareness: at(t, "2026-12-07T05:00:00Z"), AwarenessReason: "seen by the operations team", Actor: "alice"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(at(t, "2026-12-07T17:00:00Z")) // 12 h before the early warning
+		if _, err := f.cases.Remind(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rec, user := f.lastReminder(t, d.ID); user != "" || !slices.Equal(rec, []string{"alice@acme.example", "psirt@acme.example"}) {
+			t.Errorf("reminder to %v addressed to %q: the owner, a contact, would get it twice", rec, user)
+		}
+	})
+}

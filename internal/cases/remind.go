@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rocca-project/rocca/internal/model"
@@ -187,7 +188,8 @@ func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r 
 			n.Recipients = append(n.Recipients, c.Owner)
 		}
 		for _, a := range prof.ReportingContacts {
-			if !slices.Contains(n.Recipients, a) {
+			a = strings.TrimSpace(a)
+			if !slices.ContainsFunc(n.Recipients, func(b string) bool { return strings.EqualFold(a, b) }) {
 				n.Recipients = append(n.Recipients, a)
 			}
 		}
@@ -195,8 +197,13 @@ func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r 
 		if err != nil {
 			return err
 		}
-		if ownerMember {
-			ev.UserID = c.OwnerID // the owner's personal subscription takes it
+		// The owner's personal subscription takes it, unless the owner is
+		// a reporting contact too: the contacts' subscription reaches
+		// them already, and one reminder is enough.
+		if ownerMember && !slices.ContainsFunc(prof.ReportingContacts, func(a string) bool {
+			return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(c.Owner))
+		}) {
+			ev.UserID = c.OwnerID
 		}
 		sent = true
 		return tx.AddOutbox(ctx, []model.OutboxEvent{ev})
