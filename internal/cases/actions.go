@@ -488,7 +488,11 @@ func (s *Service) Edit(ctx context.Context, org, id, actor string, u Update) (De
 		case u.Owner == nil || owner == c.Owner:
 		case ownerErr != nil:
 			return nil, nil, ownerErr
-		case ownerID != "" && ownerID == c.OwnerID && ownerEmail == c.Owner:
+		case ownerID != "" && ownerID == c.OwnerID:
+			// The same member, named by id where the case kept the
+			// address as first written (a case from before owners were
+			// members, linked by migration 0015): no change to log.
+			c.Owner = ownerEmail
 		default:
 			log = append(log, model.CaseLogEntry{Actor: actor, Action: "owner", Detail: logOwner(c.Owner, ownerEmail).English})
 			c.Owner, c.OwnerID = ownerEmail, ownerID

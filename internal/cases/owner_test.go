@@ -240,3 +240,40 @@ func TestOwnerWhoIsAContactRemindedOnce(t *testing.T) {
 		}
 	})
 }
+
+// A case linked to its owner by migration 0015 keeps the address as first
+// written; saving it with the same member (by id, as the case page posts)
+// logs no change of owner.
+func TestMigratedOwnerSavedUnchanged(t *testing.T) {
+	setup(t, nil, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		alice := f.member(t, "alice@acme.example", "en")
+		d, err := f.cases.Create(ctx, f.org, cases.NewCase{Kind: "si", Title: "Old case", Awareness: at(t, "2026-12-07T05:00:00Z"),
+			AwarenessReason: "seen", Actor: "alice"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = f.st.CaseTx(ctx, f.org, func(tx store.CaseTx) error {
+			c, err := tx.Case(ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			c.Owner, c.OwnerID = "Alice@Acme.example ", alice.ID
+			return tx.PutCase(ctx, &c)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := f.cases.Log(ctx, f.org, d.ID)
+		st := "remote code execution"
+		if d, err = f.cases.Edit(ctx, f.org, d.ID, "bob", cases.Update{Owner: &alice.ID, Statement: &st}); err != nil || d.OwnerID != alice.ID {
+			t.Fatalf("edit: %+v %v", d.Case, err)
+		}
+		after, _ := f.cases.Log(ctx, f.org, d.ID)
+		for _, e := range after[len(before):] {
+			if e.Action == "owner" {
+				t.Errorf("the same owner saved again was logged as a change: %q", e.Detail)
+			}
+		}
+	})
+}
