@@ -168,8 +168,15 @@ func (s *Service) sendReminder(ctx context.Context, org string, c model.Case, r 
 		// This one and the earlier ones of the same deadline it stands for.
 		for _, o := range sched {
 			if o.Stage == r.Stage && o.Due.Equal(r.Due) && !o.At.After(r.At) {
-				if err := tx.MarkReminder(ctx, c.ID, o.Key(), now); err != nil {
+				marked, err := tx.MarkReminder(ctx, c.ID, o.Key(), now)
+				if err != nil {
 					return err
+				}
+				if o.Key() == r.Key() && !marked {
+					// Another server's run recorded it after this one
+					// looked (PostgreSQL: the insert waited for its
+					// commit): it sends it, not this one.
+					return nil
 				}
 			}
 		}

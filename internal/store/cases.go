@@ -72,8 +72,9 @@ type CaseTx interface {
 	AddCaseLog(ctx context.Context, es []model.CaseLogEntry) error
 	// ReminderSent reports whether a reminder was recorded as sent.
 	ReminderSent(ctx context.Context, caseID, key string) (bool, error)
-	// MarkReminder records a reminder as sent.
-	MarkReminder(ctx context.Context, caseID, key string, at time.Time) error
+	// MarkReminder records a reminder as sent; false when it was recorded
+	// already (by another server's transaction that committed first).
+	MarkReminder(ctx context.Context, caseID, key string, at time.Time) (bool, error)
 	// AddOutbox writes notification events.
 	AddOutbox(ctx context.Context, evs []model.OutboxEvent) error
 }

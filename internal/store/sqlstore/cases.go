@@ -424,13 +424,17 @@ func (t *caseTx) ReminderSent(ctx context.Context, caseID, key string) (bool, er
 	return n > 0, nil
 }
 
-func (t *caseTx) MarkReminder(ctx context.Context, caseID, key string, at time.Time) error {
-	_, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO report_reminder (org_id, case_id, rkey, sent_at) VALUES (?, ?, ?, ?)
+func (t *caseTx) MarkReminder(ctx context.Context, caseID, key string, at time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, t.d.rebind(`INSERT INTO report_reminder (org_id, case_id, rkey, sent_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (case_id, rkey) DO NOTHING`), t.org, caseID, key, stamp(at))
 	if err != nil {
-		return fmt.Errorf("store: mark reminder: %w", err)
+		return false, fmt.Errorf("store: mark reminder: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: mark reminder: %w", err)
+	}
+	return n == 1, nil
 }
 
 func (t *caseTx) AddOutbox(ctx context.Context, evs []model.OutboxEvent) error {
