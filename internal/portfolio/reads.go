@@ -117,24 +117,23 @@ func (s *Service) Components(ctx context.Context, org, versionID, cursor string,
 			return ComponentPage{}, inputf("portfolio.cursor_sbom", "cursor: the version's current SBOM changed since this cursor was given; start again without it")
 		}
 	}
-	var comps []model.StoredComponent
-	if v.CurrentSBOM != "" {
-		all, err := s.store.Components(ctx, org, v.CurrentSBOM)
-		if err != nil {
-			return ComponentPage{}, err
+	if v.CurrentSBOM == "" {
+		if start > 0 {
+			return ComponentPage{}, errBadCursor()
 		}
-		for _, c := range all {
-			if !c.Root {
-				comps = append(comps, c)
-			}
-		}
+		return ComponentPage{}, nil
 	}
-	if start > len(comps) {
+	// One pass over the SBOM's components, decoding only the page's in
+	// full (licences, hashes: store.ComponentPage).
+	comps, total, err := s.store.ComponentPage(ctx, org, v.CurrentSBOM, nil, start, limit)
+	if err != nil {
+		return ComponentPage{}, err
+	}
+	if start > total {
 		return ComponentPage{}, errBadCursor()
 	}
-	end := start + min(limit, len(comps)-start)
-	page := ComponentPage{Components: comps[start:end]}
-	if end < len(comps) {
+	page := ComponentPage{Components: comps}
+	if end := start + len(comps); end < total {
 		page.Next = encodeOffsetCursor(v.CurrentSBOM, end)
 	}
 	return page, nil
