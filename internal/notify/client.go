@@ -51,6 +51,20 @@ func checkTarget(address string, allowLoopback bool) error {
 	case ip.IsLoopback(), ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast(), ip.IsUnspecified(), ip.IsMulticast(),
 		ip.IsInterfaceLocalMulticast():
 		return fmt.Errorf("%w: %s is a loopback, link-local, unspecified or multicast address", ErrForbiddenTarget, ip)
+	case cloudMetadata(ip):
+		return fmt.Errorf("%w: %s is a cloud provider's instance metadata service", ErrForbiddenTarget, ip)
 	}
 	return nil
+}
+
+// cloudMetadata reports whether ip is a cloud instance-metadata address
+// outside the link-local ranges (169.254.169.254 is link-local already):
+// AWS's IPv6 endpoint and Alibaba Cloud's. Private ranges in general stay
+// allowed (on-premises receivers); these never receive webhooks.
+func cloudMetadata(ip netip.Addr) bool {
+	switch ip.Unmap() {
+	case netip.MustParseAddr("fd00:ec2::254"), netip.MustParseAddr("100.100.100.200"):
+		return true
+	}
+	return false
 }

@@ -17,7 +17,11 @@ func TestCheckTarget(t *testing.T) {
 		{"127.0.0.1:80", false, false},
 		{"127.0.0.1:80", true, true},
 		{"[::1]:443", false, false},
-		{"169.254.169.254:80", true, false}, // cloud metadata
+		{"169.254.169.254:80", true, false},  // cloud metadata
+		{"[fd00:ec2::254]:80", false, false}, // AWS metadata, IPv6
+		{"100.100.100.200:80", false, false}, // Alibaba Cloud metadata
+		{"[fd00:ec2::253]:80", false, true},  // unique-local: private, allowed
+		{"100.100.100.201:80", false, true},
 		{"[fe80::1]:80", false, false},
 		{"0.0.0.0:80", false, false},
 		{"224.0.0.1:80", false, false},

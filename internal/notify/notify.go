@@ -125,9 +125,9 @@ func (e *InputError) Error() string { return e.Msg }
 
 // ErrLocalURL refuses a webhook URL whose host is an address the webhook
 // client never connects to: link-local (cloud metadata), unspecified or
-// multicast, and loopback (localhost) when the service refuses it
+// multicast, a cloud metadata service, and loopback (localhost) when the service refuses it
 // (RefusingLoopback). Host names are checked again on the address dialled.
-var ErrLocalURL = &InputError{"url: the host is this server's own (loopback), a link-local, unspecified or multicast address, where rocca does not send webhooks"}
+var ErrLocalURL = &InputError{"url: the host is this server's own (loopback), a link-local, unspecified or multicast address or a cloud metadata service, where rocca does not send webhooks"}
 
 // localHost reports whether a URL's host names an address the webhook
 // client refuses (see ErrLocalURL).
@@ -144,7 +144,8 @@ func localHost(host string, refuseLoopback bool) bool {
 	if ip.IsLoopback() {
 		return refuseLoopback
 	}
-	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast()
+	return ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() ||
+		cloudMetadata(ip)
 }
 
 // MinSecretLength is the shortest secret a webhook accepts.

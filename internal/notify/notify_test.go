@@ -212,6 +212,8 @@ func TestCreateWebhookLocalURL(t *testing.T) {
 			{"http://[fe80::1]/hook", true, false},
 			{"http://0.0.0.0/hook", true, false},
 			{"http://224.0.0.1/hook", true, false},
+			{"http://[fd00:ec2::254]/latest/meta-data/", true, false},
+			{"http://100.100.100.200/latest/meta-data/", true, false},
 			{"https://10.1.2.3/hook", false, false},
 			{"https://hooks.example.com/rocca", false, false},
 			{"https://localhost.example.com/hook", false, false},
