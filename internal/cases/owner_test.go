@@ -57,6 +57,20 @@ func (f *fixture) member(t *testing.T, email, locale string) model.User {
 // the user it is addressed to (outbox.user_id).
 func (f *fixture) lastReminder(t *testing.T, caseID string) (recipients []string, userID string) {
 	t.Helper()
+	evs := f.reminderEvents(t, caseID)
+	if len(evs) == 0 {
+		t.Fatalf("no reminder of case %s", caseID)
+	}
+	return f.outboxNotice(t, evs[0].payload).Recipients, evs[0].user
+}
+
+// reminderEvent is a reminder in the outbox: its payload and the member
+// it is addressed to.
+type reminderEvent struct{ payload, user string }
+
+// reminderEvents returns a case's reminders in the outbox, newest first.
+func (f *fixture) reminderEvents(t *testing.T, caseID string) []reminderEvent {
+	t.Helper()
 	q := `SELECT payload, user_id FROM outbox WHERE org_id = ? AND type IN ('case.deadline_reminder', 'case.overdue') ORDER BY seq DESC`
 	if f.engine == "postgres" {
 		q = strings.Replace(q, "?", "$1", 1)
@@ -66,18 +80,38 @@ func (f *fixture) lastReminder(t *testing.T, caseID string) (recipients []string
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	var out []reminderEvent
 	for rows.Next() {
-		var payload, user string
-		if err := rows.Scan(&payload, &user); err != nil {
+		var e reminderEvent
+		if err := rows.Scan(&e.payload, &e.user); err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(payload, `"id":"`+caseID+`"`) {
-			n := f.outboxNotice(t, payload)
-			return n.Recipients, user
+		if strings.Contains(e.payload, `"id":"`+caseID+`"`) {
+			out = append(out, e)
 		}
 	}
-	t.Fatalf("no reminder of case %s", caseID)
-	return nil, ""
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// storeOwner writes a case's owner below the use cases, as a case saved
+// before owners were members (or linked by migration 0015) has it.
+func (f *fixture) storeOwner(t *testing.T, caseID, owner, ownerID string) {
+	t.Helper()
+	ctx := context.Background()
+	err := f.st.CaseTx(ctx, f.org, func(tx store.CaseTx) error {
+		c, err := tx.Case(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		c.Owner, c.OwnerID = owner, ownerID
+		return tx.PutCase(ctx, &c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A case's owner is a member, named by e-mail address (any case) or user
@@ -182,17 +216,7 @@ func TestFreeTextOwnerKept(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = f.st.CaseTx(ctx, f.org, func(tx store.CaseTx) error {
-			c, err := tx.Case(ctx, d.ID)
-			if err != nil {
-				return err
-			}
-			c.Owner = "quality team"
-			return tx.PutCase(ctx, &c)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		f.storeOwner(t, d.ID, "quality team", "")
 		same, st := "quality team", "remote code execution"
 		if d, err = f.cases.Edit(ctx, f.org, d.ID, "alice", cases.Update{Owner: &same, Statement: &st}); err != nil || d.Owner != same || d.Statement != st {
 			t.Fatalf("edit with the owner unchanged: %+v %v", d.Case, err)
@@ -253,17 +277,7 @@ func TestMigratedOwnerSavedUnchanged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = f.st.CaseTx(ctx, f.org, func(tx store.CaseTx) error {
-			c, err := tx.Case(ctx, d.ID)
-			if err != nil {
-				return err
-			}
-			c.Owner, c.OwnerID = "Alice@Acme.example ", alice.ID
-			return tx.PutCase(ctx, &c)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		f.storeOwner(t, d.ID, "Alice@Acme.example ", alice.ID)
 		before, _ := f.cases.Log(ctx, f.org, d.ID)
 		st := "remote code execution"
 		if d, err = f.cases.Edit(ctx, f.org, d.ID, "bob", cases.Update{Owner: &alice.ID, Statement: &st}); err != nil || d.OwnerID != alice.ID {

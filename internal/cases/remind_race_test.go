@@ -3,7 +3,6 @@ package cases_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 
@@ -35,38 +34,10 @@ func TestConcurrentRemindSendsOnce(t *testing.T) {
 			}
 			close(start)
 			wg.Wait()
-			if n := f.reminders(t, d.ID); n != 1 {
+			if n := len(f.reminderEvents(t, d.ID)); n != 1 {
 				t.Fatalf("round %d: %d reminders of the case, want 1", round, n)
 			}
 			f.clock.Set(at(t, "2026-12-07T06:00:00Z"))
 		}
 	})
-}
-
-// reminders counts the reminder events of a case in the outbox.
-func (f *fixture) reminders(t *testing.T, caseID string) int {
-	t.Helper()
-	q := `SELECT payload FROM outbox WHERE org_id = ? AND type IN ('case.deadline_reminder', 'case.overdue')`
-	if f.engine == "postgres" {
-		q = strings.Replace(q, "?", "$1", 1)
-	}
-	rows, err := f.st.DB().QueryContext(context.Background(), q, f.org)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var payload string
-		if err := rows.Scan(&payload); err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(payload, `"id":"`+caseID+`"`) {
-			n++
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
