@@ -94,13 +94,6 @@ func logReopened() msg.Text {
 	return msg.New("caselog.reopened", "a version not covered by the closing decision is affected")
 }
 
-// logReader reads one wording back: re matches it, build makes the
-// sentence from the submatches (false when one does not parse).
-type logReader struct {
-	re    *regexp.Regexp
-	build func(m []string) (msg.Text, bool)
-}
-
 func stamp(s string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339, s)
 	return t, err == nil
@@ -108,7 +101,7 @@ func stamp(s string) (time.Time, bool) {
 
 // logReaders are the readers of each action's details, in the order
 // tried (the more specific first).
-var logReaders = map[string][]logReader{
+var logReaders = map[string][]msg.Reader{
 	"opened": {
 		{regexp.MustCompile(`(?s)^opened by hand: (.*)$`), func(m []string) (msg.Text, bool) { return logOpenedByHand(m[1]), true }},
 		{regexp.MustCompile(`(?s)^(\S+) is known exploited \(listed since ([0-9-]+)\); open finding in (.*); awaiting assessment$`),
@@ -185,15 +178,5 @@ var logReaders = map[string][]logReader{
 // (a closing reason as the person wrote it, or a wording of another
 // version), which an interface shows as it is.
 func ParseLogDetail(action, detail string) (msg.Text, bool) {
-	for _, r := range logReaders[action] {
-		m := r.re.FindStringSubmatch(detail)
-		if m == nil {
-			continue
-		}
-		// The sentence must word the detail exactly as stored.
-		if t, ok := r.build(m); ok && t.English == detail {
-			return t, true
-		}
-	}
-	return msg.Text{}, false
+	return msg.Read(logReaders[action], detail)
 }

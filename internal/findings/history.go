@@ -105,13 +105,6 @@ func AnalysisDetail(fa *model.FindingAnalysis) msg.Text {
 	return msg.New("history.analysis", "%s, %s scope%s%s", status, fa.Scope, by, inherited)
 }
 
-// eventReader reads one wording back: re matches it, build makes the
-// sentence from the submatches (false when one does not parse).
-type eventReader struct {
-	re    *regexp.Regexp
-	build func(m []string) (msg.Text, bool)
-}
-
 var (
 	listedSinceRe = regexp.MustCompile(`^(.+) since ([0-9]{4}-[0-9]{2}-[0-9]{2})$`)
 	scoreRe       = regexp.MustCompile(`^-?[0-9]+\.[0-9]$`)
@@ -126,7 +119,7 @@ func score(s string) (float64, bool) {
 }
 
 // eventReaders read every wording of this file, the more specific first.
-var eventReaders = []eventReader{
+var eventReaders = []msg.Reader{
 	{regexp.MustCompile(`^reopened: matches again$`), func([]string) (msg.Text, bool) { return detailReopened(), true }},
 	{regexp.MustCompile(`^no longer listed as known exploited$`), func([]string) (msg.Text, bool) { return detailNotExploited(), true }},
 	{regexp.MustCompile(`(?s)^known exploited: listed in (.+)$`), func(m []string) (msg.Text, bool) {
@@ -187,15 +180,5 @@ func splitList(s string) []string {
 // this way (an empty one, or a wording of another version of rocca),
 // which an interface shows as it is.
 func ParseEventDetail(detail string) (msg.Text, bool) {
-	for _, r := range eventReaders {
-		m := r.re.FindStringSubmatch(detail)
-		if m == nil {
-			continue
-		}
-		// The sentence must word the detail exactly as stored.
-		if t, ok := r.build(m); ok && t.English == detail {
-			return t, true
-		}
-	}
-	return msg.Text{}, false
+	return msg.Read(eventReaders, detail)
 }
