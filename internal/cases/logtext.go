@@ -103,74 +103,69 @@ func stamp(s string) (time.Time, bool) {
 // tried (the more specific first).
 var logReaders = map[string][]msg.Reader{
 	"opened": {
-		{regexp.MustCompile(`(?s)^opened by hand: (.*)$`), func(m []string) (msg.Text, bool) { return logOpenedByHand(m[1]), true }},
-		{regexp.MustCompile(`(?s)^(\S+) is known exploited \(listed since ([0-9-]+)\); open finding in (.*); awaiting assessment$`),
-			func(m []string) (msg.Text, bool) { return logOpenedKEV(m[1], m[2], m[3]), true }},
-		{regexp.MustCompile(`(?s)^(\S+) is known exploited; open finding in (.*); awaiting assessment$`),
-			func(m []string) (msg.Text, bool) { return logOpenedKEV(m[1], "", m[2]), true }},
+		{Re: regexp.MustCompile(`(?s)^opened by hand: (.*)$`), Build: func(m []string) (msg.Text, bool) { return logOpenedByHand(m[1]), true }},
+		{Re: regexp.MustCompile(`(?s)^(\S+) is known exploited \(listed since ([0-9-]+)\); open finding in (.*); awaiting assessment$`), Build: func(m []string) (msg.Text, bool) { return logOpenedKEV(m[1], m[2], m[3]), true }},
+		{Re: regexp.MustCompile(`(?s)^(\S+) is known exploited; open finding in (.*); awaiting assessment$`), Build: func(m []string) (msg.Text, bool) { return logOpenedKEV(m[1], "", m[2]), true }},
 	},
 	"awareness": {
-		{regexp.MustCompile(`(?s)^awareness changed from (\S+) to (\S+): (.*)$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`(?s)^awareness changed from (\S+) to (\S+): (.*)$`), Build: func(m []string) (msg.Text, bool) {
 			from, ok1 := stamp(m[1])
 			to, ok2 := stamp(m[2])
 			return logAwareChanged(from, to, m[3]), ok1 && ok2
 		}},
-		{regexp.MustCompile(`(?s)^aware at (\S+): (.*) \(after (\S+) in assessment\)$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`(?s)^aware at (\S+): (.*) \(after (\S+) in assessment\)$`), Build: func(m []string) (msg.Text, bool) {
 			at, ok := stamp(m[1])
 			d, err := time.ParseDuration(m[3])
 			return logAwareAfter(at, m[2], d), ok && err == nil
 		}},
-		{regexp.MustCompile(`(?s)^aware at (\S+): (.*)$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`(?s)^aware at (\S+): (.*)$`), Build: func(m []string) (msg.Text, bool) {
 			at, ok := stamp(m[1])
 			return logAware(at, m[2]), ok
 		}},
 	},
 	"fix": {
-		{regexp.MustCompile(`(?s)^fix availability changed from (\S+) to (\S+?)(?:: (.*))?$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`(?s)^fix availability changed from (\S+) to (\S+?)(?:: (.*))?$`), Build: func(m []string) (msg.Text, bool) {
 			from, ok1 := stamp(m[1])
 			to, ok2 := stamp(m[2])
 			return logFix(from, to, m[3]), ok1 && ok2 && !from.IsZero()
 		}},
-		{regexp.MustCompile(`(?s)^fix available at (\S+?)(?:: (.*))?$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`(?s)^fix available at (\S+?)(?:: (.*))?$`), Build: func(m []string) (msg.Text, bool) {
 			at, ok := stamp(m[1])
 			return logFix(time.Time{}, at, m[2]), ok
 		}},
 	},
 	"intermediate_requested": {
-		{regexp.MustCompile(`^CSIRT asked for an intermediate report due (\S+)$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`^CSIRT asked for an intermediate report due (\S+)$`), Build: func(m []string) (msg.Text, bool) {
 			at, ok := stamp(m[1])
 			return logIntermediate(at), ok
 		}},
 	},
 	"owner": {
-		{regexp.MustCompile(`(?s)^owner ("(?:[^"\\]|\\.)*") → ("(?:[^"\\]|\\.)*")$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`(?s)^owner ("(?:[^"\\]|\\.)*") → ("(?:[^"\\]|\\.)*")$`), Build: func(m []string) (msg.Text, bool) {
 			from, err1 := strconv.Unquote(m[1])
 			to, err2 := strconv.Unquote(m[2])
 			return logOwner(from, to), err1 == nil && err2 == nil
 		}},
 	},
-	"title":     {{regexp.MustCompile(`(?s)^title: (.*)$`), func(m []string) (msg.Text, bool) { return logTitle(m[1]), true }}},
-	"statement": {{regexp.MustCompile(`^severity and impact statement edited$`), func([]string) (msg.Text, bool) { return logStatement(), true }}},
+	"title":     {{Re: regexp.MustCompile(`(?s)^title: (.*)$`), Build: func(m []string) (msg.Text, bool) { return logTitle(m[1]), true }}},
+	"statement": {{Re: regexp.MustCompile(`^severity and impact statement edited$`), Build: func([]string) (msg.Text, bool) { return logStatement(), true }}},
 	"closed": {
-		{regexp.MustCompile(`(?s)^not exploitable in the product \(([a-z_]+)\): (.*); not_affected decision recorded$`),
-			func(m []string) (msg.Text, bool) { return logNotExploitable(Justification(m[1]), m[2], true), true }},
-		{regexp.MustCompile(`(?s)^not exploitable in the product \(([a-z_]+)\): (.*)$`),
-			func(m []string) (msg.Text, bool) { return logNotExploitable(Justification(m[1]), m[2], false), true }},
+		{Re: regexp.MustCompile(`(?s)^not exploitable in the product \(([a-z_]+)\): (.*); not_affected decision recorded$`), Build: func(m []string) (msg.Text, bool) { return logNotExploitable(Justification(m[1]), m[2], true), true }},
+		{Re: regexp.MustCompile(`(?s)^not exploitable in the product \(([a-z_]+)\): (.*)$`), Build: func(m []string) (msg.Text, bool) { return logNotExploitable(Justification(m[1]), m[2], false), true }},
 	},
 	"submission": {
-		{regexp.MustCompile(`(?s)^([a-z_]+) submitted at (\S+), SRP reference (.*)$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`(?s)^([a-z_]+) submitted at (\S+), SRP reference (.*)$`), Build: func(m []string) (msg.Text, bool) {
 			at, ok := stamp(m[2])
 			return logSubmitted(reporting.Stage(m[1]), at, m[3]), ok && m[3] != ""
 		}},
-		{regexp.MustCompile(`^([a-z_]+) submitted at (\S+)$`), func(m []string) (msg.Text, bool) {
+		{Re: regexp.MustCompile(`^([a-z_]+) submitted at (\S+)$`), Build: func(m []string) (msg.Text, bool) {
 			at, ok := stamp(m[2])
 			return logSubmitted(reporting.Stage(m[1]), at, ""), ok
 		}},
-		{regexp.MustCompile(`^([a-z_]+): information already provided$`),
-			func(m []string) (msg.Text, bool) { return logAlreadyProvided(reporting.Stage(m[1])), true }},
+		{Re: regexp.MustCompile(`^([a-z_]+): information already provided$`), Build: func(m []string) (msg.Text, bool) { return logAlreadyProvided(reporting.Stage(m[1])), true }},
 	},
-	"version_added": {{regexp.MustCompile(`(?s)^affected: (.*)$`), func(m []string) (msg.Text, bool) { return logVersionAdded(m[1]), true }}},
-	"reopened":      {{regexp.MustCompile(`^a version not covered by the closing decision is affected$`), func([]string) (msg.Text, bool) { return logReopened(), true }}},
+	"version_added": {{Re: regexp.MustCompile(`(?s)^affected: (.*)$`), Build: func(m []string) (msg.Text, bool) { return logVersionAdded(m[1]), true }}},
+	"reopened":      {{Re: regexp.MustCompile(`^a version not covered by the closing decision is affected$`), Build: func([]string) (msg.Text, bool) { return logReopened(), true }}},
 }
 
 // ParseLogDetail reads a case log entry's detail back as the sentence

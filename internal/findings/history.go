@@ -120,9 +120,9 @@ func score(s string) (float64, bool) {
 
 // eventReaders read every wording of this file, the more specific first.
 var eventReaders = []msg.Reader{
-	{regexp.MustCompile(`^reopened: matches again$`), func([]string) (msg.Text, bool) { return detailReopened(), true }},
-	{regexp.MustCompile(`^no longer listed as known exploited$`), func([]string) (msg.Text, bool) { return detailNotExploited(), true }},
-	{regexp.MustCompile(`(?s)^known exploited: listed in (.+)$`), func(m []string) (msg.Text, bool) {
+	{Re: regexp.MustCompile(`^reopened: matches again$`), Build: func([]string) (msg.Text, bool) { return detailReopened(), true }},
+	{Re: regexp.MustCompile(`^no longer listed as known exploited$`), Build: func([]string) (msg.Text, bool) { return detailNotExploited(), true }},
+	{Re: regexp.MustCompile(`(?s)^known exploited: listed in (.+)$`), Build: func(m []string) (msg.Text, bool) {
 		var l msg.List
 		for part := range strings.SplitSeq(m[1], "; ") {
 			if g := listedSinceRe.FindStringSubmatch(part); g != nil {
@@ -137,34 +137,33 @@ var eventReaders = []msg.Reader{
 		}
 		return detailExploited(l), true
 	}},
-	{regexp.MustCompile(`^severity (\S+) (\S+) → (\S+) (\S+)$`), func(m []string) (msg.Text, bool) {
+	{Re: regexp.MustCompile(`^severity (\S+) (\S+) → (\S+) (\S+)$`), Build: func(m []string) (msg.Text, bool) {
 		o, ok1 := score(m[2])
 		n, ok2 := score(m[4])
 		return detailSeverity(model.Severity{Rating: model.Rating(m[1]), Score: o}, model.Severity{Rating: model.Rating(m[3]), Score: n}), ok1 && ok2
 	}},
-	{regexp.MustCompile(`(?s)^fixed versions \[(.*)\] → \[(.*)\]$`), func(m []string) (msg.Text, bool) {
+	{Re: regexp.MustCompile(`(?s)^fixed versions \[(.*)\] → \[(.*)\]$`), Build: func(m []string) (msg.Text, bool) {
 		return detailFixed(splitList(m[1]), splitList(m[2])), true
 	}},
-	{regexp.MustCompile(`(?s)^every advisory of the vulnerability was withdrawn: (.*)$`), func(m []string) (msg.Text, bool) {
+	{Re: regexp.MustCompile(`(?s)^every advisory of the vulnerability was withdrawn: (.*)$`), Build: func(m []string) (msg.Text, bool) {
 		return detailWithdrawn(splitList(m[1])), true
 	}},
-	{regexp.MustCompile(`^no longer matches \((.*)\)$`), func(m []string) (msg.Text, bool) {
+	{Re: regexp.MustCompile(`^no longer matches \((.*)\)$`), Build: func(m []string) (msg.Text, bool) {
 		// A cause this package does not word would stay English inside
 		// a translated sentence: the whole detail is shown as it is.
 		_, ok := causeText(m[1])
 		return detailNoMatch(m[1]), ok
 	}},
-	{regexp.MustCompile(`(?s)^the (\S+) decision \((\S+)\) needs review: (.*)$`), func(m []string) (msg.Text, bool) {
+	{Re: regexp.MustCompile(`(?s)^the (\S+) decision \((\S+)\) needs review: (.*)$`), Build: func(m []string) (msg.Text, bool) {
 		causes, ok := model.ParseReviewReason(m[3])
 		return ReviewDetail(model.AnalysisScope(m[1]), model.Status(m[2]), causes), ok
 	}},
-	{regexp.MustCompile(`(?s)^([a-z_]+)(?: \(([a-z_]+)\))?, ([a-z]+) scope(?:, decided by (.*?))?(?:, inherited from finding (\S+) of version (\S+))?$`),
-		func(m []string) (msg.Text, bool) {
-			fa := &model.FindingAnalysis{Analysis: model.Analysis{Status: model.Status(m[1]), Justification: m[2],
-				Scope: model.AnalysisScope(m[3]), DecidedBy: m[4], Origin: model.AnalysisOrigin{FindingID: m[5], VersionID: m[6]}},
-				Inherited: m[5] != ""}
-			return AnalysisDetail(fa), true
-		}},
+	{Re: regexp.MustCompile(`(?s)^([a-z_]+)(?: \(([a-z_]+)\))?, ([a-z]+) scope(?:, decided by (.*?))?(?:, inherited from finding (\S+) of version (\S+))?$`), Build: func(m []string) (msg.Text, bool) {
+		fa := &model.FindingAnalysis{Analysis: model.Analysis{Status: model.Status(m[1]), Justification: m[2],
+			Scope: model.AnalysisScope(m[3]), DecidedBy: m[4], Origin: model.AnalysisOrigin{FindingID: m[5], VersionID: m[6]}},
+			Inherited: m[5] != ""}
+		return AnalysisDetail(fa), true
+	}},
 }
 
 // splitList reads back a list joined by ", " (none when s is empty).

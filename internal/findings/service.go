@@ -98,6 +98,28 @@ type Notice struct {
 // EventType is the notification type of a finding event kind.
 func EventType(k model.FindingEventKind) string { return "finding." + string(k) }
 
+// EventWriter is the part of a transaction WriteEvents writes through.
+type EventWriter interface {
+	AddEvents(ctx context.Context, evs []model.FindingEvent) error
+	AddOutbox(ctx context.Context, evs []model.OutboxEvent) error
+}
+
+// WriteEvents writes finding events and, in the same transaction, an
+// outbox event for each (nothing when evs is empty).
+func WriteEvents(ctx context.Context, tx EventWriter, evs []model.FindingEvent) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := tx.AddEvents(ctx, evs); err != nil {
+		return err
+	}
+	obs, err := Notices(evs)
+	if err != nil {
+		return err
+	}
+	return tx.AddOutbox(ctx, obs)
+}
+
 // Notices turns finding events into outbox events.
 func Notices(evs []model.FindingEvent) ([]model.OutboxEvent, error) {
 	out := make([]model.OutboxEvent, 0, len(evs))

@@ -301,17 +301,8 @@ func (s *Service) Record(ctx context.Context, org string, actor Actor, ds []Deci
 		if err := tx.SetAnalyses(ctx, sets); err != nil {
 			return err
 		}
-		if len(evs) > 0 {
-			if err := tx.AddEvents(ctx, evs); err != nil {
-				return err
-			}
-			obs, err := findings.Notices(evs)
-			if err != nil {
-				return err
-			}
-			if err := tx.AddOutbox(ctx, obs); err != nil {
-				return err
-			}
+		if err := findings.WriteEvents(ctx, tx, evs); err != nil {
+			return err
 		}
 		res.Decisions, res.Recorded, res.Updated = as, len(as), len(changed)
 		return nil
@@ -585,14 +576,7 @@ func (s *Service) expireBatch(ctx context.Context, org string, at time.Time) (in
 		if err := tx.FlagReview(ctx, flags); err != nil {
 			return err
 		}
-		if err := tx.AddEvents(ctx, evs); err != nil {
-			return err
-		}
-		obs, err := findings.Notices(evs)
-		if err != nil {
-			return err
-		}
-		if err := tx.AddOutbox(ctx, obs); err != nil {
+		if err := findings.WriteEvents(ctx, tx, evs); err != nil {
 			return err
 		}
 		n = len(due)
